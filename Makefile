@@ -1,0 +1,160 @@
+# lcp-c build. `make` builds the release variant; `make test` builds and runs every test twice (release, then
+# ASan+UBSan); `make run` runs the demonstration; `make fuzz` runs each libFuzzer target for FUZZ_SECONDS;
+# `make bench` prints the benchmark figures. Sources are found by wildcard: a new src/<module>/<job>.c or
+# tests/<module>/test_<behaviour>.c needs no Makefile edit.
+
+CC       ?= cc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+FUZZ_CC  ?= clang
+FUZZ_SECONDS ?= 20
+TESTDATA ?= $(abspath ../shared/testdata)
+# Each parallel worker may build into its own tree: make BUILD=build-foo test
+BUILD    ?= build
+
+# Floors 1-4 plus lcpclient make the library; cli is the `lcp` program.
+LIB_MODULES := base crypto codec commitment attestation lcpclient
+LIBS     := -lcrypto -lsecp256k1 -lsodium -lcjson -lprotobuf-c -lpthread
+TEST_LIBS := -lcmocka
+
+# V=1 shows every command.
+Q := $(if $(V),,@)
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc -I$(BUILD)/gen -Itests/common -fno-strict-aliasing \
+               -DLCP_TESTDATA='"$(TESTDATA)"' -DLCP_ROOT='"$(CURDIR)"'
+REL_CFLAGS  := $(BASE_CFLAGS) -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
+ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+               -Wno-unused-command-line-argument
+
+LIB_SRCS  := $(foreach m,$(LIB_MODULES),$(wildcard src/$(m)/*.c))
+PROTO_SRCS := $(wildcard proto/*.proto)
+PROTO_C   := $(patsubst proto/%.proto,$(BUILD)/gen/proto/%.pb-c.c,$(PROTO_SRCS))
+CLI_SRCS  := $(wildcard src/cli/*.c)
+TEST_COMMON := $(wildcard tests/common/*.c)
+TEST_SRCS := $(wildcard tests/*/test_*.c)
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_MAINS := $(filter-out bench/harness.c,$(BENCH_SRCS))
+FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
+
+# $(call objs,variant,sources)
+objs = $(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$(2))
+
+REL_LIB  := $(BUILD)/rel/liblcp.a
+ASAN_LIB := $(BUILD)/asan/liblcp.a
+FUZZ_LIB := $(BUILD)/fuzz/liblcp.a
+
+REL_TESTS  := $(patsubst tests/%.c,$(BUILD)/rel/tests/%,$(TEST_SRCS))
+ASAN_TESTS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_SRCS))
+FUZZERS    := $(patsubst fuzz/%.c,$(BUILD)/fuzz/bin/%,$(FUZZ_SRCS))
+BENCHES    := $(patsubst bench/%.c,$(BUILD)/rel/bench/%,$(BENCH_MAINS))
+
+.PHONY: all deps lib tests test run fuzz fuzz-build bench clean check-layers
+.SECONDARY:
+.SECONDEXPANSION:
+
+all: $(BUILD)/rel/bin/lcp
+
+deps:
+	@sh mk/deps.sh
+
+# ---- generated protobuf-c code ----
+$(BUILD)/gen/proto/%.pb-c.c $(BUILD)/gen/proto/%.pb-c.h: proto/%.proto
+	@mkdir -p $(BUILD)/gen/proto
+	@$(if $(V),true,echo "  PROTOC $@")
+	$(Q)protoc-c --proto_path=proto --c_out=$(BUILD)/gen/proto $<
+
+# ---- objects per variant ----
+$(BUILD)/rel/obj/%.o: %.c $(PROTO_C)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  CC     $@")
+	$(Q)$(CC) $(REL_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/asan/obj/%.o: %.c $(PROTO_C)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  CC     $@")
+	$(Q)$(CC) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/fuzz/obj/%.o: %.c $(PROTO_C)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  CC     $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+# Generated code is compiled without -Werror's pickier flags: it is protobuf-c's output, not ours.
+GEN_FLAGS := -Wno-missing-prototypes -Wno-shadow
+$(BUILD)/rel/obj/$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  CC     $@")
+	$(Q)$(CC) $(REL_CFLAGS) $(GEN_FLAGS) -c $< -o $@
+$(BUILD)/asan/obj/$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  CC     $@")
+	$(Q)$(CC) $(ASAN_CFLAGS) $(GEN_FLAGS) -c $< -o $@
+$(BUILD)/fuzz/obj/$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  CC     $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(GEN_FLAGS) -c $< -o $@
+
+$(BUILD)/%/liblcp.a: $$(call objs,$$*,$(LIB_SRCS) $(PROTO_C))
+	@rm -f $@
+	@$(if $(V),true,echo "  AR     $@")
+	$(Q)ar rcs $@ $^
+
+# ---- programs ----
+$(BUILD)/rel/bin/lcp: $(call objs,rel,$(CLI_SRCS)) $(REL_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  LD     $@")
+	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
+$(BUILD)/asan/bin/lcp: $(call objs,asan,$(CLI_SRCS)) $(ASAN_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  LD     $@")
+	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LIBS)
+
+# ---- tests ----
+$(BUILD)/rel/tests/%: $(call objs,rel,tests/%.c) $(call objs,rel,$(TEST_COMMON)) $(REL_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  LD     $@")
+	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+$(BUILD)/asan/tests/%: $(call objs,asan,tests/%.c) $(call objs,asan,$(TEST_COMMON)) $(ASAN_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  LD     $@")
+	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+tests: $(REL_TESTS) $(ASAN_TESTS) $(BUILD)/rel/bin/lcp $(BUILD)/asan/bin/lcp
+
+# Runs every test binary in both variants, then the CLI tests, and prints one summary line.
+test: deps
+	@$(MAKE) --no-print-directory tests
+	@BUILD=$(BUILD) sh mk/run-tests.sh $(REL_TESTS) $(ASAN_TESTS)
+
+run: deps
+	@$(MAKE) --no-print-directory $(BUILD)/rel/bin/lcp
+	@BUILD=$(BUILD) sh mk/demo.sh
+
+# ---- fuzzing ----
+$(BUILD)/fuzz/bin/%: $(call objs,fuzz,fuzz/%.c) $(FUZZ_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  LD     $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+fuzz-build: $(FUZZERS)
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@sh mk/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
+
+# ---- benchmarks ----
+$(BUILD)/rel/bench/%: $(call objs,rel,bench/%.c) $(call objs,rel,bench/harness.c) $(REL_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  LD     $@")
+	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
+bench: deps
+	@$(MAKE) --no-print-directory $(BENCHES)
+	@sh mk/run-bench.sh $(BENCHES)
+
+check-layers:
+	@sh mk/check-layers.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Runs each test binary given (release and ASan+UBSan builds), then the shell tests in tests/cli/, and ends with
+# one line "N passed, N failed". Exits non-zero if anything failed. Test binaries run from the project root so
+# that ../shared/testdata resolves.
+set -u
+pass=0; fail=0; failed=""
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
+for t in "$@"; do
+    echo "=== $t"
+    if "$t"; then pass=$((pass+1)); else fail=$((fail+1)); failed="$failed $t"; fi
+done
+for v in rel asan; do
+    for t in tests/cli/*.sh; do
+        [ -f "$t" ] || continue
+        echo "=== $t ($v)"
+        if LCP_BIN="${BUILD:-build}/$v/bin/lcp" sh "$t"; then pass=$((pass+1)); else fail=$((fail+1)); failed="$failed $t($v)"; fi
+    done
+done
+echo
+[ -n "$failed" ] && echo "failed:$failed"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,63 @@
+/* Private header of the `lcp` command (floor 7). One file per command group: cmd_<group>.c exports
+ * lcp_cli_<group>(), registered in main.c. Conventions for every verb:
+ *  - `--help` (or -h) prints what the verb does, its options and an example, and exits 0;
+ *  - results go to stdout as JSON (one document, newline-terminated);
+ *  - a failure prints one line "lcp: error: <reason>" on stderr and exits non-zero
+ *    (2 = usage, 1 = everything else). */
+#ifndef LCP_CLI_H
+#define LCP_CLI_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lcp/base.h"
+
+#define LCP_CLI_EXIT_FAIL 1
+#define LCP_CLI_EXIT_USAGE 2
+
+/* Global options, parsed before the group name. */
+typedef struct {
+    const char *home;         /* --home, default $LCP_HOME or ~/.lcp */
+    const char *sim_platform; /* --sim_platform, default ~/.lcp-sim */
+    int log_level;            /* --log_level off|error|warn|info|debug */
+} lcp_cli;
+
+/* A parsed verb command line: options `--name value` / `--name=value` / bare flags, plus positionals. */
+#define LCP_CLI_MAX_ARGS 64
+typedef struct {
+    const char *names[LCP_CLI_MAX_ARGS];
+    const char *values[LCP_CLI_MAX_ARGS]; /* NULL for a bare flag */
+    int n;
+    const char *pos[LCP_CLI_MAX_ARGS];
+    int npos;
+    int help;
+} lcp_cli_args;
+
+/* Parses argv (after the verb). flags lists option names that take no value (NULL-terminated, may be NULL);
+ * known lists every accepted option name (NULL-terminated). Prints the error and returns LCP_CLI_EXIT_USAGE on an
+ * unknown option or a missing value, else 0. */
+int lcp_cli_parse(lcp_cli_args *a, int argc, char **argv, const char *const *known, const char *const *flags);
+/* The value of option name, or NULL if absent. */
+const char *lcp_cli_opt(const lcp_cli_args *a, const char *name);
+/* 1 if the flag (or option) is present. */
+int lcp_cli_has(const lcp_cli_args *a, const char *name);
+
+/* Prints "lcp: error: ..." on stderr and returns code (use the LCP_CLI_EXIT_* values). */
+int lcp_cli_error(int code, const char *fmt, ...) LCP_PRINTF(2, 3);
+/* Prints a JSON document on stdout (pretty), then frees it. Returns 0, or LCP_CLI_EXIT_FAIL if printing fails. */
+int lcp_cli_print_json(cJSON *doc);
+/* Adds "0x"+hex of bytes to obj under name. Returns 0 or -1 when out of memory. */
+int lcp_cli_json_hex(cJSON *obj, const char *name, const uint8_t *p, size_t n);
+/* Reads a file ("-" = stdin) whose content is raw bytes, or hex (with or without 0x, surrounding whitespace
+ * allowed), or base64, detected in that order when the content is text. Free with lcp_free. */
+int lcp_cli_read_blob(uint8_t **out, size_t *len, const char *path, char *err);
+/* Parses a decimal unsigned integer fully (no sign, no trailing junk). */
+int lcp_cli_parse_u64(uint64_t *out, const char *s);
+
+/* Command groups. */
+int lcp_cli_commitment(const lcp_cli *cli, int argc, char **argv);
+int lcp_cli_attestation(const lcp_cli *cli, int argc, char **argv);
+int lcp_cli_demo(const lcp_cli *cli, int argc, char **argv);
+
+#endif

@@ -1,0 +1,23 @@
+/* SHA-256 through OpenSSL's EVP interface (the low-level SHA256_* calls are deprecated in OpenSSL 3). */
+#include "lcp/crypto.h"
+
+#include <openssl/evp.h>
+
+int lcp_sha256(uint8_t out[LCP_SHA256_LEN], const uint8_t *in, size_t len)
+{
+    lcp_bytes part = {in, len};
+    return lcp_sha256_parts(out, &part, 1);
+}
+
+int lcp_sha256_parts(uint8_t out[LCP_SHA256_LEN], const lcp_bytes *parts, size_t n)
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (md == NULL) return LCP_ERR_NOMEM;
+    int ok = EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    for (size_t i = 0; ok && i < n; i++)
+        if (parts[i].len) ok = EVP_DigestUpdate(md, parts[i].ptr, parts[i].len);
+    unsigned int olen = 0;
+    if (ok) ok = EVP_DigestFinal_ex(md, out, &olen);
+    EVP_MD_CTX_free(md);
+    return ok && olen == LCP_SHA256_LEN ? LCP_OK : LCP_ERR_CRYPTO;
+}
