@@ -14,7 +14,7 @@ TESTDATA ?= $(abspath ../shared/testdata)
 BUILD    ?= build
 
 # Floors 1-4 plus lcpclient make the library; cli is the `lcp` program.
-LIB_MODULES := base crypto codec commitment attestation lcpclient
+LIB_MODULES := base crypto codec commitment attestation tee elc lcpclient
 LIBS     := -lcrypto -lsecp256k1 -lsodium -lcjson -lprotobuf-c -lpthread
 TEST_LIBS := -lcmocka
 

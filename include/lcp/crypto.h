@@ -38,6 +38,16 @@ void lcp_keccak256(uint8_t out[LCP_KECCAK256_LEN], const uint8_t *in, size_t len
 int lcp_sha256(uint8_t out[LCP_SHA256_LEN], const uint8_t *in, size_t len) LCP_WARN_UNUSED;
 /* SHA-256 over the concatenation of n parts, without building it. */
 int lcp_sha256_parts(uint8_t out[LCP_SHA256_LEN], const lcp_bytes *parts, size_t n) LCP_WARN_UNUSED;
+/* Streaming SHA-256. init allocates inside OpenSSL: always pair it with final or abort. */
+typedef struct {
+    void *md; /* EVP_MD_CTX */
+} lcp_sha256_ctx;
+int lcp_sha256_init(lcp_sha256_ctx *ctx) LCP_WARN_UNUSED;
+int lcp_sha256_update(lcp_sha256_ctx *ctx, const uint8_t *in, size_t len) LCP_WARN_UNUSED;
+/* Writes the digest and releases ctx (also on failure). */
+int lcp_sha256_final(lcp_sha256_ctx *ctx, uint8_t out[LCP_SHA256_LEN]) LCP_WARN_UNUSED;
+/* Releases ctx without a digest (error paths). */
+void lcp_sha256_abort(lcp_sha256_ctx *ctx);
 
 /* ---- secp256k1 (libsecp256k1 with its recovery module) ---- */
 /* Returns LCP_OK if seckey is a valid secret scalar (non-zero, below the group order). */
@@ -59,6 +69,15 @@ int lcp_secp256k1_sign(uint8_t sig[LCP_SIGNATURE_LEN], const uint8_t seckey[LCP_
  * Out: pub (may be NULL): uncompressed public key; addr (may be NULL): its Ethereum address. */
 int lcp_secp256k1_recover(uint8_t pub[LCP_PUBKEY_LEN], uint8_t addr[LCP_ADDRESS_LEN], const uint8_t *sig,
                           size_t sig_len, const uint8_t digest[32], char *err) LCP_WARN_UNUSED;
+
+/* ---- ed25519 (libsodium) ---- */
+#define LCP_ED25519_PUBKEY_LEN 32
+#define LCP_ED25519_SIG_LEN 64
+/* Verifies an ed25519 signature with libsodium's crypto_sign_verify_detached. libsodium 1.0.18 rejects
+ * non-canonical S, small-order public keys and small-order R; see docs in elc/tendermint for how this relates to
+ * CometBFT's ZIP-215 rules. Returns LCP_OK or LCP_ERR_CRYPTO_VERIFY. */
+int lcp_ed25519_verify(const uint8_t sig[LCP_ED25519_SIG_LEN], const uint8_t *msg, size_t msg_len,
+                       const uint8_t pub[LCP_ED25519_PUBKEY_LEN]) LCP_WARN_UNUSED;
 
 /* ---- randomness and comparison ---- */
 /* Fills buf from the kernel CSPRNG (getrandom). */

@@ -1,0 +1,183 @@
+/* Protobuf wire format (lcp/codec_pb.h). The encoding facts: a key is varint(number << 3 | wire_type); varints are
+ * little-endian base-128 with the high bit as continuation, at most 10 bytes for 64 bits. */
+#include "lcp/codec_pb.h"
+
+#include <string.h>
+
+void lcp_pb_reader_init(lcp_pb_reader *r, const uint8_t *p, size_t len)
+{
+    r->p = p;
+    r->len = len;
+    r->off = 0;
+}
+
+int lcp_pb_read_varint(uint64_t *v, const uint8_t *p, size_t len, size_t *off)
+{
+    uint64_t x = 0;
+    for (unsigned i = 0; i < 10; i++) {
+        if (*off >= len) return LCP_ERR_PROTO;
+        uint8_t b = p[(*off)++];
+        if (i == 9 && b > 1) return LCP_ERR_PROTO; /* bits beyond 64 */
+        x |= (uint64_t)(b & 0x7f) << (7 * i);
+        if (!(b & 0x80)) {
+            *v = x;
+            return LCP_OK;
+        }
+    }
+    return LCP_ERR_PROTO;
+}
+
+int lcp_pb_next(lcp_pb_reader *r, lcp_pb_field *f, char *err)
+{
+    if (r->off == r->len) return 0;
+    uint64_t key;
+    size_t at = r->off;
+    if (lcp_pb_read_varint(&key, r->p, r->len, &r->off) != LCP_OK)
+        return lcp_fail(err, LCP_ERR_PROTO, "protobuf: bad field key at offset %zu", at);
+    if ((key >> 3) == 0 || (key >> 3) > 0x1fffffff)
+        return lcp_fail(err, LCP_ERR_PROTO, "protobuf: invalid field number at offset %zu", at);
+    f->number = (uint32_t)(key >> 3);
+    f->wire_type = (int)(key & 7);
+    f->u = 0;
+    f->bytes.ptr = NULL;
+    f->bytes.len = 0;
+    switch (f->wire_type) {
+    case LCP_PB_VARINT:
+        if (lcp_pb_read_varint(&f->u, r->p, r->len, &r->off) != LCP_OK)
+            return lcp_fail(err, LCP_ERR_PROTO, "protobuf: bad varint in field %u", f->number);
+        return 1;
+    case LCP_PB_I64:
+    case LCP_PB_I32: {
+        size_t n = f->wire_type == LCP_PB_I64 ? 8 : 4;
+        if (r->len - r->off < n) return lcp_fail(err, LCP_ERR_PROTO, "protobuf: field %u truncated", f->number);
+        for (size_t i = 0; i < n; i++) f->u |= (uint64_t)r->p[r->off + i] << (8 * i);
+        r->off += n;
+        return 1;
+    }
+    case LCP_PB_LEN: {
+        uint64_t n;
+        if (lcp_pb_read_varint(&n, r->p, r->len, &r->off) != LCP_OK)
+            return lcp_fail(err, LCP_ERR_PROTO, "protobuf: bad length in field %u", f->number);
+        if (n > r->len - r->off)
+            return lcp_fail(err, LCP_ERR_PROTO, "protobuf: field %u claims %llu bytes, %zu left", f->number,
+                            (unsigned long long)n, r->len - r->off);
+        f->bytes.ptr = r->p + r->off;
+        f->bytes.len = (size_t)n;
+        r->off += (size_t)n;
+        return 1;
+    }
+    default:
+        return lcp_fail(err, LCP_ERR_PROTO, "protobuf: unsupported wire type %d in field %u", f->wire_type,
+                        f->number);
+    }
+}
+
+void lcp_pb_writer_init(lcp_pb_writer *w, uint8_t *buf, size_t cap)
+{
+    w->buf = buf;
+    w->cap = cap;
+    w->len = 0;
+    w->overflow = 0;
+}
+
+void lcp_pb_put_raw(lcp_pb_writer *w, const void *p, size_t n)
+{
+    if (w->buf) {
+        if (w->overflow || n > w->cap - w->len) w->overflow = 1;
+        else if (n) memcpy(w->buf + w->len, p, n);
+    }
+    w->len += n;
+}
+
+size_t lcp_pb_varint_len(uint64_t v)
+{
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
+    }
+    return n;
+}
+
+void lcp_pb_put_varint(lcp_pb_writer *w, uint64_t v)
+{
+    uint8_t b[10];
+    size_t n = 0;
+    do {
+        b[n] = (uint8_t)(v & 0x7f);
+        v >>= 7;
+        if (v) b[n] |= 0x80;
+        n++;
+    } while (v);
+    lcp_pb_put_raw(w, b, n);
+}
+
+void lcp_pb_put_tag(lcp_pb_writer *w, uint32_t number, int wire_type)
+{
+    lcp_pb_put_varint(w, (uint64_t)number << 3 | (unsigned)wire_type);
+}
+
+void lcp_pb_put_uint(lcp_pb_writer *w, uint32_t number, uint64_t v)
+{
+    lcp_pb_put_tag(w, number, LCP_PB_VARINT);
+    lcp_pb_put_varint(w, v);
+}
+
+void lcp_pb_put_uint_opt(lcp_pb_writer *w, uint32_t number, uint64_t v)
+{
+    if (v) lcp_pb_put_uint(w, number, v);
+}
+
+void lcp_pb_put_bytes(lcp_pb_writer *w, uint32_t number, const void *p, size_t n)
+{
+    lcp_pb_put_tag(w, number, LCP_PB_LEN);
+    lcp_pb_put_varint(w, n);
+    lcp_pb_put_raw(w, p, n);
+}
+
+void lcp_pb_put_bytes_opt(lcp_pb_writer *w, uint32_t number, const void *p, size_t n)
+{
+    if (n) lcp_pb_put_bytes(w, number, p, n);
+}
+
+void lcp_pb_put_message(lcp_pb_writer *w, uint32_t number, const uint8_t *msg, size_t n)
+{
+    lcp_pb_put_bytes(w, number, msg, n);
+}
+
+int lcp_pb_writer_status(const lcp_pb_writer *w) { return w->overflow ? LCP_ERR_BUFFER_TOO_SMALL : LCP_OK; }
+
+int lcp_pb_decode_any(lcp_pb_any *out, const uint8_t *p, size_t len, char *err)
+{
+    lcp_pb_reader r;
+    lcp_pb_field f;
+    int rc, seen_url = 0, seen_value = 0;
+    memset(out, 0, sizeof *out);
+    lcp_pb_reader_init(&r, p, len);
+    while ((rc = lcp_pb_next(&r, &f, err)) == 1) {
+        if (f.wire_type != LCP_PB_LEN || (f.number != 1 && f.number != 2))
+            return lcp_fail(err, LCP_ERR_PROTO, "Any: unexpected field %u (wire type %d)", f.number, f.wire_type);
+        if (f.number == 1) {
+            if (seen_url++) return lcp_fail(err, LCP_ERR_PROTO, "Any: type_url repeated");
+            out->type_url = f.bytes;
+        } else {
+            if (seen_value++) return lcp_fail(err, LCP_ERR_PROTO, "Any: value repeated");
+            out->value = f.bytes;
+        }
+    }
+    if (rc < 0) return rc;
+    if (!seen_url || out->type_url.len == 0) return lcp_fail(err, LCP_ERR_PROTO, "Any: missing type_url");
+    return LCP_OK;
+}
+
+void lcp_pb_put_any(lcp_pb_writer *w, const char *type_url, size_t type_url_len, const uint8_t *value, size_t n)
+{
+    lcp_pb_put_bytes_opt(w, 1, type_url, type_url_len);
+    lcp_pb_put_bytes_opt(w, 2, value, n);
+}
+
+int lcp_pb_any_is(const lcp_pb_any *a, const char *s)
+{
+    size_t n = strlen(s);
+    return a->type_url.len == n && memcmp(a->type_url.ptr, s, n) == 0;
+}
