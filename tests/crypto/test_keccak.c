@@ -39,7 +39,7 @@ static void test_published(void **state)
 }
 
 /* tests/vectors/crypto/keccak256.txt: lines "<len> <hex digest>" for the message of len bytes i*7+1 mod 256,
- * written by bench/peers/keccak-vectors.mjs with @noble/hashes. Lengths cover 0..300 and long multi-block inputs. */
+ * written by tools/vectors/keccak.mjs with @noble/hashes. Lengths cover 0..300 and long multi-block inputs. */
 static void test_golden(void **state)
 {
     (void)state;

@@ -1,6 +1,6 @@
 // Writes tests/vectors/crypto/keccak256.txt: an independent implementation's (@noble/hashes) Keccak-256 of the
 // message m[i] = (i*7+1) mod 256 at every length 0..300 (all block boundaries around 136 and 272) and a few long
-// inputs. Run: node bench/peers/keccak-vectors.mjs > tests/vectors/crypto/keccak256.txt
+// inputs. Run: node tools/vectors/keccak.mjs > tests/vectors/crypto/keccak256.txt
 import { keccak_256 } from '@noble/hashes/sha3';
 const lens = [];
 for (let i = 0; i <= 300; i++) lens.push(i);
