@@ -174,12 +174,331 @@ static void test_automata_debug_quote(void **state)
     phala_free(&s);
 }
 
+/* Intel QVL's synthetic sample (separate files, TCB Info v2, certification data type 1 with the PCK certificate
+ * given separately) under Intel's *test* root: UpToDate. The same set under the production root is rejected. */
+typedef struct {
+    uint8_t *files[10];
+    size_t lens[10];
+    size_t n;
+    lcp_dcap_collateral c;
+    uint8_t *quote, *root;
+    size_t quote_len, root_len;
+} qvl_set;
+
+static lcp_bytes qvl_file(qvl_set *s, const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "dcap/intel_qvl_synthetic_v3/%s", name);
+    assert_true(s->n < 10);
+    s->files[s->n] = tu_read(path, &s->lens[s->n]);
+    lcp_bytes b = {s->files[s->n], s->lens[s->n]};
+    s->n++;
+    return b;
+}
+
+static void qvl_load(qvl_set *s)
+{
+    memset(s, 0, sizeof *s);
+    char err[LCP_ERR_LEN] = "";
+    s->c.root_ca_crl = qvl_file(s, "rootCaCrl.der");
+    s->c.pck_crl = qvl_file(s, "intermediateCaCrl.der");
+    s->c.pck_crl_issuer_chain = qvl_file(s, "pckSignChain.pem");
+    s->c.tcb_info_issuer_chain = qvl_file(s, "tcbSignChain.pem");
+    s->c.qe_identity_issuer_chain = s->c.tcb_info_issuer_chain;
+    s->c.pck_cert = qvl_file(s, "pckCert.pem");
+    lcp_bytes tcb = qvl_file(s, "tcbInfo.json"), qe = qvl_file(s, "qeIdentity.json");
+    if (lcp_dcap_signed_json_split(&s->c.tcb_info, s->c.tcb_info_signature, tcb.ptr, tcb.len, "tcbInfo", err) ||
+        lcp_dcap_signed_json_split(&s->c.qe_identity, s->c.qe_identity_signature, qe.ptr, qe.len, "enclaveIdentity",
+                                   err))
+        fail_msg("split: %s", err);
+    lcp_bytes root = qvl_file(s, "trustedRootCaCert.pem");
+    s->root = (uint8_t *)root.ptr;
+    s->root_len = root.len;
+    lcp_bytes q = qvl_file(s, "quote.dat");
+    s->quote = (uint8_t *)q.ptr;
+    s->quote_len = q.len;
+}
+
+static void qvl_free(qvl_set *s)
+{
+    for (size_t i = 0; i < s->n; i++) lcp_free(s->files[i]);
+}
+
+static void test_intel_qvl_synthetic(void **state)
+{
+    (void)state;
+    qvl_set s;
+    qvl_load(&s);
+    lcp_dcap_result r;
+    char err[LCP_ERR_LEN] = "";
+    int rc = lcp_dcap_verify(&r, s.quote, s.quote_len, &s.c, s.root, s.root_len, QVL_NOW, NULL, err);
+    if (rc != LCP_OK) fail_msg("verify: %s", err);
+    assert_int_equal(r.status, LCP_DCAP_TCB_UP_TO_DATE);
+    assert_int_equal(r.platform_status, LCP_DCAP_TCB_UP_TO_DATE);
+    assert_int_equal(r.qe_status, LCP_DCAP_TCB_UP_TO_DATE);
+    assert_int_equal(r.n_advisory_ids, 0);
+    uint8_t fmspc[6];
+    tu_hex(fmspc, 6, "00707F000000");
+    assert_memory_equal(r.fmspc, fmspc, 6);
+    static const uint8_t comps[16] = {0, 3, 0, 0, 0, 1, 1};
+    assert_memory_equal(r.pck.comp_svn, comps, 16);
+    assert_int_equal(r.pck.pce_svn, 3);
+    assert_int_equal(r.tcb_evaluation_data_number, 0); /* min(TCB Info 3, QE Identity 0) */
+    assert_int_equal(r.valid_from, 1567669628);         /* QE Identity issueDate */
+    assert_int_equal(r.valid_to, 1787917015);           /* TCB Signing certificate notAfter */
+    static const uint8_t zero[32];
+    assert_memory_equal(r.report.mrenclave, zero, 32); /* the synthetic ISV report is all zero */
+
+    /* Without the separately supplied PCK certificate, a type-1 quote cannot be verified. */
+    lcp_bytes pck = s.c.pck_cert;
+    s.c.pck_cert.len = 0;
+    assert_int_equal(lcp_dcap_verify(&r, s.quote, s.quote_len, &s.c, s.root, s.root_len, QVL_NOW, NULL, err),
+                     LCP_ERR_ATTESTATION_COLLATERAL);
+    assert_non_null(strstr(err, "supply it"));
+    s.c.pck_cert = pck;
+
+    /* Under Intel's production root: the test root's CRL is the first thing that fails (same issuer name, other
+     * key); the Root CA CRL cannot be left out to get past it. */
+    rc = lcp_dcap_verify(&r, s.quote, s.quote_len, &s.c, NULL, 0, QVL_NOW, NULL, err);
+    assert_int_equal(rc, LCP_ERR_ATTESTATION_SIGNATURE);
+    assert_non_null(strstr(err, "Root CA CRL"));
+    lcp_dcap_verified_collateral *vc = NULL;
+    lcp_dcap_collateral alt = s.c;
+    alt.root_ca_crl = (lcp_bytes){NULL, 0};
+    assert_int_equal(lcp_dcap_collateral_verify(&vc, &alt, NULL, 0, QVL_NOW, err), LCP_ERR_ATTESTATION_COLLATERAL);
+    assert_non_null(strstr(err, "incomplete"));
+    /* Even without the root copies in the chains, nothing verifies under the production key. */
+    char *pem = (char *)s.c.pck_crl_issuer_chain.ptr;
+    char *second = strstr(pem + 1, "-----BEGIN");
+    assert_non_null(second);
+    s.c.pck_crl_issuer_chain.len = (size_t)(second - pem);
+    rc = lcp_dcap_verify(&r, s.quote, s.quote_len, &s.c, NULL, 0, QVL_NOW, NULL, err);
+    assert_int_not_equal(rc, LCP_OK);
+    /* ...while under the test root the shortened chain is fine. */
+    rc = lcp_dcap_verify(&r, s.quote, s.quote_len, &s.c, s.root, s.root_len, QVL_NOW, NULL, err);
+    if (rc != LCP_OK) fail_msg("verify: %s", err);
+    /* Edges of the window: the last second of the TCB Signing certificate, then one past it. */
+    assert_int_equal(lcp_dcap_verify(&r, s.quote, s.quote_len, &s.c, s.root, s.root_len, 1787917015, NULL, err),
+                     LCP_OK);
+    assert_int_equal(lcp_dcap_verify(&r, s.quote, s.quote_len, &s.c, s.root, s.root_len, 1787917016, NULL, err),
+                     LCP_ERR_ATTESTATION_CERT_EXPIRED);
+    assert_non_null(strstr(err, "TCB Signing"));
+    assert_int_equal(lcp_dcap_verify(&r, s.quote, s.quote_len, &s.c, s.root, s.root_len, 1567669627, NULL, err),
+                     LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED);
+    assert_non_null(strstr(err, "QE Identity"));
+    qvl_free(&s);
+}
+
+/* A real TDX quote (v4) is refused cleanly, and so is its collateral (TDX TCB Info, TD_QE identity). */
+static void test_tdx_v4_rejected(void **state)
+{
+    (void)state;
+    phala_set s;
+    phala_load(&s, "dcap/phala_tdx_v4/quote.bin");
+    lcp_dcap_result r;
+    char err[LCP_ERR_LEN] = "";
+    lcp_dcap_policy p = lenient();
+    assert_int_equal(lcp_dcap_verify(&r, s.quote, s.quote_len, &s.c, NULL, 0, PHALA_NOW, &p, err),
+                     LCP_ERR_ATTESTATION_UNSUPPORTED);
+    assert_non_null(strstr(err, "TDX"));
+    lcp_dcap_quote q;
+    assert_int_equal(lcp_dcap_quote_parse(&q, s.quote, s.quote_len, err), LCP_ERR_ATTESTATION_UNSUPPORTED);
+    assert_int_equal(q.version, 4);
+    assert_int_equal(q.tee_type, LCP_DCAP_TEE_TDX);
+
+    size_t len;
+    uint8_t *json = tu_read("dcap/phala_tdx_v4/collateral.json", &len);
+    uint8_t *storage = lcp_malloc(lcp_dcap_collateral_json_storage_len(len));
+    assert_non_null(storage);
+    lcp_dcap_collateral c;
+    int rc = lcp_dcap_collateral_from_json(&c, storage, lcp_dcap_collateral_json_storage_len(len), json, len, err);
+    if (rc != LCP_OK) fail_msg("tdx collateral: %s", err);
+    lcp_dcap_verified_collateral *vc = NULL;
+    assert_int_equal(lcp_dcap_collateral_verify(&vc, &c, NULL, 0, TDX_NOW, err), LCP_ERR_ATTESTATION_UNSUPPORTED);
+    assert_null(vc);
+    lcp_dcap_tcb_info *ti = lcp_malloc(sizeof *ti);
+    assert_non_null(ti);
+    assert_int_equal(lcp_dcap_tcb_info_parse(ti, c.tcb_info.ptr, c.tcb_info.len, err),
+                     LCP_ERR_ATTESTATION_UNSUPPORTED);
+    lcp_free(ti);
+    lcp_free(storage);
+    lcp_free(json);
+    phala_free(&s);
+}
+
+/* Every validity window of PROVENANCE.md, at its edges. */
+static void expect_at(phala_set *s, int64_t t, int want, const char *what)
+{
+    lcp_dcap_result r;
+    char err[LCP_ERR_LEN] = "";
+    lcp_dcap_policy p = lenient();
+    int rc = lcp_dcap_verify(&r, s->quote, s->quote_len, &s->c, NULL, 0, t, &p, err);
+    if (rc != want) fail_msg("at %lld: got %s (%s), want %s", (long long)t, lcp_errname(rc), err, lcp_errname(want));
+    if (what && strstr(err, what) == NULL) fail_msg("at %lld: '%s' does not name %s", (long long)t, err, what);
+}
+
+static void test_phala_time_windows(void **state)
+{
+    (void)state;
+    phala_set s;
+    phala_load(&s, "dcap/phala_sgx_v3/quote.bin");
+    expect_at(&s, PHALA_TCB_ISSUE, LCP_OK, NULL);
+    expect_at(&s, 1752919278, LCP_OK, NULL); /* QE Identity nextUpdate itself is still valid */
+    expect_at(&s, 1752919279, LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED, "QE Identity");
+    expect_at(&s, 1752920598, LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED, "QE Identity");
+    expect_at(&s, 1752920599, LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED, "PCK CRL"); /* PCK CRL nextUpdate passed */
+    expect_at(&s, 1752922572, LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED, "PCK CRL");
+    expect_at(&s, PHALA_TCB_ISSUE - 1, LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED, "TCB Info"); /* not yet issued */
+    expect_at(&s, 1750328597, LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED, "PCK CRL");          /* before thisUpdate */
+    expect_at(&s, 1775215317, LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED, "PCK CRL");     /* Root CA CRL's last second */
+    expect_at(&s, 1775215318, LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED, "Root CA CRL"); /* 2026-04-03T11:21:58Z */
+    expect_at(&s, 1600000000, LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED, "Root CA CRL");
+    expect_at(&s, 4102444800, LCP_ERR_ATTESTATION_CERT_EXPIRED, "root"); /* 2100: past the root itself */
+    phala_free(&s);
+}
+
+/* Verified collateral reused across quotes: only the per-quote signatures are spent, and the reuse is bounded by
+ * the collateral's window. */
+static void test_verified_collateral_reuse(void **state)
+{
+    (void)state;
+    phala_set s, d;
+    phala_load(&s, "dcap/phala_sgx_v3/quote.bin");
+    phala_load(&d, "dcap/automata_sgx_v3_debug/quote.bin");
+    lcp_dcap_verified_collateral *vc = NULL;
+    char err[LCP_ERR_LEN] = "";
+    int rc = lcp_dcap_collateral_verify(&vc, &s.c, NULL, 0, PHALA_TCB_ISSUE, err);
+    if (rc != LCP_OK) fail_msg("collateral: %s", err);
+    /* The caller's collateral buffers may go away once verified. */
+    memset(s.storage, 0, lcp_dcap_collateral_json_storage_len(s.json_len));
+    int64_t from, to;
+    lcp_dcap_verified_collateral_window(&from, &to, vc);
+    assert_int_equal(from, PHALA_TCB_ISSUE);
+    assert_int_equal(to, 1752919278);
+    lcp_dcap_result r;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(lcp_dcap_quote_verify(&r, vc, s.quote, s.quote_len, NULL, 0, PHALA_NOW, err), LCP_OK);
+        assert_int_equal(r.p256_verifications, 3); /* PCK leaf, QE report, ISV report */
+        assert_int_equal(r.status, LCP_DCAP_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED);
+        assert_int_equal(lcp_dcap_quote_verify(&r, vc, d.quote, d.quote_len, NULL, 0, PHALA_NOW, err), LCP_OK);
+        assert_int_equal(r.debug, 1);
+    }
+    assert_int_equal(lcp_dcap_quote_verify(&r, vc, s.quote, s.quote_len, NULL, 0, 1752919279, err),
+                     LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(lcp_dcap_quote_verify(&r, vc, s.quote, s.quote_len, NULL, 0, PHALA_TCB_ISSUE - 1, err),
+                     LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED);
+    lcp_dcap_verified_collateral_free(vc);
+    phala_free(&s);
+    phala_free(&d);
+}
+
+/* Every single-byte change of what the quote's signatures cover (header, ISV report body, ISV signature,
+ * attestation key, QE report, QE report signature, QE auth data) and of the length fields between them is
+ * rejected. The certification data (PEM text) is covered by the PCK test below and by the CA's signature. */
+static void test_quote_every_byte(void **state)
+{
+    (void)state;
+    phala_set s;
+    phala_load(&s, "dcap/phala_sgx_v3/quote.bin");
+    lcp_dcap_verified_collateral *vc = NULL;
+    char err[LCP_ERR_LEN] = "";
+    assert_int_equal(lcp_dcap_collateral_verify(&vc, &s.c, NULL, 0, PHALA_NOW, err), LCP_OK);
+    lcp_dcap_result r;
+    const size_t end = 436 + 578 + 32 + 6; /* through the certification data header */
+    static const uint8_t flips[] = {0x01, 0x80, 0xFF};
+    size_t rejected = 0;
+    for (size_t i = 0; i < end; i++)
+        for (size_t f = 0; f < sizeof flips; f++) {
+            s.quote[i] ^= flips[f];
+            int rc = lcp_dcap_quote_verify(&r, vc, s.quote, s.quote_len, NULL, 0, PHALA_NOW, err);
+            s.quote[i] ^= flips[f];
+            if (rc == LCP_OK) fail_msg("byte %zu ^ 0x%02x accepted", i, flips[f]);
+            rejected++;
+        }
+    assert_int_equal(rejected, end * sizeof flips);
+    assert_int_equal(lcp_dcap_quote_verify(&r, vc, s.quote, s.quote_len, NULL, 0, PHALA_NOW, err), LCP_OK);
+    phala_free(&s);
+    lcp_dcap_verified_collateral_free(vc);
+}
+
+/* Every single-byte change of each signed collateral body, each signature and each CRL is rejected. */
+static void mutate_all(phala_set *s, uint8_t *p, size_t n, const char *what)
+{
+    lcp_dcap_verified_collateral *vc = NULL;
+    char err[LCP_ERR_LEN] = "";
+    for (size_t i = 0; i < n; i++) {
+        p[i] ^= 0x01;
+        int rc = lcp_dcap_collateral_verify(&vc, &s->c, NULL, 0, PHALA_NOW, err);
+        p[i] ^= 0x01;
+        if (rc == LCP_OK) fail_msg("%s byte %zu changed, still accepted", what, i);
+        assert_null(vc);
+    }
+    assert_int_equal(lcp_dcap_collateral_verify(&vc, &s->c, NULL, 0, PHALA_NOW, err), LCP_OK);
+    lcp_dcap_verified_collateral_free(vc);
+}
+
+static void test_collateral_every_byte(void **state)
+{
+    (void)state;
+    phala_set s;
+    phala_load(&s, "dcap/phala_sgx_v3/quote.bin");
+    mutate_all(&s, (uint8_t *)s.c.tcb_info.ptr, s.c.tcb_info.len, "TCB Info");
+    mutate_all(&s, s.c.tcb_info_signature, LCP_DCAP_SIG_LEN, "TCB Info signature");
+    mutate_all(&s, (uint8_t *)s.c.qe_identity.ptr, s.c.qe_identity.len, "QE Identity");
+    mutate_all(&s, s.c.qe_identity_signature, LCP_DCAP_SIG_LEN, "QE Identity signature");
+    mutate_all(&s, (uint8_t *)s.c.root_ca_crl.ptr, s.c.root_ca_crl.len, "Root CA CRL");
+    mutate_all(&s, (uint8_t *)s.c.pck_crl.ptr, s.c.pck_crl.len, "PCK CRL");
+    phala_free(&s);
+}
+
+/* The embedded production root is the published one. */
+static void test_embedded_root(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *der = tu_read("dcap/roots/intel_sgx_root_ca.der", &len);
+    lcp_bytes r = lcp_dcap_intel_root_ca();
+    assert_int_equal(r.len, len);
+    assert_memory_equal(r.ptr, der, len);
+    uint8_t h[32], want[32];
+    assert_int_equal(lcp_sha256(h, r.ptr, r.len), LCP_OK);
+    tu_hex(want, 32, "44a0196b2b99f889b8e149e95b807a350e7424964399e885a7cbb8ccfab674d3");
+    assert_memory_equal(h, want, 32);
+    /* Passing it explicitly (DER or PEM) gives the same answer as the default. */
+    phala_set s;
+    phala_load(&s, "dcap/phala_sgx_v3/quote.bin");
+    lcp_dcap_result a, b;
+    char err[LCP_ERR_LEN] = "";
+    lcp_dcap_policy p = lenient();
+    assert_int_equal(lcp_dcap_verify(&a, s.quote, s.quote_len, &s.c, der, len, PHALA_NOW, &p, err), LCP_OK);
+    size_t plen;
+    uint8_t *pem = tu_read("dcap/roots/intel_sgx_root_ca.pem", &plen);
+    assert_int_equal(lcp_dcap_verify(&b, s.quote, s.quote_len, &s.c, pem, plen, PHALA_NOW, &p, err), LCP_OK);
+    assert_memory_equal(&a.report, &b.report, sizeof a.report);
+    /* A root that is not the collateral's: the Intel QVL test root. */
+    size_t tl;
+    uint8_t *test_root = tu_read("dcap/intel_qvl_synthetic_v3/trustedRootCaCert.pem", &tl);
+    assert_int_not_equal(lcp_dcap_verify(&b, s.quote, s.quote_len, &s.c, test_root, tl, PHALA_NOW, &p, err), LCP_OK);
+    lcp_free(test_root);
+    lcp_free(pem);
+    lcp_free(der);
+    phala_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_phala_real_quote),
         cmocka_unit_test(test_phala_policy),
         cmocka_unit_test(test_automata_debug_quote),
+        cmocka_unit_test(test_intel_qvl_synthetic),
+        cmocka_unit_test(test_tdx_v4_rejected),
+        cmocka_unit_test(test_phala_time_windows),
+        cmocka_unit_test(test_verified_collateral_reuse),
+        cmocka_unit_test(test_quote_every_byte),
+        cmocka_unit_test(test_collateral_every_byte),
+        cmocka_unit_test(test_embedded_root),
     };
     return cmocka_run_group_tests_name("attestation/dcap_verify", tests, NULL, NULL);
 }
