@@ -52,6 +52,8 @@ int lcp_cli_json_hex(cJSON *obj, const char *name, const uint8_t *p, size_t n);
 /* Reads a file ("-" = stdin) whose content is raw bytes, or hex (with or without 0x, surrounding whitespace
  * allowed), or base64, detected in that order when the content is text. Free with lcp_free. */
 int lcp_cli_read_blob(uint8_t **out, size_t *len, const char *path, char *err);
+/* The same for bytes already read (raw, n from lcp_file_read): takes ownership of raw. path names it in errors. */
+int lcp_cli_decode_blob(uint8_t **out, size_t *len, uint8_t *raw, size_t n, const char *path, char *err);
 /* Parses a decimal unsigned integer fully (no sign, no trailing junk). */
 int lcp_cli_parse_u64(uint64_t *out, const char *s);
 

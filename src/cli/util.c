@@ -116,6 +116,11 @@ int lcp_cli_read_blob(uint8_t **out, size_t *len, const char *path, char *err)
     size_t n;
     int rc = lcp_file_read(&raw, &n, path, 64u << 20, err);
     if (rc != LCP_OK) return rc;
+    return lcp_cli_decode_blob(out, len, raw, n, path, err);
+}
+
+int lcp_cli_decode_blob(uint8_t **out, size_t *len, uint8_t *raw, size_t n, const char *path, char *err)
+{
     if (n == 0 || !is_text(raw, n)) {
         *out = raw;
         *len = n;
