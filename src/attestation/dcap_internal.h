@@ -66,21 +66,30 @@ int lcp_dcap_pck_ext_from_x509(lcp_dcap_pck_ext *out, X509 *cert, char *err);
 
 /* ---- JSON fields (dcap_json.c) ---- */
 
-/* Required member key of obj, of type type (LCP_JSON_INVALID = any). */
-int lcp_dcap_json_member(lcp_json_value *out, const lcp_json_value *obj, const char *key, lcp_json_type type,
-                         char *err);
-/* Required integer member in [0, max]. */
-int lcp_dcap_json_uint(uint64_t *out, const lcp_json_value *obj, const char *key, uint64_t max, char *err);
-/* Required string member holding exactly 2*n hex digits (either case, no prefix). */
-int lcp_dcap_json_hex(uint8_t *out, size_t n, const lcp_json_value *obj, const char *key, char *err);
-/* Required string member holding "YYYY-MM-DDTHH:MM:SS[.frac]Z". */
-int lcp_dcap_json_time(int64_t *out, const lcp_json_value *obj, const char *key, char *err);
-/* Required tcbStatus member. */
-int lcp_dcap_json_status(lcp_dcap_tcb_status *out, const lcp_json_value *obj, char *err);
-/* Optional "advisoryIDs" member: validated (array of escape-free strings of at most LCP_DCAP_ADVISORY_ID_MAX
- * characters, at most LCP_DCAP_MAX_ADVISORY_IDS of them); out->type is LCP_JSON_INVALID when absent. */
-int lcp_dcap_json_advisories(lcp_json_value *out, const lcp_json_value *obj, char *err);
-/* 1 if a string member key exists and equals s. */
-int lcp_dcap_json_string_is(const lcp_json_value *obj, const char *key, const char *s);
+/* Members are gathered in one pass over an object (lcp_json_get would rescan the whole object, nested arrays
+ * included, for every name it looks up). val.type is LCP_JSON_INVALID for a name that is absent. */
+typedef struct {
+    const char *name;
+    lcp_json_value val;
+} lcp_dcap_json_field;
+
+/* Fills f[0..n) from obj's members (obj must be an object). A listed name present twice is an error (a signed
+ * document must have one reading); names not listed are ignored. */
+int lcp_dcap_json_fields(lcp_dcap_json_field *f, size_t n, const lcp_json_value *obj, char *err);
+/* f present with the given type (LCP_JSON_INVALID = any). */
+int lcp_dcap_json_need(const lcp_dcap_json_field *f, lcp_json_type type, char *err);
+/* An integer in [0, max]. */
+int lcp_dcap_json_uint(uint64_t *out, const lcp_dcap_json_field *f, uint64_t max, char *err);
+/* A string of exactly 2*n hex digits (either case, no prefix). */
+int lcp_dcap_json_hex(uint8_t *out, size_t n, const lcp_dcap_json_field *f, char *err);
+/* A string "YYYY-MM-DDTHH:MM:SS[.frac]Z". */
+int lcp_dcap_json_time(int64_t *out, const lcp_dcap_json_field *f, char *err);
+/* A tcbStatus string. */
+int lcp_dcap_json_status(lcp_dcap_tcb_status *out, const lcp_dcap_json_field *f, char *err);
+/* The optional advisoryIDs array, validated (escape-free strings of 1..LCP_DCAP_ADVISORY_ID_MAX characters, at
+ * most LCP_DCAP_MAX_ADVISORY_IDS); out->type is LCP_JSON_INVALID when absent. */
+int lcp_dcap_json_advisories(lcp_json_value *out, const lcp_dcap_json_field *f, char *err);
+/* The content of a string without escapes. */
+int lcp_dcap_json_plain(lcp_bytes *out, const lcp_dcap_json_field *f, char *err);
 
 #endif
