@@ -25,6 +25,20 @@ void lcp_dcap_window_init(lcp_dcap_window *w);
 int lcp_dcap_window_check(lcp_dcap_window *w, int64_t from, int64_t to, int64_t now, int code, const char *what,
                           char *err);
 
+/* A PEM chain split into its DER blocks, nothing parsed yet: d2i_X509 costs about 100 us in OpenSSL 3.0 (the
+ * public key goes through the provider decoders), and copies of the root or of a certificate already checked need
+ * only a byte comparison. */
+typedef struct {
+    uint8_t *der[LCP_DCAP_MAX_CHAIN]; /* lcp_malloc'd */
+    size_t len[LCP_DCAP_MAX_CHAIN];
+    size_t n;
+} lcp_dcap_pem_chain;
+/* Splits 1..LCP_DCAP_MAX_CHAIN "CERTIFICATE" blocks (trailing NULs and whitespace tolerated, nothing else). */
+int lcp_dcap_pem_chain_split(lcp_dcap_pem_chain *out, const uint8_t *p, size_t len, const char *what, char *err);
+void lcp_dcap_pem_chain_free(lcp_dcap_pem_chain *c);
+/* One DER certificate, exactly len bytes. */
+int lcp_dcap_der_cert(X509 **out, const uint8_t *der, size_t len, const char *what, char *err);
+
 /* One certificate, PEM or DER (PEM: exactly one block, trailing NULs and whitespace tolerated). */
 int lcp_dcap_load_cert(X509 **out, const uint8_t *p, size_t len, const char *what, char *err);
 /* A PEM chain of 1..LCP_DCAP_MAX_CHAIN certificates (trailing NULs and whitespace tolerated, nothing else).

@@ -104,7 +104,7 @@ static int is_pem(const uint8_t *p, size_t len)
     return starts_with(p, end, "-----BEGIN ");
 }
 
-static int der_cert(X509 **out, const uint8_t *der, size_t len, const char *what, char *err)
+int lcp_dcap_der_cert(X509 **out, const uint8_t *der, size_t len, const char *what, char *err)
 {
     if (len == 0 || len > DER_MAX) return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: bad DER length", what);
     const unsigned char *q = der;
@@ -118,11 +118,11 @@ static int der_cert(X509 **out, const uint8_t *der, size_t len, const char *what
     return LCP_OK;
 }
 
-int lcp_dcap_load_chain(X509 **certs, size_t *n, const uint8_t *p, size_t len, const char *what, char *err)
+int lcp_dcap_pem_chain_split(lcp_dcap_pem_chain *out, const uint8_t *p, size_t len, const char *what, char *err)
 {
     static const uint8_t empty[1];
     const uint8_t *cur = len ? p : empty, *end = cur + len;
-    size_t k = 0;
+    memset(out, 0, sizeof *out);
     int rc;
     for (;;) {
         uint8_t *der = NULL;
@@ -130,25 +130,46 @@ int lcp_dcap_load_chain(X509 **certs, size_t *n, const uint8_t *p, size_t len, c
         rc = pem_next(&cur, end, "CERTIFICATE", &der, &dl, LCP_ERR_ATTESTATION_CERT, what, err);
         if (rc < 0) goto fail;
         if (rc == 0) break;
-        if (k == LCP_DCAP_MAX_CHAIN) {
+        if (out->n == LCP_DCAP_MAX_CHAIN) {
             lcp_free(der);
             rc = lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: more than %d certificates", what, LCP_DCAP_MAX_CHAIN);
             goto fail;
         }
-        rc = der_cert(&certs[k], der, dl, what, err);
-        lcp_free(der);
-        if (rc != LCP_OK) goto fail;
-        k++;
+        out->der[out->n] = der;
+        out->len[out->n] = dl;
+        out->n++;
     }
-    if (k == 0) {
+    if (out->n == 0) {
         rc = lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: no certificate", what);
         goto fail;
     }
-    *n = k;
     return LCP_OK;
 fail:
-    lcp_dcap_free_chain(certs, k);
+    lcp_dcap_pem_chain_free(out);
     return rc;
+}
+
+void lcp_dcap_pem_chain_free(lcp_dcap_pem_chain *c)
+{
+    for (size_t i = 0; i < c->n; i++) lcp_free(c->der[i]);
+    memset(c, 0, sizeof *c);
+}
+
+int lcp_dcap_load_chain(X509 **certs, size_t *n, const uint8_t *p, size_t len, const char *what, char *err)
+{
+    lcp_dcap_pem_chain pc;
+    int rc = lcp_dcap_pem_chain_split(&pc, p, len, what, err);
+    if (rc != LCP_OK) return rc;
+    size_t k = 0;
+    for (; k < pc.n && rc == LCP_OK; k++) rc = lcp_dcap_der_cert(&certs[k], pc.der[k], pc.len[k], what, err);
+    if (rc != LCP_OK) k--; /* the failed slot holds nothing */
+    lcp_dcap_pem_chain_free(&pc);
+    if (rc != LCP_OK) {
+        lcp_dcap_free_chain(certs, k);
+        return rc;
+    }
+    *n = k;
+    return LCP_OK;
 }
 
 void lcp_dcap_free_chain(X509 **certs, size_t n)
@@ -161,7 +182,7 @@ void lcp_dcap_free_chain(X509 **certs, size_t n)
 
 int lcp_dcap_load_cert(X509 **out, const uint8_t *p, size_t len, const char *what, char *err)
 {
-    if (!is_pem(p, len)) return der_cert(out, p, len, what, err);
+    if (!is_pem(p, len)) return lcp_dcap_der_cert(out, p, len, what, err);
     X509 *certs[LCP_DCAP_MAX_CHAIN];
     size_t n = 0;
     int rc = lcp_dcap_load_chain(certs, &n, p, len, what, err);

@@ -53,8 +53,10 @@ int lcp_dcap_quote_parse(lcp_dcap_quote *q, const uint8_t *p, size_t len, char *
     if (q->tee_type != LCP_DCAP_TEE_SGX) return UNSUPPORTED("TEE type 0x%08x is not SGX", q->tee_type);
     if (q->att_key_type != LCP_DCAP_ATT_KEY_ECDSA_P256)
         return UNSUPPORTED("attestation key type %u: only ECDSA-256-with-P-256 (2) is supported", q->att_key_type);
-    if (len < LCP_DCAP_QUOTE_MIN_LEN) return BAD("%zu bytes is shorter than the minimum %d", len, LCP_DCAP_QUOTE_MIN_LEN);
-    if (len > LCP_DCAP_QUOTE_MAX_LEN) return BAD("%zu bytes is larger than the maximum %u", len, LCP_DCAP_QUOTE_MAX_LEN);
+    if (len < LCP_DCAP_QUOTE_MIN_LEN)
+        return BAD("%zu bytes is shorter than the minimum %d", len, LCP_DCAP_QUOTE_MIN_LEN);
+    if (len > LCP_DCAP_QUOTE_MAX_LEN)
+        return BAD("%zu bytes is larger than the maximum %u", len, LCP_DCAP_QUOTE_MAX_LEN);
     q->qe_svn = le16(p + Q_QE_SVN);
     q->pce_svn = le16(p + Q_PCE_SVN);
     memcpy(q->qe_vendor_id, p + Q_QE_VENDOR, 16);

@@ -38,16 +38,15 @@ void lcp_dcap_verified_collateral_window(int64_t *from, int64_t *to, const lcp_d
     *to = vc->window.to;
 }
 
-/* Loads an issuer chain from the collateral: certs[0] is the certificate that matters; anything after it must be
- * the trusted root itself (PCS appends it), never some other root. */
-static int load_issuer_chain(X509 **certs, size_t *n, lcp_bytes pem, X509 *root, const char *what, char *err)
+/* Splits an issuer chain from the collateral: der[0] is the certificate that matters; anything after it must be
+ * the trusted root itself byte for byte (PCS appends it), never some other root. */
+static int split_issuer_chain(lcp_dcap_pem_chain *pc, lcp_bytes pem, lcp_bytes root_der, const char *what, char *err)
 {
-    int rc = lcp_dcap_load_chain(certs, n, pem.ptr, pem.len, what, err);
+    int rc = lcp_dcap_pem_chain_split(pc, pem.ptr, pem.len, what, err);
     if (rc != LCP_OK) return rc;
-    for (size_t i = 1; i < *n; i++)
-        if (!lcp_dcap_cert_equal(certs[i], root)) {
-            lcp_dcap_free_chain(certs, *n);
-            *n = 0;
+    for (size_t i = 1; i < pc->n; i++)
+        if (pc->len[i] != root_der.len || memcmp(pc->der[i], root_der.ptr, root_der.len) != 0) {
+            lcp_dcap_pem_chain_free(pc);
             return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s carries a root that is not the trusted root", what);
         }
     return LCP_OK;
@@ -77,40 +76,54 @@ int lcp_dcap_collateral_verify(lcp_dcap_verified_collateral **out, const lcp_dca
     if (vc == NULL) return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
     lcp_dcap_window_init(&vc->window);
     lcp_bytes anchor = root ? (lcp_bytes){root, root_len} : lcp_dcap_intel_root_ca();
-    X509 *rootc = NULL, *pck_chain[LCP_DCAP_MAX_CHAIN], *tcb_chain[LCP_DCAP_MAX_CHAIN], *qe_chain[LCP_DCAP_MAX_CHAIN];
-    size_t n_pck = 0, n_tcb = 0, n_qe = 0;
+    X509 *rootc = NULL, *tcb_signer = NULL, *qe_signer = NULL;
     X509_CRL *root_crl = NULL;
+    unsigned char *root_der = NULL;
+    lcp_dcap_pem_chain pck_chain = {0}, tcb_chain = {0}, qe_chain = {0};
     lcp_dcap_window *w = &vc->window;
     unsigned *count = &vc->p256;
 
     int rc = lcp_dcap_load_cert(&rootc, anchor.ptr, anchor.len, "trusted root", err);
     if (rc == LCP_OK) rc = lcp_dcap_check_root(w, rootc, now, err);
+    int root_der_len = rc == LCP_OK ? i2d_X509(rootc, &root_der) : 0;
+    if (rc == LCP_OK && root_der_len <= 0) rc = lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+    lcp_bytes rd = {root_der, root_der_len > 0 ? (size_t)root_der_len : 0};
     /* Root CA CRL: decides whether the root's direct children (PCK CA, TCB Signing) are still trusted. */
     if (rc == LCP_OK) rc = lcp_dcap_load_crl(&root_crl, c->root_ca_crl.ptr, c->root_ca_crl.len, "Root CA CRL", err);
     if (rc == LCP_OK) rc = lcp_dcap_check_crl(w, count, root_crl, rootc, now, "Root CA CRL", err);
     /* PCK CA and its CRL. Its name (Processor or Platform CA) is not pinned: both are Intel's. */
-    if (rc == LCP_OK) rc = load_issuer_chain(pck_chain, &n_pck, c->pck_crl_issuer_chain, rootc, "PCK CRL issuer chain", err);
     if (rc == LCP_OK)
-        rc = check_under_root(w, count, pck_chain[0], rootc, root_crl, now, NULL, "PCK CA certificate", err);
+        rc = split_issuer_chain(&pck_chain, c->pck_crl_issuer_chain, rd, "PCK CRL issuer chain", err);
+    if (rc == LCP_OK) rc = lcp_dcap_der_cert(&vc->pck_ca, pck_chain.der[0], pck_chain.len[0], "PCK CA", err);
+    if (rc == LCP_OK)
+        rc = check_under_root(w, count, vc->pck_ca, rootc, root_crl, now, NULL, "PCK CA certificate", err);
     if (rc == LCP_OK) rc = lcp_dcap_load_crl(&vc->pck_crl, c->pck_crl.ptr, c->pck_crl.len, "PCK CRL", err);
-    if (rc == LCP_OK) rc = lcp_dcap_check_crl(w, count, vc->pck_crl, pck_chain[0], now, "PCK CRL", err);
+    if (rc == LCP_OK) rc = lcp_dcap_check_crl(w, count, vc->pck_crl, vc->pck_ca, now, "PCK CRL", err);
     /* TCB Signing certificate and the TCB Info it signs. */
     if (rc == LCP_OK)
-        rc = load_issuer_chain(tcb_chain, &n_tcb, c->tcb_info_issuer_chain, rootc, "TCB Info issuer chain", err);
+        rc = split_issuer_chain(&tcb_chain, c->tcb_info_issuer_chain, rd, "TCB Info issuer chain", err);
+    if (rc == LCP_OK) rc = lcp_dcap_der_cert(&tcb_signer, tcb_chain.der[0], tcb_chain.len[0], "TCB Signing", err);
     if (rc == LCP_OK)
-        rc = check_under_root(w, count, tcb_chain[0], rootc, root_crl, now, "Intel SGX TCB Signing",
+        rc = check_under_root(w, count, tcb_signer, rootc, root_crl, now, "Intel SGX TCB Signing",
                               "TCB Signing certificate", err);
     if (rc == LCP_OK)
-        rc = lcp_dcap_p256_verify(X509_get0_pubkey(tcb_chain[0]), c->tcb_info_signature, c->tcb_info.ptr,
+        rc = lcp_dcap_p256_verify(X509_get0_pubkey(tcb_signer), c->tcb_info_signature, c->tcb_info.ptr,
                                   c->tcb_info.len, count, "TCB Info", err);
-    /* QE Identity: PCS signs it with the same TCB Signing certificate; verify that certificate once. */
+    /* QE Identity: PCS signs it with the same TCB Signing certificate; a byte-identical copy is not checked twice. */
     if (rc == LCP_OK)
-        rc = load_issuer_chain(qe_chain, &n_qe, c->qe_identity_issuer_chain, rootc, "QE Identity issuer chain", err);
-    if (rc == LCP_OK && !lcp_dcap_cert_equal(qe_chain[0], tcb_chain[0]))
-        rc = check_under_root(w, count, qe_chain[0], rootc, root_crl, now, "Intel SGX TCB Signing",
-                              "QE Identity signing certificate", err);
+        rc = split_issuer_chain(&qe_chain, c->qe_identity_issuer_chain, rd, "QE Identity issuer chain", err);
+    if (rc == LCP_OK && qe_chain.len[0] == tcb_chain.len[0] &&
+        memcmp(qe_chain.der[0], tcb_chain.der[0], qe_chain.len[0]) == 0) {
+        qe_signer = tcb_signer;
+        X509_up_ref(qe_signer);
+    } else if (rc == LCP_OK) {
+        rc = lcp_dcap_der_cert(&qe_signer, qe_chain.der[0], qe_chain.len[0], "QE Identity signer", err);
+        if (rc == LCP_OK)
+            rc = check_under_root(w, count, qe_signer, rootc, root_crl, now, "Intel SGX TCB Signing",
+                                  "QE Identity signing certificate", err);
+    }
     if (rc == LCP_OK)
-        rc = lcp_dcap_p256_verify(X509_get0_pubkey(qe_chain[0]), c->qe_identity_signature, c->qe_identity.ptr,
+        rc = lcp_dcap_p256_verify(X509_get0_pubkey(qe_signer), c->qe_identity_signature, c->qe_identity.ptr,
                                   c->qe_identity.len, count, "QE Identity", err);
     /* Parse only what verified, from a private copy so that the caller's buffers may go away. */
     if (rc == LCP_OK && (c->tcb_info.len > SIZE_MAX / 2 || c->qe_identity.len > SIZE_MAX / 2))
@@ -129,15 +142,14 @@ int lcp_dcap_collateral_verify(lcp_dcap_verified_collateral **out, const lcp_dca
     if (rc == LCP_OK)
         rc = lcp_dcap_window_check(w, vc->qe.issue_date, vc->qe.next_update, now,
                                    LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED, "QE Identity", err);
-    if (rc == LCP_OK) {
-        vc->pck_ca = pck_chain[0];
-        pck_chain[0] = NULL;
-    }
     X509_free(rootc);
+    X509_free(tcb_signer);
+    X509_free(qe_signer);
     X509_CRL_free(root_crl);
-    lcp_dcap_free_chain(pck_chain, n_pck);
-    lcp_dcap_free_chain(tcb_chain, n_tcb);
-    lcp_dcap_free_chain(qe_chain, n_qe);
+    OPENSSL_free(root_der);
+    lcp_dcap_pem_chain_free(&pck_chain);
+    lcp_dcap_pem_chain_free(&tcb_chain);
+    lcp_dcap_pem_chain_free(&qe_chain);
     if (rc != LCP_OK) {
         lcp_dcap_verified_collateral_free(vc);
         return rc;
@@ -150,15 +162,14 @@ int lcp_dcap_collateral_verify(lcp_dcap_verified_collateral **out, const lcp_dca
 static int pck_leaf(X509 **leaf, const lcp_dcap_quote *q, const uint8_t *pck_cert, size_t pck_cert_len, char *err)
 {
     if (q->cert_type == LCP_DCAP_CERT_PCK_CHAIN) {
-        X509 *chain[LCP_DCAP_MAX_CHAIN];
-        size_t n = 0;
-        int rc = lcp_dcap_load_chain(chain, &n, q->cert_data.ptr, q->cert_data.len, "quote's PCK chain", err);
+        /* Only the leaf is parsed: the quote's copies of the CA and the root are not needed, since the leaf is
+         * checked against the CA certificate verified with the collateral (and parsing costs ~100 us each). */
+        lcp_dcap_pem_chain pc;
+        int rc = lcp_dcap_pem_chain_split(&pc, q->cert_data.ptr, q->cert_data.len, "quote's PCK chain", err);
         if (rc != LCP_OK) return rc;
-        /* The quote's copies of the CA and root are not needed: the leaf is checked against the CA certificate
-         * that was verified with the collateral. */
-        *leaf = chain[0];
-        lcp_dcap_free_chain(chain + 1, n - 1);
-        return LCP_OK;
+        rc = lcp_dcap_der_cert(leaf, pc.der[0], pc.len[0], "quote's PCK certificate", err);
+        lcp_dcap_pem_chain_free(&pc);
+        return rc;
     }
     if (q->cert_type == LCP_DCAP_CERT_PCK_CERT)
         return lcp_dcap_load_cert(leaf, q->cert_data.ptr, q->cert_data.len, "quote's PCK certificate", err);

@@ -1,0 +1,17 @@
+/* The shared benchmark harness (STYLE.md "one shared setup/run/teardown harness that reports against the raw
+ * primitive cost"): a monotonic clock, a timed loop, and one printed line per measurement. */
+#ifndef LCP_BENCH_HARNESS_H
+#define LCP_BENCH_HARNESS_H
+
+#include <stdint.h>
+
+/* Monotonic time in nanoseconds. */
+uint64_t lcp_bench_now_ns(void);
+
+/* Runs fn(arg) once to warm up, then in growing batches until at least min_iters calls and min_seconds have
+ * passed. fn returns 0 on success; a non-zero return aborts the run (a benchmark of a failing call measures the
+ * wrong thing). Prints "<name>: <iters> iters, <ns/op> ns/op, <ops/s> ops/s" and returns ns/op (negative on
+ * failure). */
+double lcp_bench_run(const char *name, int (*fn)(void *arg), void *arg, uint64_t min_iters, double min_seconds);
+
+#endif
