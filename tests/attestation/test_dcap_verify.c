@@ -486,6 +486,93 @@ static void test_embedded_root(void **state)
     phala_free(&s);
 }
 
+/* Collateral pieces swapped for others that are genuine but wrong for their place: each is refused for the right
+ * reason. */
+static void expect_collateral(const lcp_dcap_collateral *c, int64_t t, int want, const char *needle)
+{
+    lcp_dcap_verified_collateral *vc = NULL;
+    char err[LCP_ERR_LEN] = "";
+    int rc = lcp_dcap_collateral_verify(&vc, c, NULL, 0, t, err);
+    lcp_dcap_verified_collateral_free(vc);
+    if (rc != want) fail_msg("got %s (%s), want %s", lcp_errname(rc), err, lcp_errname(want));
+    if (needle && strstr(err, needle) == NULL) fail_msg("'%s' does not mention '%s'", err, needle);
+}
+
+static void test_collateral_substitutions(void **state)
+{
+    (void)state;
+    phala_set s;
+    phala_load(&s, "dcap/phala_sgx_v3/quote.bin");
+    lcp_dcap_collateral c = s.c;
+    /* QE Identity "signed" by the PCK CA: a valid certificate under the root, but not the TCB Signing one. */
+    c.qe_identity_issuer_chain = s.c.pck_crl_issuer_chain;
+    expect_collateral(&c, PHALA_NOW, LCP_ERR_ATTESTATION_CERT, "TCB Signing");
+    c = s.c;
+    c.tcb_info_issuer_chain = s.c.pck_crl_issuer_chain;
+    expect_collateral(&c, PHALA_NOW, LCP_ERR_ATTESTATION_CERT, "TCB Signing");
+    /* The TCB Signing certificate in place of the PCK CA: the PCK CRL is not its. */
+    c = s.c;
+    c.pck_crl_issuer_chain = s.c.tcb_info_issuer_chain;
+    expect_collateral(&c, PHALA_NOW, LCP_ERR_ATTESTATION_COLLATERAL, "issuer");
+    /* The two CRLs exchanged. */
+    c = s.c;
+    c.root_ca_crl = s.c.pck_crl;
+    c.pck_crl = s.c.root_ca_crl;
+    expect_collateral(&c, PHALA_NOW, LCP_ERR_ATTESTATION_COLLATERAL, "Root CA CRL");
+    /* A foreign root appended to a chain (Intel's test root, same name as the real one). */
+    size_t tl;
+    uint8_t *test_root = tu_read("dcap/intel_qvl_synthetic_v3/trustedRootCaCert.pem", &tl);
+    size_t cl = s.c.tcb_info_issuer_chain.len;
+    const char *end = strstr((const char *)s.c.tcb_info_issuer_chain.ptr, "-----END CERTIFICATE-----");
+    assert_non_null(end);
+    size_t first = (size_t)(end - (const char *)s.c.tcb_info_issuer_chain.ptr) + 26; /* through the END line */
+    uint8_t *chain = lcp_malloc(first + tl);
+    assert_non_null(chain);
+    memcpy(chain, s.c.tcb_info_issuer_chain.ptr, first);
+    memcpy(chain + first, test_root, tl);
+    c = s.c;
+    c.tcb_info_issuer_chain = (lcp_bytes){chain, first + tl};
+    expect_collateral(&c, PHALA_NOW, LCP_ERR_ATTESTATION_CERT, "not the trusted root");
+    /* Without any root copy the chain is fine: the root comes from the caller, not the collateral. */
+    c.tcb_info_issuer_chain = (lcp_bytes){chain, first};
+    expect_collateral(&c, PHALA_NOW, LCP_OK, NULL);
+    assert_true(first < cl);
+    /* A different (but identical in content) signer copy for QE Identity: the chain without its root. */
+    c = s.c;
+    c.qe_identity_issuer_chain = (lcp_bytes){chain, first};
+    expect_collateral(&c, PHALA_NOW, LCP_OK, NULL);
+
+    /* The Platform CA's chain and CRL (from the TDX collateral) instead of the Processor CA's: the collateral
+     * verifies, but it does not cover Phala's PCK certificate, which the Processor CA issued. */
+    size_t len;
+    uint8_t *json = tu_read("dcap/phala_tdx_v4/collateral.json", &len);
+    uint8_t *storage = lcp_malloc(lcp_dcap_collateral_json_storage_len(len));
+    assert_non_null(storage);
+    lcp_dcap_collateral tdx;
+    char err[LCP_ERR_LEN] = "";
+    assert_int_equal(lcp_dcap_collateral_from_json(&tdx, storage, lcp_dcap_collateral_json_storage_len(len), json,
+                                                   len, err),
+                     LCP_OK);
+    c = s.c;
+    c.pck_crl = tdx.pck_crl;
+    expect_collateral(&c, PHALA_NOW, LCP_ERR_ATTESTATION_COLLATERAL, "PCK CRL: issuer");
+    c.pck_crl_issuer_chain = tdx.pck_crl_issuer_chain;
+    lcp_dcap_verified_collateral *vc = NULL;
+    const int64_t both = 1752919200; /* the Platform CA CRL expires 43 s before PHALA_NOW */
+    int rc = lcp_dcap_collateral_verify(&vc, &c, NULL, 0, both, err);
+    if (rc != LCP_OK) fail_msg("platform CA collateral: %s", err);
+    lcp_dcap_result r;
+    assert_int_equal(lcp_dcap_quote_verify(&r, vc, s.quote, s.quote_len, NULL, 0, both, err),
+                     LCP_ERR_ATTESTATION_CERT);
+    assert_non_null(strstr(err, "PCK certificate: not issued by"));
+    lcp_dcap_verified_collateral_free(vc);
+    lcp_free(storage);
+    lcp_free(json);
+    lcp_free(chain);
+    lcp_free(test_root);
+    phala_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -499,6 +586,7 @@ int main(void)
         cmocka_unit_test(test_quote_every_byte),
         cmocka_unit_test(test_collateral_every_byte),
         cmocka_unit_test(test_embedded_root),
+        cmocka_unit_test(test_collateral_substitutions),
     };
     return cmocka_run_group_tests_name("attestation/dcap_verify", tests, NULL, NULL);
 }
