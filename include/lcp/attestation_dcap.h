@@ -294,7 +294,11 @@ void lcp_dcap_verified_collateral_window(int64_t *from, int64_t *to, const lcp_d
  * pck_cert (may be NULL with pck_cert_len 0): PEM or DER PCK leaf for quotes with certification data type 1-3;
  * ignored when the quote carries its PCK certificate.
  * This does not apply a policy: a Revoked or debug enclave verifies; use lcp_dcap_policy_check.
- * Returns: LCP_OK or a failure code as above. Out: res (zeroed unless LCP_OK). */
+ * Returns: LCP_OK; LCP_ERR_ATTESTATION (malformed quote), _UNSUPPORTED (v4/v5, TDX, other key or certification data
+ *          type), _COLLATERAL_EXPIRED (now outside vc's window), _CERT, _CERT_EXPIRED, _REVOKED (PCK leaf),
+ *          _COLLATERAL (FMSPC/PCE-ID mismatch, no PCK certificate), _SIGNATURE (QE report, binding, ISV report),
+ *          _TCB (QE identity mismatch, no TCB level); LCP_ERR_NOMEM.
+ * Out: res (zeroed unless LCP_OK). */
 int lcp_dcap_quote_verify(lcp_dcap_result *res, const lcp_dcap_verified_collateral *vc, const uint8_t *quote,
                           size_t quote_len, const uint8_t *pck_cert, size_t pck_cert_len, int64_t now, char *err)
     LCP_WARN_UNUSED;
@@ -317,7 +321,8 @@ int lcp_dcap_policy_check(const lcp_dcap_policy *policy, const lcp_dcap_result *
 
 /* One call: lcp_dcap_collateral_verify, lcp_dcap_quote_verify (with c->pck_cert) and lcp_dcap_policy_check.
  * root may be NULL (Intel's production root); policy may be NULL (the zero policy).
- * Returns: LCP_OK or the first failure. Out: res (zeroed unless LCP_OK). */
+ * Returns: LCP_OK or the first failure (LCP_ERR_ATTESTATION_POLICY when only the policy refuses).
+ * Out: res (zeroed unless LCP_OK). */
 int lcp_dcap_verify(lcp_dcap_result *res, const uint8_t *quote, size_t quote_len, const lcp_dcap_collateral *c,
                     const uint8_t *root, size_t root_len, int64_t now, const lcp_dcap_policy *policy, char *err)
     LCP_WARN_UNUSED;
