@@ -85,6 +85,34 @@ int lcp_random(uint8_t *buf, size_t len) LCP_WARN_UNUSED;
 /* Constant-time equality of two n-byte buffers: 1 if equal, 0 if not. Use it for MACs, keys and digests. */
 int lcp_ct_equal(const void *a, const void *b, size_t n);
 
+/* ---- AES-128-GCM, HMAC-SHA256, HKDF-SHA256 (OpenSSL; for sealing and the simulated EGETKEY/EREPORT) ----
+ * Keys and plaintexts passed in are never copied into memory these functions keep; OpenSSL's cipher and MAC
+ * contexts are freed (and so cleansed) before every return. */
+#define LCP_AES128_KEY_LEN 16
+#define LCP_AES_GCM_IV_LEN 12
+#define LCP_AES_GCM_TAG_LEN 16
+#define LCP_HMAC_SHA256_LEN 32
+
+/* Encrypts n bytes of pt (n may be 0) with AES-128-GCM under key and a 12-byte iv, authenticating aad
+ * (aad may be NULL when aad_len is 0). Out: ct (n bytes, may be pt itself), tag.
+ * A (key, iv) pair must never encrypt two messages: callers that use a fixed iv use a fresh key per message. */
+int lcp_aes128_gcm_encrypt(uint8_t *ct, uint8_t tag[LCP_AES_GCM_TAG_LEN], const uint8_t key[LCP_AES128_KEY_LEN],
+                           const uint8_t iv[LCP_AES_GCM_IV_LEN], const uint8_t *aad, size_t aad_len,
+                           const uint8_t *pt, size_t n) LCP_WARN_UNUSED;
+/* Verifies tag over (aad, ct) first and only then decrypts into pt (n bytes; must not overlap ct): on
+ * LCP_ERR_CRYPTO_VERIFY pt is untouched, so a forged message never releases a byte. The check costs one extra pass
+ * of GCM over ct (into a wiped stack buffer); sealed secrets are small, so this is cheap. */
+int lcp_aes128_gcm_decrypt(uint8_t *pt, const uint8_t key[LCP_AES128_KEY_LEN], const uint8_t iv[LCP_AES_GCM_IV_LEN],
+                           const uint8_t *aad, size_t aad_len, const uint8_t *ct, size_t n,
+                           const uint8_t tag[LCP_AES_GCM_TAG_LEN]) LCP_WARN_UNUSED;
+/* HMAC-SHA256 under key (key_len bytes, may be 0) over the concatenation of n parts, without building it. */
+int lcp_hmac_sha256(uint8_t out[LCP_HMAC_SHA256_LEN], const uint8_t *key, size_t key_len, const lcp_bytes *parts,
+                    size_t n) LCP_WARN_UNUSED;
+/* HKDF-SHA256 (RFC 5869), extract then expand. Out: out (out_len bytes, 1..8160). salt and info may be NULL when
+ * their length is 0. Returns LCP_ERR_RANGE for an impossible out_len. */
+int lcp_hkdf_sha256(uint8_t *out, size_t out_len, const uint8_t *ikm, size_t ikm_len, const uint8_t *salt,
+                    size_t salt_len, const uint8_t *info, size_t info_len) LCP_WARN_UNUSED;
+
 #ifdef __cplusplus
 }
 #endif
