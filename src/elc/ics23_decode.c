@@ -12,6 +12,15 @@ static int32_t as_int32(uint64_t v)
     return lo <= INT32_MAX ? (int32_t)lo : (int32_t)(lo - 0x80000000u) - INT32_MAX - 1;
 }
 
+/* proto3 int32 on the wire is the sign-extended 64-bit varint; Go and Rust truncate anything else to 32 bits. A
+ * value outside int32 is a second encoding of a smaller one: refused, so one message has one accepted encoding. */
+static int int32_canonical(uint64_t v) { return v <= INT32_MAX || v >= 0xFFFFFFFF80000000ull; }
+#define I32(dst)                                                                                   \
+    do {                                                                                           \
+        if (!int32_canonical(f.u)) return DEC_FAIL("field %u is not a canonical int32", f.number);     \
+        (dst) = as_int32(f.u);                                                                     \
+    } while (0)
+
 #define DEC_FAIL(...) lcp_fail(err, LCP_ERR_ICS23_DECODE, __VA_ARGS__)
 
 /* Marks field number n (< 32) as seen; fails if it was seen before (a repeated singular field). */
@@ -48,10 +57,10 @@ int lcp_ics23_decode_leaf_op(lcp_ics23_leaf_op *out, const uint8_t *in, size_t i
         if ((rc = once(&seen, f.number, "LeafOp", err)) != LCP_OK) return rc;
         if ((rc = want_wire(&f, f.number == 5 ? LCP_PB_LEN : LCP_PB_VARINT, "LeafOp", err)) != LCP_OK) return rc;
         switch (f.number) {
-        case 1: out->hash = as_int32(f.u); break;
-        case 2: out->prehash_key = as_int32(f.u); break;
-        case 3: out->prehash_value = as_int32(f.u); break;
-        case 4: out->length = as_int32(f.u); break;
+        case 1: I32(out->hash); break;
+        case 2: I32(out->prehash_key); break;
+        case 3: I32(out->prehash_value); break;
+        case 4: I32(out->length); break;
         default: out->prefix = f.bytes; break;
         }
     }
@@ -70,7 +79,7 @@ int lcp_ics23_decode_inner_op(lcp_ics23_inner_op *out, const uint8_t *in, size_t
         if (f.number < 1 || f.number > 3) continue;
         if ((rc = once(&seen, f.number, "InnerOp", err)) != LCP_OK) return rc;
         if ((rc = want_wire(&f, f.number == 1 ? LCP_PB_VARINT : LCP_PB_LEN, "InnerOp", err)) != LCP_OK) return rc;
-        if (f.number == 1) out->hash = as_int32(f.u);
+        if (f.number == 1) I32(out->hash);
         else if (f.number == 2) out->prefix = f.bytes;
         else {
             out->suffix = f.bytes;
@@ -84,13 +93,17 @@ int lcp_ics23_decode_inner_op(lcp_ics23_inner_op *out, const uint8_t *in, size_t
 static int each_int32(const lcp_pb_field *f, int (*fn)(void *, int32_t, char *), void *ctx, const char *msg,
                       char *err)
 {
-    if (f->wire_type == LCP_PB_VARINT) return fn(ctx, as_int32(f->u), err);
+    if (f->wire_type == LCP_PB_VARINT) {
+        if (!int32_canonical(f->u)) return DEC_FAIL("%s: field %u is not a canonical int32", msg, f->number);
+        return fn(ctx, as_int32(f->u), err);
+    }
     if (f->wire_type != LCP_PB_LEN) return DEC_FAIL("%s: field %u has wire type %d", msg, f->number, f->wire_type);
     size_t off = 0;
     while (off < f->bytes.len) {
         uint64_t v;
         if (lcp_pb_read_varint(&v, f->bytes.ptr, f->bytes.len, &off) != LCP_OK)
             return DEC_FAIL("%s: bad packed varint in field %u", msg, f->number);
+        if (!int32_canonical(v)) return DEC_FAIL("%s: field %u is not a canonical int32", msg, f->number);
         int rc = fn(ctx, as_int32(v), err);
         if (rc != LCP_OK) return rc;
     }
@@ -123,11 +136,11 @@ static int decode_inner_spec(lcp_ics23_inner_spec *out, const uint8_t *in, size_
         if ((rc = once(&seen, f.number, "InnerSpec", err)) != LCP_OK) return rc;
         if ((rc = want_wire(&f, f.number == 5 ? LCP_PB_LEN : LCP_PB_VARINT, "InnerSpec", err)) != LCP_OK) return rc;
         switch (f.number) {
-        case 2: out->child_size = as_int32(f.u); break;
-        case 3: out->min_prefix_length = as_int32(f.u); break;
-        case 4: out->max_prefix_length = as_int32(f.u); break;
+        case 2: I32(out->child_size); break;
+        case 3: I32(out->min_prefix_length); break;
+        case 4: I32(out->max_prefix_length); break;
         case 5: out->empty_child = f.bytes; break;
-        default: out->hash = as_int32(f.u); break;
+        default: I32(out->hash); break;
         }
     }
     return rc;
@@ -154,8 +167,8 @@ int lcp_ics23_decode_spec(lcp_ics23_spec *out, const uint8_t *in, size_t in_len,
             if ((rc = decode_inner_spec(&out->inner_spec, f.bytes.ptr, f.bytes.len, err)) != LCP_OK) return rc;
             out->has_inner_spec = 1;
             break;
-        case 3: out->max_depth = as_int32(f.u); break;
-        case 4: out->min_depth = as_int32(f.u); break;
+        case 3: I32(out->max_depth); break;
+        case 4: I32(out->min_depth); break;
         default: out->prehash_key_before_comparison = f.u != 0; break;
         }
     }
