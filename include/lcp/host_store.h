@@ -46,6 +46,10 @@
  *  - fork() → a child must not use a handle or transaction inherited from its parent; it opens its own.
  *  - A process that died inside a transaction leaves a stale reader slot or the writer lock; lcp_store_open
  *    clears stale readers, and LMDB recovers the writer lock of a dead process by itself.
+ *  - A process that keeps the store open while another one is killed inside lcp_store_commit may, until the next
+ *    write transaction begins, not see that last commit (it was on disk but not yet published in the lock file);
+ *    the next writer adopts it. Only the dying writer's unacknowledged commit is affected; nothing is lost or
+ *    torn, and a process opening the store afresh sees it at once.
  *  - Network filesystems (NFS, SMB) do not give LMDB the locking and mmap semantics it needs: keep `<home>` on
  *    a local disk.
  */
