@@ -61,6 +61,7 @@ int lcp_cli_parse_u64(uint64_t *out, const char *s);
 int lcp_cli_commitment(const lcp_cli *cli, int argc, char **argv);
 int lcp_cli_attestation(const lcp_cli *cli, int argc, char **argv);
 int lcp_cli_demo(const lcp_cli *cli, int argc, char **argv);
+int lcp_cli_sim(const lcp_cli *cli, int argc, char **argv);
 
 /* Verbs of `lcp attestation` implemented outside cmd_attestation.c (listed in its verb table). */
 /* `lcp attestation verify`: DCAP quote verification (cmd_attestation_dcap.c). argv starts after the verb. */

@@ -14,6 +14,7 @@ typedef struct {
 static const group GROUPS[] = {
     {"commitment", lcp_cli_commitment, "decode and verify LCP commitments (proxy messages and their signatures)"},
     {"attestation", lcp_cli_attestation, "verify remote-attestation evidence (IAS reports)"},
+    {"sim", lcp_cli_sim, "the SIMULATED SGX platform (no real SGX): init, show, microcode-update, measure"},
     {"demo", lcp_cli_demo, "replay the LCP fixture flows through the LCP client, with readable output"},
 };
 

@@ -1,0 +1,285 @@
+/* lcp sim init | show | microcode-update | measure: the simulated SGX platform (lcp/tee_sim.h). Everything here is
+ * a simulation, and every output says so: the fuse secret is a file, so the platform protects nothing. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "lcp/tee.h"
+#include "lcp/tee_sim.h"
+
+#define SIM_NOTE "SIMULATED SGX platform: no real CPU, no protection; for development and tests only"
+
+static const char INIT_HELP[] =
+    "usage: lcp [--sim_platform DIR] sim init [--force]\n"
+    "\n"
+    "Creates a SIMULATED SGX platform (one simulated CPU) in DIR (default ~/.lcp-sim): a random 32-byte fuse\n"
+    "secret (mode 0600, the root of every sealing and report key), a platform id, and the initial CPUSVN and\n"
+    "PCESVN. The directory is made private (0700). This is a simulation: anyone who can read the directory can\n"
+    "derive every key sealed on it.\n"
+    "\n"
+    "An existing platform is never replaced unless --force is given. Replacing it is like moving to another CPU:\n"
+    "the old fuse secret is gone and EVERY KEY SEALED ON IT IS LOST for good (its PCK and QE files are removed\n"
+    "too).\n"
+    "\n"
+    "example: lcp --sim_platform /tmp/cpu1 sim init\n";
+
+static const char SHOW_HELP[] =
+    "usage: lcp [--sim_platform DIR] sim show\n"
+    "\n"
+    "Prints the SIMULATED SGX platform in DIR (default ~/.lcp-sim): its platform id, current CPUSVN and PCESVN,\n"
+    "and which attestation files (PCK key and certificate, QE key, collateral) it has. The fuse secret is never\n"
+    "printed.\n";
+
+static const char UPDATE_HELP[] =
+    "usage: lcp [--sim_platform DIR] sim microcode-update [--set HEX] [--pcesvn N]\n"
+    "\n"
+    "A SIMULATED microcode update: raises the first CPUSVN component by one and prints the old and new CPUSVN.\n"
+    "Keys sealed before it still unseal after it (a lower CPUSVN may be requested); keys sealed after it do not\n"
+    "unseal once the CPUSVN is lowered again. Enclaves see the new CPUSVN when they next start.\n"
+    "\n"
+    "  --set HEX    set the CPUSVN to exactly these 16 bytes instead, lower included: a downgrade drill, or tests\n"
+    "  --pcesvn N   also set the PCESVN (0..65535)\n"
+    "\n"
+    "example: lcp sim microcode-update --set 02020202030100030000000000000000\n";
+
+static const char MEASURE_HELP[] =
+    "usage: lcp sim measure FILE [--isv_prod_id N] [--isv_svn N] [--debug] [--signer_pubkey FILE]\n"
+    "\n"
+    "Computes the SIMULATED MRENCLAVE of an enclave executable, as the sim backend measures itself:\n"
+    "SHA-256(\"lcp-c sim MRENCLAVE v1\" || u64le(size) || FILE || u16le(isv_prod_id) || u16le(isv_svn) ||\n"
+    "u8(debug)), and MRSIGNER = SHA-256 of the signer public key file's bytes (without one: the development\n"
+    "signer, SHA-256(\"lcp-c sim dev signer\"), which marks a development build). Compare the MRENCLAVE with the\n"
+    "one an enclave reports to check a reproducible build.\n"
+    "\n"
+    "example: lcp sim measure build/rel/bin/lcp-enclave\n";
+
+/* The platform directory: --sim_platform, else ~/.lcp-sim. */
+static int platform_dir(char out[4096], const lcp_cli *cli)
+{
+    char err[LCP_ERR_LEN] = "";
+    if (cli->sim_platform) {
+        if (strlen(cli->sim_platform) >= 4096) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--sim_platform is too long");
+        memcpy(out, cli->sim_platform, strlen(cli->sim_platform) + 1);
+        return 0;
+    }
+    if (lcp_tee_sim_default_dir(out, 4096, err) != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    return 0;
+}
+
+static cJSON *sim_doc(const char *dir)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL) return NULL;
+    cJSON_AddStringToObject(o, "backend", "sim");
+    cJSON_AddBoolToObject(o, "simulated", 1);
+    cJSON_AddStringToObject(o, "note", SIM_NOTE);
+    cJSON_AddStringToObject(o, "platform", dir);
+    return o;
+}
+
+static int print(cJSON *o)
+{
+    if (o == NULL) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "out of memory");
+    return lcp_cli_print_json(o);
+}
+
+static int cmd_init(const lcp_cli *cli, int argc, char **argv)
+{
+    lcp_cli_args a;
+    static const char *const flags[] = {"force", NULL};
+    if (lcp_cli_parse(&a, argc, argv, NULL, flags)) return LCP_CLI_EXIT_USAGE;
+    if (a.help) {
+        fputs(INIT_HELP, stdout);
+        return 0;
+    }
+    if (a.npos) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "sim init takes no arguments (see --help)");
+    char dir[4096], err[LCP_ERR_LEN] = "";
+    int rc = platform_dir(dir, cli);
+    if (rc) return rc;
+    lcp_tee_sim_platform p;
+    rc = lcp_tee_sim_init(&p, dir, lcp_cli_has(&a, "force"), err);
+    if (rc == LCP_ERR_TEE_PLATFORM_EXISTS)
+        return lcp_cli_error(LCP_CLI_EXIT_FAIL,
+                             "%s already holds a simulated platform. Replacing it destroys its fuse secret and with it "
+                             "every key sealed on it; run 'lcp sim init --force' only if you mean that",
+                             dir);
+    if (rc != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    cJSON *o = sim_doc(dir);
+    if (o) {
+        cJSON_AddStringToObject(o, "created", lcp_cli_has(&a, "force") ? "new simulated CPU (any previous one replaced)"
+                                                                      : "new simulated CPU");
+        lcp_cli_json_hex(o, "platform_id", p.platform_id, sizeof p.platform_id);
+        lcp_cli_json_hex(o, "cpusvn", p.cpusvn, 16);
+        cJSON_AddNumberToObject(o, "pcesvn", p.pcesvn);
+        cJSON_AddStringToObject(o, "fuse_secret", "written (0600); losing it loses every key sealed on this platform");
+    }
+    lcp_tee_sim_platform_wipe(&p);
+    return print(o);
+}
+
+static int file_exists(const char *dir, const char *name)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return access(path, F_OK) == 0;
+}
+
+static int cmd_show(const lcp_cli *cli, int argc, char **argv)
+{
+    lcp_cli_args a;
+    if (lcp_cli_parse(&a, argc, argv, NULL, NULL)) return LCP_CLI_EXIT_USAGE;
+    if (a.help) {
+        fputs(SHOW_HELP, stdout);
+        return 0;
+    }
+    if (a.npos) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "sim show takes no arguments (see --help)");
+    char dir[4096], err[LCP_ERR_LEN] = "";
+    int rc = platform_dir(dir, cli);
+    if (rc) return rc;
+    lcp_tee_sim_platform p;
+    if (lcp_tee_sim_load(&p, dir, err) != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    cJSON *o = sim_doc(dir);
+    if (o) {
+        lcp_cli_json_hex(o, "platform_id", p.platform_id, sizeof p.platform_id);
+        lcp_cli_json_hex(o, "cpusvn", p.cpusvn, 16);
+        cJSON_AddNumberToObject(o, "pcesvn", p.pcesvn);
+        cJSON_AddStringToObject(o, "fuse_secret", "present (32 bytes, never printed)");
+        cJSON *f = cJSON_AddObjectToObject(o, "attestation_files");
+        if (f) {
+            cJSON_AddBoolToObject(f, LCP_TEE_SIM_FILE_PCK_KEY, file_exists(dir, LCP_TEE_SIM_FILE_PCK_KEY));
+            cJSON_AddBoolToObject(f, LCP_TEE_SIM_FILE_PCK_CERT, file_exists(dir, LCP_TEE_SIM_FILE_PCK_CERT));
+            cJSON_AddBoolToObject(f, LCP_TEE_SIM_FILE_QE_KEY, file_exists(dir, LCP_TEE_SIM_FILE_QE_KEY));
+            cJSON_AddBoolToObject(f, LCP_TEE_SIM_DIR_ISSUER, file_exists(dir, LCP_TEE_SIM_DIR_ISSUER));
+            cJSON_AddBoolToObject(f, LCP_TEE_SIM_DIR_COLLATERAL, file_exists(dir, LCP_TEE_SIM_DIR_COLLATERAL));
+        }
+    }
+    lcp_tee_sim_platform_wipe(&p);
+    return print(o);
+}
+
+static int cmd_update(const lcp_cli *cli, int argc, char **argv)
+{
+    lcp_cli_args a;
+    static const char *const known[] = {"set", "pcesvn", NULL};
+    if (lcp_cli_parse(&a, argc, argv, known, NULL)) return LCP_CLI_EXIT_USAGE;
+    if (a.help) {
+        fputs(UPDATE_HELP, stdout);
+        return 0;
+    }
+    if (a.npos) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "sim microcode-update takes no arguments (see --help)");
+    char dir[4096], err[LCP_ERR_LEN] = "";
+    int rc = platform_dir(dir, cli);
+    if (rc) return rc;
+    const char *set = lcp_cli_opt(&a, "set"), *pce = lcp_cli_opt(&a, "pcesvn");
+    uint8_t want[16], old[16], neu[16];
+    uint64_t pcesvn = 0;
+    size_t n = 0;
+    if (set && (lcp_hex_decode(want, sizeof want, &n, set, strlen(set), NULL) != LCP_OK || n != 16))
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--set needs a CPUSVN of exactly 16 bytes in hex (32 digits)");
+    if (pce && (lcp_cli_parse_u64(&pcesvn, pce) != 0 || pcesvn > 0xffff))
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--pcesvn needs a number 0..65535");
+    if (set) {
+        rc = lcp_tee_sim_set_cpusvn(old, dir, want, err);
+        memcpy(neu, want, 16);
+    } else {
+        rc = lcp_tee_sim_microcode_update(old, neu, dir, err);
+    }
+    if (rc != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    uint16_t old_pce = 0;
+    if (pce && lcp_tee_sim_set_pcesvn(&old_pce, dir, (uint16_t)pcesvn, err) != LCP_OK)
+        return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    cJSON *o = sim_doc(dir);
+    if (o) {
+        int lower = !lcp_tee_cpusvn_le(old, neu);
+        cJSON_AddStringToObject(o, "event", !set ? "simulated microcode update"
+                                            : lower ? "simulated CPUSVN change (not above the old one: a downgrade)"
+                                                    : "simulated CPUSVN change");
+        lcp_cli_json_hex(o, "old_cpusvn", old, 16);
+        lcp_cli_json_hex(o, "new_cpusvn", neu, 16);
+        if (pce) {
+            cJSON_AddNumberToObject(o, "old_pcesvn", old_pce);
+            cJSON_AddNumberToObject(o, "new_pcesvn", (double)pcesvn);
+        }
+        cJSON_AddStringToObject(o, "sealing",
+                                lower ? "keys sealed at a CPUSVN not <= the new one no longer unseal"
+                                      : "keys sealed before this still unseal; new seals record the new CPUSVN");
+    }
+    return print(o);
+}
+
+static int parse_u16(uint16_t *out, const lcp_cli_args *a, const char *name)
+{
+    const char *s = lcp_cli_opt(a, name);
+    uint64_t v = 0;
+    if (s == NULL) {
+        *out = 0;
+        return 0;
+    }
+    if (lcp_cli_parse_u64(&v, s) != 0 || v > 0xffff)
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--%s needs a number 0..65535", name);
+    *out = (uint16_t)v;
+    return 0;
+}
+
+static int cmd_measure(int argc, char **argv)
+{
+    lcp_cli_args a;
+    static const char *const known[] = {"isv_prod_id", "isv_svn", "signer_pubkey", NULL};
+    static const char *const flags[] = {"debug", NULL};
+    if (lcp_cli_parse(&a, argc, argv, known, flags)) return LCP_CLI_EXIT_USAGE;
+    if (a.help) {
+        fputs(MEASURE_HELP, stdout);
+        return 0;
+    }
+    if (a.npos != 1) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "sim measure needs one FILE (see --help)");
+    uint16_t prod, svn;
+    int rc;
+    if ((rc = parse_u16(&prod, &a, "isv_prod_id")) || (rc = parse_u16(&svn, &a, "isv_svn"))) return rc;
+    int debug = lcp_cli_has(&a, "debug");
+    char err[LCP_ERR_LEN] = "";
+    uint8_t mrenclave[32], mrsigner[32];
+    if (lcp_tee_measure_file(mrenclave, a.pos[0], prod, svn, debug, err) != LCP_OK)
+        return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    const char *signer = lcp_cli_opt(&a, "signer_pubkey");
+    uint8_t *pub = NULL;
+    size_t pub_len = 0;
+    if (signer && lcp_file_read(&pub, &pub_len, signer, 1 << 20, err) != LCP_OK)
+        return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    rc = lcp_tee_mrsigner(mrsigner, pub, pub_len);
+    lcp_free(pub);
+    if (rc != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "MRSIGNER: %s", lcp_strerror(rc));
+    cJSON *o = cJSON_CreateObject();
+    if (o) {
+        cJSON_AddStringToObject(o, "backend", "sim");
+        cJSON_AddBoolToObject(o, "simulated", 1);
+        cJSON_AddStringToObject(o, "note", "SIMULATED measurement: the sim backend's MRENCLAVE, not an SGX one");
+        lcp_cli_json_hex(o, "mrenclave", mrenclave, 32);
+        lcp_cli_json_hex(o, "mrsigner", mrsigner, 32);
+        cJSON_AddStringToObject(o, "signer", signer ? signer : "development signer (\"" LCP_TEE_SIM_DEV_SIGNER "\")");
+        cJSON_AddNumberToObject(o, "isv_prod_id", prod);
+        cJSON_AddNumberToObject(o, "isv_svn", svn);
+        cJSON_AddBoolToObject(o, "debug", debug);
+    }
+    return print(o);
+}
+
+int lcp_cli_sim(const lcp_cli *cli, int argc, char **argv)
+{
+    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
+        printf("usage: lcp [--sim_platform DIR] sim <verb>\n\n"
+               "The SIMULATED SGX platform (default ~/.lcp-sim): a directory standing for one CPU, for machines\n"
+               "without SGX. It protects nothing.\n\n"
+               "verbs:\n"
+               "  init [--force]                         create a platform (never replaces one without --force)\n"
+               "  show                                   print its id, CPUSVN and PCESVN\n"
+               "  microcode-update [--set HEX] [--pcesvn N]  raise (or set) the CPUSVN\n"
+               "  measure FILE [...]                     the sim MRENCLAVE/MRSIGNER of an enclave executable\n");
+        return argc < 1 ? LCP_CLI_EXIT_USAGE : 0;
+    }
+    if (strcmp(argv[0], "init") == 0) return cmd_init(cli, argc - 1, argv + 1);
+    if (strcmp(argv[0], "show") == 0) return cmd_show(cli, argc - 1, argv + 1);
+    if (strcmp(argv[0], "microcode-update") == 0) return cmd_update(cli, argc - 1, argv + 1);
+    if (strcmp(argv[0], "measure") == 0) return cmd_measure(argc - 1, argv + 1);
+    return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown verb 'sim %s' (see lcp sim --help)", argv[0]);
+}
