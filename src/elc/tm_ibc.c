@@ -10,7 +10,7 @@
 /* ibc-go IsRevisionFormat `^.*[^\n-]-{1}[1-9][0-9]*$` then ParseUint of the part after the last '-'. */
 uint64_t lcp_tm_chain_id_revision(const uint8_t *chain_id, size_t len)
 {
-    if (memchr(chain_id, '\n', len) != NULL) return 0; /* `.` does not match a newline */
+    if (len == 0 || memchr(chain_id, '\n', len) != NULL) return 0; /* `.` does not match a newline */
     size_t dash = len;
     while (dash > 0 && chain_id[dash - 1] != '-') dash--;
     if (dash < 2 || dash == len) return 0; /* need "x-" before the digits, and some digits */
