@@ -18,6 +18,10 @@ void ics23_path_iter_init(ics23_path_iter *it, const lcp_ics23_exist *ep);
 /* Returns 1 with op filled, 0 at the end of the path. */
 int ics23_path_iter_next(ics23_path_iter *it, lcp_ics23_inner_op *op);
 
+/* SHA-256 over the concatenation of n parts with the state on the stack (no allocation, unlike EVP); the hash of
+ * every standard spec and of all Tendermint Merkle trees, so the hot path of both. */
+int ics23_sha256_parts(uint8_t out[32], const lcp_bytes *parts, size_t n);
+
 /* hash_op over the concatenation of n parts (no copy for SHA-256; other ops go through OpenSSL EVP). */
 int ics23_hash_parts(uint8_t out[LCP_ICS23_HASH_MAX], size_t *out_len, int32_t hash_op, const lcp_bytes *parts,
                      size_t n, char *err);

@@ -93,7 +93,7 @@ static int evp_parts(uint8_t *out, size_t *out_len, const EVP_MD *md, const lcp_
 }
 
 /* SHA-256 is the hash of every standard spec and dominates verification time: no allocation, no EVP dispatch. */
-static int sha256_parts(uint8_t out[32], const lcp_bytes *parts, size_t n)
+int ics23_sha256_parts(uint8_t out[32], const lcp_bytes *parts, size_t n)
 {
     SHA256_CTX c;
     if (!SHA256_Init(&c)) return LCP_ERR_CRYPTO;
@@ -111,7 +111,7 @@ int ics23_hash_parts(uint8_t out[LCP_ICS23_HASH_MAX], size_t *out_len, int32_t h
     int rc;
     switch (hash_op) {
     case LCP_ICS23_SHA256:
-        rc = sha256_parts(out, parts, n);
+        rc = ics23_sha256_parts(out, parts, n);
         if (rc == LCP_OK) *out_len = 32;
         break;
     case LCP_ICS23_SHA512: rc = evp_parts(out, out_len, EVP_sha512(), parts, n); break;
@@ -121,7 +121,7 @@ int ics23_hash_parts(uint8_t out[LCP_ICS23_HASH_MAX], size_t *out_len, int32_t h
     case LCP_ICS23_BLAKE2S_256: rc = evp_parts(out, out_len, EVP_blake2s256(), parts, n); break;
     case LCP_ICS23_BITCOIN: {
         uint8_t tmp[32];
-        rc = sha256_parts(tmp, parts, n);
+        rc = ics23_sha256_parts(tmp, parts, n);
         if (rc == LCP_OK) {
             lcp_bytes p = {tmp, sizeof tmp};
             rc = evp_parts(out, out_len, EVP_ripemd160(), &p, 1);

@@ -3,7 +3,7 @@
  * values, the Timestamp and Consensus messages bare, and the BlockID with its always-present PartSetHeader.
  * Byte fields are hashed in place (tag and length in a small buffer, then the bytes), so an app hash of any
  * length works, as in CometBFT. */
-#include "lcp/crypto.h"
+#include "ics23_internal.h"
 #include "tm_internal.h"
 
 /* BlockID {1 hash, 2 PartSetHeader {1 total, 2 hash}}; the part set header is non-nullable in gogoproto, so an
@@ -30,7 +30,7 @@ static int wrapped_leaf(uint8_t out[32], lcp_bytes v)
     lcp_pb_put_tag(&w, 1, LCP_PB_LEN);
     lcp_pb_put_varint(&w, v.len);
     lcp_bytes parts[3] = {{(const uint8_t *)"\x00", 1}, {pre, w.len}, v};
-    return lcp_sha256_parts(out, parts, 3);
+    return ics23_sha256_parts(out, parts, 3);
 }
 
 static int header_leaf(uint8_t out[32], const void *ctx, size_t i)

@@ -3,7 +3,7 @@
  * whether "not enough trust" can be), with CometBFT's ValidateBasic first (spec sheet §4.2). */
 #include "tm_internal.h"
 
-/* verify_validator_sets: the given sets are the header's, the commit is for this header and has a sane shape. */
+/* verify_validator_sets: the given sets are the header's and the commit has a sane shape for them. */
 static int verify_validator_sets(const lcp_tm_untrusted *u, char *err)
 {
     const lcp_tm_signed_header *sh = u->signed_header;
@@ -17,9 +17,7 @@ static int verify_validator_sets(const lcp_tm_untrusted *u, char *err)
         if (!tm_bytes_eq(sh->header.next_validators_hash, (lcp_bytes){h, sizeof h}))
             return lcp_fail(err, LCP_ERR_TM_HASH_MISMATCH, "next validator set does not match next_validators_hash");
     }
-    if ((rc = lcp_tm_header_hash(h, &sh->header, err)) != LCP_OK) return rc;
-    if (!tm_bytes_eq(sh->commit.block_id.hash, (lcp_bytes){h, sizeof h}))
-        return lcp_fail(err, LCP_ERR_TM_HASH_MISMATCH, "commit is not for this header");
+    /* header_matches_commit: already established by ValidateBasic in check_inputs, which runs first */
     return lcp_tm_commit_validate_against(&sh->commit, u->validators, err);
 }
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lcp/crypto.h"
+#include "ics23_internal.h"
 #include "tm_internal.h"
 
 #define VS_FAIL(...) lcp_fail(err, LCP_ERR_TM_VALSET, __VA_ARGS__)
@@ -60,7 +60,8 @@ static int decode_validator(lcp_tm_validator *out, lcp_bytes in, char *err)
     if (!have_key) return VS_FAIL("validator: no public key");
     if (out->power < 0) return VS_FAIL("validator: negative voting power");
     uint8_t h[32];
-    if (lcp_sha256(h, out->pub_key, sizeof out->pub_key) != LCP_OK) return lcp_fail(err, LCP_ERR_CRYPTO, NULL);
+    lcp_bytes key = {out->pub_key, sizeof out->pub_key};
+    if (ics23_sha256_parts(h, &key, 1) != LCP_OK) return lcp_fail(err, LCP_ERR_CRYPTO, NULL);
     memcpy(out->address, h, LCP_TM_ADDRESS_LEN);
     /* The address is not hashed into the set, but commits name signers by it: it must be the key's. */
     if (addr.len != LCP_TM_ADDRESS_LEN || memcmp(addr.ptr, out->address, LCP_TM_ADDRESS_LEN) != 0)

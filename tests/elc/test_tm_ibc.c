@@ -16,6 +16,8 @@ static void test_chain_id_revision(void **state)
         {"-1", 0},          {"a--1", 0},       {"a-", 0},      {"chain-1a", 0},     {"a-b-7", 7},  {"a\n-1", 0},
         {"c-18446744073709551615", UINT64_MAX}, {"c-18446744073709551616", 0},
     };
+    /* an empty chain id (NULL, 0): found by fuzz_tm_header, memchr on NULL */
+    assert_int_equal(lcp_tm_chain_id_revision(NULL, 0), 0);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         if (lcp_tm_chain_id_revision((const uint8_t *)cases[i].id, strlen(cases[i].id)) != cases[i].rev)
             fail_msg("revision of \"%s\"", cases[i].id);
