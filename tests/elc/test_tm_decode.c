@@ -310,11 +310,56 @@ static void test_random(void **state)
     cJSON_Delete(g);
 }
 
+/* docs/ed25519-zip215.md: a small-order public key (the identity) with R = identity and S = 0 satisfies ZIP-215's
+ * cofactored equation for every message, which CometBFT accepts; libsodium refuses it, and so does the tally. */
+static void test_small_order_key(void **state)
+{
+    (void)state;
+    uint8_t key[32] = {1}, sig[64] = {1};
+    assert_int_equal(lcp_ed25519_verify(sig, (const uint8_t *)"any", 3, key), LCP_ERR_CRYPTO_VERIFY);
+    /* the key is a well-formed 32-byte ed25519 key: the set decodes and hashes */
+    lcp_tm_valset *vs = tm_valset_new();
+    uint8_t buf[256];
+    size_t n = put_validator(buf, sizeof buf, key, 10, 0, 1);
+    assert_int_equal(lcp_tm_decode_valset(vs, buf, n, NULL), LCP_OK);
+    uint8_t h[32];
+    assert_int_equal(lcp_tm_valset_hash(h, vs), LCP_OK);
+    /* a commit whose only vote is that signature */
+    uint8_t ts[8], cs[128], bid[80], commit[256];
+    lcp_pb_writer w;
+    lcp_pb_writer_init(&w, ts, sizeof ts);
+    lcp_pb_put_uint(&w, 1, 1700000000);
+    size_t ts_len = w.len;
+    lcp_pb_writer_init(&w, cs, sizeof cs);
+    lcp_pb_put_uint(&w, 1, LCP_TM_FLAG_COMMIT);
+    lcp_pb_put_bytes(&w, 2, vs->v[0].address, 20);
+    lcp_pb_put_message(&w, 3, ts, ts_len);
+    lcp_pb_put_bytes(&w, 4, sig, 64);
+    size_t cs_len = w.len;
+    lcp_pb_writer_init(&w, bid, sizeof bid);
+    lcp_pb_put_bytes(&w, 1, h, 32);
+    size_t bid_len = w.len;
+    lcp_pb_writer_init(&w, commit, sizeof commit);
+    lcp_pb_put_uint(&w, 1, 5);
+    lcp_pb_put_message(&w, 3, bid, bid_len);
+    lcp_pb_put_message(&w, 4, cs, cs_len);
+    assert_int_equal(lcp_pb_writer_status(&w), LCP_OK);
+    lcp_tm_signed_header sh;
+    memset(&sh, 0, sizeof sh);
+    assert_int_equal(lcp_tm_decode_commit(&sh.commit, commit, w.len, NULL), LCP_OK);
+    sh.header.chain_id = (lcp_bytes){(const uint8_t *)"c", 1};
+    int64_t tallied, total;
+    assert_int_equal(lcp_tm_commit_tally(&tallied, &total, &sh, vs, 2, 3, LCP_ERR_TM_NOT_ENOUGH_POWER, NULL),
+                     LCP_ERR_TM_SIGNATURE);
+    free(vs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_malformed), cmocka_unit_test(test_validators), cmocka_unit_test(test_commit_limit),
         cmocka_unit_test(test_validate_basic), cmocka_unit_test(test_time), cmocka_unit_test(test_random),
+        cmocka_unit_test(test_small_order_key),
     };
     return cmocka_run_group_tests_name("elc/tm_decode", tests, NULL, NULL);
 }
