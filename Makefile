@@ -14,7 +14,7 @@ TESTDATA ?= $(abspath ../shared/testdata)
 BUILD    ?= build
 
 # Floors 1-4 plus lcpclient make the library; cli is the `lcp` program.
-LIB_MODULES := base crypto codec commitment attestation tee elc lcpclient host
+LIB_MODULES := base crypto codec commitment attestation tee elc lcpclient enclave host
 LIBS     := -lcrypto -lsecp256k1 -lsodium -lcjson -lprotobuf-c -llmdb -lpthread
 TEST_LIBS := -lcmocka
 
@@ -22,7 +22,7 @@ TEST_LIBS := -lcmocka
 Q := $(if $(V),,@)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc -I$(BUILD)/gen -Itests/common -fno-strict-aliasing \
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc -I$(BUILD)/gen -Itests/common -fno-strict-aliasing -ffile-prefix-map=$(CURDIR)=. \
                -DLCP_TESTDATA='"$(TESTDATA)"' -DLCP_ROOT='"$(CURDIR)"'
 REL_CFLAGS  := $(BASE_CFLAGS) -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
 ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -33,6 +33,11 @@ LIB_SRCS  := $(foreach m,$(LIB_MODULES),$(wildcard src/$(m)/*.c))
 PROTO_SRCS := $(wildcard proto/*.proto)
 PROTO_C   := $(patsubst proto/%.proto,$(BUILD)/gen/proto/%.pb-c.c,$(PROTO_SRCS))
 CLI_SRCS  := $(wildcard src/cli/*.c)
+ENCLAVE_BIN_SRCS := $(wildcard src/enclave/bin/*.c)
+# The enclave's build config, measured into MRENCLAVE (DESIGN.md): product id, SVN and debug flag.
+ENCLAVE_CONFIG := -DLCP_ENCLAVE_ISV_PROD_ID=0 -DLCP_ENCLAVE_ISV_SVN=0 -DLCP_ENCLAVE_DEBUG=1
+# The enclave links its libraries statically so that its measurement covers the code it runs.
+ENCLAVE_STATIC_LIBS := -static -lcrypto -lsecp256k1 -lsodium -lprotobuf-c -lseccomp -lpthread
 TEST_COMMON := $(wildcard tests/common/*.c)
 TEST_SRCS := $(wildcard tests/*/test_*.c)
 BENCH_SRCS := $(wildcard bench/*.c)
@@ -55,7 +60,7 @@ BENCHES    := $(patsubst bench/%.c,$(BUILD)/rel/bench/%,$(BENCH_MAINS))
 .SECONDARY:
 .SECONDEXPANSION:
 
-all: $(BUILD)/rel/bin/lcp
+all: $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave
 
 deps:
 	@sh mk/deps.sh
@@ -110,6 +115,24 @@ $(BUILD)/asan/bin/lcp: $(call objs,asan,$(CLI_SRCS)) $(ASAN_LIB)
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LIBS)
 
+$(BUILD)/rel/bin/lcp-enclave: $(call objs,rel,$(ENCLAVE_BIN_SRCS)) $(REL_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  LD     $@")
+	$(Q)$(CC) $(REL_CFLAGS) -Wl,--build-id=none -o $@ $^ $(ENCLAVE_STATIC_LIBS) 2>$@.ldlog || { cat $@.ldlog; exit 1; }
+# ASan cannot link statically: the sanitizer build of the enclave is dynamic (it is for tests, never deployed).
+$(BUILD)/asan/bin/lcp-enclave: $(call objs,asan,$(ENCLAVE_BIN_SRCS)) $(ASAN_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  LD     $@")
+	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LIBS) -lseccomp
+$(BUILD)/rel/obj/src/enclave/bin/%.o: src/enclave/bin/%.c $(PROTO_C)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  CC     $@")
+	$(Q)$(CC) $(REL_CFLAGS) $(ENCLAVE_CONFIG) -MMD -MP -c $< -o $@
+$(BUILD)/asan/obj/src/enclave/bin/%.o: src/enclave/bin/%.c $(PROTO_C)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  CC     $@")
+	$(Q)$(CC) $(ASAN_CFLAGS) $(ENCLAVE_CONFIG) -MMD -MP -c $< -o $@
+
 # ---- tests ----
 $(BUILD)/rel/tests/%: $(call objs,rel,tests/%.c) $(call objs,rel,$(TEST_COMMON)) $(REL_LIB)
 	@mkdir -p $(dir $@)
@@ -120,7 +143,7 @@ $(BUILD)/asan/tests/%: $(call objs,asan,tests/%.c) $(call objs,asan,$(TEST_COMMO
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
-tests: $(REL_TESTS) $(ASAN_TESTS) $(BUILD)/rel/bin/lcp $(BUILD)/asan/bin/lcp
+tests: $(REL_TESTS) $(ASAN_TESTS) $(BUILD)/rel/bin/lcp $(BUILD)/asan/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/asan/bin/lcp-enclave
 
 # Runs every test binary in both variants, then the CLI tests, and prints one summary line.
 test: deps

@@ -135,6 +135,16 @@ int lcp_file_read(uint8_t **out, size_t *len, const char *path, size_t max_len, 
  * mode is the new file's permission bits (e.g. 0600). */
 int lcp_file_write_atomic(const char *path, const uint8_t *data, size_t len, unsigned mode, char *err);
 
+/* ---- frames (the enclave boundary): 4-byte big-endian length + payload ---- */
+/* Frames larger than this are refused on both sides of the enclave boundary (a 200-validator header is ~60 KiB;
+ * the cap leaves room for large headers while bounding what a malicious peer can make the other side buffer). */
+#define LCP_FRAME_MAX (32u << 20)
+/* Writes one frame. Returns LCP_OK or LCP_ERR_IO. */
+int lcp_frame_write(int fd, const uint8_t *p, size_t n);
+/* Reads one frame into out (replacing its contents). A frame longer than max is read and discarded, *oversized
+ * gets its length and LCP_ERR_RANGE is returned (the stream stays usable). LCP_ERR_IO when the peer closed. */
+int lcp_frame_read(int fd, lcp_buf *out, size_t max, size_t *oversized);
+
 #ifdef __cplusplus
 }
 #endif

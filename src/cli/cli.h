@@ -21,6 +21,7 @@ typedef struct {
     const char *home;         /* --home, default $LCP_HOME or ~/.lcp */
     const char *sim_platform; /* --sim_platform, default ~/.lcp-sim */
     int log_level;            /* --log_level off|error|warn|info|debug */
+    const char *enclave;      /* --enclave PATH: the lcp-enclave executable (default: beside lcp) */
 } lcp_cli;
 
 /* A parsed verb command line: options `--name value` / `--name=value` / bare flags, plus positionals. */
@@ -62,6 +63,19 @@ int lcp_cli_commitment(const lcp_cli *cli, int argc, char **argv);
 int lcp_cli_attestation(const lcp_cli *cli, int argc, char **argv);
 int lcp_cli_demo(const lcp_cli *cli, int argc, char **argv);
 int lcp_cli_sim(const lcp_cli *cli, int argc, char **argv);
+int lcp_cli_enclave(const lcp_cli *cli, int argc, char **argv);
+int lcp_cli_elc(const lcp_cli *cli, int argc, char **argv);
+int lcp_cli_attestation_simulate(const lcp_cli *cli, int argc, char **argv);
+
+/* Opens the host node (store under --home, enclave process, sim platform) for verbs that need the enclave.
+ * Prints the error itself; returns 0 or an exit code. */
+struct lcp_host;
+int lcp_cli_open_host(const lcp_cli *cli, struct lcp_host **out);
+/* Resolved directories (static buffers, valid until the next call of the same function). */
+const char *lcp_cli_home(const lcp_cli *cli);
+const char *lcp_cli_sim_platform(const lcp_cli *cli);
+/* Parses a 20-byte address "0x…" (or without 0x). */
+int lcp_cli_parse_address(uint8_t out[20], const char *s);
 
 /* Verbs of `lcp attestation` implemented outside cmd_attestation.c (listed in its verb table). */
 /* `lcp attestation verify`: DCAP quote verification (cmd_attestation_dcap.c). argv starts after the verb. */

@@ -14,6 +14,8 @@ typedef struct {
 static const group GROUPS[] = {
     {"commitment", lcp_cli_commitment, "decode and verify LCP commitments (proxy messages and their signatures)"},
     {"attestation", lcp_cli_attestation, "verify remote-attestation evidence (IAS reports)"},
+    {"enclave", lcp_cli_enclave, "enclave keys and identity: generate-key, list-keys, prune-keys, metadata"},
+    {"elc", lcp_cli_elc, "run light-client commands in the enclave: create-client, update-client, verify-*, query-client"},
     {"sim", lcp_cli_sim, "the SIMULATED SGX platform (no real SGX): init, show, microcode-update, measure"},
     {"demo", lcp_cli_demo, "replay the LCP fixture flows through the LCP client, with readable output"},
 };
@@ -34,6 +36,7 @@ static void usage(FILE *f)
             "global options:\n"
             "  --home DIR          state directory (default $LCP_HOME, else ~/.lcp)\n"
             "  --sim_platform DIR  simulated SGX platform directory (default ~/.lcp-sim); 'sim' means no real SGX\n"
+            "  --enclave PATH      the lcp-enclave executable (default: beside lcp)\n"
             "  --log_level LEVEL   off, error, warn (default), info or debug\n"
             "\n"
             "Run 'lcp <group> --help' for the verbs of a group.\n");
@@ -65,6 +68,7 @@ int main(int argc, char **argv)
         if (val == NULL) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "option --%.*s needs a value", (int)nl, opt);
         if (nl == 4 && strncmp(opt, "home", 4) == 0) cli.home = val;
         else if (nl == 12 && strncmp(opt, "sim_platform", 12) == 0) cli.sim_platform = val;
+        else if (nl == 7 && strncmp(opt, "enclave", 7) == 0) cli.enclave = val;
         else if (nl == 9 && strncmp(opt, "log_level", 9) == 0) {
             cli.log_level = parse_level(val);
             if (cli.log_level == -2) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown log level %s", val);

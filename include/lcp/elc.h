@@ -1,0 +1,85 @@
+/* lcp/elc.h — floor 4: enclave light clients (ELCs) behind one vtable (spec lcp-spec.md §2).
+ *
+ * A light client is registered under the type URL of its client state. The enclave hands it an lcp_elc_env: a
+ * key-value view of the host store (reached over OCALLs, untrusted: the LCP client's prev_state_id check is what
+ * makes a lying host harmless) and the enclave's notion of now. The light client verifies and returns the
+ * commitment it wants signed (a proxy message) plus the states to store; the enclave signs and stores them.
+ *
+ * Store keys are LCP's (§1.3): "clients/<id>/clientType", "clients/<id>/clientState",
+ * "clients/<id>/consensusStates/<rev>-<height>", values being protobuf Any encodings.
+ * Allocation: results are lcp_buf (host-style growable buffers) owned by the caller's result struct; free them
+ * with lcp_elc_result_free.
+ */
+#ifndef LCP_ELC_H
+#define LCP_ELC_H
+
+#include "lcp/base.h"
+#include "lcp/codec_pb.h"
+#include "lcp/commitment.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What a light client may use: the store and the time. */
+typedef struct {
+    /* Reads key into out (appending). *found = 0 when absent. */
+    int (*get)(void *ud, const char *key, lcp_buf *out, int *found, char *err);
+    int (*set)(void *ud, const char *key, const uint8_t *value, size_t len, char *err);
+    void *ud;
+    uint64_t now_ns; /* unix ns, from the host's request */
+} lcp_elc_env;
+
+/* Result of create/update/verify: the proxy message to sign (or not) and what to store. */
+typedef struct {
+    lcp_buf message;          /* encoded HeaderedProxyMessage */
+    int prove;                /* 1: the enclave signs message; 0: returned unsigned (create_client) */
+    lcp_height height;        /* create/update: height of the new consensus state */
+    lcp_buf client_state;     /* create/update: Any of the new client state (empty = unchanged) */
+    lcp_buf consensus_state;  /* create/update: Any of the new consensus state (empty = none) */
+    int misbehaviour;         /* update: the client is now frozen */
+} lcp_elc_result;
+
+void lcp_elc_result_free(lcp_elc_result *r);
+
+typedef struct {
+    const char *client_type;            /* e.g. "mock-client", "07-tendermint" */
+    const char *client_state_type_url;  /* the registry key */
+    /* Creates a client from Any-encoded states (the caller already stored nothing). */
+    int (*create_client)(const lcp_elc_env *env, lcp_elc_result *out, const lcp_pb_any *client_state,
+                         const lcp_pb_any *consensus_state, char *err);
+    /* Verifies client_message (a header or misbehaviour Any) against the stored state of client_id. */
+    int (*update_client)(const lcp_elc_env *env, lcp_elc_result *out, const char *client_id,
+                         const lcp_pb_any *client_message, int include_state, char *err);
+    /* Verifies that path holds value (value == NULL: is absent) under prefix at proof_height. */
+    int (*verify_membership)(const lcp_elc_env *env, lcp_elc_result *out, const char *client_id,
+                             const uint8_t *prefix, size_t prefix_len, const char *path, const uint8_t *value,
+                             size_t value_len, int has_value, const lcp_height *proof_height, const uint8_t *proof,
+                             size_t proof_len, char *err);
+    /* The height of the client's latest consensus state. */
+    int (*latest_height)(const lcp_elc_env *env, lcp_height *out, const char *client_id, char *err);
+} lcp_elc_ops;
+
+/* The built-in light clients, for the enclave's registry. NULL-terminated. */
+extern const lcp_elc_ops *const lcp_elc_builtin[];
+/* The light client registered for type_url, or NULL. */
+const lcp_elc_ops *lcp_elc_find(const lcp_bytes *type_url);
+/* The light client whose client_type is name, or NULL. */
+const lcp_elc_ops *lcp_elc_find_type(const char *name);
+
+/* The mock light client (ibc-rs mock semantics): no verification at all, so it proves nothing; it exists to test
+ * the whole enclave path. Type URLs "/ibc.mock.ClientState", "/ibc.mock.ConsensusState", "/ibc.mock.Header". */
+extern const lcp_elc_ops lcp_elc_mock;
+
+/* ---- helpers for light clients ---- */
+/* "clients/<id>/clientState" etc. into out (cap >= 256). */
+int lcp_elc_key_client_state(char *out, size_t cap, const char *client_id);
+int lcp_elc_key_client_type(char *out, size_t cap, const char *client_id);
+int lcp_elc_key_consensus_state(char *out, size_t cap, const char *client_id, const lcp_height *h);
+/* Encodes Any{type_url, value} into out (appending). */
+int lcp_elc_put_any(lcp_buf *out, const char *type_url, const uint8_t *value, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,55 @@
+/* lcp/host_enclave.h — part of host (floor 5): starting the enclave process and talking to it.
+ *
+ * The host spawns `lcp-enclave --fd N` over a socketpair, sends ECALL frames and answers the enclave's OCALLs
+ * through a handler (normally backed by one store transaction). If the enclave process dies, the call in progress
+ * fails with LCP_ERR_HOST_ENCLAVE_DIED and a clear reason; the next call starts a fresh process.
+ * Threading: one call at a time per handle (the service runs one handle per worker).
+ */
+#ifndef LCP_HOST_ENCLAVE_H
+#define LCP_HOST_ENCLAVE_H
+
+#include <sys/types.h>
+
+#include "lcp/base.h"
+#include "proto/lcp_enclave.pb-c.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct lcp_host_enclave lcp_host_enclave;
+
+typedef struct {
+    const char *enclave_path;  /* the lcp-enclave executable (default: next to the running lcp) */
+    const char *sim_platform;  /* passed to the enclave for the sim backend */
+    const char *backend;       /* "sim" (default) or "gramine" */
+} lcp_host_enclave_options;
+
+/* Answers one OCALL: fills resp (code 0 on success). Called on the thread that made the ECALL. */
+typedef int (*lcp_host_ocall_fn)(void *ud, const Lcp__Enclave__V1__OcallRequest *req,
+                                 Lcp__Enclave__V1__OcallResponse *resp, lcp_buf *scratch);
+
+/* Creates a handle; the process starts on first use (or call lcp_host_enclave_start). */
+int lcp_host_enclave_new(lcp_host_enclave **out, const lcp_host_enclave_options *opt, char *err) LCP_WARN_UNUSED;
+/* Starts the process now if it is not running. */
+int lcp_host_enclave_start(lcp_host_enclave *h, char *err) LCP_WARN_UNUSED;
+/* Closes the socket, waits for the process and frees the handle (NULL-safe). */
+void lcp_host_enclave_free(lcp_host_enclave *h);
+/* The running process's pid, or 0. */
+pid_t lcp_host_enclave_pid(const lcp_host_enclave *h);
+/* How many times a process was started (restarts show up here). */
+unsigned lcp_host_enclave_starts(const lcp_host_enclave *h);
+
+/* Sends req and serves OCALLs until the response arrives. *resp (free with
+ * lcp__enclave__v1__ecall_response__free_unpacked) may carry an enclave error (code != 0); the return value is
+ * about the transport: LCP_ERR_HOST_ENCLAVE_DIED, LCP_ERR_PROTO, LCP_ERR_IO. */
+int lcp_host_ecall(lcp_host_enclave *h, const Lcp__Enclave__V1__EcallRequest *req, lcp_host_ocall_fn ocall,
+                   void *ud, Lcp__Enclave__V1__EcallResponse **resp, char *err) LCP_WARN_UNUSED;
+/* Sends raw bytes as one frame (for fault tests: malformed and oversized frames) and returns the response. */
+int lcp_host_enclave_raw(lcp_host_enclave *h, const uint8_t *frame, size_t len, Lcp__Enclave__V1__EcallResponse **resp,
+                         char *err) LCP_WARN_UNUSED;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,208 @@
+/* lcp enclave generate-key | list-keys | prune-keys | metadata (LCP's verbs, spec §4 and §7). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "lcp/host.h"
+
+static const char GEN_HELP[] =
+    "usage: lcp [--home DIR] [--sim_platform DIR] enclave generate-key [--operator 0x..]\n"
+    "\n"
+    "Asks the enclave to generate a new enclave key (secp256k1, from the TEE's randomness). The key never leaves the\n"
+    "enclave unsealed: the host stores it sealed to this enclave build (MRENCLAVE policy) in the key store under\n"
+    "--home, with the enclave's report. report_data = 0x01 || key address || operator (zero if none). The new key is\n"
+    "not attested yet: run 'lcp attestation simulate' (sim) before an LCP client will accept it.\n"
+    "Prints the key's address (0x...) on stdout, as LCP does, so scripts can capture it.\n";
+
+static const char LIST_HELP[] =
+    "usage: lcp enclave list-keys [--available_only]\n"
+    "\n"
+    "Lists the enclave keys in the key store as JSON. Attested keys show their attestation (type, quote status,\n"
+    "advisory IDs, validity window); --available_only keeps the attested keys of this enclave build (same MRENCLAVE\n"
+    "and debug flag), newest expiry first.\n";
+
+static const char PRUNE_HELP[] =
+    "usage: lcp enclave prune-keys [--expiration_period SECS | --expired_valid_to]\n"
+    "\n"
+    "Deletes keys that can no longer be used. Default: unattested keys created more than --expiration_period\n"
+    "seconds ago (default 30 days). --expired_valid_to: attested keys whose validity ended. Prints {\"deleted\": N}.\n";
+
+static const char META_HELP[] =
+    "usage: lcp enclave metadata\n"
+    "\n"
+    "Prints the enclave's identity as JSON: mrenclave, mrsigner, isv_prod_id, isv_svn, debug, cpusvn and backend.\n"
+    "backend \"sim\" means a simulated SGX platform: the measurement is real (a hash of the lcp-enclave executable\n"
+    "and its config), the isolation and attestation are not.\n";
+
+static int generate_key(const lcp_cli *cli, int argc, char **argv)
+{
+    lcp_cli_args a;
+    static const char *const known[] = {"operator", "target_qe", NULL};
+    if (lcp_cli_parse(&a, argc, argv, known, NULL)) return LCP_CLI_EXIT_USAGE;
+    if (a.help) return fputs(GEN_HELP, stdout) < 0;
+    uint8_t op[20], addr[20];
+    const char *o = lcp_cli_opt(&a, "operator");
+    if (o && lcp_cli_parse_address(op, o)) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--operator must be a 20-byte hex address");
+    lcp_host *h;
+    int rc = lcp_cli_open_host(cli, &h);
+    if (rc) return rc;
+    char err[LCP_ERR_LEN] = "";
+    rc = lcp_host_generate_key(h, addr, o ? op : NULL, err);
+    lcp_host_close(h);
+    if (rc != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    char hex[41];
+    lcp_hex_encode(hex, sizeof hex, addr, 20);
+    printf("0x%s\n", hex);
+    return 0;
+}
+
+static cJSON *key_json(const lcp_keystore_entry *k)
+{
+    cJSON *o = cJSON_CreateObject();
+    lcp_cli_json_hex(o, "address", k->address, 20);
+    cJSON_AddNumberToObject(o, "qe_type", k->qe_type);
+    cJSON_AddBoolToObject(o, "attested", k->ra_type != LCP_RA_TYPE_NONE);
+    lcp_cli_json_hex(o, "mrenclave", k->mrenclave, 32);
+    cJSON_AddBoolToObject(o, "enclave_debug", k->enclave_debug);
+    cJSON_AddNumberToObject(o, "created_at", (double)k->created_at);
+    if (k->report.len >= 384) lcp_cli_json_hex(o, "report_data", k->report.ptr + 320, 64);
+    if (k->ra_type != LCP_RA_TYPE_NONE) {
+        static const char *names[] = {"", "ias", "dcap", "zkdcap_risc0", "mock_zkdcap_risc0"};
+        cJSON_AddStringToObject(o, "ra_type", k->ra_type <= 4 ? names[k->ra_type] : "unknown");
+        cJSON_AddNumberToObject(o, "valid_from", (double)k->valid_from);
+        cJSON_AddNumberToObject(o, "valid_to", (double)k->valid_to);
+        /* The evidence is the signed report JSON for IAS: show its status and advisories. */
+        cJSON *ev = cJSON_ParseWithLength((const char *)k->ra_evidence.ptr, k->ra_evidence.len);
+        const cJSON *avr = ev ? cJSON_GetObjectItemCaseSensitive(ev, "avr") : NULL;
+        cJSON *rep = cJSON_IsString(avr) ? cJSON_Parse(avr->valuestring) : NULL;
+        if (rep) {
+            cJSON *s = cJSON_GetObjectItemCaseSensitive(rep, "isvEnclaveQuoteStatus");
+            cJSON *adv = cJSON_GetObjectItemCaseSensitive(rep, "advisoryIDs");
+            if (cJSON_IsString(s)) cJSON_AddStringToObject(o, "isv_enclave_quote_status", s->valuestring);
+            if (adv) cJSON_AddItemToObject(o, "advisory_ids", cJSON_Duplicate(adv, 1));
+        }
+        cJSON_Delete(rep);
+        cJSON_Delete(ev);
+    }
+    return o;
+}
+
+static int list_keys(const lcp_cli *cli, int argc, char **argv)
+{
+    lcp_cli_args a;
+    static const char *const flags[] = {"available_only", NULL};
+    if (lcp_cli_parse(&a, argc, argv, NULL, flags)) return LCP_CLI_EXIT_USAGE;
+    if (a.help) return fputs(LIST_HELP, stdout) < 0;
+    lcp_host *h;
+    int rc = lcp_cli_open_host(cli, &h);
+    if (rc) return rc;
+    char err[LCP_ERR_LEN] = "";
+    lcp_keystore_filter f, *fp = NULL;
+    if (lcp_cli_has(&a, "available_only")) {
+        Lcp__Enclave__V1__EcallResponse *info;
+        if ((rc = lcp_host_enclave_info(h, &info, err)) != LCP_OK) {
+            lcp_host_close(h);
+            return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+        }
+        memset(&f, 0, sizeof f);
+        memcpy(f.mrenclave, info->enclave_info->mrenclave.data, 32);
+        f.enclave_debug = info->enclave_info->debug;
+        lcp__enclave__v1__ecall_response__free_unpacked(info, NULL);
+        fp = &f;
+    }
+    lcp_store_txn *t;
+    lcp_keystore_entry *keys = NULL;
+    size_t n = 0;
+    cJSON *arr = cJSON_CreateArray();
+    if ((rc = lcp_store_begin(lcp_host_store(h), &t, 0, err)) == LCP_OK) {
+        rc = lcp_keystore_list(t, &keys, &n, fp, err);
+        for (size_t i = 0; rc == LCP_OK && i < n; i++) cJSON_AddItemToArray(arr, key_json(&keys[i]));
+        lcp_free(keys);
+        lcp_store_abort(t);
+    }
+    lcp_host_close(h);
+    if (rc != LCP_OK) {
+        cJSON_Delete(arr);
+        return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    }
+    return lcp_cli_print_json(arr);
+}
+
+static int prune_keys(const lcp_cli *cli, int argc, char **argv)
+{
+    lcp_cli_args a;
+    static const char *const known[] = {"expiration_period", NULL}, *const flags[] = {"expired_valid_to", NULL};
+    if (lcp_cli_parse(&a, argc, argv, known, flags)) return LCP_CLI_EXIT_USAGE;
+    if (a.help) return fputs(PRUNE_HELP, stdout) < 0;
+    uint64_t period = LCP_KEYSTORE_DEFAULT_EXPIRATION_PERIOD;
+    int expired = lcp_cli_has(&a, "expired_valid_to");
+    const char *p = lcp_cli_opt(&a, "expiration_period");
+    if (p && expired) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--expiration_period and --expired_valid_to exclude each other");
+    if (p && lcp_cli_parse_u64(&period, p)) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--expiration_period takes seconds");
+    lcp_host *h;
+    int rc = lcp_cli_open_host(cli, &h);
+    if (rc) return rc;
+    char err[LCP_ERR_LEN] = "";
+    lcp_store_txn *t;
+    size_t deleted = 0;
+    if ((rc = lcp_store_begin(lcp_host_store(h), &t, 1, err)) == LCP_OK) {
+        rc = lcp_keystore_prune(t, &deleted, expired ? LCP_KEYSTORE_PRUNE_EXPIRED : LCP_KEYSTORE_PRUNE_UNATTESTED,
+                                (uint64_t)lcp_time_now(), period, err);
+        if (rc == LCP_OK) rc = lcp_store_commit(t, err);
+        else lcp_store_abort(t);
+    }
+    lcp_host_close(h);
+    if (rc != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "deleted", (double)deleted);
+    return lcp_cli_print_json(o);
+}
+
+static int metadata(const lcp_cli *cli, int argc, char **argv)
+{
+    lcp_cli_args a;
+    if (lcp_cli_parse(&a, argc, argv, NULL, NULL)) return LCP_CLI_EXIT_USAGE;
+    if (a.help) return fputs(META_HELP, stdout) < 0;
+    lcp_host *h;
+    int rc = lcp_cli_open_host(cli, &h);
+    if (rc) return rc;
+    char err[LCP_ERR_LEN] = "";
+    Lcp__Enclave__V1__EcallResponse *r = NULL;
+    rc = lcp_host_enclave_info(h, &r, err);
+    lcp_host_close(h);
+    if (rc != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    const Lcp__Enclave__V1__EnclaveInfoResult *i = r->enclave_info;
+    cJSON *o = cJSON_CreateObject();
+    lcp_cli_json_hex(o, "mrenclave", i->mrenclave.data, i->mrenclave.len);
+    lcp_cli_json_hex(o, "mrsigner", i->mrsigner.data, i->mrsigner.len);
+    cJSON_AddNumberToObject(o, "isv_prod_id", i->isv_prod_id);
+    cJSON_AddNumberToObject(o, "isv_svn", i->isv_svn);
+    cJSON_AddBoolToObject(o, "debug", i->debug);
+    lcp_cli_json_hex(o, "cpusvn", i->cpusvn.data, i->cpusvn.len);
+    cJSON_AddStringToObject(o, "backend", i->backend ? i->backend : "");
+    lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
+    return lcp_cli_print_json(o);
+}
+
+int lcp_cli_enclave(const lcp_cli *cli, int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*run)(const lcp_cli *, int, char **);
+        const char *summary;
+    } verbs[] = {
+        {"generate-key", generate_key, "generate a new enclave key, sealed to this enclave build"},
+        {"list-keys", list_keys, "list the enclave keys in the key store (JSON)"},
+        {"prune-keys", prune_keys, "delete unusable keys"},
+        {"metadata", metadata, "print the enclave's identity (mrenclave, mrsigner, backend, ...)"},
+    };
+    if (argc >= 1)
+        for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+            if (strcmp(argv[0], verbs[i].name) == 0) return verbs[i].run(cli, argc - 1, argv + 1);
+    int help = argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0);
+    FILE *f = help ? stdout : stderr;
+    fprintf(f, "usage: lcp enclave <verb> [options]\n\nverbs:\n");
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) fprintf(f, "  %-13s %s\n", verbs[i].name, verbs[i].summary);
+    if (argc >= 1 && !help) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown verb 'enclave %s'", argv[0]);
+    return help ? 0 : LCP_CLI_EXIT_USAGE;
+}

@@ -1,0 +1,61 @@
+/* The light-client registry and helpers shared by light clients (lcp/elc.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "lcp/elc.h"
+
+const lcp_elc_ops *const lcp_elc_builtin[] = {&lcp_elc_mock, NULL};
+
+const lcp_elc_ops *lcp_elc_find(const lcp_bytes *type_url)
+{
+    for (size_t i = 0; lcp_elc_builtin[i]; i++) {
+        const char *u = lcp_elc_builtin[i]->client_state_type_url;
+        if (strlen(u) == type_url->len && memcmp(u, type_url->ptr, type_url->len) == 0) return lcp_elc_builtin[i];
+    }
+    return NULL;
+}
+
+const lcp_elc_ops *lcp_elc_find_type(const char *name)
+{
+    for (size_t i = 0; lcp_elc_builtin[i]; i++)
+        if (strcmp(lcp_elc_builtin[i]->client_type, name) == 0) return lcp_elc_builtin[i];
+    return NULL;
+}
+
+void lcp_elc_result_free(lcp_elc_result *r)
+{
+    lcp_buf_free(&r->message);
+    lcp_buf_free(&r->client_state);
+    lcp_buf_free(&r->consensus_state);
+}
+
+static int fmt(char *out, size_t cap, int n) { (void)out; return n < 0 || (size_t)n >= cap ? LCP_ERR_BUFFER_TOO_SMALL : LCP_OK; }
+
+int lcp_elc_key_client_state(char *out, size_t cap, const char *client_id)
+{
+    return fmt(out, cap, snprintf(out, cap, "clients/%s/clientState", client_id));
+}
+
+int lcp_elc_key_client_type(char *out, size_t cap, const char *client_id)
+{
+    return fmt(out, cap, snprintf(out, cap, "clients/%s/clientType", client_id));
+}
+
+int lcp_elc_key_consensus_state(char *out, size_t cap, const char *client_id, const lcp_height *h)
+{
+    return fmt(out, cap, snprintf(out, cap, "clients/%s/consensusStates/%llu-%llu", client_id,
+                                  (unsigned long long)h->revision_number, (unsigned long long)h->revision_height));
+}
+
+int lcp_elc_put_any(lcp_buf *out, const char *type_url, const uint8_t *value, size_t len)
+{
+    lcp_pb_writer w;
+    lcp_pb_writer_init(&w, NULL, 0);
+    lcp_pb_put_any(&w, type_url, strlen(type_url), value, len);
+    int rc = lcp_buf_reserve(out, w.len);
+    if (rc != LCP_OK) return rc;
+    lcp_pb_writer_init(&w, out->data + out->len, w.len);
+    lcp_pb_put_any(&w, type_url, strlen(type_url), value, len);
+    out->len += w.len;
+    return LCP_OK;
+}

@@ -1,0 +1,43 @@
+/* The enclave process's sandbox (DESIGN.md, "The enclave boundary"): no core dumps and no ptrace, memory locked,
+ * and a seccomp filter that allows reading and writing the already-open socket, memory management, time,
+ * randomness, threads and exiting - nothing that opens, connects or executes. Under Gramine the same binary runs
+ * in a real enclave; there this is defence in depth, in sim it is the only isolation there is. */
+#include <errno.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+
+#include "sandbox.h"
+
+static const int ALLOWED[] = {
+    SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev), SCMP_SYS(close),
+    SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
+    SCMP_SYS(madvise), SCMP_SYS(mprotect), SCMP_SYS(futex), SCMP_SYS(clock_gettime), SCMP_SYS(clock_nanosleep),
+    SCMP_SYS(nanosleep), SCMP_SYS(getrandom), SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
+    SCMP_SYS(rt_sigaction), SCMP_SYS(sigaltstack), SCMP_SYS(gettid), SCMP_SYS(getpid), SCMP_SYS(tgkill),
+    SCMP_SYS(sched_yield), SCMP_SYS(set_robust_list), SCMP_SYS(rseq), SCMP_SYS(clone), SCMP_SYS(clone3),
+    SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek),
+};
+
+int lcp_enclave_sandbox(char *err)
+{
+    /* Not dumpable: no core files with the unsealed key in them, and no ptrace by the host's uid. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) return lcp_fail(err, LCP_ERR_IO, "PR_SET_DUMPABLE failed");
+#ifndef __SANITIZE_ADDRESS__
+    /* Keep secrets out of swap. ASan reserves terabytes of shadow address space, which cannot be locked. */
+    if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
+        fprintf(stderr, "lcp-enclave: warning: mlockall failed (errno %d): enclave memory may be swapped\n", errno);
+#endif
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+    if (ctx == NULL) return lcp_fail(err, LCP_ERR_IO, "seccomp_init failed");
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof ALLOWED / sizeof ALLOWED[0]; i++)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, ALLOWED[i], 0);
+    /* prctl only to read the sandbox state back (the diagnostic command), never to change it. */
+    if (rc == 0) rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, PR_GET_SECCOMP));
+    if (rc == 0) rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, PR_GET_DUMPABLE));
+    if (rc == 0) rc = seccomp_load(ctx);
+    seccomp_release(ctx);
+    return rc == 0 ? LCP_OK : lcp_fail(err, LCP_ERR_IO, "seccomp filter failed to load (%d)", rc);
+}
