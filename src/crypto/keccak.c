@@ -16,33 +16,75 @@ static const uint64_t RC[24] = {
     0x8000000080008081ull, 0x8000000000008080ull, 0x0000000080000001ull, 0x8000000080008008ull,
 };
 
-/* Rotation offsets and the pi lane order, walked along the rho-pi cycle starting at lane 1. */
-static const unsigned ROTC[24] = {1, 3, 6, 10, 15, 21, 28, 36, 45, 55, 2, 14, 27, 41, 56, 8, 25, 43, 62, 18, 39, 61, 20, 44};
-static const unsigned PILN[24] = {10, 7, 11, 17, 18, 3, 5, 16, 8, 21, 24, 4, 15, 23, 19, 13, 12, 2, 20, 14, 22, 9, 6, 1};
-
 static inline uint64_t rol(uint64_t x, unsigned n) { return (x << n) | (x >> (64 - n)); }
 
-static void keccakf(uint64_t st[25])
+/* One Keccak-f[1600] round set, unrolled: theta, rho and pi into B, then chi and iota back into A.
+ * (Generated layout; rotation offsets r[x][y] and pi (x,y) -> (y, 2x+3y) from FIPS 202 section 3.2.) */
+static void keccakf(uint64_t A[25])
 {
-    uint64_t bc[5], t;
+    uint64_t B[25], C0, C1, C2, C3, C4, D0, D1, D2, D3, D4;
     for (int r = 0; r < 24; r++) {
-        for (int i = 0; i < 5; i++) bc[i] = st[i] ^ st[i + 5] ^ st[i + 10] ^ st[i + 15] ^ st[i + 20];
-        for (int i = 0; i < 5; i++) {
-            t = bc[(i + 4) % 5] ^ rol(bc[(i + 1) % 5], 1);
-            for (int j = 0; j < 25; j += 5) st[j + i] ^= t;
-        }
-        t = st[1];
-        for (int i = 0; i < 24; i++) {
-            unsigned j = PILN[i];
-            uint64_t tmp = st[j];
-            st[j] = rol(t, ROTC[i]);
-            t = tmp;
-        }
-        for (int j = 0; j < 25; j += 5) {
-            for (int i = 0; i < 5; i++) bc[i] = st[j + i];
-            for (int i = 0; i < 5; i++) st[j + i] ^= (~bc[(i + 1) % 5]) & bc[(i + 2) % 5];
-        }
-        st[0] ^= RC[r];
+        C0 = A[0] ^ A[5] ^ A[10] ^ A[15] ^ A[20];
+        C1 = A[1] ^ A[6] ^ A[11] ^ A[16] ^ A[21];
+        C2 = A[2] ^ A[7] ^ A[12] ^ A[17] ^ A[22];
+        C3 = A[3] ^ A[8] ^ A[13] ^ A[18] ^ A[23];
+        C4 = A[4] ^ A[9] ^ A[14] ^ A[19] ^ A[24];
+        D0 = C4 ^ rol(C1, 1);
+        D1 = C0 ^ rol(C2, 1);
+        D2 = C1 ^ rol(C3, 1);
+        D3 = C2 ^ rol(C4, 1);
+        D4 = C3 ^ rol(C0, 1);
+        B[0] = A[0] ^ D0;
+        B[10] = rol(A[1] ^ D1, 1);
+        B[20] = rol(A[2] ^ D2, 62);
+        B[5] = rol(A[3] ^ D3, 28);
+        B[15] = rol(A[4] ^ D4, 27);
+        B[16] = rol(A[5] ^ D0, 36);
+        B[1] = rol(A[6] ^ D1, 44);
+        B[11] = rol(A[7] ^ D2, 6);
+        B[21] = rol(A[8] ^ D3, 55);
+        B[6] = rol(A[9] ^ D4, 20);
+        B[7] = rol(A[10] ^ D0, 3);
+        B[17] = rol(A[11] ^ D1, 10);
+        B[2] = rol(A[12] ^ D2, 43);
+        B[12] = rol(A[13] ^ D3, 25);
+        B[22] = rol(A[14] ^ D4, 39);
+        B[23] = rol(A[15] ^ D0, 41);
+        B[8] = rol(A[16] ^ D1, 45);
+        B[18] = rol(A[17] ^ D2, 15);
+        B[3] = rol(A[18] ^ D3, 21);
+        B[13] = rol(A[19] ^ D4, 8);
+        B[14] = rol(A[20] ^ D0, 18);
+        B[24] = rol(A[21] ^ D1, 2);
+        B[9] = rol(A[22] ^ D2, 61);
+        B[19] = rol(A[23] ^ D3, 56);
+        B[4] = rol(A[24] ^ D4, 14);
+        A[0] = B[0] ^ (~B[1] & B[2]);
+        A[1] = B[1] ^ (~B[2] & B[3]);
+        A[2] = B[2] ^ (~B[3] & B[4]);
+        A[3] = B[3] ^ (~B[4] & B[0]);
+        A[4] = B[4] ^ (~B[0] & B[1]);
+        A[5] = B[5] ^ (~B[6] & B[7]);
+        A[6] = B[6] ^ (~B[7] & B[8]);
+        A[7] = B[7] ^ (~B[8] & B[9]);
+        A[8] = B[8] ^ (~B[9] & B[5]);
+        A[9] = B[9] ^ (~B[5] & B[6]);
+        A[10] = B[10] ^ (~B[11] & B[12]);
+        A[11] = B[11] ^ (~B[12] & B[13]);
+        A[12] = B[12] ^ (~B[13] & B[14]);
+        A[13] = B[13] ^ (~B[14] & B[10]);
+        A[14] = B[14] ^ (~B[10] & B[11]);
+        A[15] = B[15] ^ (~B[16] & B[17]);
+        A[16] = B[16] ^ (~B[17] & B[18]);
+        A[17] = B[17] ^ (~B[18] & B[19]);
+        A[18] = B[18] ^ (~B[19] & B[15]);
+        A[19] = B[19] ^ (~B[15] & B[16]);
+        A[20] = B[20] ^ (~B[21] & B[22]);
+        A[21] = B[21] ^ (~B[22] & B[23]);
+        A[22] = B[22] ^ (~B[23] & B[24]);
+        A[23] = B[23] ^ (~B[24] & B[20]);
+        A[24] = B[24] ^ (~B[20] & B[21]);
+        A[0] ^= RC[r];
     }
 }
 
