@@ -257,7 +257,7 @@ int lcp_tm_verify_misbehaviour_header(const lcp_tm_untrusted *untrusted, const l
 int lcp_tm_time_cmp(lcp_tm_time a, lcp_tm_time b);
 /* Out: *out = t + d. LCP_ERR_TM_OVERFLOW if the result leaves the Timestamp range. */
 int lcp_tm_time_add(lcp_tm_time *out, lcp_tm_time t, lcp_tm_duration d) LCP_WARN_UNUSED;
-/* UNIX nanoseconds, LCP_ERR_TM_OVERFLOW outside 1677..2262 (what LCP's u128/u64 timestamps can carry). */
+/* UNIX nanoseconds as LCP's commitments carry them; LCP_ERR_TM_OVERFLOW before 1970 or past uint64 (2554). */
 int lcp_tm_time_to_ns(uint64_t *ns, lcp_tm_time t) LCP_WARN_UNUSED;
 
 /* ---- IBC 07-tendermint ---- */
