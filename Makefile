@@ -56,7 +56,7 @@ ASAN_TESTS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_SRCS))
 FUZZERS    := $(patsubst fuzz/%.c,$(BUILD)/fuzz/bin/%,$(FUZZ_SRCS))
 BENCHES    := $(patsubst bench/%.c,$(BUILD)/rel/bench/%,$(BENCH_MAINS))
 
-.PHONY: all deps lib tests test run fuzz fuzz-build bench clean check-layers
+.PHONY: all deps lib tests test run fuzz fuzz-build bench clean check-layers reproduce
 .SECONDARY:
 .SECONDEXPANSION:
 
@@ -173,6 +173,11 @@ $(BUILD)/rel/bench/%: $(call objs,rel,bench/%.c) $(call objs,rel,bench/harness.c
 bench: deps
 	@$(MAKE) --no-print-directory $(BENCHES)
 	@sh mk/run-bench.sh $(BENCHES)
+
+# Two clean builds of lcp-enclave in separate directories must be byte-identical (same MRENCLAVE).
+reproduce: deps
+	@$(MAKE) --no-print-directory $(BUILD)/rel/bin/lcp
+	@BUILD=$(BUILD) sh mk/reproduce.sh
 
 check-layers:
 	@sh mk/check-layers.sh

@@ -17,6 +17,11 @@ for v in rel asan; do
         if LCP_BIN="${BUILD:-build}/$v/bin/lcp" sh "$t"; then pass=$((pass+1)); else fail=$((fail+1)); failed="$failed $t($v)"; fi
     done
 done
+# Reproducible enclave build (DESIGN.md): two clean builds must be identical. Skip with LCP_SKIP_REPRODUCE=1.
+if [ "${LCP_SKIP_REPRODUCE:-0}" != 1 ]; then
+    echo "=== mk/reproduce.sh"
+    if sh mk/reproduce.sh; then pass=$((pass+1)); else fail=$((fail+1)); failed="$failed reproduce"; fi
+fi
 echo
 [ -n "$failed" ] && echo "failed:$failed"
 echo "$pass passed, $fail failed"
