@@ -118,7 +118,7 @@ $(BUILD)/asan/bin/lcp: $(call objs,asan,$(CLI_SRCS)) $(ASAN_LIB)
 $(BUILD)/rel/bin/lcp-enclave: $(call objs,rel,$(ENCLAVE_BIN_SRCS)) $(REL_LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  LD     $@")
-	$(Q)$(CC) $(REL_CFLAGS) -Wl,--build-id=none -o $@ $^ $(ENCLAVE_STATIC_LIBS) 2>$@.ldlog || { cat $@.ldlog; exit 1; }
+	$(Q)$(CC) $(REL_CFLAGS) -Wl,--build-id=none -Wl,-Map=$@.map -o $@ $^ $(ENCLAVE_STATIC_LIBS) 2>$@.ldlog || { cat $@.ldlog; exit 1; }
 # ASan cannot link statically: the sanitizer build of the enclave is dynamic (it is for tests, never deployed).
 $(BUILD)/asan/bin/lcp-enclave: $(call objs,asan,$(ENCLAVE_BIN_SRCS)) $(ASAN_LIB)
 	@mkdir -p $(dir $@)
