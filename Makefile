@@ -26,7 +26,7 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc -I$(BUILD)/gen -It
                -DLCP_TESTDATA='"$(TESTDATA)"' -DLCP_ROOT='"$(CURDIR)"'
 REL_CFLAGS  := $(BASE_CFLAGS) -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
 ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+FUZZ_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
                -Wno-unused-command-line-argument
 
 LIB_SRCS  := $(foreach m,$(LIB_MODULES),$(wildcard src/$(m)/*.c))

@@ -70,7 +70,7 @@ static int client_ops(lcp_enclave *e, const lcp_elc_ops **ops, const char *clien
     if ((rc = lcp_elc_key_client_type(key, sizeof key, client_id)) != LCP_OK) return lcp_fail(err, rc, "client id too long");
     if ((rc = env.get(env.ud, key, &t, &found, err)) != LCP_OK) return rc;
     char name[64] = "";
-    if (found && t.len < sizeof name) memcpy(name, t.data, t.len);
+    if (found && t.len && t.len < sizeof name) memcpy(name, t.data, t.len);
     lcp_buf_free(&t);
     if (!found) return lcp_fail(err, LCP_ERR_ELC_CLIENT_NOT_FOUND, "client %s not found", client_id);
     if ((*ops = lcp_elc_find_type(name)) == NULL)
