@@ -71,6 +71,10 @@ void lcp_pb_put_any(lcp_pb_writer *w, const char *type_url, size_t type_url_len,
 /* 1 if the Any's type_url equals the NUL-terminated s. */
 int lcp_pb_any_is(const lcp_pb_any *a, const char *s);
 
+/* ibc.core.client.v1.Height {1: revision_number, 2: revision_height}: both varints, unknown fields skipped. */
+int lcp_pb_decode_height(uint64_t *revision_number, uint64_t *revision_height, const uint8_t *p, size_t len,
+                         char *err) LCP_WARN_UNUSED;
+
 #ifdef __cplusplus
 }
 #endif

@@ -181,3 +181,19 @@ int lcp_pb_any_is(const lcp_pb_any *a, const char *s)
     size_t n = strlen(s);
     return a->type_url.len == n && memcmp(a->type_url.ptr, s, n) == 0;
 }
+
+int lcp_pb_decode_height(uint64_t *revision_number, uint64_t *revision_height, const uint8_t *p, size_t len, char *err)
+{
+    lcp_pb_reader r;
+    lcp_pb_field f;
+    int rc;
+    *revision_number = *revision_height = 0;
+    lcp_pb_reader_init(&r, p, len);
+    while ((rc = lcp_pb_next(&r, &f, err)) == 1) {
+        if (f.number != 1 && f.number != 2) continue;
+        if (f.wire_type != LCP_PB_VARINT) return lcp_fail(err, LCP_ERR_PROTO, "Height: field %u is not a varint", f.number);
+        if (f.number == 1) *revision_number = f.u;
+        else *revision_height = f.u;
+    }
+    return rc < 0 ? rc : LCP_OK;
+}

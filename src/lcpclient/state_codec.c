@@ -8,17 +8,7 @@
 
 static int decode_height(lcp_height *h, lcp_bytes b, char *err)
 {
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    int rc;
-    memset(h, 0, sizeof *h);
-    lcp_pb_reader_init(&r, b.ptr, b.len);
-    while ((rc = lcp_pb_next(&r, &f, err)) == 1) {
-        if (f.wire_type != LCP_PB_VARINT) return lcp_fail(err, LCP_ERR_PROTO, "Height: field %u has the wrong type", f.number);
-        if (f.number == 1) h->revision_number = f.u;
-        else if (f.number == 2) h->revision_height = f.u;
-    }
-    return rc < 0 ? rc : LCP_OK;
+    return lcp_pb_decode_height(&h->revision_number, &h->revision_height, b.ptr, b.len, err);
 }
 
 #define PUSH(arr, count, max, what)                                                                             \
