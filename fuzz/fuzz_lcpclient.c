@@ -47,8 +47,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)lcp_lc_consensus_state_decode(&cons, data, size, err);
     if (size < 1) return 0;
     static const char *types[] = {LCP_LC_TYPE_UPDATE_CLIENT, LCP_LC_TYPE_REGISTER_ENCLAVE_KEY,
-                                  LCP_LC_TYPE_UPDATE_OPERATORS, LCP_LC_TYPE_ZKDCAP_REGISTER_ENCLAVE_KEY};
-    const char *t = types[data[0] % 4];
+                                  LCP_LC_TYPE_UPDATE_OPERATORS, LCP_LC_TYPE_ZKDCAP_REGISTER_ENCLAVE_KEY,
+                                  LCP_LC_TYPE_DCAP_REGISTER_ENCLAVE_KEY};
+    const char *t = types[data[0] % 5];
     uint8_t *any = malloc(size + 128);
     if (any == NULL) return 0;
     lcp_pb_writer w;

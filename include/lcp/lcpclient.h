@@ -65,6 +65,11 @@ typedef struct {
     int development_mode;
     /* EIP-712 domain separator for UpdateOperators (lcp_eip712_domain_evm / _cosmos). */
     uint8_t operators_domain[32];
+    /* Trust anchor for DCAP quotes (DER or PEM; lcp-c's DCAP registration, below): NULL = Intel's production SGX
+     * root (lcp_dcap_intel_root_ca). A simulated platform's root (lcp/attestation_sim.h) makes the client accept
+     * simulated quotes: only deployments for tests and drills set it. The bytes must outlive the context. */
+    const uint8_t *dcap_root_der;
+    size_t dcap_root_der_len;
 } lcp_lc_config;
 
 /* ClientState (spec §6.1), decoded. Byte strings are views into the buffer it was decoded from. */
@@ -138,7 +143,8 @@ int lcp_lc_update_client(lcp_lc *ctx, lcp_lc_update_result *out, const char *cli
 /* UpdateOperatorsMessage (spec §6.7), signed by the current operators in the configured EIP-712 domain. */
 int lcp_lc_update_operators(lcp_lc *ctx, const char *client_id, const uint8_t *msg, size_t msg_len,
                             char *err) LCP_WARN_UNUSED;
-/* Dispatches a client message given as a protobuf Any by its type URL to the three functions above. */
+/* Dispatches a client message given as a protobuf Any by its type URL to the functions above (and to
+ * lcp_lc_register_enclave_key_dcap, below). */
 int lcp_lc_client_message(lcp_lc *ctx, const char *client_id, const uint8_t *any, size_t any_len, int64_t now,
                           char *err) LCP_WARN_UNUSED;
 /* VerifyMembership (spec §6.6): proof is abi.encode(CommitmentProofs); value is the raw value (its keccak256 is
@@ -172,6 +178,52 @@ int lcp_lc_encode_register_enclave_key(uint8_t *out, size_t cap, size_t *len, co
 int lcp_lc_encode_update_operators(uint8_t *out, size_t cap, size_t *len, uint64_t nonce,
                                    const uint8_t (*operators)[20], size_t nops, uint64_t threshold_numerator,
                                    uint64_t threshold_denominator, const lcp_bytes *signatures, size_t nsigs) LCP_WARN_UNUSED;
+
+/* ==== DCAP registration: lcp-c's own message (not in datachainlab's LCP) ====
+ *
+ * DCAPRegisterEnclaveKeyMessage { bytes quote = 1; bytes collateral = 2; bytes operator_signature = 3; }
+ * (proto/ibc_lcp.proto), type URL LCP_LC_TYPE_DCAP_REGISTER_ENCLAVE_KEY. It carries a raw SGX DCAP quote v3 and the
+ * one-file collateral JSON (lcp_dcap_collateral_from_json's layout), which the client verifies itself with the DCAP
+ * verifier (lcp_dcap_collateral_verify + lcp_dcap_quote_verify, the code behind lcp_dcap_verify) under
+ * cfg.dcap_root_der at now. It then applies the rules of the zkDCAP path (spec §6.4), decided here:
+ *   - MRENCLAVE == client_state.mrenclave;
+ *   - TCB status UpToDate, or its DCAP name ("SWHardeningNeeded", "OutOfDate", ...) in allowed_quote_statuses;
+ *     Revoked is never accepted (as lcp_dcap_policy_check), whatever the list says;
+ *   - every advisory ID of the result in allowed_advisory_ids;
+ *   - not_before <= now <= not_after, where [not_before, not_after] is the verifier's window (every certificate,
+ *     CRL, TCB Info and QE Identity used is valid in it);
+ *   - the DEBUG attribute == cfg.development_mode;
+ *   - expired_at = key_expiration == 0 ? not_after + 1 : min(not_before + key_expiration, not_after + 1), and it
+ *     must be > now;
+ *   - TCB evaluation data number (the smaller of TCB Info's and QE Identity's, "out"): first, a reserved next
+ *     number whose update time has come (now >= next_update_time) becomes the current one; then out < current is
+ *     refused; out > current with a zero grace period becomes current; with a grace period it is reserved as next
+ *     (next_update_time = now + grace) if none is reserved, replaces a smaller reserved next (which becomes current
+ *     at once), or becomes current at once if it lies between current and the reserved next;
+ *   - report_data version 1: enclave key and expected operator;
+ *   - operator = ecrecover(lcp_lc_eip712_dcap_register_enclave_key(quote), operator_signature) if a signature is
+ *     given, else zero; a non-zero expected operator must equal it; with operators configured it must be one;
+ *   - a key registered already must have the same operator and expiry (no change; a TCB number update still
+ *     applies, as in Solidity).
+ * Everything is checked before anything is written (client state, then the key). */
+#define LCP_LC_TYPE_DCAP_REGISTER_ENCLAVE_KEY "/ibc.lightclients.lcp.v1.DCAPRegisterEnclaveKeyMessage"
+#define LCP_LC_MAX_DCAP_COLLATERAL_LEN 65536 /* a larger collateral document is refused (Intel's are ~12 KB) */
+
+/* DCAPRegisterEnclaveKeyMessage at now (unix seconds). Out: key (may be NULL): the key's address; info (may be
+ * NULL): its expiry and operator. Returns LCP_OK or an LCP_ERR_LC_* code (the DCAP ones are listed in errors.def
+ * after LCP_ERR_LC_INVALID_CLIENT_ID). */
+int lcp_lc_register_enclave_key_dcap(lcp_lc *ctx, uint8_t key[20], lcp_lc_enclave_key *info, const char *client_id,
+                                     const uint8_t *msg, size_t msg_len, int64_t now, char *err) LCP_WARN_UNUSED;
+/* The operator's digest, our definition in the style of RegisterEnclaveKey (spec §6.8):
+ * keccak256(0x1901 || DOMAIN_SEPARATOR_LCP_CLIENT (universal domain) || keccak256(abi.encode(
+ *   keccak256("DCAPRegisterEnclaveKey(bytes quote)"), keccak256(quote)))).
+ * It covers the quote only: the quote binds the enclave key and the expected operator, while the collateral is
+ * public data that anyone may refresh. */
+void lcp_lc_eip712_dcap_register_enclave_key(uint8_t out[32], const uint8_t *quote, size_t quote_len);
+/* Encodes a DCAPRegisterEnclaveKeyMessage (out NULL to size). */
+int lcp_lc_encode_dcap_register_enclave_key(uint8_t *out, size_t cap, size_t *len, const uint8_t *quote,
+                                            size_t quote_len, const uint8_t *collateral, size_t collateral_len,
+                                            const uint8_t *operator_signature, size_t op_sig_len) LCP_WARN_UNUSED;
 
 /* ---- an in-memory store (host side: allocates) for tests, demonstrations and hosts without a chain store ---- */
 typedef struct lcp_lc_memstore lcp_lc_memstore;

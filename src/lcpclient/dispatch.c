@@ -12,6 +12,8 @@ int lcp_lc_client_message(lcp_lc *ctx, const char *client_id, const uint8_t *any
         return lcp_lc_update_client(ctx, NULL, client_id, a.value.ptr, a.value.len, now, err);
     if (lcp_pb_any_is(&a, LCP_LC_TYPE_REGISTER_ENCLAVE_KEY))
         return lcp_lc_register_enclave_key(ctx, NULL, NULL, client_id, a.value.ptr, a.value.len, now, err);
+    if (lcp_pb_any_is(&a, LCP_LC_TYPE_DCAP_REGISTER_ENCLAVE_KEY))
+        return lcp_lc_register_enclave_key_dcap(ctx, NULL, NULL, client_id, a.value.ptr, a.value.len, now, err);
     if (lcp_pb_any_is(&a, LCP_LC_TYPE_UPDATE_OPERATORS))
         return lcp_lc_update_operators(ctx, client_id, a.value.ptr, a.value.len, err);
     if (lcp_pb_any_is(&a, LCP_LC_TYPE_ZKDCAP_REGISTER_ENCLAVE_KEY))

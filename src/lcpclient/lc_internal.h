@@ -2,6 +2,7 @@
 #ifndef LCP_LC_INTERNAL_H
 #define LCP_LC_INTERNAL_H
 
+#include "lcp/attestation_dcap.h"
 #include "lcp/lcpclient.h"
 
 #define LC_KEY_LEN 512
@@ -13,6 +14,9 @@ struct lcp_lc {
     lcp_lc_client_state cs;
     uint8_t out_buf[LCP_LC_MAX_STATE_LEN]; /* re-encoded client state before it is stored */
     char key[LC_KEY_LEN];
+    /* DCAP registration (register_dcap.c): the unescaped collateral and the verification result. */
+    uint8_t dcap_storage[LCP_LC_MAX_DCAP_COLLATERAL_LEN + 1];
+    lcp_dcap_result dcap_res;
 };
 
 /* Loads client_id's state into ctx->cs (LCP_ERR_LC_CLIENT_STATE_NOT_FOUND when absent). */
