@@ -80,5 +80,7 @@ int lcp_cli_parse_address(uint8_t out[20], const char *s);
 /* Verbs of `lcp attestation` implemented outside cmd_attestation.c (listed in its verb table). */
 /* `lcp attestation verify`: DCAP quote verification (cmd_attestation_dcap.c). argv starts after the verb. */
 int lcp_cli_attestation_verify_dcap(const lcp_cli *cli, int argc, char **argv);
+/* `lcp attestation dcap`: attest an enclave key with a simulated DCAP quote (cmd_attestation_dcap.c). */
+int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv);
 
 #endif

@@ -1,11 +1,17 @@
 /* `lcp attestation verify` (DCAP): verify an SGX quote v3 with its collateral under a policy, as the LCP client's
- * owner would before trusting an enclave key. All decisions are lcp_dcap_verify's; this file reads files, turns
- * options into an lcp_dcap_policy and prints the result. */
+ * owner would before trusting an enclave key; and `lcp attestation dcap`: attest an enclave key with a quote of
+ * the simulated platform's QE, verified by the same function under the simulated root, and record it. All
+ * decisions are lcp_dcap_verify's; this file reads files, turns options into an lcp_dcap_policy and prints. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "lcp/attestation_dcap.h"
+#include "lcp/attestation_sim.h"
+#include "lcp/host_keystore.h"
+#include "lcp/host_store.h"
+#include "lcp/tee.h"
+#include "lcp/tee_sim.h"
 
 #define MAX_COLLATERAL_FILE (4u << 20)
 #define MAX_CERT_FILE (1u << 20)
@@ -224,5 +230,275 @@ done:
     lcp_free(root);
     lcp_free(pck);
     lcp_free(r);
+    return exit_code;
+}
+
+/* ---- lcp attestation dcap: attest an enclave key with a quote of the SIMULATED QE ---- */
+
+static const char DCAP_HELP[] =
+    "usage: lcp [--home DIR] [--sim_platform DIR] attestation dcap --enclave_key 0x.. [--reverify]\n"
+    "                              [--allow_debug] [--allowed_statuses A,B] [--allowed_advisory_ids A,B]\n"
+    "                              [--mrenclave HEX] [--min_tcb_evaluation_data_number N] [--quote_out FILE]\n"
+    "\n"
+    "SIMULATION. Attests an enclave key with DCAP on the SIMULATED platform: the simulated QE checks the key's\n"
+    "enclave report (its MAC under the platform's report key) and turns it into an SGX DCAP quote v3; the quote and\n"
+    "the collateral the simulated Intel currently publishes (DIR/collateral/collateral.json) are verified by the\n"
+    "same verifier as real Intel quotes ('lcp attestation verify'), with the simulated root DIR/issuer/root_ca.der\n"
+    "as the trust anchor, given explicitly; then the policy is applied. Only if everything passes is the result\n"
+    "recorded in the key store (one attestation per key): ra_type DCAP, valid_from/valid_to = the window in which\n"
+    "every certificate, CRL, TCB Info and QE Identity used is valid, and the evidence (below).\n"
+    "\n"
+    "options:\n"
+    "  --enclave_key 0x..  the key (from 'lcp enclave generate-key'; generated since the last microcode update)\n"
+    "  --reverify          do not quote or record anything: verify the key's recorded quote again, against the\n"
+    "                      collateral published now (after a TCB recovery: is this key still acceptable?)\n"
+    "  --mrenclave HEX     expected MRENCLAVE (default: the one recorded with the key)\n"
+    "  --allow_debug, --allowed_statuses, --allowed_advisory_ids, --min_tcb_evaluation_data_number:\n"
+    "                      the policy, as for 'lcp attestation verify' (default: UpToDate only, no advisories,\n"
+    "                      no debug enclaves)\n"
+    "  --quote_out FILE    also write the quote (raw bytes) to FILE\n"
+    "\n"
+    "output (JSON): status, advisory_ids, fmspc, tcb_evaluation_data_number, valid_from, valid_to, mrenclave,\n"
+    "enclave_key, sim (true), recorded. A policy rejection prints 'lcp: error: ...' and exits 1; nothing is recorded.\n"
+    "\n"
+    "evidence (recorded in the key store, JSON): {\"format\": \"lcp-c dcap evidence v1\", \"sim\": true,\n"
+    "\"quote\": \"<hex>\", \"collateral\": {<the one-file collateral document>}, \"status\", \"advisory_ids\",\n"
+    "\"fmspc\", \"tcb_evaluation_data_number\", \"validity\": {\"not_before\", \"not_after\"}, \"verified_at\"}.\n"
+    "The quote and the collateral are what an LCP client's DCAPRegisterEnclaveKeyMessage carries.\n"
+    "\n"
+    "example:\n"
+    "  lcp attestation dcap --enclave_key 0x1234... --allow_debug\n";
+
+#define EVIDENCE_FORMAT "lcp-c dcap evidence v1"
+
+/* The simulated QE's check: the report's MAC under the platform's report key (QE3SIM: all-zero target). */
+static int check_report(void *ctx, lcp_sgx_report_body *body, const uint8_t *report, size_t len, char *err)
+{
+    if (len != LCP_TEE_REPORT_LEN) return lcp_fail(err, LCP_ERR_ATTESTATION_REPORT, "the key's report is not 432 bytes");
+    return lcp_tee_sim_verify_report(body, ctx, report, NULL, err);
+}
+
+/* The key's record, copied out of the store transaction. */
+typedef struct {
+    uint8_t report[LCP_TEE_REPORT_LEN];
+    size_t report_len;
+    uint8_t mrenclave[32];
+    uint32_t ra_type;
+    uint8_t *evidence; /* lcp_malloc'd copy */
+    size_t evidence_len;
+} key_copy;
+
+static int load_key(key_copy *k, lcp_store *s, const uint8_t addr[20], char *err)
+{
+    lcp_store_txn *t = NULL;
+    lcp_keystore_entry e;
+    memset(k, 0, sizeof *k);
+    int rc = lcp_store_begin(s, &t, 0, err);
+    if (rc == LCP_OK) rc = lcp_keystore_get(t, &e, addr, err);
+    if (rc == LCP_OK) {
+        k->report_len = e.report.len <= sizeof k->report ? e.report.len : 0;
+        memcpy(k->report, e.report.ptr, k->report_len);
+        memcpy(k->mrenclave, e.mrenclave, 32);
+        k->ra_type = e.ra_type;
+        if (e.ra_evidence.len && (k->evidence = lcp_malloc(e.ra_evidence.len)) == NULL)
+            rc = lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+        else if (e.ra_evidence.len) {
+            memcpy(k->evidence, e.ra_evidence.ptr, e.ra_evidence.len);
+            k->evidence_len = e.ra_evidence.len;
+        }
+    }
+    lcp_store_abort(t);
+    return rc;
+}
+
+/* The quote of a recorded DCAP evidence document. */
+static int evidence_quote(uint8_t **quote, size_t *len, const key_copy *k, char *err)
+{
+    if (k->ra_type != LCP_RA_TYPE_DCAP)
+        return lcp_fail(err, LCP_ERR_ILLEGAL_ARG, "the key has no DCAP attestation to verify again");
+    cJSON *ev = cJSON_ParseWithLength((const char *)k->evidence, k->evidence_len);
+    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(ev, "format");
+    const cJSON *q = cJSON_GetObjectItemCaseSensitive(ev, "quote");
+    int rc = LCP_OK;
+    if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, EVIDENCE_FORMAT) != 0 || !cJSON_IsString(q))
+        rc = lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "the key's DCAP evidence is not '%s'", EVIDENCE_FORMAT);
+    size_t n = rc == LCP_OK ? strlen(q->valuestring) / 2 : 0;
+    if (rc == LCP_OK && ((*quote = lcp_malloc(n + 1)) == NULL)) rc = lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+    if (rc == LCP_OK && lcp_hex_decode(*quote, n + 1, len, q->valuestring, strlen(q->valuestring), err) != LCP_OK) {
+        lcp_free(*quote);
+        *quote = NULL;
+        rc = lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "the key's DCAP evidence has a malformed quote");
+    }
+    cJSON_Delete(ev);
+    return rc;
+}
+
+/* The evidence document recorded with the key (see DCAP_HELP). */
+static char *evidence_json(const uint8_t *quote, size_t quote_len, const uint8_t *coll, size_t coll_len,
+                           const lcp_dcap_result *r, int64_t now)
+{
+    cJSON *o = result_json(r, now); /* status, advisory_ids, fmspc, tcb_evaluation_data_number, ... */
+    cJSON *c = cJSON_ParseWithLength((const char *)coll, coll_len);
+    cJSON *v = cJSON_CreateObject();
+    char *hex = lcp_malloc(2 * quote_len + 1), *text = NULL;
+    int ok = o && c && v && hex && lcp_hex_encode(hex, 2 * quote_len + 1, quote, quote_len) == LCP_OK;
+    ok = ok && cJSON_AddStringToObject(o, "format", EVIDENCE_FORMAT) && cJSON_AddBoolToObject(o, "sim", 1) &&
+         cJSON_AddStringToObject(o, "quote", hex) && cJSON_AddNumberToObject(v, "not_before", (double)r->valid_from) &&
+         cJSON_AddNumberToObject(v, "not_after", (double)r->valid_to);
+    if (ok && cJSON_AddItemToObject(o, "validity", v)) v = NULL;
+    else ok = 0;
+    if (ok && cJSON_AddItemToObject(o, "collateral", c)) c = NULL;
+    else ok = 0;
+    if (ok) text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    cJSON_Delete(c);
+    cJSON_Delete(v);
+    lcp_free(hex);
+    return text;
+}
+
+static int write_quote(const char *path, const uint8_t *q, size_t n)
+{
+    char err[LCP_ERR_LEN] = "";
+    if (lcp_file_write_atomic(path, q, n, 0644, err) != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    return 0;
+}
+
+int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
+{
+    static const char *const known[] = {"enclave_key", "allowed_statuses", "allowed_advisory_ids", "mrenclave",
+                                        "min_tcb_evaluation_data_number", "quote_out", NULL};
+    static const char *const flags[] = {"allow_debug", "reverify", NULL};
+    lcp_cli_args a;
+    int rc = lcp_cli_parse(&a, argc, argv, known, flags);
+    if (rc != 0) return rc;
+    if (a.help) {
+        fputs(DCAP_HELP, stdout);
+        return 0;
+    }
+    uint8_t addr[20];
+    const char *ek = lcp_cli_opt(&a, "enclave_key");
+    if (ek == NULL || lcp_cli_parse_address(addr, ek) != 0)
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--enclave_key 0x.. (a 20-byte address) is required");
+    if (a.npos > 0) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unexpected argument '%s'", a.pos[0]);
+    int reverify = lcp_cli_has(&a, "reverify");
+    lcp_dcap_policy pol;
+    uint8_t mrenclave[32];
+    char status_buf[1024], ids_buf[4096];
+    char *ids[MAX_LIST];
+    if ((rc = parse_policy(&pol, mrenclave, status_buf, ids_buf, ids, &a)) != 0) return rc;
+
+    const char *dir = lcp_cli_sim_platform(cli);
+    char err[LCP_ERR_LEN] = "";
+    int exit_code = LCP_CLI_EXIT_FAIL;
+    lcp_store *store = NULL;
+    lcp_store_txn *t = NULL;
+    lcp_sim_qe *qe = NULL;
+    lcp_tee_sim_platform plat;
+    memset(&plat, 0, sizeof plat);
+    key_copy k;
+    memset(&k, 0, sizeof k);
+    lcp_buf qb = {0};
+    uint8_t *quote = NULL, *coll = NULL, *storage = NULL, *root = NULL;
+    size_t quote_len = 0, coll_len = 0, root_len = 0;
+    lcp_dcap_result *r = lcp_malloc(sizeof *r);
+    char *ev = NULL;
+    lcp_dcap_collateral c;
+    int64_t now = lcp_time_now(); /* the CLI reads the clock; the verifier takes it as an input */
+    if (r == NULL) {
+        lcp_cli_error(LCP_CLI_EXIT_FAIL, "out of memory");
+        goto done;
+    }
+    if ((rc = lcp_store_open(&store, lcp_cli_home(cli), 0, err)) != LCP_OK ||
+        (rc = load_key(&k, store, addr, err)) != LCP_OK) {
+        lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+        goto done;
+    }
+    if (!reverify && k.ra_type != LCP_RA_TYPE_NONE) {
+        lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s is already attested (one attestation per key; --reverify checks it again)",
+                      ek);
+        goto done;
+    }
+    if (reverify) {
+        if ((rc = evidence_quote(&quote, &quote_len, &k, err)) != LCP_OK) {
+            lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+            goto done;
+        }
+    } else {
+        /* The simulated QE: authenticate the report on this platform, then quote it. */
+        if ((rc = lcp_tee_sim_load(&plat, dir, err)) != LCP_OK || (rc = lcp_sim_qe_open(&qe, dir, err)) != LCP_OK ||
+            (rc = lcp_sim_qe_quote(qe, &qb, k.report, k.report_len, check_report, &plat, err)) != LCP_OK) {
+            lcp_cli_error(LCP_CLI_EXIT_FAIL, "simulated QE: %s", err);
+            goto done;
+        }
+        quote = qb.data;
+        quote_len = qb.len;
+    }
+    if ((rc = lcp_sim_issuer_collateral(&coll, &coll_len, dir, 0, err)) != LCP_OK ||
+        (rc = lcp_sim_issuer_root(&root, &root_len, dir, err)) != LCP_OK) {
+        lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+        goto done;
+    }
+    size_t cap = lcp_dcap_collateral_json_storage_len(coll_len);
+    if ((storage = lcp_malloc(cap)) == NULL) {
+        lcp_cli_error(LCP_CLI_EXIT_FAIL, "out of memory");
+        goto done;
+    }
+    if ((rc = lcp_dcap_collateral_from_json(&c, storage, cap, coll, coll_len, err)) != LCP_OK) {
+        lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s: %s", lcp_errname(rc), err);
+        goto done;
+    }
+    if (pol.mrenclave == NULL) {
+        memcpy(mrenclave, k.mrenclave, 32);
+        pol.mrenclave = mrenclave;
+    }
+    /* The simulated root, explicitly: the verifier's default anchor is Intel's and refuses simulated quotes. */
+    if ((rc = lcp_dcap_verify(r, quote, quote_len, &c, root, root_len, now, &pol, err)) != LCP_OK) {
+        lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s: %s%s", lcp_errname(rc), err,
+                      reverify ? "" : " (nothing recorded)");
+        goto done;
+    }
+    if (!reverify) {
+        if ((ev = evidence_json(quote, quote_len, coll, coll_len, r, now)) == NULL) {
+            lcp_cli_error(LCP_CLI_EXIT_FAIL, "out of memory building the evidence");
+            goto done;
+        }
+        rc = lcp_store_begin(store, &t, 1, err);
+        if (rc == LCP_OK)
+            rc = lcp_keystore_record_attestation(t, addr, LCP_RA_TYPE_DCAP, (const uint8_t *)ev, strlen(ev),
+                                                 (uint64_t)r->valid_from, (uint64_t)r->valid_to, err);
+        if (rc == LCP_OK) {
+            rc = lcp_store_commit(t, err); /* ends the transaction either way */
+            t = NULL;
+        }
+        if (rc != LCP_OK) {
+            lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+            goto done;
+        }
+    }
+    const char *qout = lcp_cli_opt(&a, "quote_out");
+    if (qout && write_quote(qout, quote, quote_len) != 0) goto done;
+    cJSON *out = result_json(r, now);
+    if (out == NULL || !cJSON_AddStringToObject(out, "enclave_key", ek) || !cJSON_AddBoolToObject(out, "sim", 1) ||
+        !cJSON_AddBoolToObject(out, "recorded", !reverify) ||
+        !cJSON_AddStringToObject(out, "note", "SIMULATED DCAP: verified under the simulated root, not Intel's")) {
+        cJSON_Delete(out);
+        lcp_cli_error(LCP_CLI_EXIT_FAIL, "out of memory building the output");
+        goto done;
+    }
+    exit_code = lcp_cli_print_json(out);
+done:
+    if (t) lcp_store_abort(t);
+    lcp_store_close(store);
+    lcp_sim_qe_close(qe);
+    lcp_tee_sim_platform_wipe(&plat);
+    if (quote != qb.data) lcp_free(quote);
+    lcp_buf_free(&qb);
+    lcp_free(k.evidence);
+    lcp_free(coll);
+    lcp_free(storage);
+    lcp_free(root);
+    lcp_free(r);
+    if (ev) cJSON_free(ev);
     return exit_code;
 }

@@ -1,10 +1,12 @@
-/* lcp sim init | show | microcode-update | measure: the simulated SGX platform (lcp/tee_sim.h). Everything here is
- * a simulation, and every output says so: the fuse secret is a file, so the platform protects nothing. */
+/* lcp sim init | show | microcode-update | tcb-recovery | refresh-collateral | measure: the simulated SGX platform
+ * (lcp/tee_sim.h) and the simulated Intel that certifies it (lcp/attestation_sim.h). Everything here is a
+ * simulation, and every output says so: the fuse secret and Intel's keys are files, so nothing is protected. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "lcp/attestation_sim.h"
 #include "lcp/tee.h"
 #include "lcp/tee_sim.h"
 
@@ -22,14 +24,22 @@ static const char INIT_HELP[] =
     "the old fuse secret is gone and EVERY KEY SEALED ON IT IS LOST for good (its PCK and QE files are removed\n"
     "too).\n"
     "\n"
+    "It also plays Intel for the platform (SIMULATED Intel, DIR/issuer): on first use it creates a simulated SGX\n"
+    "root CA, a PCK Platform CA and a TCB Signing certificate, and publishes collateral (DIR/collateral/\n"
+    "collateral.json: TCB Info with several TCB levels, QE Identity, CRLs, TCB evaluation data number 1). Then it\n"
+    "certifies the platform: a PCK certificate for its CPUSVN/PCESVN and a QE attestation key. An existing issuer\n"
+    "is kept (also with --force). Quotes of this platform verify only under DIR/issuer/root_ca.der, given\n"
+    "explicitly: Intel's root (the default of every verifier) refuses them.\n"
+    "\n"
     "example: lcp --sim_platform /tmp/cpu1 sim init\n";
 
 static const char SHOW_HELP[] =
     "usage: lcp [--sim_platform DIR] sim show\n"
     "\n"
     "Prints the SIMULATED SGX platform in DIR (default ~/.lcp-sim): its platform id, current CPUSVN and PCESVN,\n"
-    "and which attestation files (PCK key and certificate, QE key, collateral) it has. The fuse secret is never\n"
-    "printed.\n";
+    "which attestation files (PCK key and certificate, QE key, collateral) it has, and what the simulated Intel\n"
+    "currently publishes (TCB evaluation data number, collateral validity, the TCB levels). The fuse secret is\n"
+    "never printed.\n";
 
 static const char UPDATE_HELP[] =
     "usage: lcp [--sim_platform DIR] sim microcode-update [--set HEX] [--pcesvn N]\n"
@@ -41,7 +51,30 @@ static const char UPDATE_HELP[] =
     "  --set HEX    set the CPUSVN to exactly these 16 bytes instead, lower included: a downgrade drill, or tests\n"
     "  --pcesvn N   also set the PCESVN (0..65535)\n"
     "\n"
+    "When the platform has a simulated issuer (lcp sim init makes one), the simulated Intel then certifies the new\n"
+    "TCB: a new PCK key and certificate. Quotes made after this carry the new certificate; enclave keys whose\n"
+    "reports predate the update cannot be quoted any more (their report MAC used the old CPUSVN): generate new keys.\n"
+    "\n"
     "example: lcp sim microcode-update --set 02020202030100030000000000000000\n";
+
+static const char RECOVERY_HELP[] =
+    "usage: lcp [--sim_platform DIR] sim tcb-recovery --advisory INTEL-SA-NNNNN\n"
+    "\n"
+    "A SIMULATED TCB recovery event, as Intel announces one: the simulated Intel publishes new collateral with the\n"
+    "TCB evaluation data number raised by one, a new UpToDate TCB level one microcode update above the highest\n"
+    "level so far (CPUSVN component 1 + 1), and every earlier level OutOfDate with the advisory added. The\n"
+    "platform's current TCB is then OutOfDate: quotes verified against the new collateral say so, and an LCP\n"
+    "client refuses new registrations made with it. 'lcp sim microcode-update' moves the platform to the new\n"
+    "level. The previous collateral stays in DIR/collateral/collateral-<N>.json. See docs/tcb-recovery.md.\n"
+    "\n"
+    "example: lcp sim tcb-recovery --advisory INTEL-SA-00999\n";
+
+static const char REFRESH_HELP[] =
+    "usage: lcp [--sim_platform DIR] sim refresh-collateral\n"
+    "\n"
+    "The SIMULATED Intel republishes its current collateral (same TCB levels and TCB evaluation data number) with\n"
+    "fresh dates and CRLs, valid 30 days from now, as Intel's PCS does about monthly. Run it when verification says\n"
+    "the collateral is not valid any more.\n";
 
 static const char MEASURE_HELP[] =
     "usage: lcp sim measure FILE [--isv_prod_id N] [--isv_svn N] [--debug] [--signer_pubkey FILE]\n"
@@ -84,6 +117,62 @@ static int print(cJSON *o)
     return lcp_cli_print_json(o);
 }
 
+static void tcb_of(lcp_sim_tcb *tcb, const lcp_tee_sim_platform *p)
+{
+    memcpy(tcb->platform_id, p->platform_id, 16);
+    memcpy(tcb->cpusvn, p->cpusvn, 16);
+    tcb->pcesvn = p->pcesvn;
+}
+
+static void add_path(cJSON *o, const char *name, const char *dir, const char *file)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    cJSON_AddStringToObject(o, name, path);
+}
+
+/* What the simulated Intel publishes now, read back with the verifier's parsers. Adds nothing if there is no
+ * issuer; an unreadable collateral is reported as such. */
+static void add_issuer_info(cJSON *o, const char *dir)
+{
+    if (!lcp_sim_issuer_exists(dir)) {
+        cJSON_AddBoolToObject(o, "simulated_intel", 0);
+        return;
+    }
+    add_path(o, "sim_root", dir, LCP_SIM_FILE_ROOT_DER);
+    add_path(o, "collateral", dir, LCP_SIM_FILE_COLLATERAL);
+    char err[LCP_ERR_LEN] = "";
+    uint8_t *json = NULL, *storage = NULL;
+    size_t len = 0;
+    lcp_dcap_collateral c;
+    lcp_dcap_tcb_info *ti = lcp_calloc(1, sizeof *ti);
+    int rc = ti ? lcp_sim_issuer_collateral(&json, &len, dir, 0, err) : LCP_ERR_NOMEM;
+    if (rc == LCP_OK && (storage = lcp_malloc(lcp_dcap_collateral_json_storage_len(len))) == NULL) rc = LCP_ERR_NOMEM;
+    if (rc == LCP_OK)
+        rc = lcp_dcap_collateral_from_json(&c, storage, lcp_dcap_collateral_json_storage_len(len), json, len, err);
+    if (rc == LCP_OK) rc = lcp_dcap_tcb_info_parse(ti, c.tcb_info.ptr, c.tcb_info.len, err);
+    if (rc != LCP_OK) {
+        cJSON_AddStringToObject(o, "collateral_error", err[0] ? err : lcp_strerror(rc));
+    } else {
+        cJSON_AddNumberToObject(o, "tcb_evaluation_data_number", ti->tcb_evaluation_data_number);
+        lcp_cli_json_hex(o, "fmspc", ti->fmspc, sizeof ti->fmspc);
+        cJSON_AddNumberToObject(o, "collateral_issued", (double)ti->issue_date);
+        cJSON_AddNumberToObject(o, "collateral_next_update", (double)ti->next_update);
+        cJSON *levels = cJSON_AddArrayToObject(o, "tcb_levels");
+        for (size_t i = 0; levels && i < ti->n_levels; i++) {
+            cJSON *l = cJSON_CreateObject();
+            if (l == NULL) break;
+            lcp_cli_json_hex(l, "cpusvn", ti->levels[i].comp_svn, 16);
+            cJSON_AddNumberToObject(l, "pcesvn", ti->levels[i].pce_svn);
+            cJSON_AddStringToObject(l, "status", lcp_dcap_tcb_status_name(ti->levels[i].status));
+            cJSON_AddItemToArray(levels, l);
+        }
+    }
+    lcp_free(ti);
+    lcp_free(json);
+    lcp_free(storage);
+}
+
 static int cmd_init(const lcp_cli *cli, int argc, char **argv)
 {
     lcp_cli_args a;
@@ -105,6 +194,16 @@ static int cmd_init(const lcp_cli *cli, int argc, char **argv)
                              "every key sealed on it; run 'lcp sim init --force' only if you mean that",
                              dir);
     if (rc != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    lcp_sim_tcb tcb;
+    tcb_of(&tcb, &p);
+    int64_t now = lcp_time_now();
+    int had_issuer = lcp_sim_issuer_exists(dir);
+    if (!had_issuer) rc = lcp_sim_issuer_create(dir, &tcb, now, err);
+    if (rc == LCP_OK) rc = lcp_sim_issuer_certify_platform(dir, &tcb, now, err);
+    if (rc != LCP_OK) {
+        lcp_tee_sim_platform_wipe(&p);
+        return lcp_cli_error(LCP_CLI_EXIT_FAIL, "simulated platform created, but the simulated Intel failed: %s", err);
+    }
     cJSON *o = sim_doc(dir);
     if (o) {
         cJSON_AddStringToObject(o, "created", lcp_cli_has(&a, "force") ? "new simulated CPU (any previous one replaced)"
@@ -113,6 +212,10 @@ static int cmd_init(const lcp_cli *cli, int argc, char **argv)
         lcp_cli_json_hex(o, "cpusvn", p.cpusvn, 16);
         cJSON_AddNumberToObject(o, "pcesvn", p.pcesvn);
         cJSON_AddStringToObject(o, "fuse_secret", "written (0600); losing it loses every key sealed on this platform");
+        cJSON_AddStringToObject(o, "issuer", had_issuer ? "existing SIMULATED Intel kept"
+                                                        : "SIMULATED Intel created: root CA, PCK Platform CA, TCB Signing");
+        cJSON_AddStringToObject(o, "pck_certificate", "issued by the SIMULATED Intel for this CPUSVN and PCESVN");
+        add_issuer_info(o, dir);
     }
     lcp_tee_sim_platform_wipe(&p);
     return print(o);
@@ -153,6 +256,7 @@ static int cmd_show(const lcp_cli *cli, int argc, char **argv)
             cJSON_AddBoolToObject(f, LCP_TEE_SIM_DIR_ISSUER, file_exists(dir, LCP_TEE_SIM_DIR_ISSUER));
             cJSON_AddBoolToObject(f, LCP_TEE_SIM_DIR_COLLATERAL, file_exists(dir, LCP_TEE_SIM_DIR_COLLATERAL));
         }
+        add_issuer_info(o, dir);
     }
     lcp_tee_sim_platform_wipe(&p);
     return print(o);
@@ -189,6 +293,20 @@ static int cmd_update(const lcp_cli *cli, int argc, char **argv)
     uint16_t old_pce = 0;
     if (pce && lcp_tee_sim_set_pcesvn(&old_pce, dir, (uint16_t)pcesvn, err) != LCP_OK)
         return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    /* Intel certifies the new TCB: a new PCK certificate (and key), as PCCS serves after a real update. */
+    int reissued = lcp_sim_issuer_exists(dir);
+    if (reissued) {
+        lcp_tee_sim_platform p;
+        lcp_sim_tcb tcb;
+        rc = lcp_tee_sim_load(&p, dir, err);
+        if (rc == LCP_OK) {
+            tcb_of(&tcb, &p);
+            lcp_tee_sim_platform_wipe(&p);
+            rc = lcp_sim_issuer_certify_platform(dir, &tcb, lcp_time_now(), err);
+        }
+        if (rc != LCP_OK)
+            return lcp_cli_error(LCP_CLI_EXIT_FAIL, "CPUSVN changed, but the PCK certificate was not reissued: %s", err);
+    }
     cJSON *o = sim_doc(dir);
     if (o) {
         int lower = !lcp_tee_cpusvn_le(old, neu);
@@ -204,6 +322,72 @@ static int cmd_update(const lcp_cli *cli, int argc, char **argv)
         cJSON_AddStringToObject(o, "sealing",
                                 lower ? "keys sealed at a CPUSVN not <= the new one no longer unseal"
                                       : "keys sealed before this still unseal; new seals record the new CPUSVN");
+        cJSON_AddStringToObject(o, "pck_certificate", reissued ? "reissued by the SIMULATED Intel for the new TCB"
+                                                               : "none (no simulated issuer: run lcp sim init)");
+        if (reissued)
+            cJSON_AddStringToObject(o, "next", "restart the enclave, generate a new enclave key, attest it "
+                                               "(lcp attestation dcap) and register it; see docs/tcb-recovery.md");
+    }
+    return print(o);
+}
+
+static int cmd_recovery(const lcp_cli *cli, int argc, char **argv)
+{
+    lcp_cli_args a;
+    static const char *const known[] = {"advisory", NULL};
+    if (lcp_cli_parse(&a, argc, argv, known, NULL)) return LCP_CLI_EXIT_USAGE;
+    if (a.help) {
+        fputs(RECOVERY_HELP, stdout);
+        return 0;
+    }
+    const char *adv = lcp_cli_opt(&a, "advisory");
+    if (a.npos || adv == NULL)
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "sim tcb-recovery needs --advisory INTEL-SA-NNNNN (see --help)");
+    char dir[4096], err[LCP_ERR_LEN] = "";
+    int rc = platform_dir(dir, cli);
+    if (rc) return rc;
+    if (!lcp_sim_issuer_exists(dir))
+        return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s has no simulated issuer: run lcp sim init", dir);
+    uint32_t eval = 0;
+    rc = lcp_sim_issuer_tcb_recovery(&eval, dir, adv, lcp_time_now(), err);
+    if (rc == LCP_ERR_ILLEGAL_ARG) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--advisory: %s", err);
+    if (rc != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    cJSON *o = sim_doc(dir);
+    if (o) {
+        cJSON_AddStringToObject(o, "event", "SIMULATED TCB recovery: the simulated Intel published new collateral");
+        cJSON_AddStringToObject(o, "advisory", adv);
+        cJSON_AddNumberToObject(o, "previous_tcb_evaluation_data_number", eval - 1);
+        char prev[64];
+        snprintf(prev, sizeof prev, "collateral/collateral-%u.json", eval - 1);
+        add_path(o, "previous_collateral", dir, prev);
+        add_issuer_info(o, dir);
+        cJSON_AddStringToObject(o, "next",
+                                "the platform's current TCB is now OutOfDate: run lcp sim microcode-update, restart the "
+                                "enclave, generate, attest and register a new key; see docs/tcb-recovery.md");
+    }
+    return print(o);
+}
+
+static int cmd_refresh(const lcp_cli *cli, int argc, char **argv)
+{
+    lcp_cli_args a;
+    if (lcp_cli_parse(&a, argc, argv, NULL, NULL)) return LCP_CLI_EXIT_USAGE;
+    if (a.help) {
+        fputs(REFRESH_HELP, stdout);
+        return 0;
+    }
+    if (a.npos) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "sim refresh-collateral takes no arguments (see --help)");
+    char dir[4096], err[LCP_ERR_LEN] = "";
+    int rc = platform_dir(dir, cli);
+    if (rc) return rc;
+    if (!lcp_sim_issuer_exists(dir))
+        return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s has no simulated issuer: run lcp sim init", dir);
+    if (lcp_sim_issuer_refresh(NULL, dir, lcp_time_now(), err) != LCP_OK)
+        return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    cJSON *o = sim_doc(dir);
+    if (o) {
+        cJSON_AddStringToObject(o, "event", "SIMULATED collateral republished (same TCB levels, fresh dates)");
+        add_issuer_info(o, dir);
     }
     return print(o);
 }
@@ -273,13 +457,17 @@ int lcp_cli_sim(const lcp_cli *cli, int argc, char **argv)
                "verbs:\n"
                "  init [--force]                         create a platform (never replaces one without --force)\n"
                "  show                                   print its id, CPUSVN and PCESVN\n"
-               "  microcode-update [--set HEX] [--pcesvn N]  raise (or set) the CPUSVN\n"
+               "  microcode-update [--set HEX] [--pcesvn N]  raise (or set) the CPUSVN; reissue the PCK certificate\n"
+               "  tcb-recovery --advisory ID             simulated Intel: new collateral, current TCB OutOfDate\n"
+               "  refresh-collateral                     simulated Intel: republish collateral with fresh dates\n"
                "  measure FILE [...]                     the sim MRENCLAVE/MRSIGNER of an enclave executable\n");
         return argc < 1 ? LCP_CLI_EXIT_USAGE : 0;
     }
     if (strcmp(argv[0], "init") == 0) return cmd_init(cli, argc - 1, argv + 1);
     if (strcmp(argv[0], "show") == 0) return cmd_show(cli, argc - 1, argv + 1);
     if (strcmp(argv[0], "microcode-update") == 0) return cmd_update(cli, argc - 1, argv + 1);
+    if (strcmp(argv[0], "tcb-recovery") == 0) return cmd_recovery(cli, argc - 1, argv + 1);
+    if (strcmp(argv[0], "refresh-collateral") == 0) return cmd_refresh(cli, argc - 1, argv + 1);
     if (strcmp(argv[0], "measure") == 0) return cmd_measure(argc - 1, argv + 1);
     return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown verb 'sim %s' (see lcp sim --help)", argv[0]);
 }
