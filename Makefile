@@ -14,8 +14,8 @@ TESTDATA ?= $(abspath ../shared/testdata)
 BUILD    ?= build
 
 # Floors 1-4 plus lcpclient make the library; cli is the `lcp` program.
-LIB_MODULES := base crypto codec commitment attestation tee elc lcpclient enclave host
-LIBS     := -lcrypto -lsecp256k1 -lsodium -lcjson -lprotobuf-c -llmdb -lpthread
+LIB_MODULES := base crypto codec commitment attestation tee elc lcpclient enclave host service
+LIBS     := -lcrypto -lsecp256k1 -lsodium -lcjson -lprotobuf-c -llmdb -lnghttp2 -lpthread
 TEST_LIBS := -lcmocka
 
 # V=1 shows every command.

@@ -17,6 +17,7 @@ static const group GROUPS[] = {
     {"enclave", lcp_cli_enclave, "enclave keys and identity: generate-key, list-keys, prune-keys, metadata"},
     {"elc", lcp_cli_elc, "run light-client commands in the enclave: create-client, update-client, verify-*, query-client"},
     {"sim", lcp_cli_sim, "the SIMULATED SGX platform (no real SGX): init, show, microcode-update, measure"},
+    {"service", lcp_cli_service, "the gRPC service relayers call: start"},
     {"demo", lcp_cli_demo, "replay the LCP fixture flows through the LCP client, with readable output"},
 };
 

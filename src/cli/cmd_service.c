@@ -1,0 +1,97 @@
+/* lcp service start: the gRPC service relayers call (lcp/service.h), until SIGTERM or SIGINT. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "lcp/service.h"
+
+static const char HELP[] =
+    "usage: lcp service start [--address ADDR] [--threads N] [--metrics_address ADDR]\n"
+    "\n"
+    "Serves LCP's gRPC API (h2c, no TLS: keep it on loopback or behind a proxy): lcp.service.elc.v1.Msg\n"
+    "(CreateClient, UpdateClient, UpdateClientStream, AggregateMessages, VerifyMembership, VerifyNonMembership),\n"
+    "lcp.service.elc.v1.Query/Client and lcp.service.enclave.v1.Query (EnclaveInfo, AvailableEnclaveKeys,\n"
+    "EnclaveKey). Light-client requests run in N enclave processes; updates of one client are serialised.\n"
+    "Prints {\"grpc\", \"metrics\", ...} with the bound addresses once it listens. SIGTERM or SIGINT: stops accepting,\n"
+    "lets the requests in progress finish, closes the store, exits 0.\n"
+    "\n"
+    "options:\n"
+    "  --address ADDR          gRPC listener, HOST:PORT or [IPV6]:PORT (default [::1]:50051; port 0 = any free)\n"
+    "  --threads N             enclave workers, 1..64 (default 2)\n"
+    "  --metrics_address ADDR  HTTP/1.1 listener for /metrics (Prometheus), /healthz and /readyz (default: none)\n"
+    "  --drain_seconds S       how long a stop waits for requests in progress (default 30)\n"
+    "\n"
+    "example:\n"
+    "  lcp service start --address [::1]:50051 --metrics_address 127.0.0.1:9090\n";
+
+/* The signal handler's only way to reach the service. */
+static lcp_service *volatile running;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (running) lcp_service_stop(running);
+}
+
+static int start(const lcp_cli *cli, int argc, char **argv)
+{
+    lcp_cli_args a;
+    static const char *const known[] = {"address", "threads", "metrics_address", "drain_seconds", NULL};
+    if (lcp_cli_parse(&a, argc, argv, known, NULL)) return LCP_CLI_EXIT_USAGE;
+    if (a.help) return fputs(HELP, stdout) < 0;
+    lcp_service_options o;
+    memset(&o, 0, sizeof o);
+    o.address = lcp_cli_opt(&a, "address");
+    o.metrics_address = lcp_cli_opt(&a, "metrics_address");
+    o.home = lcp_cli_home(cli);
+    o.sim_platform = lcp_cli_sim_platform(cli);
+    o.enclave_path = cli->enclave;
+    o.backend = "sim";
+    uint64_t v;
+    const char *t = lcp_cli_opt(&a, "threads"), *d = lcp_cli_opt(&a, "drain_seconds");
+    if (t && (lcp_cli_parse_u64(&v, t) || v < 1 || v > LCP_SERVICE_MAX_THREADS))
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--threads must be 1..%d", LCP_SERVICE_MAX_THREADS);
+    if (t) o.threads = (unsigned)v;
+    if (d && (lcp_cli_parse_u64(&v, d) || v < 1 || v > 3600))
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--drain_seconds must be 1..3600");
+    if (d) o.drain_seconds = (unsigned)v;
+
+    char err[LCP_ERR_LEN] = "";
+    lcp_service *s;
+    if (lcp_service_new(&s, &o, err) != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    running = s;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+
+    char g[80] = "", m[80] = "";
+    cJSON *out = cJSON_CreateObject();
+    (void)lcp_service_bound_address(s, 0, g, sizeof g);
+    cJSON_AddStringToObject(out, "grpc", g);
+    if (lcp_service_bound_address(s, 1, m, sizeof m) == LCP_OK) cJSON_AddStringToObject(out, "metrics", m);
+    else cJSON_AddNullToObject(out, "metrics");
+    cJSON_AddNumberToObject(out, "threads", o.threads ? o.threads : LCP_SERVICE_DEFAULT_THREADS);
+    lcp_cli_json_hex(out, "mrenclave", lcp_service_mrenclave(s), 32);
+    cJSON_AddStringToObject(out, "backend", "sim");
+    cJSON_AddStringToObject(out, "note", "SIMULATED SGX: the enclave runs as a normal process, its keys are not hardware-protected");
+    if (lcp_cli_print_json(out) != 0 || fflush(stdout) != 0) lcp_log(LCP_LOG_WARN, "cannot print the bound addresses");
+
+    int rc = lcp_service_run(s, err);
+    running = NULL;
+    lcp_service_free(s);
+    if (rc != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    fprintf(stderr, "lcp: service stopped: requests in progress finished, store closed\n");
+    return 0;
+}
+
+int lcp_cli_service(const lcp_cli *cli, int argc, char **argv)
+{
+    if (argc >= 1 && strcmp(argv[0], "start") == 0) return start(cli, argc - 1, argv + 1);
+    if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) return fputs(HELP, stdout) < 0;
+    fputs(HELP, stderr);
+    return argc >= 1 ? lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown verb 'service %s'", argv[0]) : LCP_CLI_EXIT_USAGE;
+}

@@ -1,0 +1,210 @@
+/* The metrics listener: a deliberately small HTTP/1.1 server. One request per connection (GET or HEAD of
+ * /metrics, /healthz, /readyz), answered with Connection: close. Requests are bounded (4 KiB of head, 10 s to
+ * send it), so a scraper that misbehaves costs one small buffer until it times out. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "service_internal.h"
+
+#define HEAD_MAX 4096
+#define HEAD_TIMEOUT_NS (10ull * 1000000000ull)
+#define MAX_HTTP1 64
+
+typedef struct svc_http1 {
+    int tag;
+    int fd;
+    struct svc_http1 *next, *prev;
+    char in[HEAD_MAX];
+    size_t in_len;
+    lcp_buf out;
+    size_t out_off;
+    int responding;
+    uint64_t deadline;
+} svc_http1;
+
+static size_t count(const lcp_service *s)
+{
+    size_t n = 0;
+    for (const svc_http1 *c = s->http1s; c; c = c->next) n++;
+    return n;
+}
+
+static void close_conn(lcp_service *s, svc_http1 *c)
+{
+    epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+    close(c->fd);
+    if (c->prev) c->prev->next = c->next;
+    else s->http1s = c->next;
+    if (c->next) c->next->prev = c->prev;
+    lcp_buf_free(&c->out);
+    c->tag = SVC_TAG_CLOSED;
+    c->next = s->http1_dead;
+    s->http1_dead = c;
+}
+
+void svc_http1_reap(lcp_service *s)
+{
+    while (s->http1_dead) {
+        svc_http1 *c = s->http1_dead;
+        s->http1_dead = c->next;
+        lcp_free(c);
+    }
+}
+
+int svc_http1_accept(lcp_service *s)
+{
+    for (;;) {
+        int fd = accept4(s->metrics_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? LCP_OK : LCP_ERR_IO;
+        svc_http1 *c = count(s) < MAX_HTTP1 ? lcp_calloc(1, sizeof *c) : NULL;
+        if (!c) {
+            close(fd);
+            continue;
+        }
+        c->tag = SVC_TAG_HTTP1;
+        c->fd = fd;
+        c->deadline = svc_now_ns() + HEAD_TIMEOUT_NS;
+        struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
+        if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+            close(fd);
+            lcp_free(c);
+            continue;
+        }
+        c->next = s->http1s;
+        if (s->http1s) s->http1s->prev = c;
+        s->http1s = c;
+    }
+}
+
+static int respond(svc_http1 *c, int code, const char *reason, const char *ctype, const uint8_t *body, size_t len,
+                   int head_only)
+{
+    char h[256];
+    int n = snprintf(h, sizeof h,
+                     "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n"
+                     "Cache-Control: no-store\r\n\r\n",
+                     code, reason, ctype, len);
+    c->out.len = 0;
+    int rc = lcp_buf_append(&c->out, h, (size_t)n);
+    if (rc == LCP_OK && !head_only && len) rc = lcp_buf_append(&c->out, body, len);
+    c->responding = 1;
+    return rc;
+}
+
+static int text(svc_http1 *c, int code, const char *reason, const char *msg, int head_only)
+{
+    char b[LCP_ERR_LEN + 2];
+    int n = snprintf(b, sizeof b, "%s\n", msg);
+    return respond(c, code, reason, "text/plain; charset=utf-8", (const uint8_t *)b, (size_t)n, head_only);
+}
+
+static int route(lcp_service *s, svc_http1 *c)
+{
+    /* Request line: METHOD SP TARGET SP VERSION; headers are read only to find their end. */
+    char *sp1 = memchr(c->in, ' ', c->in_len);
+    char *eol = memchr(c->in, '\r', c->in_len);
+    if (!sp1 || !eol || sp1 > eol) return text(c, 400, "Bad Request", "malformed request line", 0);
+    char *sp2 = memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1));
+    if (!sp2) return text(c, 400, "Bad Request", "malformed request line", 0);
+    size_t ml = (size_t)(sp1 - c->in), tl = (size_t)(sp2 - sp1 - 1);
+    const char *target = sp1 + 1;
+    int head = ml == 4 && memcmp(c->in, "HEAD", 4) == 0;
+    if (!head && !(ml == 3 && memcmp(c->in, "GET", 3) == 0)) return text(c, 405, "Method Not Allowed", "use GET", 0);
+    /* Ignore a query string. */
+    const char *q = memchr(target, '?', tl);
+    if (q) tl = (size_t)(q - target);
+    if (tl == 8 && memcmp(target, "/healthz", 8) == 0) return text(c, 200, "OK", "ok", head);
+    if (tl == 7 && memcmp(target, "/readyz", 7) == 0) {
+        char why[LCP_ERR_LEN];
+        int ready = svc_ready(s, why, sizeof why);
+        return ready ? text(c, 200, "OK", why, head) : text(c, 503, "Service Unavailable", why, head);
+    }
+    if (tl == 8 && memcmp(target, "/metrics", 8) == 0) {
+        lcp_buf m = {0};
+        int rc = svc_metrics_render(s, &m);
+        if (rc == LCP_OK) rc = respond(c, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", m.data, m.len, head);
+        else rc = text(c, 500, "Internal Server Error", "cannot render metrics", 0);
+        lcp_buf_free(&m);
+        return rc;
+    }
+    return text(c, 404, "Not Found", "not found: try /metrics, /healthz or /readyz", head);
+}
+
+static void flush(lcp_service *s, svc_http1 *c)
+{
+    while (c->out_off < c->out.len) {
+        ssize_t n = send(c->fd, c->out.data + c->out_off, c->out.len - c->out_off, MSG_NOSIGNAL);
+        if (n > 0) {
+            c->out_off += (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            struct epoll_event ev = {.events = EPOLLOUT, .data.ptr = c};
+            epoll_ctl(s->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+            return;
+        }
+        break;
+    }
+    close_conn(s, c);
+}
+
+void svc_http1_event(lcp_service *s, svc_http1 *c, uint32_t events)
+{
+    if (c->tag == SVC_TAG_CLOSED) return;
+    if (c->responding) {
+        flush(s, c);
+        return;
+    }
+    if (events & (EPOLLERR | EPOLLHUP) && !(events & EPOLLIN)) {
+        close_conn(s, c);
+        return;
+    }
+    for (;;) {
+        if (c->in_len == HEAD_MAX) {
+            if (text(c, 431, "Request Header Fields Too Large", "request head over 4 KiB", 0) != LCP_OK) {
+                close_conn(s, c);
+                return;
+            }
+            flush(s, c);
+            return;
+        }
+        ssize_t n = recv(c->fd, c->in + c->in_len, HEAD_MAX - c->in_len, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+        if (n <= 0) {
+            close_conn(s, c);
+            return;
+        }
+        size_t from = c->in_len >= 3 ? c->in_len - 3 : 0;
+        c->in_len += (size_t)n;
+        for (size_t i = from; i + 4 <= c->in_len; i++)
+            if (memcmp(c->in + i, "\r\n\r\n", 4) == 0) {
+                if (route(s, c) != LCP_OK) {
+                    close_conn(s, c);
+                    return;
+                }
+                flush(s, c);
+                return;
+            }
+    }
+}
+
+void svc_http1_sweep(lcp_service *s, uint64_t now)
+{
+    svc_http1 *c = s->http1s;
+    while (c) {
+        svc_http1 *next = c->next;
+        if (now >= c->deadline) close_conn(s, c);
+        c = next;
+    }
+}
+
+void svc_http1_close_all(lcp_service *s)
+{
+    while (s->http1s) close_conn(s, s->http1s);
+}

@@ -1,0 +1,301 @@
+/* lcp.service.enclave.v1.Query: EnclaveInfo (cached from the enclave at start), AvailableEnclaveKeys and
+ * EnclaveKey (the key store, read in a snapshot on the network thread: a few records, no enclave involved).
+ *
+ * What a key record's evidence holds, and how it becomes an EnclaveKeyInfo:
+ *  - IAS (`lcp attestation simulate` / `ias`): JSON {"avr": the report text, "signature": base64,
+ *    "signing_cert": base64 DER}. A record whose evidence is not that JSON is taken as the bare report text.
+ *  - DCAP and zkDCAP: JSON with any of "quote" (base64), "fmspc" (hex), "tcb_status", "advisory_ids" (array),
+ *    "collateral" {"tcb_info_json", "qe_identity_json", and base64 "sgx_intel_root_ca_der",
+ *    "sgx_tcb_signing_der", "sgx_intel_root_ca_crl_der", "sgx_pck_crl_der"}, and for zkDCAP "zkp" {"risc0":
+ *    {"image_id", "selector", "seal", "output"} base64}. Missing members stay empty; the validity window is
+ *    always the record's valid_from / valid_to. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "service_internal.h"
+
+/* Byte fields decoded from the evidence live in one arena freed after the response is packed. */
+typedef struct {
+    void **blocks;
+    size_t n, cap;
+    int failed; /* an allocation failed: the response must not be sent half-filled */
+} arena;
+
+static void *arena_alloc(arena *a, size_t n)
+{
+    if (a->n == a->cap) {
+        size_t nc = a->cap ? a->cap * 2 : 16;
+        void **g = lcp_realloc(a->blocks, nc * sizeof *g);
+        if (!g) {
+            a->failed = 1;
+            return NULL;
+        }
+        a->blocks = g;
+        a->cap = nc;
+    }
+    void *p = lcp_malloc(n ? n : 1);
+    if (p) a->blocks[a->n++] = p;
+    else a->failed = 1;
+    return p;
+}
+
+static void arena_free(arena *a)
+{
+    for (size_t i = 0; i < a->n; i++) lcp_free(a->blocks[i]);
+    lcp_free(a->blocks);
+    memset(a, 0, sizeof *a);
+}
+
+static char *arena_str(arena *a, const char *s)
+{
+    size_t n = strlen(s);
+    char *d = arena_alloc(a, n + 1);
+    if (d) memcpy(d, s, n + 1);
+    return d;
+}
+
+static void json_b64(arena *a, const cJSON *o, const char *name, ProtobufCBinaryData *out)
+{
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, name);
+    out->data = NULL;
+    out->len = 0;
+    if (!cJSON_IsString(s)) return;
+    size_t sl = strlen(s->valuestring), cap = lcp_base64_decoded_max(sl);
+    uint8_t *b = arena_alloc(a, cap);
+    if (b && lcp_base64_decode(b, cap, &out->len, s->valuestring, sl, NULL) == LCP_OK) out->data = b;
+    else out->len = 0;
+}
+
+static void json_hex(arena *a, const cJSON *o, const char *name, ProtobufCBinaryData *out)
+{
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, name);
+    out->data = NULL;
+    out->len = 0;
+    if (!cJSON_IsString(s)) return;
+    size_t sl = strlen(s->valuestring);
+    uint8_t *b = arena_alloc(a, sl / 2 + 1);
+    if (b && lcp_hex_decode(b, sl / 2 + 1, &out->len, s->valuestring, sl, NULL) == LCP_OK) out->data = b;
+    else out->len = 0;
+}
+
+static char *json_str(arena *a, const cJSON *o, const char *name)
+{
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsString(s) ? arena_str(a, s->valuestring) : (char *)"";
+}
+
+/* All the protobuf-c structs one EnclaveKeyInfo needs, filled by key_info. */
+typedef struct {
+    Lcp__Service__Enclave__V1__EnclaveKeyInfo info;
+    Lcp__Service__Enclave__V1__IASEnclaveKeyInfo ias;
+    Lcp__Service__Enclave__V1__DCAPEnclaveKeyInfo dcap;
+    Lcp__Service__Enclave__V1__Validity validity;
+    Lcp__Service__Enclave__V1__QVCollateral coll;
+    Lcp__Service__Enclave__V1__ZKDCAPEnclaveKeyInfo zk;
+    Lcp__Service__Enclave__V1__ZKVMProof zkp;
+    Lcp__Service__Enclave__V1__Risc0ZKVMProof risc0;
+    uint8_t address[20];
+    char *adv[32];
+} key_msg;
+
+static void fill_dcap(key_msg *k, arena *a, const lcp_keystore_entry *e, const cJSON *ev)
+{
+    lcp__service__enclave__v1__dcapenclave_key_info__init(&k->dcap);
+    lcp__service__enclave__v1__validity__init(&k->validity);
+    k->dcap.enclave_key_address.data = k->address;
+    k->dcap.enclave_key_address.len = 20;
+    k->validity.not_before = e->valid_from;
+    k->validity.not_after = e->valid_to;
+    k->dcap.validity = &k->validity;
+    k->dcap.tcb_status = json_str(a, ev, "tcb_status");
+    json_b64(a, ev, "quote", &k->dcap.quote);
+    json_hex(a, ev, "fmspc", &k->dcap.fmspc);
+    const cJSON *adv = cJSON_GetObjectItemCaseSensitive(ev, "advisory_ids"), *it;
+    size_t n = 0;
+    cJSON_ArrayForEach(it, adv) if (cJSON_IsString(it) && n < 32) k->adv[n++] = arena_str(a, it->valuestring);
+    for (size_t i = 0; i < n; i++)
+        if (!k->adv[i]) k->adv[i] = "";
+    k->dcap.n_advisory_ids = n;
+    k->dcap.advisory_ids = k->adv;
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(ev, "collateral");
+    if (cJSON_IsObject(c)) {
+        lcp__service__enclave__v1__qvcollateral__init(&k->coll);
+        k->coll.tcb_info_json = json_str(a, c, "tcb_info_json");
+        k->coll.qe_identity_json = json_str(a, c, "qe_identity_json");
+        json_b64(a, c, "sgx_intel_root_ca_der", &k->coll.sgx_intel_root_ca_der);
+        json_b64(a, c, "sgx_tcb_signing_der", &k->coll.sgx_tcb_signing_der);
+        json_b64(a, c, "sgx_intel_root_ca_crl_der", &k->coll.sgx_intel_root_ca_crl_der);
+        json_b64(a, c, "sgx_pck_crl_der", &k->coll.sgx_pck_crl_der);
+        k->dcap.collateral = &k->coll;
+    }
+    if (!k->dcap.tcb_status) k->dcap.tcb_status = "";
+    if (!k->coll.tcb_info_json) k->coll.tcb_info_json = "";
+    if (!k->coll.qe_identity_json) k->coll.qe_identity_json = "";
+}
+
+/* Fills k from a key record. Returns LCP_OK or LCP_ERR_HOST_KEY_INVALID for an unattested key. */
+static int key_info(key_msg *k, arena *a, const lcp_keystore_entry *e)
+{
+    memset(k, 0, sizeof *k);
+    lcp__service__enclave__v1__enclave_key_info__init(&k->info);
+    memcpy(k->address, e->address, 20);
+    if (e->ra_type == LCP_RA_TYPE_NONE) return LCP_ERR_HOST_KEY_INVALID;
+    cJSON *ev = cJSON_ParseWithLength((const char *)e->ra_evidence.ptr, e->ra_evidence.len);
+    if (e->ra_type == LCP_RA_TYPE_IAS) {
+        lcp__service__enclave__v1__iasenclave_key_info__init(&k->ias);
+        k->ias.enclave_key_address.data = k->address;
+        k->ias.enclave_key_address.len = 20;
+        k->ias.attestation_time = e->valid_from;
+        const cJSON *avr = cJSON_IsObject(ev) ? cJSON_GetObjectItemCaseSensitive(ev, "avr") : NULL;
+        if (cJSON_IsString(avr)) {
+            k->ias.report = arena_str(a, avr->valuestring);
+            json_b64(a, ev, "signature", &k->ias.signature);
+            json_b64(a, ev, "signing_cert", &k->ias.signing_cert);
+        } else {
+            char *r = arena_alloc(a, e->ra_evidence.len + 1);
+            if (r) {
+                memcpy(r, e->ra_evidence.ptr, e->ra_evidence.len);
+                r[e->ra_evidence.len] = '\0';
+            }
+            k->ias.report = r;
+        }
+        if (!k->ias.report) k->ias.report = "";
+        k->info.key_info_case = LCP__SERVICE__ENCLAVE__V1__ENCLAVE_KEY_INFO__KEY_INFO_IAS;
+        k->info.ias = &k->ias;
+    } else {
+        fill_dcap(k, a, e, cJSON_IsObject(ev) ? ev : NULL);
+        if (e->ra_type == LCP_RA_TYPE_DCAP) {
+            k->info.key_info_case = LCP__SERVICE__ENCLAVE__V1__ENCLAVE_KEY_INFO__KEY_INFO_DCAP;
+            k->info.dcap = &k->dcap;
+        } else {
+            lcp__service__enclave__v1__zkdcapenclave_key_info__init(&k->zk);
+            lcp__service__enclave__v1__zkvmproof__init(&k->zkp);
+            lcp__service__enclave__v1__risc0_zkvmproof__init(&k->risc0);
+            const cJSON *z = cJSON_IsObject(ev) ? cJSON_GetObjectItemCaseSensitive(ev, "zkp") : NULL;
+            const cJSON *r0 = cJSON_IsObject(z) ? cJSON_GetObjectItemCaseSensitive(z, "risc0") : NULL;
+            if (cJSON_IsObject(r0)) {
+                json_b64(a, r0, "image_id", &k->risc0.image_id);
+                json_b64(a, r0, "selector", &k->risc0.selector);
+                json_b64(a, r0, "seal", &k->risc0.seal);
+                json_b64(a, r0, "output", &k->risc0.output);
+                k->zkp.proof_case = LCP__SERVICE__ENCLAVE__V1__ZKVMPROOF__PROOF_RISC0;
+                k->zkp.risc0 = &k->risc0;
+            }
+            k->zk.dcap = &k->dcap;
+            k->zk.zkp = &k->zkp;
+            k->info.key_info_case = LCP__SERVICE__ENCLAVE__V1__ENCLAVE_KEY_INFO__KEY_INFO_ZKDCAP;
+            k->info.zkdcap = &k->zk;
+        }
+    }
+    cJSON_Delete(ev);
+    return LCP_OK;
+}
+
+static int fail(int *status, char *why, int code, const char *msg)
+{
+    *status = code;
+    snprintf(why, LCP_ERR_LEN, "%s", msg);
+    return LCP_ERR_PROTO;
+}
+
+static int enclave_info(lcp_service *s, lcp_buf *resp, int *status, char *why)
+{
+    Lcp__Service__Enclave__V1__QueryEnclaveInfoResponse r = LCP__SERVICE__ENCLAVE__V1__QUERY_ENCLAVE_INFO_RESPONSE__INIT;
+    r.mrenclave.data = s->mrenclave;
+    r.mrenclave.len = 32;
+    r.enclave_debug = s->enclave_debug;
+    if (svc_pack(resp, &r.base) != LCP_OK) return fail(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory");
+    return LCP_OK;
+}
+
+static int available_keys(lcp_service *s, const Lcp__Service__Enclave__V1__QueryAvailableEnclaveKeysRequest *q,
+                          lcp_buf *resp, int *status, char *why)
+{
+    if (q->mrenclave.len != 32) return fail(status, why, LCP_GRPC_INVALID_ARGUMENT, "mrenclave must be 32 bytes");
+    if (q->ra_type > LCP_RA_TYPE_MAX) return fail(status, why, LCP_GRPC_INVALID_ARGUMENT, "unknown ra_type");
+    lcp_keystore_filter f;
+    memset(&f, 0, sizeof f);
+    memcpy(f.mrenclave, q->mrenclave.data, 32);
+    f.enclave_debug = q->enclave_debug;
+    f.ra_type = q->ra_type;
+    char err[LCP_ERR_LEN] = "";
+    lcp_store_txn *t;
+    lcp_keystore_entry *keys = NULL;
+    size_t n = 0;
+    int rc = lcp_store_begin(s->store, &t, 0, err);
+    if (rc != LCP_OK) return fail(status, why, LCP_GRPC_ABORTED, err);
+    rc = lcp_keystore_list(t, &keys, &n, &f, err);
+    key_msg *km = rc == LCP_OK && n ? lcp_calloc(n, sizeof *km) : NULL;
+    Lcp__Service__Enclave__V1__EnclaveKeyInfo **ptrs = km ? lcp_calloc(n, sizeof *ptrs) : NULL;
+    arena a;
+    memset(&a, 0, sizeof a);
+    if (rc == LCP_OK && n && (!km || !ptrs)) rc = lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+    size_t used = 0;
+    for (size_t i = 0; rc == LCP_OK && i < n; i++)
+        if (key_info(&km[used], &a, &keys[i]) == LCP_OK) { /* the filter keeps attested keys only */
+            ptrs[used] = &km[used].info;
+            used++;
+        }
+    if (rc == LCP_OK && a.failed) rc = lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+    if (rc == LCP_OK) {
+        Lcp__Service__Enclave__V1__QueryAvailableEnclaveKeysResponse r =
+            LCP__SERVICE__ENCLAVE__V1__QUERY_AVAILABLE_ENCLAVE_KEYS_RESPONSE__INIT;
+        r.n_keys = used;
+        r.keys = ptrs;
+        if (svc_pack(resp, &r.base) != LCP_OK) rc = lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+    }
+    arena_free(&a);
+    lcp_free(ptrs);
+    lcp_free(km);
+    lcp_free(keys);
+    lcp_store_abort(t);
+    if (rc != LCP_OK) return fail(status, why, rc == LCP_ERR_NOMEM ? LCP_GRPC_RESOURCE_EXHAUSTED : LCP_GRPC_ABORTED, err);
+    return LCP_OK;
+}
+
+static int enclave_key(lcp_service *s, const Lcp__Service__Enclave__V1__QueryEnclaveKeyRequest *q, lcp_buf *resp,
+                       int *status, char *why)
+{
+    if (q->enclave_key_address.len != 20)
+        return fail(status, why, LCP_GRPC_INVALID_ARGUMENT, "enclave_key_address must be 20 bytes");
+    char err[LCP_ERR_LEN] = "", hex[41];
+    lcp_hex_encode(hex, sizeof hex, q->enclave_key_address.data, 20);
+    lcp_store_txn *t;
+    int rc = lcp_store_begin(s->store, &t, 0, err);
+    if (rc != LCP_OK) return fail(status, why, LCP_GRPC_ABORTED, err);
+    lcp_keystore_entry e;
+    key_msg k;
+    arena a;
+    memset(&a, 0, sizeof a);
+    rc = lcp_keystore_get(t, &e, q->enclave_key_address.data, err);
+    if (rc == LCP_ERR_HOST_KEY_NOT_FOUND) lcp_fail(err, rc, "enclave key 0x%s not found", hex);
+    if (rc == LCP_OK && key_info(&k, &a, &e) != LCP_OK)
+        rc = lcp_fail(err, LCP_ERR_HOST_KEY_INVALID, "enclave key 0x%s is not attested", hex);
+    if (rc == LCP_OK && a.failed) rc = lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+    if (rc == LCP_OK) {
+        Lcp__Service__Enclave__V1__QueryEnclaveKeyResponse r = LCP__SERVICE__ENCLAVE__V1__QUERY_ENCLAVE_KEY_RESPONSE__INIT;
+        r.key = &k.info;
+        if (svc_pack(resp, &r.base) != LCP_OK) rc = lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+    }
+    arena_free(&a);
+    lcp_store_abort(t);
+    if (rc != LCP_OK) return fail(status, why, rc == LCP_ERR_NOMEM ? LCP_GRPC_RESOURCE_EXHAUSTED : LCP_GRPC_ABORTED, err);
+    return LCP_OK;
+}
+
+int svc_local(lcp_service *s, int method, const uint8_t *msg, size_t len, lcp_buf *resp, int *status, char *why)
+{
+    ProtobufCMessage *m = protobuf_c_message_unpack(svc_methods[method].request, &svc_pb_alloc, len, msg);
+    if (!m) {
+        *status = LCP_GRPC_INVALID_ARGUMENT;
+        snprintf(why, LCP_ERR_LEN, "request is not a valid %s message", svc_methods[method].request->name);
+        return LCP_ERR_PROTO;
+    }
+    int rc;
+    if (method == SVC_M_ENCLAVE_INFO) rc = enclave_info(s, resp, status, why);
+    else if (method == SVC_M_AVAILABLE_ENCLAVE_KEYS) rc = available_keys(s, (const void *)m, resp, status, why);
+    else rc = enclave_key(s, (const void *)m, resp, status, why);
+    protobuf_c_message_free_unpacked(m, &svc_pb_alloc);
+    return rc;
+}

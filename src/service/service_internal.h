@@ -1,0 +1,219 @@
+/* Private to src/service: the service object, jobs and workers, metrics, the HTTP/2 and HTTP/1.1 sides.
+ *
+ * Ownership and threads. The network thread (lcp_service_run) owns connections, streams and jobs; it creates a
+ * job, queues it, and frees it once a worker has put it on the done list. A worker reads and writes only its
+ * job's input and output fields while it holds the job; `stream` is touched by the network thread alone, and
+ * `cancelled` is the one field both sides use concurrently (atomic).
+ */
+#ifndef LCP_SERVICE_INTERNAL_H
+#define LCP_SERVICE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "lcp/host.h"
+#include "lcp/service.h"
+#include "proto/lcp_service.pb-c.h"
+#include "proto/lcp_service_enclave.pb-c.h"
+
+/* The methods of lcp-spec.md §7, in the order of svc_methods. */
+enum {
+    SVC_M_CREATE_CLIENT,
+    SVC_M_UPDATE_CLIENT,
+    SVC_M_UPDATE_CLIENT_STREAM,
+    SVC_M_AGGREGATE_MESSAGES,
+    SVC_M_VERIFY_MEMBERSHIP,
+    SVC_M_VERIFY_NON_MEMBERSHIP,
+    SVC_M_QUERY_CLIENT,
+    SVC_M_ENCLAVE_INFO,
+    SVC_M_AVAILABLE_ENCLAVE_KEYS,
+    SVC_M_ENCLAVE_KEY,
+    SVC_M_COUNT,
+    SVC_M_UNKNOWN = SVC_M_COUNT /* metrics slot for unknown paths and refused requests */
+};
+
+enum { SVC_KIND_WORKER, SVC_KIND_STREAM, SVC_KIND_LOCAL };
+
+typedef struct {
+    const char *path;                           /* "/lcp.service.elc.v1.Msg/CreateClient" */
+    const ProtobufCMessageDescriptor *request;  /* for streams: the chunk type */
+    int kind;
+} svc_method;
+
+extern const svc_method svc_methods[SVC_M_COUNT];
+/* The method of an HTTP/2 :path, or -1. */
+int svc_method_find(const char *path, size_t len);
+
+/* ECALL commands measured separately (lcp_ecall_duration_seconds{command}). */
+enum { SVC_EC_INIT_CLIENT, SVC_EC_UPDATE_CLIENT, SVC_EC_AGGREGATE, SVC_EC_VERIFY_MEMBERSHIP, SVC_EC_VERIFY_NON_MEMBERSHIP,
+       SVC_EC_QUERY_CLIENT, SVC_EC_ENCLAVE_INFO, SVC_EC_COUNT };
+
+/* ---- protobuf-c with the lcp allocator ---- */
+extern ProtobufCAllocator svc_pb_alloc;
+
+/* ---- jobs ---- */
+struct svc_stream;
+typedef struct svc_job {
+    struct svc_job *next;
+    int method;
+    char *lock_key;            /* client whose updates are serialised (owned), NULL = none */
+    uint64_t deadline_ns;      /* monotonic, 0 = none */
+    atomic_int cancelled;      /* the client went away or the deadline passed: skip or discard */
+    ProtobufCMessage *msg;     /* the unpacked request (unary methods) */
+    /* UpdateClientStream: the assembled request, kept in the same shape as MsgUpdateClient. */
+    Lcp__Service__Elc__V1__MsgUpdateClient upd;
+    Google__Protobuf__Any upd_header;
+    lcp_buf upd_value;
+    uint8_t upd_signer[20];
+    int stream_init;           /* the init chunk was seen */
+    /* output, written by the worker */
+    int status;                /* gRPC status */
+    char message[LCP_ERR_LEN];
+    lcp_buf resp;              /* 5-byte prefix + response message, when status is OK */
+    int started;               /* the worker ran it (for shutdown accounting) */
+    /* network thread only */
+    struct svc_stream *stream;
+} svc_job;
+
+void svc_job_free(svc_job *j);
+
+/* ---- metrics ---- */
+#define SVC_HIST_BUCKETS 15
+typedef struct {
+    uint64_t counts[SVC_HIST_BUCKETS + 1]; /* last = +Inf */
+    uint64_t sum_ns;
+    uint64_t n;
+} svc_hist;
+
+typedef struct {
+    pthread_mutex_t mu;
+    uint64_t requests[SVC_M_COUNT + 1][LCP_GRPC_STATUS_COUNT];
+    svc_hist latency[SVC_M_COUNT + 1];
+    svc_hist ecall[SVC_EC_COUNT];
+    uint64_t ecall_errors[SVC_EC_COUNT];
+    uint64_t commitments;
+    uint64_t conflicts;
+    uint64_t connections_total;
+    uint64_t connections_refused;
+    uint64_t protocol_errors;
+} svc_metrics;
+
+void svc_metrics_init(svc_metrics *m);
+void svc_metrics_destroy(svc_metrics *m);
+void svc_metrics_request(svc_metrics *m, int method, int status, uint64_t ns);
+void svc_metrics_ecall(svc_metrics *m, int command, uint64_t ns, int ok);
+void svc_metrics_count(svc_metrics *m, uint64_t *counter);
+void svc_hist_add(svc_hist *h, uint64_t ns);
+
+/* ---- the service ---- */
+typedef struct {
+    struct lcp_service *s;
+    lcp_host_enclave *enclave;
+    pthread_t thread;
+    int started;
+    atomic_int up;             /* the enclave answered the last call (readiness) */
+    uint64_t next_tx;
+} svc_worker;
+
+struct svc_conn;
+struct svc_http1;
+
+struct lcp_service {
+    lcp_service_options opt;
+    lcp_host *host;            /* the store and worker 0's enclave */
+    lcp_store *store;
+    svc_worker workers[LCP_SERVICE_MAX_THREADS];
+    unsigned nworkers;
+    uint8_t mrenclave[32];
+    int enclave_debug;
+    uint32_t isv_svn;
+    char backend[16];
+
+    /* job queue and done list (mu) */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    svc_job *q_head, *q_tail;
+    size_t q_len;
+    svc_job *done_head, *done_tail;
+    const char *busy[LCP_SERVICE_MAX_THREADS]; /* lock keys of jobs being run */
+    int workers_exit;
+    unsigned running;          /* jobs a worker is running */
+
+    /* network thread */
+    int epfd, evfd, grpc_fd, metrics_fd;
+    char bound[2][80];
+    atomic_int stop_requested;
+    int draining;
+    uint64_t drain_deadline_ns;
+    struct svc_conn *conns;
+    size_t nconns;
+    struct svc_http1 *http1s;
+    struct svc_conn *h2_dead;       /* closed during this epoll batch, freed after it */
+    struct svc_http1 *http1_dead;
+    size_t jobs_out;           /* queued or running jobs not yet collected */
+    svc_metrics metrics;
+};
+
+/* Monotonic clock in ns. */
+uint64_t svc_now_ns(void);
+
+/* workers.c */
+int svc_workers_start(lcp_service *s, char *err);
+void svc_workers_stop(lcp_service *s);
+/* Queues j (network thread). Returns LCP_OK or LCP_ERR_RANGE when the queue is full. */
+int svc_enqueue(lcp_service *s, svc_job *j);
+/* Takes the done list (network thread). */
+svc_job *svc_take_done(lcp_service *s);
+/* Removes queued jobs that are cancelled (drain timeout) and returns them. */
+void svc_cancel_queued(lcp_service *s);
+/* Sum of enclave process restarts over the workers. */
+unsigned svc_enclave_restarts(lcp_service *s);
+
+/* txn.c: one ECALL against a snapshot, writes applied in a short write transaction (see lcp/service.h). */
+int svc_ecall(svc_worker *w, Lcp__Enclave__V1__EcallRequest *req, const uint8_t *signer, int command,
+              Lcp__Enclave__V1__EcallResponse **resp, char *err);
+
+/* handlers.c */
+/* Decodes a unary request into a new job (network thread). Out: *status/msg on failure. */
+svc_job *svc_job_new(lcp_service *s, int method, const uint8_t *msg, size_t len, int *status, char *why);
+/* Runs j in worker w, filling its status and response. */
+void svc_job_run(svc_worker *w, svc_job *j);
+/* UpdateClientStream: one chunk into j (status/why on failure; returns LCP_OK or an error). */
+int svc_stream_chunk(lcp_service *s, svc_job *j, const uint8_t *msg, size_t len, int *status, char *why);
+/* Checks the assembled stream at its end and sets its lock key. */
+int svc_stream_finish(svc_job *j, int *status, char *why);
+/* The enclave queries answered on the network thread. Out: resp: prefixed response. */
+int svc_local(lcp_service *s, int method, const uint8_t *msg, size_t len, lcp_buf *resp, int *status, char *why);
+/* Packs m after a 5-byte gRPC prefix into out. */
+int svc_pack(lcp_buf *out, const ProtobufCMessage *m);
+
+/* metrics.c: the Prometheus text; health. */
+int svc_metrics_render(lcp_service *s, lcp_buf *out);
+/* 1 if ready; else 0 with the reason in why. */
+int svc_ready(lcp_service *s, char *why, size_t cap);
+
+/* http1.c */
+int svc_http1_accept(lcp_service *s);
+void svc_http1_event(lcp_service *s, struct svc_http1 *c, uint32_t events);
+void svc_http1_sweep(lcp_service *s, uint64_t now);
+void svc_http1_close_all(lcp_service *s);
+void svc_http1_reap(lcp_service *s);
+
+/* h2.c */
+int svc_h2_accept(lcp_service *s);
+void svc_h2_event(lcp_service *s, struct svc_conn *c, uint32_t events);
+/* Delivers a finished job to its stream (or frees an orphan). */
+void svc_h2_complete(lcp_service *s, svc_job *j);
+/* Deadlines: answers expired streams; returns the next deadline (0 = none). */
+uint64_t svc_h2_deadlines(lcp_service *s, uint64_t now);
+void svc_h2_goaway_all(lcp_service *s);
+void svc_h2_close_all(lcp_service *s);
+/* Frees connections closed since the last call (their epoll events may have been pending in the batch). */
+void svc_h2_reap(lcp_service *s);
+
+/* epoll tags: every registered object begins with one. */
+enum { SVC_TAG_CLOSED = 0, SVC_TAG_LISTEN_GRPC = 1, SVC_TAG_LISTEN_METRICS, SVC_TAG_EVENT, SVC_TAG_H2, SVC_TAG_HTTP1 };
+extern int svc_tag_listen_grpc, svc_tag_listen_metrics, svc_tag_event;
+
+#endif

@@ -1,0 +1,237 @@
+/* One ECALL as the service runs it: against a read snapshot of the store, with the enclave's writes kept aside
+ * and applied afterwards in one short write transaction, after checking that every value the enclave read is
+ * still the same (optimistic concurrency). Why: lcp_host_run holds LMDB's single writer lock for the whole ECALL,
+ * which would serialise every update of every client behind the slowest enclave computation. Here the lock is
+ * held for the commit only. Updates of one client are already serialised by the scheduler (workers.c), so a
+ * conflict means two clients touched a shared key (the enclave's client counter) and the ECALL is simply rerun. */
+#include <string.h>
+#include <time.h>
+
+#include "service_internal.h"
+
+typedef struct {
+    uint8_t *key;
+    size_t klen;
+    uint8_t *val;  /* NULL when absent */
+    size_t vlen;
+    int present;   /* read: found / write: 1 = put, 0 = delete */
+} kv;
+
+typedef struct {
+    kv *v;
+    size_t n, cap;
+} kv_list;
+
+typedef struct {
+    lcp_store *st;
+    lcp_store_txn *snap;
+    uint64_t tx_id;
+    kv_list reads, writes;
+    int failed;    /* an OCALL failed: the ECALL's outcome must not be committed */
+} overlay;
+
+static void kv_list_free(kv_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        lcp_free(l->v[i].key);
+        lcp_free(l->v[i].val);
+    }
+    lcp_free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+static kv *kv_find(kv_list *l, const uint8_t *key, size_t klen)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i].klen == klen && memcmp(l->v[i].key, key, klen) == 0) return &l->v[i];
+    return NULL;
+}
+
+static uint8_t *dup_bytes(const uint8_t *p, size_t n)
+{
+    uint8_t *d = lcp_malloc(n ? n : 1);
+    if (d && n) memcpy(d, p, n);
+    return d;
+}
+
+/* Sets (or adds) key to val/present; val NULL with present 0 records a delete or an absent read. */
+static int kv_set(kv_list *l, const uint8_t *key, size_t klen, const uint8_t *val, size_t vlen, int present)
+{
+    kv *e = kv_find(l, key, klen);
+    uint8_t *nv = NULL;
+    if (present && !(nv = dup_bytes(val, vlen))) return LCP_ERR_NOMEM;
+    if (!e) {
+        if (l->n == l->cap) {
+            size_t nc = l->cap ? l->cap * 2 : 8;
+            kv *g = lcp_realloc(l->v, nc * sizeof *g);
+            if (!g) {
+                lcp_free(nv);
+                return LCP_ERR_NOMEM;
+            }
+            l->v = g;
+            l->cap = nc;
+        }
+        e = &l->v[l->n];
+        if (!(e->key = dup_bytes(key, klen))) {
+            lcp_free(nv);
+            return LCP_ERR_NOMEM;
+        }
+        e->klen = klen;
+        e->val = NULL;
+        l->n++;
+    }
+    lcp_free(e->val);
+    e->val = nv;
+    e->vlen = present ? vlen : 0;
+    e->present = present;
+    return LCP_OK;
+}
+
+static int ocall(void *ud, const Lcp__Enclave__V1__OcallRequest *req, Lcp__Enclave__V1__OcallResponse *resp,
+                 lcp_buf *scratch)
+{
+    overlay *o = ud;
+    char err[LCP_ERR_LEN] = "";
+    int rc = LCP_OK;
+    if (req->tx_id != o->tx_id) {
+        rc = lcp_fail(err, LCP_ERR_PROTO, "OCALL for transaction %llu during %llu", (unsigned long long)req->tx_id,
+                      (unsigned long long)o->tx_id);
+    } else if (req->command_case == LCP__ENCLAVE__V1__OCALL_REQUEST__COMMAND_GET) {
+        const ProtobufCBinaryData *k = &req->get->key;
+        kv *w = kv_find(&o->writes, k->data, k->len);
+        lcp_bytes v = {NULL, 0};
+        int found = 0;
+        if (w) { /* read your own writes */
+            found = w->present;
+            v = (lcp_bytes){w->val, w->vlen};
+        } else if ((rc = lcp_store_get(o->snap, LCP_STORE_DB_ELC, k->data, k->len, &v, &found, err)) == LCP_OK &&
+                   !kv_find(&o->reads, k->data, k->len)) {
+            rc = kv_set(&o->reads, k->data, k->len, v.ptr, v.len, found);
+        }
+        if (rc == LCP_OK && found) {
+            scratch->len = 0;
+            if ((rc = lcp_buf_append(scratch, v.ptr ? v.ptr : (const uint8_t *)"", v.len)) == LCP_OK) {
+                resp->value.data = scratch->data;
+                resp->value.len = v.len;
+            }
+        }
+        resp->found = found;
+    } else if (req->command_case == LCP__ENCLAVE__V1__OCALL_REQUEST__COMMAND_SET) {
+        /* Refuse a key LMDB would refuse at commit now, so that the enclave sees the failure. */
+        if (req->set->key.len == 0 || req->set->key.len > lcp_store_max_key_len(o->st))
+            rc = lcp_fail(err, LCP_ERR_HOST_STORE_KEY, "store key of %zu bytes", req->set->key.len);
+        else
+            rc = kv_set(&o->writes, req->set->key.data, req->set->key.len, req->set->value.data, req->set->value.len, 1);
+    } else if (req->command_case == LCP__ENCLAVE__V1__OCALL_REQUEST__COMMAND_REMOVE) {
+        if (req->remove->key.len == 0 || req->remove->key.len > lcp_store_max_key_len(o->st))
+            rc = lcp_fail(err, LCP_ERR_HOST_STORE_KEY, "store key of %zu bytes", req->remove->key.len);
+        else
+            rc = kv_set(&o->writes, req->remove->key.data, req->remove->key.len, NULL, 0, 0);
+    } else if (req->command_case == LCP__ENCLAVE__V1__OCALL_REQUEST__COMMAND_LOG) {
+        lcp_log((int)req->log->level, "enclave: %s", req->log->message ? req->log->message : "");
+    } else {
+        rc = lcp_fail(err, LCP_ERR_PROTO, "unknown OCALL");
+    }
+    if (rc != LCP_OK) {
+        o->failed = 1;
+        resp->code = rc;
+        scratch->len = 0;
+        if (!err[0]) lcp_fail(err, rc, NULL);
+        resp->error = lcp_buf_append(scratch, err, strlen(err) + 1) == LCP_OK ? (char *)scratch->data : "store failure";
+        resp->found = 0;
+        resp->value.len = 0;
+    }
+    return LCP_OK;
+}
+
+/* Applies the writes if every read is unchanged. Returns LCP_OK, 1 on a conflict, or an error. */
+static int commit(lcp_store *st, overlay *o, char *err)
+{
+    lcp_store_txn *t;
+    int rc = lcp_store_begin(st, &t, 1, err);
+    if (rc != LCP_OK) return rc;
+    for (size_t i = 0; i < o->reads.n; i++) {
+        const kv *r = &o->reads.v[i];
+        lcp_bytes v;
+        int found;
+        if ((rc = lcp_store_get(t, LCP_STORE_DB_ELC, r->key, r->klen, &v, &found, err)) != LCP_OK) goto fail;
+        if (found != r->present || (found && (v.len != r->vlen || (v.len && memcmp(v.ptr, r->val, v.len) != 0)))) {
+            lcp_store_abort(t);
+            return 1;
+        }
+    }
+    for (size_t i = 0; i < o->writes.n; i++) {
+        const kv *w = &o->writes.v[i];
+        rc = w->present ? lcp_store_put(t, LCP_STORE_DB_ELC, w->key, w->klen, w->val, w->vlen, err)
+                        : lcp_store_del(t, LCP_STORE_DB_ELC, w->key, w->klen, NULL, err);
+        if (rc != LCP_OK) goto fail;
+    }
+    return lcp_store_commit(t, err);
+fail:
+    lcp_store_abort(t);
+    return rc;
+}
+
+int svc_ecall(svc_worker *w, Lcp__Enclave__V1__EcallRequest *req, const uint8_t *signer, int command,
+              Lcp__Enclave__V1__EcallResponse **resp, char *err)
+{
+    lcp_store *st = w->s->store;
+    int rc = LCP_OK;
+    *resp = NULL;
+    for (int attempt = 0; attempt <= LCP_SERVICE_CONFLICT_RETRIES; attempt++) {
+        overlay o;
+        memset(&o, 0, sizeof o);
+        o.st = st;
+        if ((rc = lcp_store_begin(st, &o.snap, 0, err)) != LCP_OK) return rc;
+        o.tx_id = req->tx_id = w->next_tx++;
+        req->current_time_ns = lcp_time_now_ns();
+        req->sealed_enclave_key.data = NULL;
+        req->sealed_enclave_key.len = 0;
+        if (signer) {
+            lcp_keystore_entry k;
+            rc = lcp_keystore_get(o.snap, &k, signer, err);
+            if (rc == LCP_ERR_HOST_KEY_NOT_FOUND) {
+                char hex[41];
+                lcp_hex_encode(hex, sizeof hex, signer, 20);
+                rc = lcp_fail(err, rc, "sealed_enclave_key_not_found: no enclave key 0x%s in the key store", hex);
+            }
+            if (rc != LCP_OK) {
+                lcp_store_abort(o.snap);
+                return rc;
+            }
+            /* A view into the snapshot, which stays open for the whole ECALL. */
+            req->sealed_enclave_key.data = (uint8_t *)k.sealed_key.ptr;
+            req->sealed_enclave_key.len = k.sealed_key.len;
+        }
+        uint64_t t0 = svc_now_ns();
+        rc = lcp_host_ecall(w->enclave, req, ocall, &o, resp, err);
+        int ok = rc == LCP_OK && (*resp)->code == 0;
+        atomic_store(&w->up, rc != LCP_ERR_HOST_ENCLAVE_DIED && rc != LCP_ERR_HOST_ENCLAVE_START);
+        svc_metrics_ecall(&w->s->metrics, command, svc_now_ns() - t0, ok);
+        req->sealed_enclave_key.data = NULL;
+        req->sealed_enclave_key.len = 0;
+        lcp_store_abort(o.snap);
+        if (rc == LCP_OK && (*resp)->code != 0)
+            rc = lcp_fail(err, (*resp)->code, "%s", (*resp)->error && *(*resp)->error ? (*resp)->error
+                                                                                       : lcp_strerror((*resp)->code));
+        else if (rc == LCP_OK && o.failed)
+            rc = lcp_fail(err, LCP_ERR_HOST_STORE, "the enclave succeeded although a store OCALL failed");
+        if (rc == LCP_OK && o.writes.n > 0) {
+            rc = commit(st, &o, err);
+            if (rc == 1) { /* conflict: run it again on a fresh snapshot */
+                svc_metrics_count(&w->s->metrics, &w->s->metrics.conflicts);
+                lcp__enclave__v1__ecall_response__free_unpacked(*resp, NULL);
+                *resp = NULL;
+                kv_list_free(&o.reads);
+                kv_list_free(&o.writes);
+                rc = lcp_fail(err, LCP_ERR_HOST_STORE, "store conflict persisted after %d attempts",
+                              LCP_SERVICE_CONFLICT_RETRIES + 1);
+                continue;
+            }
+        }
+        kv_list_free(&o.reads);
+        kv_list_free(&o.writes);
+        return rc;
+    }
+    return rc;
+}
