@@ -28,6 +28,7 @@
 #define LCP_ELC_TENDERMINT_H
 
 #include "lcp/base.h"
+#include "lcp/elc.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -284,6 +285,41 @@ int lcp_tm_ibc_verify_misbehaviour_header(const lcp_tm_client_state *cs, const l
 /* Whether two verified headers prove misbehaviour: same height with different block hashes, or header_1 higher
  * with a time not after header_2's. Returns LCP_OK if they do, LCP_ERR_TM_MISBEHAVIOUR if not (or malformed). */
 int lcp_tm_misbehaviour_evident(const lcp_tm_misbehaviour *m, char *err) LCP_WARN_UNUSED;
+
+/* ---- parallel signature verification ----
+ * Commit signatures are checked by a process-wide pool of worker threads before the voting-power tallies run;
+ * the tallies then read the verdicts, so every result and error is the sequential path's (see tm_parallel.c).
+ * n: threads in all, the calling thread included; 1 = sequential; 0 = the default, the number of CPUs online
+ * when the process started (counted before main, because the enclave's sandbox later forbids the count).
+ * At most 64. Workers start on the next verification that has at least two signatures to share. Process-wide:
+ * set it before verifications run concurrently (a verification that finds the pool busy runs sequentially). */
+void lcp_tm_set_verify_threads(unsigned n);
+unsigned lcp_tm_verify_threads(void);
+
+/* ---- the 07-tendermint enclave light client (src/elc/tendermint.c) ----
+ * Registered for "/ibc.lightclients.tendermint.v1.ClientState", client type "07-tendermint"; headers are
+ * "/ibc.lightclients.tendermint.v1.Header", misbehaviour "/ibc.lightclients.tendermint.v1.Misbehaviour".
+ * Behaviour and proxy messages are those of LCP's tendermint-lc (lcp-spec.md §2, §3.4), byte for byte:
+ *  - create_client: UpdateState{prev none, post (latest_height, StateID), consensus timestamp, Empty context,
+ *    emitted [(latest_height, the client state Any as given)]}, prove = 0; stores both Anys as given.
+ *  - update_client with a Header: verified against the consensus state at its trusted height
+ *    (lcp_tm_ibc_verify_header at env->now_ns); UpdateState{prev (trusted height, StateID of the stored client
+ *    state and trusted consensus state), post (header height, StateID of the new states), header time,
+ *    TrustingPeriod(trusting_period, max_clock_drift, header time, trusted time), emitted [] or with include_state
+ *    [(header height, new client state)]}, prove = 1. Stores the client state with latest_height raised to the
+ *    header height (never lowered) and ConsensusState{header time, app_hash, next_validators_hash} at that height.
+ *  - update_client with a Misbehaviour: both headers verified (no clock-drift check, each within the trusting
+ *    period of its trusted state), evidence checked (lcp_tm_misbehaviour_evident); MisbehaviourProxyMessage{prev
+ *    states at both trusted heights, aggregated TrustingPeriod context, the Misbehaviour Any}, the client state
+ *    frozen at 0-1; result.misbehaviour = 1, prove = 1. A frozen client refuses updates and proofs
+ *    (LCP_ERR_ELC_FROZEN).
+ *  - verify_membership: the proof (ibc MerkleProof) verified with the client state's proof specs against the root
+ *    of the consensus state at proof_height (which must exist and not be above the latest height) for key path
+ *    [prefix, path]; VerifyMembership{prefix, path, keccak256(value) or zero, proof_height, StateID}, prove = 1.
+ * StateID = lcp_state_id(canonical client state Any, consensus state Any), both as LCP re-encodes them: the
+ * canonical client state has latest_height (chain revision, 0) and an empty frozen_height. Errors pass through
+ * from the verifier (LCP_ERR_TM_*, LCP_ERR_ICS23_*) so that callers see why a header or proof was refused. */
+extern const lcp_elc_ops lcp_elc_tendermint;
 
 #ifdef __cplusplus
 }

@@ -71,7 +71,8 @@ int tm_votes_init(tm_votes *v, const lcp_tm_signed_header *sh, char *err)
         v->v[v->n].address = s.validator_address.ptr;
         v->v[v->n].src = it.last.ptr;
         v->v[v->n].src_len = (uint32_t)it.last.len;
-        v->v[v->n].verified = 0;
+        v->v[v->n].verified = TM_VOTE_UNCHECKED;
+        v->v[v->n].planned_ = 0;
         v->n++;
     }
     qsort(v->v, v->n, sizeof v->v[0], vote_cmp);
@@ -81,7 +82,7 @@ int tm_votes_init(tm_votes *v, const lcp_tm_signed_header *sh, char *err)
     return LCP_OK;
 }
 
-static tm_vote *find_vote(tm_votes *v, const uint8_t address[LCP_TM_ADDRESS_LEN])
+tm_vote *tm_votes_find(tm_votes *v, const uint8_t address[LCP_TM_ADDRESS_LEN])
 {
     size_t lo = 0, hi = v->n;
     while (lo < hi) {
@@ -94,6 +95,22 @@ static tm_vote *find_vote(tm_votes *v, const uint8_t address[LCP_TM_ADDRESS_LEN]
     return NULL;
 }
 
+int tm_vote_check(const tm_vote *vote, const lcp_tm_signed_header *sh, const uint8_t pub_key[LCP_TM_ED25519_PUBKEY_LEN],
+                  char *err)
+{
+    uint8_t msg[LCP_TM_SIGN_BYTES_MAX];
+    size_t msg_len;
+    lcp_tm_commit_sig sig;
+    int rc = tm_decode_commit_sig(&sig, vote->src, vote->src_len, err);
+    if (rc == LCP_OK)
+        rc = lcp_tm_vote_sign_bytes(msg, sizeof msg, &msg_len, sh->header.chain_id.ptr, sh->header.chain_id.len,
+                                    &sh->commit, &sig, err);
+    if (rc != LCP_OK) return rc;
+    if (sig.signature.len != LCP_ED25519_SIG_LEN || lcp_ed25519_verify(sig.signature.ptr, msg, msg_len, pub_key) != LCP_OK)
+        return LCP_ERR_TM_SIGNATURE;
+    return LCP_OK;
+}
+
 int tm_votes_tally(tm_votes *v, const lcp_tm_valset *vals, uint64_t num, uint64_t den, int64_t *tallied,
                    int *reached, char *err)
 {
@@ -102,22 +119,15 @@ int tm_votes_tally(tm_votes *v, const lcp_tm_valset *vals, uint64_t num, uint64_
     *reached = 0;
     for (size_t i = 0; i < vals->n; i++) {
         const lcp_tm_validator *val = &vals->v[i];
-        tm_vote *vote = find_vote(v, val->address);
+        tm_vote *vote = tm_votes_find(v, val->address);
         if (vote == NULL) continue;
-        if (!vote->verified) {
-            uint8_t msg[LCP_TM_SIGN_BYTES_MAX];
-            size_t msg_len;
-            lcp_tm_commit_sig sig;
-            int rc = tm_decode_commit_sig(&sig, vote->src, vote->src_len, err);
-            if (rc == LCP_OK)
-                rc = lcp_tm_vote_sign_bytes(msg, sizeof msg, &msg_len, sh->header.chain_id.ptr, sh->header.chain_id.len,
-                                            &sh->commit, &sig, err);
-            if (rc != LCP_OK) return rc;
-            if (sig.signature.len != LCP_ED25519_SIG_LEN ||
-                lcp_ed25519_verify(sig.signature.ptr, msg, msg_len, val->pub_key) != LCP_OK)
-                return lcp_fail(err, LCP_ERR_TM_SIGNATURE, "invalid signature from validator %zu", i);
-            vote->verified = 1;
-        }
+        /* a verdict may already be known: from an earlier tally, or from tm_votes_preverify's workers */
+        int rc = vote->verified == TM_VOTE_VALID     ? LCP_OK
+                 : vote->verified == TM_VOTE_INVALID ? LCP_ERR_TM_SIGNATURE
+                                                     : tm_vote_check(vote, sh, val->pub_key, err);
+        if (rc == LCP_ERR_TM_SIGNATURE) return lcp_fail(err, rc, "invalid signature from validator %zu", i);
+        if (rc != LCP_OK) return rc;
+        vote->verified = TM_VOTE_VALID;
         /* powers are bounded by INT64_MAX/8 per set (decoder), so the sum stays in range */
         sum += val->power;
         if (tm_mul_gt((uint64_t)sum, den, (uint64_t)vals->total_power, num)) {
@@ -135,6 +145,8 @@ int lcp_tm_commit_tally(int64_t *tallied, int64_t *total, const lcp_tm_signed_he
     tm_votes votes;
     int reached, rc = tm_votes_init(&votes, sh, err);
     if (rc != LCP_OK) return rc;
+    tm_tally_plan plan = {vals, num, den};
+    tm_votes_preverify(&votes, &plan, 1);
     if ((rc = tm_votes_tally(&votes, vals, num, den, tallied, &reached, err)) != LCP_OK) return rc;
     *total = vals->total_power;
     if (!reached)

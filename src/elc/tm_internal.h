@@ -30,8 +30,10 @@ typedef struct {
     const uint8_t *address;
     const uint8_t *src; /* the encoded CommitSig */
     uint32_t src_len;
-    uint8_t verified;
+    uint8_t verified; /* TM_VOTE_* */
+    uint8_t planned_; /* tm_parallel.c's scratch mark */
 } tm_vote;
+enum { TM_VOTE_UNCHECKED = 0, TM_VOTE_VALID = 1, TM_VOTE_INVALID = 2 };
 typedef struct {
     const lcp_tm_signed_header *sh;
     tm_vote v[LCP_TM_MAX_VALIDATORS];
@@ -43,6 +45,27 @@ int tm_votes_init(tm_votes *v, const lcp_tm_signed_header *sh, char *err);
  * Out: *tallied, *reached. Returns LCP_ERR_TM_SIGNATURE on an invalid signature met on the way. */
 int tm_votes_tally(tm_votes *v, const lcp_tm_valset *vals, uint64_t num, uint64_t den, int64_t *tallied,
                    int *reached, char *err);
+
+/* The vote of address, or NULL. */
+tm_vote *tm_votes_find(tm_votes *v, const uint8_t address[LCP_TM_ADDRESS_LEN]);
+/* Checks one vote's signature with its validator's key. Returns LCP_OK, LCP_ERR_TM_SIGNATURE (the signature does
+ * not verify; err untouched), or the error of building its sign bytes. Reentrant. */
+int tm_vote_check(const tm_vote *vote, const lcp_tm_signed_header *sh, const uint8_t pub_key[LCP_TM_ED25519_PUBKEY_LEN],
+                  char *err);
+
+/* Parallel signature verification (tm_parallel.c). A tally that a verification is about to run: */
+typedef struct {
+    const lcp_tm_valset *vals;
+    uint64_t num, den;
+} tm_tally_plan;
+/* Verifies on the worker pool, ahead of the tallies, every signature the planned tallies would examine if all
+ * signatures were valid (walking each set in order until its threshold), recording each verdict in the vote
+ * (TM_VOTE_VALID / TM_VOTE_INVALID). The sequential tallies then read the verdicts: they stop at the same vote
+ * and report the same error as without this step, because up to the first invalid signature they walk exactly
+ * the votes planned here. Votes whose sign bytes cannot be built are left unchecked for the tally to report.
+ * Does nothing with one thread configured, with fewer than two such votes, or while another verification holds
+ * the pool (that one runs sequentially). */
+void tm_votes_preverify(tm_votes *v, const tm_tally_plan *plans, size_t n_plans);
 
 /* a*b > c*d for unsigned 64-bit operands, exactly (128-bit products). */
 int tm_mul_gt(uint64_t a, uint64_t b, uint64_t c, uint64_t d);

@@ -58,6 +58,11 @@ static int verify_commit_against_trusted(const lcp_tm_untrusted *u, const lcp_tm
     int64_t trust_tally = 0, own_tally = 0;
     int trust_ok = 1, own_ok = 0, rc;
     if ((rc = tm_votes_init(&votes, u->signed_header, err)) != LCP_OK) return rc;
+    tm_tally_plan plans[2];
+    size_t n_plans = 0;
+    if (!adjacent) plans[n_plans++] = (tm_tally_plan){t->next_validators, o->trust_numerator, o->trust_denominator};
+    plans[n_plans++] = (tm_tally_plan){u->validators, 2, 3};
+    tm_votes_preverify(&votes, plans, n_plans); /* the same tallies, in the same order, as below */
     if (!adjacent) {
         rc = tm_votes_tally(&votes, t->next_validators, o->trust_numerator, o->trust_denominator, &trust_tally,
                             &trust_ok, err);
