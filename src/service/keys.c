@@ -4,11 +4,15 @@
  * What a key record's evidence holds, and how it becomes an EnclaveKeyInfo:
  *  - IAS (`lcp attestation simulate` / `ias`): JSON {"avr": the report text, "signature": base64,
  *    "signing_cert": base64 DER}. A record whose evidence is not that JSON is taken as the bare report text.
- *  - DCAP and zkDCAP: JSON with any of "quote" (base64), "fmspc" (hex), "tcb_status", "advisory_ids" (array),
- *    "collateral" {"tcb_info_json", "qe_identity_json", and base64 "sgx_intel_root_ca_der",
- *    "sgx_tcb_signing_der", "sgx_intel_root_ca_crl_der", "sgx_pck_crl_der"}, and for zkDCAP "zkp" {"risc0":
- *    {"image_id", "selector", "seal", "output"} base64}. Missing members stay empty; the validity window is
- *    always the record's valid_from / valid_to. */
+ *  - DCAP (`lcp attestation dcap`, "lcp-c dcap evidence v1"): JSON {"quote": hex, "fmspc": hex, "status",
+ *    "advisory_ids", "collateral": {the one-file collateral: "tcb_info" and "qe_identity" (the signed texts),
+ *    their "*_signature" (hex), "*_issuer_chain" (PEM, signer first, root last), "root_ca_crl" and "pck_crl"
+ *    (hex DER)}}. LCP's QVCollateral wants the PCS envelopes {"tcbInfo": .., "signature": ..} and
+ *    {"enclaveIdentity": .., "signature": ..}, rebuilt around the signed texts, plus the DER of the root and
+ *    TCB-signing certificates and of both CRLs. zkDCAP records may add "zkp": {"risc0": {"image_id",
+ *    "selector", "seal", "output"} hex}. Missing members stay empty; the validity window is always the record's
+ *    valid_from / valid_to.
+ */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
@@ -67,6 +71,9 @@ static void json_b64(arena *a, const cJSON *o, const char *name, ProtobufCBinary
     else out->len = 0;
 }
 
+/* Hex (the project's evidence writes hex), else base64. */
+static void json_bytes(arena *a, const cJSON *o, const char *name, ProtobufCBinaryData *out);
+
 static void json_hex(arena *a, const cJSON *o, const char *name, ProtobufCBinaryData *out)
 {
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, name);
@@ -77,6 +84,52 @@ static void json_hex(arena *a, const cJSON *o, const char *name, ProtobufCBinary
     uint8_t *b = arena_alloc(a, sl / 2 + 1);
     if (b && lcp_hex_decode(b, sl / 2 + 1, &out->len, s->valuestring, sl, NULL) == LCP_OK) out->data = b;
     else out->len = 0;
+}
+
+static void json_bytes(arena *a, const cJSON *o, const char *name, ProtobufCBinaryData *out)
+{
+    json_hex(a, o, name, out);
+    if (!out->data) json_b64(a, o, name, out);
+}
+
+/* The DER of the idx-th certificate of a PEM chain (idx < 0: the last one). */
+static void pem_cert(arena *a, const char *chain, int idx, ProtobufCBinaryData *out)
+{
+    static const char BEGIN[] = "-----BEGIN CERTIFICATE-----", END[] = "-----END CERTIFICATE-----";
+    const char *p = chain, *pick = NULL, *pick_end = NULL;
+    out->data = NULL;
+    out->len = 0;
+    for (int i = 0; p && (p = strstr(p, BEGIN)) != NULL; i++) {
+        const char *body = p + sizeof BEGIN - 1, *e = strstr(body, END);
+        if (!e) break;
+        if (idx < 0 || i == idx) {
+            pick = body;
+            pick_end = e;
+        }
+        p = e + sizeof END - 1;
+    }
+    if (!pick) return;
+    size_t n = (size_t)(pick_end - pick);
+    char *b64 = arena_alloc(a, n + 1);
+    uint8_t *der = arena_alloc(a, lcp_base64_decoded_max(n));
+    if (!b64 || !der) return;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (pick[i] != '\n' && pick[i] != '\r' && pick[i] != ' ' && pick[i] != '\t') b64[m++] = pick[i];
+    if (lcp_base64_decode(der, lcp_base64_decoded_max(n), &out->len, b64, m, NULL) == LCP_OK) out->data = der;
+    else out->len = 0;
+}
+
+/* {"<member>": <signed text>, "signature": "<hex>"}: the PCS envelope around a signed collateral text. */
+static char *envelope(arena *a, const cJSON *c, const char *text_name, const char *sig_name, const char *member)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(c, text_name), *g = cJSON_GetObjectItemCaseSensitive(c, sig_name);
+    if (!cJSON_IsString(t) || !cJSON_IsString(g)) return (char *)"";
+    size_t n = strlen(member) + strlen(t->valuestring) + strlen(g->valuestring) + 32;
+    char *e = arena_alloc(a, n);
+    if (!e) return (char *)"";
+    snprintf(e, n, "{\"%s\":%s,\"signature\":\"%s\"}", member, t->valuestring, g->valuestring);
+    return e;
 }
 
 static char *json_str(arena *a, const cJSON *o, const char *name)
@@ -108,8 +161,9 @@ static void fill_dcap(key_msg *k, arena *a, const lcp_keystore_entry *e, const c
     k->validity.not_before = e->valid_from;
     k->validity.not_after = e->valid_to;
     k->dcap.validity = &k->validity;
-    k->dcap.tcb_status = json_str(a, ev, "tcb_status");
-    json_b64(a, ev, "quote", &k->dcap.quote);
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(ev, "status");
+    k->dcap.tcb_status = json_str(a, ev, cJSON_IsString(st) ? "status" : "tcb_status");
+    json_bytes(a, ev, "quote", &k->dcap.quote);
     json_hex(a, ev, "fmspc", &k->dcap.fmspc);
     const cJSON *adv = cJSON_GetObjectItemCaseSensitive(ev, "advisory_ids"), *it;
     size_t n = 0;
@@ -121,12 +175,15 @@ static void fill_dcap(key_msg *k, arena *a, const lcp_keystore_entry *e, const c
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(ev, "collateral");
     if (cJSON_IsObject(c)) {
         lcp__service__enclave__v1__qvcollateral__init(&k->coll);
-        k->coll.tcb_info_json = json_str(a, c, "tcb_info_json");
-        k->coll.qe_identity_json = json_str(a, c, "qe_identity_json");
-        json_b64(a, c, "sgx_intel_root_ca_der", &k->coll.sgx_intel_root_ca_der);
-        json_b64(a, c, "sgx_tcb_signing_der", &k->coll.sgx_tcb_signing_der);
-        json_b64(a, c, "sgx_intel_root_ca_crl_der", &k->coll.sgx_intel_root_ca_crl_der);
-        json_b64(a, c, "sgx_pck_crl_der", &k->coll.sgx_pck_crl_der);
+        k->coll.tcb_info_json = envelope(a, c, "tcb_info", "tcb_info_signature", "tcbInfo");
+        k->coll.qe_identity_json = envelope(a, c, "qe_identity", "qe_identity_signature", "enclaveIdentity");
+        const cJSON *chain = cJSON_GetObjectItemCaseSensitive(c, "tcb_info_issuer_chain");
+        if (cJSON_IsString(chain)) {
+            pem_cert(a, chain->valuestring, 0, &k->coll.sgx_tcb_signing_der);
+            pem_cert(a, chain->valuestring, -1, &k->coll.sgx_intel_root_ca_der);
+        }
+        json_bytes(a, c, "root_ca_crl", &k->coll.sgx_intel_root_ca_crl_der);
+        json_bytes(a, c, "pck_crl", &k->coll.sgx_pck_crl_der);
         k->dcap.collateral = &k->coll;
     }
     if (!k->dcap.tcb_status) k->dcap.tcb_status = "";
@@ -175,10 +232,10 @@ static int key_info(key_msg *k, arena *a, const lcp_keystore_entry *e)
             const cJSON *z = cJSON_IsObject(ev) ? cJSON_GetObjectItemCaseSensitive(ev, "zkp") : NULL;
             const cJSON *r0 = cJSON_IsObject(z) ? cJSON_GetObjectItemCaseSensitive(z, "risc0") : NULL;
             if (cJSON_IsObject(r0)) {
-                json_b64(a, r0, "image_id", &k->risc0.image_id);
-                json_b64(a, r0, "selector", &k->risc0.selector);
-                json_b64(a, r0, "seal", &k->risc0.seal);
-                json_b64(a, r0, "output", &k->risc0.output);
+                json_bytes(a, r0, "image_id", &k->risc0.image_id);
+                json_bytes(a, r0, "selector", &k->risc0.selector);
+                json_bytes(a, r0, "seal", &k->risc0.seal);
+                json_bytes(a, r0, "output", &k->risc0.output);
                 k->zkp.proof_case = LCP__SERVICE__ENCLAVE__V1__ZKVMPROOF__PROOF_RISC0;
                 k->zkp.risc0 = &k->risc0;
             }

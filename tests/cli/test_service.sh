@@ -83,6 +83,9 @@ KEY=$("$LCP" --sim_platform "$P" --log_level off enclave generate-key) || fail "
 "$LCP" --sim_platform "$P" attestation simulate --enclave_key "$KEY" \
     --signing_cert_path "$TESTDATA/lcp/lcp-solidity/certs/simulation_signing.der" \
     --signing_key "$TESTDATA/lcp/lcp/tests/certs/signing.key" >/dev/null || fail "attestation simulate"
+# And one attested with DCAP on the simulated platform (quote + collateral in its evidence).
+DKEY=$("$LCP" --sim_platform "$P" --log_level off enclave generate-key) || fail "generate-key"
+"$LCP" --sim_platform "$P" attestation dcap --enclave_key "$DKEY" --allow_debug >/dev/null || fail "attestation dcap"
 start_service "$LCP_HOME"
 i=0
 until [ "$(http_get /readyz | cut -d' ' -f1)" = 200 ]; do
@@ -91,7 +94,7 @@ until [ "$(http_get /readyz | cut -d' ' -f1)" = 200 ]; do
 done
 echo "service at $GRPC, metrics at $METRICS, key $KEY"
 
-LCP_GRPC_ADDR="$GRPC" LCP_METRICS_ADDR="$METRICS" LCP_KEY="$KEY" LCP_UNATTESTED_KEY="$KEY0" LCP_SERVICE_PID="$SVC_PID" \
+LCP_GRPC_ADDR="$GRPC" LCP_METRICS_ADDR="$METRICS" LCP_KEY="$KEY" LCP_UNATTESTED_KEY="$KEY0" LCP_DCAP_KEY="$DKEY" LCP_SERVICE_PID="$SVC_PID" \
 LCP_BIN="$LCP" LCP_THREADS="${THREADS:-2}" $TO node --test --test-reporter=spec tests/node/service.test.mjs \
     || fail "node gRPC tests"
 kill -0 "$SVC_PID" 2>/dev/null || fail "the service died during the tests"

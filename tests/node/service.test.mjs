@@ -9,6 +9,7 @@ import net from 'node:net';
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import grpc from '@grpc/grpc-js';
@@ -19,6 +20,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const ADDR = process.env.LCP_GRPC_ADDR;
 const METRICS = process.env.LCP_METRICS_ADDR;
 const KEY = (process.env.LCP_KEY || '').toLowerCase();
+const DCAP_KEY = (process.env.LCP_DCAP_KEY || '').toLowerCase();
 const PID = Number(process.env.LCP_SERVICE_PID || 0);
 const THREADS = Number(process.env.LCP_THREADS || 2);
 assert.ok(ADDR && METRICS && KEY, 'LCP_GRPC_ADDR, LCP_METRICS_ADDR and LCP_KEY are required');
@@ -136,12 +138,14 @@ const messageOf = (r) => decodeURIComponent(r.trailers['grpc-message'] ?? r.head
 
 // ---------------------------------------------------------------------------------------------------------
 
-test('EnclaveInfo, AvailableEnclaveKeys and EnclaveKey report the attested key', async () => {
+const addrOf = (k) => '0x' + Buffer.from((k.key_info === 'zkdcap' ? k.zkdcap.dcap : k[k.key_info]).enclave_key_address).toString('hex');
+
+test('EnclaveInfo, AvailableEnclaveKeys and EnclaveKey report the attested keys', async () => {
   const info = await call(enclave, 'EnclaveInfo', {});
   assert.equal(info.mrenclave.length, 32);
   assert.equal(info.enclave_debug, true);
   const avail = await call(enclave, 'AvailableEnclaveKeys', { mrenclave: info.mrenclave, enclave_debug: true, ra_type: 0 });
-  const addrs = avail.keys.map((k) => '0x' + Buffer.from(k.ias.enclave_key_address).toString('hex'));
+  const addrs = avail.keys.map(addrOf);
   assert.ok(addrs.includes(KEY), `available keys ${addrs} include ${KEY}`);
   const k = avail.keys[addrs.indexOf(KEY)];
   assert.equal(k.key_info, 'ias');
@@ -152,9 +156,13 @@ test('EnclaveInfo, AvailableEnclaveKeys and EnclaveKey report the attested key',
   // The report binds the key: report_data[1..21) is its address.
   const body = Buffer.from(report.isvEnclaveQuoteBody, 'base64');
   assert.equal('0x' + body.subarray(48 + 320 + 1, 48 + 320 + 21).toString('hex'), KEY);
-  // IAS filter and another build.
-  assert.equal((await call(enclave, 'AvailableEnclaveKeys', { mrenclave: info.mrenclave, enclave_debug: true, ra_type: 1 })).keys.length, avail.keys.length);
-  assert.equal((await call(enclave, 'AvailableEnclaveKeys', { mrenclave: info.mrenclave, enclave_debug: true, ra_type: 2 })).keys.length, 0);
+  new X509Certificate(Buffer.from(k.ias.signing_cert)); // a DER certificate
+  // Filters: attestation type, another build, another debug flag.
+  const ias = await call(enclave, 'AvailableEnclaveKeys', { mrenclave: info.mrenclave, enclave_debug: true, ra_type: 1 });
+  assert.deepEqual(ias.keys.map(addrOf), [KEY]);
+  const dcap = await call(enclave, 'AvailableEnclaveKeys', { mrenclave: info.mrenclave, enclave_debug: true, ra_type: 2 });
+  assert.deepEqual(dcap.keys.map(addrOf), DCAP_KEY ? [DCAP_KEY] : []);
+  assert.equal(avail.keys.length, 1 + (DCAP_KEY ? 1 : 0), 'the unattested key is not available');
   assert.equal((await call(enclave, 'AvailableEnclaveKeys', { mrenclave: Buffer.alloc(32, 7), enclave_debug: true })).keys.length, 0);
   assert.equal((await call(enclave, 'AvailableEnclaveKeys', { mrenclave: info.mrenclave, enclave_debug: false })).keys.length, 0);
   await fails(call(enclave, 'AvailableEnclaveKeys', { mrenclave: Buffer.alloc(31) }), grpc.status.INVALID_ARGUMENT, /mrenclave/);
@@ -169,6 +177,29 @@ test('EnclaveInfo, AvailableEnclaveKeys and EnclaveKey report the attested key',
     const u = Buffer.from(process.env.LCP_UNATTESTED_KEY.slice(2), 'hex');
     await fails(call(enclave, 'EnclaveKey', { enclave_key_address: u }), grpc.status.ABORTED, /not attested/);
   }
+});
+
+test('EnclaveKey of a DCAP-attested key carries its quote and collateral', { skip: !DCAP_KEY }, async () => {
+  const { key } = await call(enclave, 'EnclaveKey', { enclave_key_address: Buffer.from(DCAP_KEY.slice(2), 'hex') });
+  assert.equal(key.key_info, 'dcap');
+  const d = key.dcap;
+  assert.equal(addrOf(key), DCAP_KEY);
+  const quote = Buffer.from(d.quote);
+  assert.equal(quote.readUInt16LE(0), 3, 'a DCAP v3 quote');
+  // report_data of the quoted report (header 48 + body offset 320) binds the key.
+  assert.equal('0x' + quote.subarray(48 + 320 + 1, 48 + 320 + 21).toString('hex'), DCAP_KEY);
+  assert.equal(Buffer.from(d.fmspc).length, 6);
+  assert.equal(d.tcb_status, 'UpToDate');
+  assert.ok(Number(d.validity.not_after) > Number(d.validity.not_before));
+  const tcb = JSON.parse(d.collateral.tcb_info_json), qe = JSON.parse(d.collateral.qe_identity_json);
+  assert.ok(tcb.tcbInfo && /^[0-9a-f]{128}$/.test(tcb.signature));
+  assert.ok(qe.enclaveIdentity && /^[0-9a-f]{128}$/.test(qe.signature));
+  assert.equal(tcb.tcbInfo.fmspc.toLowerCase(), Buffer.from(d.fmspc).toString('hex'));
+  const root = new X509Certificate(Buffer.from(d.collateral.sgx_intel_root_ca_der));
+  const signing = new X509Certificate(Buffer.from(d.collateral.sgx_tcb_signing_der));
+  assert.ok(signing.verify(root.publicKey), 'the TCB signing certificate is issued by the root');
+  assert.equal(Buffer.from(d.collateral.sgx_intel_root_ca_crl_der)[0], 0x30);
+  assert.equal(Buffer.from(d.collateral.sgx_pck_crl_der)[0], 0x30);
 });
 
 test('CreateClient, UpdateClient, QueryClient: commitments signed by the reported key', async () => {
@@ -456,6 +487,11 @@ test('metrics and health', async () => {
   assert.match(body, /lcp_grpc_request_duration_seconds_bucket\{method="\/lcp.service.elc.v1.Msg\/UpdateClient",le="\+Inf"\} [1-9]/);
   assert.match(body, /lcp_ecall_duration_seconds_count\{command="UpdateClient"\} [1-9]/);
   assert.match(body, /lcp_attestation_tcb_status\{status="OK"\} 1/);
+  if (DCAP_KEY) {
+    assert.match(body, /lcp_attestation_tcb_status\{status="UpToDate"\} 1/);
+    assert.ok(metricValue(body, 'lcp_tcb_evaluation_data_number') >= 1);
+    assert.equal(metricValue(body, 'lcp_enclave_keys_valid'), 2);
+  }
   assert.match(body, /lcp_backend_info\{backend="sim"\} 1/);
   assert.ok(metricValue(body, 'lcp_commitments_signed_total') > 10);
   assert.equal(metricValue(body, 'lcp_service_ready'), 1);
