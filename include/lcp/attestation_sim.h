@@ -90,7 +90,8 @@ int lcp_sim_issuer_exists(const char *dir);
  * publishes the first collateral (evaluation data number LCP_SIM_FIRST_TCB_EVALUATION_DATA_NUMBER) with TCB levels
  * around tcb (see "TCB model"). dir must exist (lcp_tee_sim_init).
  * Returns: LCP_OK; LCP_ERR_ILLEGAL_ARG if an issuer exists already (it is never replaced: every quote and
- *   registration made under its root depends on it); LCP_ERR_IO; LCP_ERR_CRYPTO; LCP_ERR_NOMEM. */
+ *   registration made under its root depends on it); LCP_ERR_TIME if now is not inside the root's life (until
+ *   2049-12-31, like Intel's) minus one collateral lifetime; LCP_ERR_IO; LCP_ERR_CRYPTO; LCP_ERR_NOMEM. */
 int lcp_sim_issuer_create(const char *dir, const lcp_sim_tcb *tcb, int64_t now, char *err) LCP_WARN_UNUSED;
 
 /* Certifies the platform at tcb: a new PCK key and a PCK certificate (issued by the PCK Platform CA, valid

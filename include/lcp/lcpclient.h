@@ -210,8 +210,8 @@ int lcp_lc_encode_update_operators(uint8_t *out, size_t cap, size_t *len, uint64
 #define LCP_LC_MAX_DCAP_COLLATERAL_LEN 65536 /* a larger collateral document is refused (Intel's are ~12 KB) */
 
 /* DCAPRegisterEnclaveKeyMessage at now (unix seconds). Out: key (may be NULL): the key's address; info (may be
- * NULL): its expiry and operator. Returns LCP_OK or an LCP_ERR_LC_* code (the DCAP ones are listed in errors.def
- * after LCP_ERR_LC_INVALID_CLIENT_ID). */
+ * NULL): its expiry and operator. Returns LCP_OK, an LCP_ERR_LC_* code (the DCAP ones are listed in errors.def
+ * after LCP_ERR_LC_INVALID_CLIENT_ID) or LCP_ERR_NOMEM (the verifier allocates its OpenSSL objects). */
 int lcp_lc_register_enclave_key_dcap(lcp_lc *ctx, uint8_t key[20], lcp_lc_enclave_key *info, const char *client_id,
                                      const uint8_t *msg, size_t msg_len, int64_t now, char *err) LCP_WARN_UNUSED;
 /* The operator's digest, our definition in the style of RegisterEnclaveKey (spec §6.8):
