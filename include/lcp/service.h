@@ -23,6 +23,9 @@
  * the enclave or the key store → ABORTED with their reason, as LCP does; a dead enclave process → UNAVAILABLE
  * (it is restarted for the next request); an undecodable request → INVALID_ARGUMENT. grpc-message is
  * percent-encoded. A malformed connection (bad preface, protocol error) is closed; others are unaffected.
+ * Resources are bounded: connections (LCP_SERVICE_MAX_CONNECTIONS), streams per connection (100), request bytes
+ * held across all requests (max_buffered), queued requests (LCP_SERVICE_MAX_QUEUE), idle and silent
+ * connections (idle_seconds).
  *
  * Shutdown. lcp_service_stop (async-signal-safe) makes run stop accepting, send GOAWAY on every connection, let
  * the requests already received finish and their responses go out (for up to drain_seconds), then stop the
@@ -56,6 +59,9 @@ extern "C" {
 /* Requests waiting for a worker; beyond this they get RESOURCE_EXHAUSTED. */
 #define LCP_SERVICE_MAX_QUEUE 4096
 #define LCP_SERVICE_MAX_CONNECTIONS 1024
+/* Request bytes the service holds at once (being received or queued); beyond it: RESOURCE_EXHAUSTED. */
+#define LCP_SERVICE_MAX_BUFFERED ((size_t)512 << 20)
+#define LCP_SERVICE_DEFAULT_IDLE_SECONDS 300
 
 typedef struct {
     const char *address;         /* gRPC listener, "HOST:PORT" or "[V6]:PORT" (NULL = LCP_SERVICE_DEFAULT_ADDRESS);
@@ -69,6 +75,9 @@ typedef struct {
     size_t max_message_len;      /* 0 = LCP_SERVICE_DEFAULT_MAX_MESSAGE */
     size_t max_stream_len;       /* 0 = LCP_SERVICE_DEFAULT_MAX_STREAM */
     unsigned drain_seconds;      /* 0 = LCP_SERVICE_DEFAULT_DRAIN_SECONDS */
+    unsigned idle_seconds;       /* a connection without streams for this long is closed (0 = default); one
+                                  * that has not sent a frame within min(10, idle_seconds) s, too */
+    size_t max_buffered;         /* 0 = LCP_SERVICE_MAX_BUFFERED */
 } lcp_service_options;
 
 typedef struct lcp_service lcp_service;

@@ -37,6 +37,8 @@ typedef struct svc_conn {
     size_t pend_off;
     uint32_t events;    /* current epoll interest */
     int dead;           /* close at the end of the current event */
+    int spoke;          /* a valid frame arrived (the preface was good) */
+    uint64_t t_accept, t_active;
 } svc_conn;
 
 typedef struct svc_stream {
@@ -57,9 +59,28 @@ typedef struct svc_stream {
     int responded, counted;
     lcp_buf out;        /* the response message with its prefix */
     size_t out_off;
+    size_t accounted;   /* bytes counted in lcp_service.buffered */
 } svc_stream;
 
 static svc_stream *stream_of(nghttp2_session *h2, int32_t id) { return nghttp2_session_get_stream_user_data(h2, id); }
+
+/* Re-counts the request bytes st holds into s->buffered. */
+static void account(svc_stream *st)
+{
+    lcp_service *s = st->conn->s;
+    size_t cur = st->rd.body.cap + st->unary.cap + (st->job && !st->queued ? st->job->upd_value.cap : 0);
+    s->buffered = s->buffered - st->accounted + cur;
+    st->accounted = cur;
+}
+
+/* Drops what a refused request was holding. */
+static void release_buffers(svc_stream *st)
+{
+    lcp_grpc_reader_free(&st->rd);
+    lcp_buf_free(&st->unary);
+    if (st->job && !st->queued) lcp_buf_free(&st->job->upd_value);
+    account(st);
+}
 
 static void count_request(svc_stream *st, int status)
 {
@@ -86,6 +107,8 @@ static void drop_job(svc_stream *st)
 static void stream_free(svc_stream *st)
 {
     svc_conn *c = st->conn;
+    c->s->buffered -= st->accounted;
+    st->accounted = 0;
     drop_job(st);
     if (st->prev) st->prev->next = st->next;
     else c->streams = st->next;
@@ -103,6 +126,7 @@ static void respond_error_http(svc_stream *st, const char *http, int status, con
 {
     if (st->responded) return;
     st->responded = 1;
+    release_buffers(st);
     drop_job(st);
     char code[8], enc[3 * LCP_ERR_LEN + 1];
     snprintf(code, sizeof code, "%d", status);
@@ -261,8 +285,14 @@ static int on_data(nghttp2_session *h2, uint8_t flags, int32_t id, const uint8_t
     if (!st || st->responded || st->method < 0) return 0; /* refused already: discard */
     char err[LCP_ERR_LEN] = "";
     st->fail_status = 0;
-    if (lcp_grpc_reader_feed(&st->rd, data, len, on_message, st, err) != LCP_OK)
+    lcp_service *s = st->conn->s;
+    if (lcp_grpc_reader_feed(&st->rd, data, len, on_message, st, err) != LCP_OK) {
         respond_error(st, st->fail_status ? st->fail_status : st->rd.status, st->fail_status ? st->why : err);
+        return 0;
+    }
+    account(st);
+    if (s->buffered + s->queued_bytes > s->opt.max_buffered)
+        respond_error(st, LCP_GRPC_RESOURCE_EXHAUSTED, "the service holds too many request bytes; retry later");
     return 0;
 }
 
@@ -283,6 +313,7 @@ static void request_done(svc_stream *st)
     }
     if (kind == SVC_KIND_LOCAL) {
         lcp_buf resp = {0};
+        lcp_grpc_reader_free(&st->rd);
         if (svc_local(s, st->method, st->unary.data, st->unary.len, &resp, &status, why) == LCP_OK) respond_ok(st, &resp);
         else respond_error(st, status, why);
         lcp_buf_free(&resp);
@@ -303,7 +334,9 @@ static void request_done(svc_stream *st)
         }
         st->job = j;
     }
+    j->bytes = kind == SVC_KIND_STREAM ? j->upd_value.cap : st->unary.len;
     lcp_buf_free(&st->unary);
+    lcp_grpc_reader_free(&st->rd);
     j->deadline_ns = st->deadline;
     j->stream = st;
     if (svc_enqueue(s, j) != LCP_OK) {
@@ -311,11 +344,13 @@ static void request_done(svc_stream *st)
         return;
     }
     st->queued = 1;
+    s->queued_bytes += j->bytes;
+    account(st);
 }
 
 static int on_frame_recv(nghttp2_session *h2, const nghttp2_frame *f, void *ud)
 {
-    (void)ud;
+    ((svc_conn *)ud)->spoke = 1;
     if (f->hd.type != NGHTTP2_HEADERS && f->hd.type != NGHTTP2_DATA) return 0;
     svc_stream *st = stream_of(h2, f->hd.stream_id);
     if (!st) return 0;
@@ -460,6 +495,7 @@ int svc_h2_accept(lcp_service *s)
             c->fd = fd;
             c->s = s;
             c->events = EPOLLIN;
+            c->t_accept = c->t_active = svc_now_ns();
             ok = epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) == 0;
         }
         if (!ok) {
@@ -491,6 +527,7 @@ void svc_h2_event(lcp_service *s, svc_conn *c, uint32_t events)
                 c->dead = 1; /* peer closed or failed: its streams are cancelled */
                 break;
             }
+            c->t_active = svc_now_ns();
             ssize_t r = nghttp2_session_mem_recv(c->h2, buf, (size_t)n);
             if (r < 0) {
                 /* Bad preface, flood, protocol error: this connection ends, with a GOAWAY if nghttp2 queued one. */
@@ -527,10 +564,20 @@ void svc_h2_complete(lcp_service *s, svc_job *j)
 uint64_t svc_h2_deadlines(lcp_service *s, uint64_t now)
 {
     uint64_t next = 0;
+    uint64_t idle = (uint64_t)s->opt.idle_seconds * 1000000000ull;
+    uint64_t silent = idle < 10000000000ull ? idle : 10000000000ull;
     svc_conn *c = s->conns;
     while (c) {
         svc_conn *cn = c->next;
         int touched = 0;
+        /* A connection that never spoke HTTP/2, or has had nothing to do for long, is let go: GOAWAY, close. */
+        if ((!c->spoke && now - c->t_accept >= silent) || (!c->streams && now - c->t_active >= idle)) {
+            nghttp2_session_terminate_session(c->h2, NGHTTP2_NO_ERROR);
+            conn_flush(s, c);
+            conn_close(s, c);
+            c = cn;
+            continue;
+        }
         for (svc_stream *st = c->streams; st; st = st->next) {
             if (!st->deadline || st->responded) continue;
             if (now >= st->deadline) {

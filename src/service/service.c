@@ -93,6 +93,8 @@ int lcp_service_new(lcp_service **out, const lcp_service_options *opt, char *err
     if (!s->opt.max_message_len) s->opt.max_message_len = LCP_SERVICE_DEFAULT_MAX_MESSAGE;
     if (!s->opt.max_stream_len) s->opt.max_stream_len = LCP_SERVICE_DEFAULT_MAX_STREAM;
     if (!s->opt.drain_seconds) s->opt.drain_seconds = LCP_SERVICE_DEFAULT_DRAIN_SECONDS;
+    if (!s->opt.idle_seconds) s->opt.idle_seconds = LCP_SERVICE_DEFAULT_IDLE_SECONDS;
+    if (!s->opt.max_buffered) s->opt.max_buffered = LCP_SERVICE_MAX_BUFFERED;
     s->epfd = s->evfd = s->grpc_fd = s->metrics_fd = -1;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
@@ -206,6 +208,7 @@ static void collect_done(lcp_service *s)
     while (j) {
         svc_job *next = j->next;
         s->jobs_out--;
+        s->queued_bytes -= j->bytes;
         svc_h2_complete(s, j);
         j = next;
     }

@@ -72,6 +72,7 @@ typedef struct svc_job {
     char message[LCP_ERR_LEN];
     lcp_buf resp;              /* 5-byte prefix + response message, when status is OK */
     int started;               /* the worker ran it (for shutdown accounting) */
+    size_t bytes;              /* request bytes it holds, counted in lcp_service.queued_bytes */
     /* network thread only */
     struct svc_stream *stream;
 } svc_job;
@@ -152,6 +153,8 @@ struct lcp_service {
     struct svc_conn *h2_dead;       /* closed during this epoll batch, freed after it */
     struct svc_http1 *http1_dead;
     size_t jobs_out;           /* queued or running jobs not yet collected */
+    size_t buffered;           /* request bytes held by streams still being received */
+    size_t queued_bytes;       /* request bytes held by jobs not yet collected */
     svc_metrics metrics;
 };
 

@@ -208,6 +208,51 @@ static void test_serve_and_stop(void **state)
     assert_int_equal(enclave_children(), 0);
 }
 
+/* Seconds until the server closes fd (reads and discards what it sends). */
+static double seconds_to_close(int fd)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    char buf[256];
+    ssize_t n;
+    while ((n = recv(fd, buf, sizeof buf, 0)) > 0) {
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_int_equal(n, 0); /* an orderly close, not the 5 s receive timeout */
+    return (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+static void test_idle_connections(void **state)
+{
+    (void)state;
+    char err[LCP_ERR_LEN] = "", g[80];
+    lcp_service *s = NULL;
+    lcp_service_options o = options();
+    o.threads = 1;
+    o.idle_seconds = 1;
+    if (lcp_service_new(&s, &o, err) != LCP_OK) fail_msg("new: %s", err);
+    assert_int_equal(lcp_service_bound_address(s, 0, g, sizeof g), LCP_OK);
+    runner r = {s, -1, ""};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, run_thread, &r), 0);
+    /* Silent: never sends the preface. */
+    int fd = connect_to(g);
+    double t = seconds_to_close(fd);
+    close(fd);
+    assert_true(t >= 0.9 && t < 4.0);
+    /* Speaks HTTP/2 (preface + empty SETTINGS), then opens no stream. */
+    fd = connect_to(g);
+    const char hello[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00";
+    assert_int_equal(send(fd, hello, sizeof hello - 1, 0), (ssize_t)(sizeof hello - 1));
+    t = seconds_to_close(fd);
+    close(fd);
+    assert_true(t >= 0.9 && t < 4.0);
+    lcp_service_stop(s);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(r.rc, LCP_OK);
+    lcp_service_free(s);
+}
+
 static void test_stop_before_run(void **state)
 {
     (void)state;
@@ -230,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_serve_and_stop),
         cmocka_unit_test(test_stop_before_run),
+        cmocka_unit_test(test_idle_connections),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
