@@ -45,6 +45,7 @@ static struct {
     pthread_mutex_t mu;       /* guards the fields below */
     pthread_cond_t work_cv, done_cv;
     pthread_t tid[TM_MAX_THREADS];
+    uint64_t gen0[TM_MAX_THREADS]; /* generation at each worker's creation */
     unsigned started;   /* workers running */
     unsigned want;      /* configured threads, caller included (>= 1) */
     unsigned online;    /* CPUs online at startup: the default */
@@ -53,7 +54,7 @@ static struct {
     job *current;
     int stop;
 } pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
-          {0}, 0, 1, 1, 0, 0, NULL, 0};
+          {0}, {0}, 0, 1, 1, 0, 0, NULL, 0};
 
 /* Online CPUs, counted before main: the enclave's sandbox later refuses the /sys read behind sysconf. */
 __attribute__((constructor)) static void count_cpus(void)
@@ -77,9 +78,9 @@ static void run_items(job *j)
 
 static void *worker(void *arg)
 {
-    (void)arg;
-    uint64_t seen = 0;
     pthread_mutex_lock(&pool.mu);
+    /* the generation current when this worker was created: only later jobs are its business */
+    uint64_t seen = *(const uint64_t *)arg;
     for (;;) {
         while (!pool.stop && pool.generation == seen) pthread_cond_wait(&pool.work_cv, &pool.mu);
         if (pool.stop) break;
@@ -115,7 +116,8 @@ static void start_workers(void)
     if (pthread_attr_init(&attr) != 0) return;
     (void)pthread_attr_setstacksize(&attr, TM_WORKER_STACK);
     while (pool.started + 1 < pool.want) {
-        if (pthread_create(&pool.tid[pool.started], &attr, worker, NULL) != 0) break;
+        pool.gen0[pool.started] = pool.generation; /* stable: jobs are posted under job_lock, which we hold */
+        if (pthread_create(&pool.tid[pool.started], &attr, worker, &pool.gen0[pool.started]) != 0) break;
         pool.started++;
     }
     pthread_attr_destroy(&attr);
