@@ -16,7 +16,7 @@ static const group GROUPS[] = {
     {"attestation", lcp_cli_attestation, "verify remote-attestation evidence (IAS reports)"},
     {"enclave", lcp_cli_enclave, "enclave keys and identity: generate-key, list-keys, prune-keys, metadata"},
     {"elc", lcp_cli_elc, "run light-client commands in the enclave: create-client, update-client, verify-*, query-client"},
-    {"sim", lcp_cli_sim, "the SIMULATED SGX platform (no real SGX): init, show, microcode-update, measure"},
+    {"sim", lcp_cli_sim, "the SIMULATED SGX platform (no real SGX): init, show, microcode-update, tcb-recovery, measure, ..."},
     {"service", lcp_cli_service, "the gRPC service relayers call: start"},
     {"demo", lcp_cli_demo, "replay the LCP fixture flows through the LCP client, with readable output"},
 };

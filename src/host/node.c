@@ -205,12 +205,18 @@ int lcp_host_default_signer(lcp_host *h, uint8_t address[20], uint64_t now, char
     size_t n = 0;
     if ((rc = lcp_store_begin(h->store, &t, 0, err)) != LCP_OK) return rc;
     rc = lcp_keystore_list(t, &keys, &n, &f, err);
+    /* Newest expiry first (the list's order); among keys ending at the same second, the newest key - after a
+     * TCB recovery the fresh key must win over the one it replaces. */
     int found = 0;
-    for (size_t i = 0; rc == LCP_OK && i < n && !found; i++)
-        if (keys[i].valid_to > now) {
-            memcpy(address, keys[i].address, 20);
-            found = 1;
-        }
+    size_t best = 0;
+    for (size_t i = 0; rc == LCP_OK && i < n; i++) {
+        if (keys[i].valid_to <= now) continue;
+        if (!found || keys[i].valid_to > keys[best].valid_to ||
+            (keys[i].valid_to == keys[best].valid_to && keys[i].created_at > keys[best].created_at))
+            best = i;
+        found = 1;
+    }
+    if (found) memcpy(address, keys[best].address, 20);
     lcp_free(keys);
     lcp_store_abort(t);
     if (rc == LCP_OK && !found)

@@ -31,8 +31,8 @@ static int check_client_state(const lcp_lc_client_state *cs, char *err)
     if (cs->mrenclave.len != 32)
         return lcp_fail(err, LCP_ERR_LC_CLIENT_STATE_INVALID_MRENCLAVE_LENGTH, "mrenclave is %zu bytes, expected 32",
                         cs->mrenclave.len);
-    if (cs->key_expiration == 0)
-        return lcp_fail(err, LCP_ERR_LC_CLIENT_STATE_INVALID_KEY_EXPIRATION, "key_expiration must be positive");
+    /* key_expiration 0 is meaningful for DCAP (the key lives until the collateral's not_after); IAS
+     * registration refuses it (spec §6.1), so the check is there, not here. */
     for (size_t i = 0; i < cs->status_count; i++)
         if (cs->allowed_quote_statuses[i].len == 0)
             return lcp_fail(err, LCP_ERR_LC_CLIENT_STATE_INVALID_ALLOWED_QUOTE_STATUS, "allowed quote status %zu is empty", i);

@@ -82,6 +82,9 @@ int lcp_lc_register_enclave_key(lcp_lc *ctx, uint8_t key_out[20], lcp_lc_enclave
     if ((rc = lc_load_client(ctx, client_id, err)) != LCP_OK) return rc;
     const lcp_lc_client_state *cs = &ctx->cs;
     if (cs->frozen) return lcp_fail(err, LCP_ERR_LC_CLIENT_STATE_FROZEN, "client %s is frozen", client_id);
+    if (cs->key_expiration == 0)
+        return lcp_fail(err, LCP_ERR_LC_CLIENT_STATE_INVALID_KEY_EXPIRATION,
+                        "an IAS report has no end of validity: the client needs key_expiration > 0");
     if ((rc = verify_report(ctx, &rep, &m, now, err)) != LCP_OK) return rc;
     if ((rc = check_status(cs, &rep, err)) != LCP_OK) return rc;
     if (lcp_sgx_is_debug(&rep.report_body) != (ctx->cfg.development_mode != 0))
