@@ -9,9 +9,10 @@
  * opened once for the process (lcp/host_store.h: two opens of one environment in a process break its locks).
  *
  * Transactions. An ECALL runs against a read snapshot of the store; what the enclave writes is kept aside and
- * applied in one short write transaction after the enclave succeeded, having checked that nothing it read has
- * changed since (else the ECALL is run again, at most LCP_SERVICE_CONFLICT_RETRIES times). So the LMDB writer
- * lock is held for a commit only, never during enclave work: updates of different clients run in parallel, and
+ * applied in a short write transaction after the enclave succeeded, having checked that nothing it read has
+ * changed since (else the ECALL is run again, at most LCP_SERVICE_CONFLICT_RETRIES times). Commits that arrive
+ * while one is being synced are grouped into the next transaction (one sync for several updates). So the LMDB
+ * writer lock is held for commits only, never during enclave work: updates of different clients run in parallel, and
  * queries (read snapshots) never wait for writers. Requests that change one client (CreateClient,
  * UpdateClient, UpdateClientStream) are serialised per client_id in arrival order; a waiting request does not
  * occupy a worker. A response reports success only after its commit is durable.

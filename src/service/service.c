@@ -98,6 +98,9 @@ int lcp_service_new(lcp_service **out, const lcp_service_options *opt, char *err
     s->epfd = s->evfd = s->grpc_fd = s->metrics_fd = -1;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
+    pthread_mutex_init(&s->gc_mu, NULL);
+    pthread_cond_init(&s->gc_cv, NULL);
+    s->gc_tail = &s->gc_head;
     svc_metrics_init(&s->metrics);
     if (s->opt.threads > LCP_SERVICE_MAX_THREADS) {
         lcp_service_free(s);
@@ -317,5 +320,7 @@ void lcp_service_free(lcp_service *s)
     svc_metrics_destroy(&s->metrics);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->gc_cv);
+    pthread_mutex_destroy(&s->gc_mu);
     lcp_free(s);
 }

@@ -141,6 +141,12 @@ struct lcp_service {
     int workers_exit;
     unsigned running;          /* jobs a worker is running */
 
+    /* group commit (txn.c) */
+    pthread_mutex_t gc_mu;
+    pthread_cond_t gc_cv;
+    struct gc_req *gc_head, **gc_tail;
+    int gc_leader;
+
     /* network thread */
     int epfd, evfd, grpc_fd, metrics_fd;
     char bound[2][80];

@@ -4,6 +4,7 @@
  * which would serialise every update of every client behind the slowest enclave computation. Here the lock is
  * held for the commit only. Updates of one client are already serialised by the scheduler (workers.c), so a
  * conflict means two clients touched a shared key (the enclave's client counter) and the ECALL is simply rerun. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -144,32 +145,102 @@ static int ocall(void *ud, const Lcp__Enclave__V1__OcallRequest *req, Lcp__Encla
     return LCP_OK;
 }
 
-/* Applies the writes if every read is unchanged. Returns LCP_OK, 1 on a conflict, or an error. */
-static int commit(lcp_store *st, overlay *o, char *err)
+/* Applies one ECALL's writes in t if every value it read is unchanged (as t sees it, which includes the writes
+ * of the batch members before it). Returns LCP_OK, 1 on a conflict (nothing applied), or an error after which
+ * t must be aborted. */
+static int apply(lcp_store_txn *t, overlay *o, char *err)
 {
-    lcp_store_txn *t;
-    int rc = lcp_store_begin(st, &t, 1, err);
-    if (rc != LCP_OK) return rc;
+    int rc;
     for (size_t i = 0; i < o->reads.n; i++) {
         const kv *r = &o->reads.v[i];
         lcp_bytes v;
         int found;
-        if ((rc = lcp_store_get(t, LCP_STORE_DB_ELC, r->key, r->klen, &v, &found, err)) != LCP_OK) goto fail;
-        if (found != r->present || (found && (v.len != r->vlen || (v.len && memcmp(v.ptr, r->val, v.len) != 0)))) {
-            lcp_store_abort(t);
+        if ((rc = lcp_store_get(t, LCP_STORE_DB_ELC, r->key, r->klen, &v, &found, err)) != LCP_OK) return rc;
+        if (found != r->present || (found && (v.len != r->vlen || (v.len && memcmp(v.ptr, r->val, v.len) != 0))))
             return 1;
-        }
     }
     for (size_t i = 0; i < o->writes.n; i++) {
         const kv *w = &o->writes.v[i];
         rc = w->present ? lcp_store_put(t, LCP_STORE_DB_ELC, w->key, w->klen, w->val, w->vlen, err)
                         : lcp_store_del(t, LCP_STORE_DB_ELC, w->key, w->klen, NULL, err);
-        if (rc != LCP_OK) goto fail;
+        if (rc != LCP_OK) return rc;
     }
-    return lcp_store_commit(t, err);
-fail:
-    lcp_store_abort(t);
-    return rc;
+    return LCP_OK;
+}
+
+/* Group commit. Every commit is durable (LMDB syncs it), so with one transaction per ECALL the disk's sync rate
+ * caps the whole service however many workers run. Instead, the first worker to arrive becomes the leader: it
+ * takes every commit queued so far, applies them in one write transaction and syncs once; workers that arrive
+ * meanwhile queue up for the next round. A lone commit goes out at once (no added wait). */
+typedef struct gc_req {
+    overlay *o;
+    int rc;
+    int done;
+    char err[LCP_ERR_LEN];
+    struct gc_req *next;
+} gc_req;
+
+static void commit_batch(lcp_store *st, gc_req *batch)
+{
+    char err[LCP_ERR_LEN] = "";
+    lcp_store_txn *t;
+    int rc = lcp_store_begin(st, &t, 1, err);
+    for (gc_req *r = batch; r; r = r->next) {
+        if (rc != LCP_OK) {
+            r->rc = rc;
+            snprintf(r->err, sizeof r->err, "%s", err);
+            continue;
+        }
+        r->rc = apply(t, r->o, r->err);
+        if (r->rc < 0) { /* LMDB wants the transaction aborted now: the whole batch fails with this reason */
+            rc = r->rc;
+            snprintf(err, sizeof err, "%s", r->err);
+            lcp_store_abort(t);
+            t = NULL;
+            for (gc_req *q = batch; q != r; q = q->next)
+                if (q->rc == LCP_OK) {
+                    q->rc = rc;
+                    snprintf(q->err, sizeof q->err, "%s", err);
+                }
+        }
+    }
+    if (rc != LCP_OK) return;
+    rc = lcp_store_commit(t, err);
+    for (gc_req *r = batch; r; r = r->next)
+        if (r->rc == LCP_OK && rc != LCP_OK) {
+            r->rc = rc;
+            snprintf(r->err, sizeof r->err, "%s", err);
+        }
+}
+
+/* Returns LCP_OK once o's writes are durable, 1 on a conflict, or an error. */
+static int commit(lcp_service *s, overlay *o, char *err)
+{
+    gc_req me;
+    memset(&me, 0, sizeof me);
+    me.o = o;
+    pthread_mutex_lock(&s->gc_mu);
+    *s->gc_tail = &me;
+    s->gc_tail = &me.next;
+    while (!me.done) {
+        if (s->gc_leader) {
+            pthread_cond_wait(&s->gc_cv, &s->gc_mu);
+            continue;
+        }
+        s->gc_leader = 1;
+        gc_req *batch = s->gc_head;
+        s->gc_head = NULL;
+        s->gc_tail = &s->gc_head;
+        pthread_mutex_unlock(&s->gc_mu);
+        commit_batch(s->store, batch);
+        pthread_mutex_lock(&s->gc_mu);
+        for (gc_req *r = batch; r; r = r->next) r->done = 1;
+        s->gc_leader = 0;
+        pthread_cond_broadcast(&s->gc_cv);
+    }
+    pthread_mutex_unlock(&s->gc_mu);
+    if (me.rc < 0) lcp_fail(err, me.rc, "%s", me.err);
+    return me.rc;
 }
 
 int svc_ecall(svc_worker *w, Lcp__Enclave__V1__EcallRequest *req, const uint8_t *signer, int command,
@@ -217,7 +288,7 @@ int svc_ecall(svc_worker *w, Lcp__Enclave__V1__EcallRequest *req, const uint8_t 
         else if (rc == LCP_OK && o.failed)
             rc = lcp_fail(err, LCP_ERR_HOST_STORE, "the enclave succeeded although a store OCALL failed");
         if (rc == LCP_OK && o.writes.n > 0) {
-            rc = commit(st, &o, err);
+            rc = commit(w->s, &o, err);
             if (rc == 1) { /* conflict: run it again on a fresh snapshot */
                 svc_metrics_count(&w->s->metrics, &w->s->metrics.conflicts);
                 lcp__enclave__v1__ecall_response__free_unpacked(*resp, NULL);

@@ -38,6 +38,9 @@ node -e "require('net').createServer().listen(0,'::1',function(){this.close()}).
 
 # $1 = home; starts the service in the background, waits until it prints its addresses.
 start_service() {
+    # Truncate here: the background job's own redirection may happen after the polling below has started.
+    : > "$T/out"
+    : > "$T/err"
     LCP_HOME="$1" "$LCP" --sim_platform "$P" service start --address "$HOST:0" --metrics_address 127.0.0.1:0 \
         --threads "${THREADS:-2}" > "$T/out" 2> "$T/err" &
     SVC_PID=$!

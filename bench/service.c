@@ -1,0 +1,445 @@
+/* The service path's fixed cost, in one run, with the mock light client (no light-client work, so what is left
+ * is the path itself):
+ *   - UpdateClient as a direct ECALL through the host (lcp_host_run: ECALL in one LMDB write transaction), the
+ *     floor;
+ *   - the same UpdateClient over gRPC: an in-process service on loopback (h2c), a minimal nghttp2 client here,
+ *     one request at a time: p50 / p99 round trip against the floor;
+ *   - throughput with 16 clients' updates in flight at once, with 1 and with 2 enclave workers.
+ * Needs build/rel/bin/lcp-enclave beside this benchmark's build tree. */
+#include <arpa/inet.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <nghttp2/nghttp2.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "lcp/codec_pb.h"
+#include "lcp/host.h"
+#include "lcp/service.h"
+#include "lcp/tee_sim.h"
+#include "proto/lcp_service.pb-c.h"
+
+#define CLIENTS 16
+#define SAMPLES 2000
+
+static char dir[] = "/tmp/lcp-bench-svc-XXXXXX", plat[64], home_svc[64], home_direct[64], exe[PATH_MAX];
+static uint8_t key_svc[20], key_direct[20];
+
+/* ---- mock light-client messages (src/elc/mock.c): Header{1: Height{2: h}, 2: ts} ---- */
+static size_t mock_header(uint8_t *out, size_t cap, uint64_t height)
+{
+    uint8_t hb[16];
+    lcp_pb_writer w;
+    lcp_pb_writer_init(&w, hb, sizeof hb);
+    lcp_pb_put_uint(&w, 2, height);
+    size_t hl = w.len;
+    lcp_pb_writer_init(&w, out, cap);
+    lcp_pb_put_message(&w, 1, hb, hl);
+    lcp_pb_put_uint(&w, 2, lcp_time_now_ns());
+    return w.len;
+}
+
+static size_t mock_state(uint8_t *out, size_t cap, uint64_t height)
+{
+    uint8_t h[48];
+    size_t hl = mock_header(h, sizeof h, height);
+    lcp_pb_writer w;
+    lcp_pb_writer_init(&w, out, cap);
+    lcp_pb_put_message(&w, 1, h, hl);
+    return w.len;
+}
+
+/* ---- the direct path ---- */
+static lcp_host *direct;
+static uint64_t direct_height = 1;
+
+static int ecall_update(lcp_host *h, const uint8_t *signer, const char *client_id, uint64_t height)
+{
+    Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
+    Lcp__Enclave__V1__UpdateClient uc = LCP__ENCLAVE__V1__UPDATE_CLIENT__INIT;
+    Lcp__Enclave__V1__Any a = LCP__ENCLAVE__V1__ANY__INIT;
+    uint8_t hb[48];
+    a.type_url = "/ibc.mock.Header";
+    a.value.data = hb;
+    a.value.len = mock_header(hb, sizeof hb, height);
+    uc.client_id = (char *)client_id;
+    uc.header = &a;
+    uc.signer.data = (uint8_t *)signer;
+    uc.signer.len = 20;
+    req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_UPDATE_CLIENT;
+    req.update_client = &uc;
+    Lcp__Enclave__V1__EcallResponse *r = NULL;
+    int rc = lcp_host_run(h, &req, signer, 1, &r, NULL);
+    if (r) lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
+    return rc;
+}
+
+static int create_direct(lcp_host *h, const uint8_t *signer, const char *client_id)
+{
+    Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
+    Lcp__Enclave__V1__InitClient ic = LCP__ENCLAVE__V1__INIT_CLIENT__INIT;
+    Lcp__Enclave__V1__Any cs = LCP__ENCLAVE__V1__ANY__INIT, cons = LCP__ENCLAVE__V1__ANY__INIT;
+    uint8_t b1[64], b2[64];
+    cs.type_url = "/ibc.mock.ClientState";
+    cs.value.data = b1;
+    cs.value.len = mock_state(b1, sizeof b1, 1);
+    cons.type_url = "/ibc.mock.ConsensusState";
+    cons.value.data = b2;
+    cons.value.len = mock_state(b2, sizeof b2, 1);
+    ic.client_id = (char *)client_id;
+    ic.client_state = &cs;
+    ic.consensus_state = &cons;
+    ic.signer.data = (uint8_t *)signer;
+    ic.signer.len = 20;
+    req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_INIT_CLIENT;
+    req.init_client = &ic;
+    Lcp__Enclave__V1__EcallResponse *r = NULL;
+    int rc = lcp_host_run(h, &req, signer, 1, &r, NULL);
+    if (r) lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
+    return rc;
+}
+
+static int direct_update(void *arg)
+{
+    (void)arg;
+    return ecall_update(direct, key_direct, "mock-client-0", ++direct_height);
+}
+
+/* ---- a minimal gRPC client on nghttp2 ---- */
+typedef struct {
+    int32_t id;
+    lcp_buf body;      /* prefixed request */
+    size_t off;
+    int status;        /* grpc-status, -1 until the trailers */
+    int done;
+    uint64_t t0, t1;
+    int client;        /* which mock client (throughput runs) */
+} rpc;
+
+typedef struct {
+    int fd;
+    nghttp2_session *h2;
+} conn;
+
+static ssize_t body_read(nghttp2_session *s, int32_t id, uint8_t *buf, size_t len, uint32_t *flags,
+                         nghttp2_data_source *src, void *ud)
+{
+    (void)s;
+    (void)id;
+    (void)ud;
+    rpc *r = src->ptr;
+    size_t n = r->body.len - r->off < len ? r->body.len - r->off : len;
+    memcpy(buf, r->body.data + r->off, n);
+    r->off += n;
+    if (r->off == r->body.len) *flags |= NGHTTP2_DATA_FLAG_EOF;
+    return (ssize_t)n;
+}
+
+static int on_header(nghttp2_session *s, const nghttp2_frame *f, const uint8_t *name, size_t nl, const uint8_t *value,
+                     size_t vl, uint8_t flags, void *ud)
+{
+    (void)flags;
+    (void)ud;
+    rpc *r = nghttp2_session_get_stream_user_data(s, f->hd.stream_id);
+    if (r && nl == 11 && memcmp(name, "grpc-status", 11) == 0) r->status = vl ? atoi((const char *)value) : -1;
+    return 0;
+}
+
+static int on_close(nghttp2_session *s, int32_t id, uint32_t code, void *ud)
+{
+    (void)code;
+    (void)ud;
+    rpc *r = nghttp2_session_get_stream_user_data(s, id);
+    if (r) {
+        r->done = 1;
+        r->t1 = lcp_bench_now_ns();
+    }
+    return 0;
+}
+
+static int conn_open(conn *c, const char *addr)
+{
+    const char *colon = strrchr(addr, ':');
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)atoi(colon + 1));
+    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    c->fd = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(c->fd, (struct sockaddr *)&sa, sizeof sa) != 0) return -1;
+    nghttp2_session_callbacks *cb;
+    nghttp2_session_callbacks_new(&cb);
+    nghttp2_session_callbacks_set_on_header_callback(cb, on_header);
+    nghttp2_session_callbacks_set_on_stream_close_callback(cb, on_close);
+    int rc = nghttp2_session_client_new(&c->h2, cb, c);
+    nghttp2_session_callbacks_del(cb);
+    return rc == 0 && nghttp2_submit_settings(c->h2, NGHTTP2_FLAG_NONE, NULL, 0) == 0 ? 0 : -1;
+}
+
+static void conn_close(conn *c)
+{
+    nghttp2_session_del(c->h2);
+    close(c->fd);
+}
+
+#define NV(n, v) {(uint8_t *)(n), (uint8_t *)(v), sizeof(n) - 1, strlen(v), NGHTTP2_NV_FLAG_NONE}
+
+static int submit(conn *c, rpc *r, const char *path)
+{
+    nghttp2_nv h[] = {NV(":method", "POST"), NV(":scheme", "http"), NV(":path", path), NV(":authority", "bench"),
+                      NV("content-type", "application/grpc"), NV("te", "trailers")};
+    nghttp2_data_provider p = {.source.ptr = r, .read_callback = body_read};
+    r->off = 0;
+    r->done = 0;
+    r->status = -1;
+    r->t0 = lcp_bench_now_ns();
+    r->id = nghttp2_submit_request(c->h2, NULL, h, sizeof h / sizeof h[0], &p, r);
+    return r->id > 0 ? 0 : -1;
+}
+
+/* Sends what nghttp2 has, then reads once (blocking). */
+static int pump(conn *c)
+{
+    const uint8_t *d;
+    ssize_t n;
+    while ((n = nghttp2_session_mem_send(c->h2, &d)) > 0)
+        for (ssize_t off = 0; off < n;) {
+            ssize_t w = send(c->fd, d + off, (size_t)(n - off), MSG_NOSIGNAL);
+            if (w <= 0) return -1;
+            off += w;
+        }
+    if (n < 0) return -1;
+    uint8_t buf[65536];
+    ssize_t r = recv(c->fd, buf, sizeof buf, 0);
+    if (r <= 0) return -1;
+    return nghttp2_session_mem_recv(c->h2, buf, (size_t)r) < 0 ? -1 : 0;
+}
+
+static int pack_update(lcp_buf *out, const char *client_id, uint64_t height, const uint8_t *signer)
+{
+    Lcp__Service__Elc__V1__MsgUpdateClient m = LCP__SERVICE__ELC__V1__MSG_UPDATE_CLIENT__INIT;
+    Google__Protobuf__Any a = GOOGLE__PROTOBUF__ANY__INIT;
+    uint8_t hb[48];
+    a.type_url = "/ibc.mock.Header";
+    a.value.data = hb;
+    a.value.len = mock_header(hb, sizeof hb, height);
+    m.client_id = (char *)client_id;
+    m.header = &a;
+    m.signer.data = (uint8_t *)signer;
+    m.signer.len = 20;
+    size_t n = lcp__service__elc__v1__msg_update_client__get_packed_size(&m);
+    out->len = 0;
+    if (lcp_buf_reserve(out, n + 5) || lcp_grpc_prefix(out->data, n)) return -1;
+    out->len = 5 + lcp__service__elc__v1__msg_update_client__pack(&m, out->data + 5);
+    return 0;
+}
+
+static int pack_create(lcp_buf *out, const char *client_id, const uint8_t *signer)
+{
+    Lcp__Service__Elc__V1__MsgCreateClient m = LCP__SERVICE__ELC__V1__MSG_CREATE_CLIENT__INIT;
+    Google__Protobuf__Any cs = GOOGLE__PROTOBUF__ANY__INIT, cons = GOOGLE__PROTOBUF__ANY__INIT;
+    uint8_t b1[64], b2[64];
+    cs.type_url = "/ibc.mock.ClientState";
+    cs.value.data = b1;
+    cs.value.len = mock_state(b1, sizeof b1, 1);
+    cons.type_url = "/ibc.mock.ConsensusState";
+    cons.value.data = b2;
+    cons.value.len = mock_state(b2, sizeof b2, 1);
+    m.client_id = (char *)client_id;
+    m.client_state = &cs;
+    m.consensus_state = &cons;
+    m.signer.data = (uint8_t *)signer;
+    m.signer.len = 20;
+    size_t n = lcp__service__elc__v1__msg_create_client__get_packed_size(&m);
+    out->len = 0;
+    if (lcp_buf_reserve(out, n + 5) || lcp_grpc_prefix(out->data, n)) return -1;
+    out->len = 5 + lcp__service__elc__v1__msg_create_client__pack(&m, out->data + 5);
+    return 0;
+}
+
+static int call(conn *c, rpc *r, const char *path)
+{
+    if (submit(c, r, path)) return -1;
+    while (!r->done)
+        if (pump(c)) return -1;
+    return r->status == 0 ? 0 : -1;
+}
+
+/* ---- the in-process service ---- */
+typedef struct {
+    lcp_service *s;
+    pthread_t th;
+    char addr[80];
+} svc;
+
+static void *svc_main(void *arg)
+{
+    svc *v = arg;
+    if (lcp_service_run(v->s, NULL) != LCP_OK) fprintf(stderr, "bench/service: run failed\n");
+    return NULL;
+}
+
+static int svc_start(svc *v, unsigned threads)
+{
+    lcp_service_options o;
+    memset(&o, 0, sizeof o);
+    o.address = "127.0.0.1:0";
+    o.threads = threads;
+    o.home = home_svc;
+    o.sim_platform = plat;
+    o.enclave_path = exe;
+    char err[LCP_ERR_LEN] = "";
+    if (lcp_service_new(&v->s, &o, err) != LCP_OK) {
+        fprintf(stderr, "bench/service: %s\n", err);
+        return -1;
+    }
+    if (lcp_service_bound_address(v->s, 0, v->addr, sizeof v->addr)) return -1;
+    return pthread_create(&v->th, NULL, svc_main, v) ? -1 : 0;
+}
+
+static void svc_stop(svc *v)
+{
+    lcp_service_stop(v->s);
+    pthread_join(v->th, NULL);
+    lcp_service_free(v->s);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static uint64_t heights[CLIENTS];
+
+/* CLIENTS clients' updates in flight at once for seconds; returns updates per second. */
+static double throughput(const char *addr, double seconds)
+{
+    conn c;
+    if (conn_open(&c, addr)) return -1;
+    rpc r[CLIENTS];
+    memset(r, 0, sizeof r);
+    char id[32];
+    for (int i = 0; i < CLIENTS; i++) {
+        snprintf(id, sizeof id, "mock-client-%d", 100 + i);
+        r[i].client = i;
+        if (pack_update(&r[i].body, id, ++heights[i], key_svc) || submit(&c, &r[i], "/lcp.service.elc.v1.Msg/UpdateClient"))
+            return -1;
+    }
+    uint64_t t0 = lcp_bench_now_ns(), end = t0 + (uint64_t)(seconds * 1e9), n = 0;
+    int failed = 0;
+    while (!failed) {
+        if (pump(&c)) return -1;
+        uint64_t now = lcp_bench_now_ns();
+        int inflight = 0;
+        for (int i = 0; i < CLIENTS; i++) {
+            if (!r[i].done) {
+                inflight++;
+                continue;
+            }
+            if (r[i].status != 0) failed = 1;
+            if (r[i].t0 == 0) continue;
+            n++;
+            r[i].t0 = 0;
+            if (now < end) {
+                snprintf(id, sizeof id, "mock-client-%d", 100 + i);
+                if (pack_update(&r[i].body, id, ++heights[i], key_svc) ||
+                    submit(&c, &r[i], "/lcp.service.elc.v1.Msg/UpdateClient"))
+                    return -1;
+                inflight++;
+            }
+        }
+        if (!inflight) break;
+    }
+    double rate = (double)n / ((double)(lcp_bench_now_ns() - t0) / 1e9);
+    for (int i = 0; i < CLIENTS; i++) lcp_buf_free(&r[i].body);
+    conn_close(&c);
+    return failed ? -1 : rate;
+}
+
+int main(void)
+{
+    char err[LCP_ERR_LEN] = "";
+    if (!mkdtemp(dir)) return 1;
+    snprintf(plat, sizeof plat, "%s/p", dir);
+    snprintf(home_svc, sizeof home_svc, "%s/svc", dir);
+    snprintf(home_direct, sizeof home_direct, "%s/direct", dir);
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 32);
+    if (n < 0) return 1;
+    exe[n] = '\0';
+    char *b = strstr(exe, "/bench/");
+    if (!b) return 1;
+    snprintf(b, 32, "/bin/lcp-enclave");
+    lcp_host *h;
+    lcp_host_options ho = {home_svc, plat, exe, "sim"};
+    /* A signing key in each home; the service's home is closed again before the service opens it. */
+    if (lcp_tee_sim_init(NULL, plat, 0, err) || lcp_host_open(&h, &ho, err) || lcp_host_generate_key(h, key_svc, NULL, err)) {
+        fprintf(stderr, "bench/service: %s\n", err);
+        return 1;
+    }
+    lcp_host_close(h);
+    ho.home = home_direct;
+    if (lcp_host_open(&direct, &ho, err) || lcp_host_generate_key(direct, key_direct, NULL, err) ||
+        create_direct(direct, key_direct, "mock-client-0")) {
+        fprintf(stderr, "bench/service: direct setup: %s\n", err);
+        return 1;
+    }
+    printf("== service path, mock light client (sim)\n");
+    double floor_ns = lcp_bench_run("UpdateClient as a direct ECALL (lcp_host_run, LMDB commit)", direct_update, NULL, 500, 1.0);
+    lcp_host_close(direct);
+
+    svc v;
+    if (svc_start(&v, 1)) return 1;
+    conn c;
+    if (conn_open(&c, v.addr)) return 1;
+    rpc r;
+    memset(&r, 0, sizeof r);
+    char id[32];
+    for (int i = 0; i <= CLIENTS; i++) {
+        snprintf(id, sizeof id, "mock-client-%d", i == CLIENTS ? 0 : 100 + i);
+        if (pack_create(&r.body, id, key_svc) || call(&c, &r, "/lcp.service.elc.v1.Msg/CreateClient")) {
+            fprintf(stderr, "bench/service: CreateClient failed (status %d)\n", r.status);
+            return 1;
+        }
+        if (i < CLIENTS) heights[i] = 1;
+    }
+    static uint64_t lat[SAMPLES];
+    uint64_t height = 1;
+    for (int i = 0; i < SAMPLES + 50; i++) {
+        if (pack_update(&r.body, "mock-client-0", ++height, key_svc) || call(&c, &r, "/lcp.service.elc.v1.Msg/UpdateClient")) {
+            fprintf(stderr, "bench/service: UpdateClient failed (status %d)\n", r.status);
+            return 1;
+        }
+        if (i >= 50) lat[i - 50] = r.t1 - r.t0; /* after a warm-up */
+    }
+    lcp_buf_free(&r.body);
+    conn_close(&c);
+    qsort(lat, SAMPLES, sizeof lat[0], cmp_u64);
+    double p50 = (double)lat[SAMPLES / 2], p99 = (double)lat[SAMPLES * 99 / 100];
+    printf("UpdateClient over gRPC, one at a time: %d calls, p50 %.1f us, p99 %.1f us\n", SAMPLES, p50 / 1e3, p99 / 1e3);
+    printf("service path: p50 %.2fx, p99 %.2fx the direct ECALL (%.1f us); fixed cost of the path ~%.1f us\n",
+           p50 / floor_ns, p99 / floor_ns, floor_ns / 1e3, (p50 - floor_ns) / 1e3);
+
+    double t1 = throughput(v.addr, 2.0);
+    svc_stop(&v);
+    if (svc_start(&v, 2)) return 1;
+    double t2 = throughput(v.addr, 2.0);
+    svc_stop(&v);
+    if (t1 < 0 || t2 < 0) {
+        fprintf(stderr, "bench/service: throughput run failed\n");
+        return 1;
+    }
+    printf("throughput, %d clients in flight: 1 worker %.0f updates/s, 2 workers %.0f updates/s (%.2fx; %ld CPUs)\n",
+           CLIENTS, t1, t2, t2 / t1, sysconf(_SC_NPROCESSORS_ONLN));
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : 1;
+}
