@@ -454,11 +454,33 @@ function enclavePids() {
 
 test('a killed enclave process fails cleanly and is restarted', { skip: !PID }, async () => {
   const { client_id } = await newClient(1);
-  const pids = enclavePids();
-  assert.equal(pids.length, THREADS, `one enclave process per worker: ${pids}`);
-  for (const p of pids) process.kill(p, 'SIGKILL');
+  assert.equal(enclavePids().length, THREADS, 'one enclave process per worker');
+  // Mid-request: an aggregation of 600 updates keeps a worker busy long enough to be caught running.
+  const msgs = [], sigs = [];
+  let height = 2;
+  for (; height < 602; height++) {
+    const r = await call(msg, 'UpdateClient', { client_id, header: mockHeaderAny(height), signer });
+    msgs.push(r.message);
+    sigs.push(r.signature);
+  }
+  let hit = 0;
+  for (let attempt = 0; attempt < 8 && !hit; attempt++) {
+    const pending = call(msg, 'AggregateMessages', { signer, messages: msgs, signatures: sigs }).then(() => null, (e) => e);
+    for (let i = 0; i < 1000; i++) if (metricValue((await metricsText()).body, 'lcp_jobs_running') >= 1) break;
+    for (const p of enclavePids()) process.kill(p, 'SIGKILL');
+    const e = await pending;
+    if (e) { // caught in the act: that request fails cleanly, with the reason
+      assert.equal(e.code, grpc.status.UNAVAILABLE, e.details);
+      assert.match(e.details, /killed by signal 9/);
+      hit++;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.ok(hit, 'an enclave process was killed while it ran a request');
+  // Idle processes killed too: each worker may fail one request, then serves again.
+  for (const p of enclavePids()) process.kill(p, 'SIGKILL');
   await new Promise((r) => setTimeout(r, 100));
-  let failed = 0, height = 2;
+  let failed = 0;
   for (let i = 0; i < THREADS + 4; i++) {
     try {
       const r = await call(msg, 'UpdateClient', { client_id, header: mockHeaderAny(height), signer });
