@@ -114,6 +114,7 @@ typedef struct {
     pthread_t thread;
     int started;
     atomic_int up;             /* the enclave answered the last call (readiness) */
+    atomic_uint starts;        /* enclave processes started, as the worker last saw it (metrics) */
     uint64_t next_tx;
 } svc_worker;
 

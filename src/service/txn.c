@@ -278,6 +278,8 @@ int svc_ecall(svc_worker *w, Lcp__Enclave__V1__EcallRequest *req, const uint8_t 
         rc = lcp_host_ecall(w->enclave, req, ocall, &o, resp, err);
         int ok = rc == LCP_OK && (*resp)->code == 0;
         atomic_store(&w->up, rc != LCP_ERR_HOST_ENCLAVE_DIED && rc != LCP_ERR_HOST_ENCLAVE_START);
+        /* Read here, on the worker's thread: the handle is the worker's alone. */
+        atomic_store(&w->starts, lcp_host_enclave_starts(w->enclave));
         svc_metrics_ecall(&w->s->metrics, command, svc_now_ns() - t0, ok);
         req->sealed_enclave_key.data = NULL;
         req->sealed_enclave_key.len = 0;

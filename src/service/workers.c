@@ -138,7 +138,7 @@ unsigned svc_enclave_restarts(lcp_service *s)
 {
     unsigned r = 0;
     for (unsigned i = 0; i < s->nworkers; i++) {
-        unsigned st = s->workers[i].enclave ? lcp_host_enclave_starts(s->workers[i].enclave) : 0;
+        unsigned st = atomic_load(&s->workers[i].starts);
         if (st > 1) r += st - 1;
     }
     return r;

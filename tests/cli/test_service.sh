@@ -65,7 +65,7 @@ stop_service() {
     SVC_PID=
     [ "$rc" -eq 0 ] || fail "service exited with $rc after SIG$1"
     grep -q 'service stopped' "$T/err" || fail "no clean-stop message after SIG$1"
-    grep -q 'LeakSanitizer\|AddressSanitizer\|runtime error' "$T/err" && fail "sanitizer report after SIG$1"
+    grep -q 'LeakSanitizer\|AddressSanitizer\|ThreadSanitizer\|runtime error' "$T/err" && fail "sanitizer report after SIG$1"
     # Its enclave processes went with it.
     for f in /proc/[0-9]*/cmdline; do
         tr '\0' ' ' < "$f" 2>/dev/null | grep -q "lcp-enclave.*$P" && fail "an enclave process outlived the service: $f"
