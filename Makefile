@@ -170,6 +170,11 @@ $(BUILD)/rel/bench/%: $(call objs,rel,bench/%.c) $(call objs,rel,bench/harness.c
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
+# bench/tendermint builds its chains with the tests' chain generator (linked before the library it uses).
+$(BUILD)/rel/bench/tendermint: $(call objs,rel,bench/tendermint.c bench/harness.c tests/common/tmchain.c) $(REL_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  LD     $@")
+	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
 bench: deps
 	@$(MAKE) --no-print-directory $(BENCHES)
 	@sh mk/run-bench.sh $(BENCHES)

@@ -289,8 +289,10 @@ int lcp_tm_misbehaviour_evident(const lcp_tm_misbehaviour *m, char *err) LCP_WAR
 /* ---- parallel signature verification ----
  * Commit signatures are checked by a process-wide pool of worker threads before the voting-power tallies run;
  * the tallies then read the verdicts, so every result and error is the sequential path's (see tm_parallel.c).
- * n: threads in all, the calling thread included; 1 = sequential; 0 = the default, the number of CPUs online
- * when the process started (counted before main, because the enclave's sandbox later forbids the count).
+ * n: threads in all, the calling thread included; 1 = sequential; 0 = the default: the environment variable
+ * LCP_VERIFY_THREADS (1..64) if set when the process started, else the number of CPUs online then (counted before
+ * main, because the enclave's sandbox later forbids the count). The host passes its environment to lcp-enclave, so
+ * `LCP_VERIFY_THREADS=2 lcp ...` configures the enclave process.
  * At most 64. Workers start on the next verification that has at least two signatures to share. Process-wide:
  * set it before verifications run concurrently (a verification that finds the pool busy runs sequentially). */
 void lcp_tm_set_verify_threads(unsigned n);

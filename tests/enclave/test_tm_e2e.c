@@ -70,11 +70,12 @@ static Lcp__Enclave__V1__EcallResponse *ecall(world *w, Lcp__Enclave__V1__EcallR
 }
 
 /* An attested enclave key, registered with a fresh LCP client "lcp-0" that expects this enclave's MRENCLAVE. */
-static void open_world(world *w)
+static void open_world(world *w, const char *name)
 {
     memset(w, 0, sizeof *w);
-    char err[LCP_ERR_LEN] = "";
-    lcp_host_options o = {home, platform, enclave_bin, "sim"};
+    char err[LCP_ERR_LEN] = "", dir[PATH_MAX + 32];
+    snprintf(dir, sizeof dir, "%s-%s", home, name);
+    lcp_host_options o = {dir, platform, enclave_bin, "sim"};
     if (lcp_host_open(&w->h, &o, err) != LCP_OK) fail_msg("host: %s", err);
     if (lcp_host_generate_key(w->h, w->addr, NULL, err) != LCP_OK) fail_msg("generate-key: %s", err);
     lcp_store_txn *t;
@@ -187,6 +188,33 @@ static void update(world *w, int64_t h, int64_t th, int include, int expect_lc)
     lcp_buf_free(&hdr);
 }
 
+/* InitClient from block 1: unsigned, as LCP. */
+static void create(world *w)
+{
+    lcp_buf cs = {0}, cons = {0};
+    tmc_client_state(&cs, w->chain, 1, NULL);
+    tmc_consensus_state(&cons, w->chain, 1);
+    Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
+    Lcp__Enclave__V1__InitClient ic = LCP__ENCLAVE__V1__INIT_CLIENT__INIT;
+    Lcp__Enclave__V1__Any a1, a2;
+    set_any(&a1, TMC_T_CS, &cs);
+    set_any(&a2, TMC_T_CONS, &cons);
+    ic.client_id = "";
+    ic.client_state = &a1;
+    ic.consensus_state = &a2;
+    ic.signer.data = w->addr;
+    ic.signer.len = 20;
+    req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_INIT_CLIENT;
+    req.init_client = &ic;
+    Lcp__Enclave__V1__EcallResponse *r = ecall(w, &req, 1, LCP_OK);
+    assert_string_equal(r->init_client->client_id, "07-tendermint-0");
+    assert_int_equal(r->init_client->proof->signature.len, 0);
+    lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
+
+    lcp_buf_free(&cs);
+    lcp_buf_free(&cons);
+}
+
 static long proc_status(pid_t pid, const char *field)
 {
     char path[64], line[256];
@@ -211,7 +239,7 @@ static void test_tendermint_through_enclave(void **state)
 {
     (void)state;
     world w;
-    open_world(&w);
+    open_world(&w, "main");
     char err[LCP_ERR_LEN] = "";
     tmc_valset *vs = lcp_malloc(sizeof *vs);
     assert_non_null(vs);
@@ -226,26 +254,7 @@ static void test_tendermint_through_enclave(void **state)
     for (int i = 0; i < 8; i++) tmc_chain_push(w.chain, NULL, NULL); /* 13-20 */
     lcp_free(vs);
 
-    /* create: unsigned, as LCP */
-    lcp_buf cs = {0}, cons = {0};
-    tmc_client_state(&cs, w.chain, 1, NULL);
-    tmc_consensus_state(&cons, w.chain, 1);
-    Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
-    Lcp__Enclave__V1__InitClient ic = LCP__ENCLAVE__V1__INIT_CLIENT__INIT;
-    Lcp__Enclave__V1__Any a1, a2;
-    set_any(&a1, TMC_T_CS, &cs);
-    set_any(&a2, TMC_T_CONS, &cons);
-    ic.client_id = "";
-    ic.client_state = &a1;
-    ic.consensus_state = &a2;
-    ic.signer.data = w.addr;
-    ic.signer.len = 20;
-    req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_INIT_CLIENT;
-    req.init_client = &ic;
-    Lcp__Enclave__V1__EcallResponse *r = ecall(&w, &req, 1, LCP_OK);
-    assert_string_equal(r->init_client->client_id, "07-tendermint-0");
-    assert_int_equal(r->init_client->proof->signature.len, 0);
-    lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
+    create(&w);
 
     pid_t pid = lcp_host_enclave_pid(lcp_host_enclave_handle(w.h));
     long hwm_before = proc_status(pid, "VmHWM");
@@ -274,6 +283,7 @@ static void test_tendermint_through_enclave(void **state)
 
     /* an invalid header is refused by the enclave: a forged signature among the first validators */
     lcp_buf hdr = {0};
+    Lcp__Enclave__V1__EcallResponse *r;
     tmc_sign_opts forged = {NULL, 3, NULL, 0};
     tmc_ibc_header(&hdr, w.chain, 19, 17, &forged);
     r = enclave_update(&w, &hdr, TMC_T_HEADER, 0, LCP_ERR_TM_SIGNATURE);
@@ -369,8 +379,26 @@ static void test_tendermint_through_enclave(void **state)
     lcp_buf_free(&h1);
     lcp_buf_free(&h2);
     lcp_buf_free(&mb);
-    lcp_buf_free(&cs);
-    lcp_buf_free(&cons);
+    close_world(&w);
+}
+
+/* LCP_VERIFY_THREADS in the host's environment sets the enclave process's thread count. */
+static void test_thread_count_from_environment(void **state)
+{
+    (void)state;
+    setenv("LCP_VERIFY_THREADS", "1", 1);
+    world w;
+    open_world(&w, "env"); /* the enclave process starts here, with the variable in its environment */
+    unsetenv("LCP_VERIFY_THREADS");
+    tmc_valset *vs = lcp_malloc(sizeof *vs);
+    assert_non_null(vs);
+    tmc_valset_make(vs, 43, 0, NVALS, NULL, 100);
+    w.chain = tmc_chain_new("e2e-chain-1", vs, T0);
+    lcp_free(vs);
+    tmc_chain_push(w.chain, NULL, NULL);
+    create(&w);
+    update(&w, 2, 1, 1, LCP_OK);
+    assert_int_equal(proc_status(lcp_host_enclave_pid(lcp_host_enclave_handle(w.h)), "Threads"), 1);
     close_world(&w);
 }
 
@@ -378,6 +406,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tendermint_through_enclave),
+        cmocka_unit_test(test_thread_count_from_environment),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
