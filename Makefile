@@ -175,6 +175,10 @@ $(BUILD)/rel/bench/tendermint: $(call objs,rel,bench/tendermint.c bench/harness.
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
+$(BUILD)/rel/bench/service: $(call objs,rel,bench/service.c bench/harness.c tests/common/tmchain.c) $(REL_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  LD     $@")
+	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
 bench: deps
 	@$(MAKE) --no-print-directory $(BENCHES)
 	@sh mk/run-bench.sh $(BENCHES)

@@ -28,6 +28,10 @@
  * held across all requests (max_buffered), queued requests (LCP_SERVICE_MAX_QUEUE), idle and silent
  * connections (idle_seconds).
  *
+ * CPUs. Each enclave process verifies Tendermint commit signatures on LCP_VERIFY_THREADS threads; when that
+ * variable is not set, lcp_service_new sets it to CPUs / threads (at least 1) for the enclaves it starts, so that
+ * N workers do not run N x CPUs verification threads.
+ *
  * Shutdown. lcp_service_stop (async-signal-safe) makes run stop accepting, send GOAWAY on every connection, let
  * the requests already received finish and their responses go out (for up to drain_seconds), then stop the
  * workers and close the store. run returns LCP_OK after a clean stop.

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -118,6 +119,15 @@ int lcp_service_new(lcp_service **out, const lcp_service_options *opt, char *err
     if (bad) {
         lcp_service_free(s);
         return lcp_fail(err, LCP_ERR_IO, "address %s is not HOST:PORT or [IPV6]:PORT", bad);
+    }
+    /* Each enclave verifies Tendermint signatures on a pool of LCP_VERIFY_THREADS threads (default: every CPU).
+     * N workers at that default would run N x CPUs threads; unless the operator chose, give each enclave its
+     * share. Set before any thread or enclave process exists (setenv is not thread-safe). */
+    if (!getenv("LCP_VERIFY_THREADS")) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN), share = cpus > (long)s->nworkers ? cpus / (long)s->nworkers : 1L;
+        char v[24];
+        snprintf(v, sizeof v, "%ld", share > 64 ? 64L : share); /* the enclave's pool takes 1..64 */
+        setenv("LCP_VERIFY_THREADS", v, 0);
     }
     lcp_host_options ho = {s->opt.home, s->opt.sim_platform, s->opt.enclave_path, s->opt.backend};
     int rc = lcp_host_open(&s->host, &ho, err);
