@@ -10,6 +10,8 @@
  *    (mlockall), so every page it ever mapped is resident and VmHWM bounds its peak heap from above. Target: peak
  *    heap <= 8 MiB. Also the ECALL's wall time (includes the durable LMDB commit of the host's transaction). */
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +73,36 @@ static void first_vote(ctx *c, const tmc_chain *ch)
         die("sign bytes");
     memcpy(c->sig, s.signature.ptr, 64);
     memcpy(c->pk, tmc_block_vals(ch, 2)->v[0].pk, 32);
+}
+
+/* ---- how many CPUs this machine really gives us right now ----
+ * Two threads verify signatures side by side for a fixed time; their combined rate over one thread's rate is the
+ * parallelism the 2-thread figure can hope for (on a shared machine, other load takes its share). */
+typedef struct {
+    ctx *c;
+    uint64_t until, ops;
+} spin_arg;
+
+static void *spin_verify(void *arg)
+{
+    spin_arg *a = arg;
+    while (lcp_bench_now_ns() < a->until) {
+        if (bare_verify(a->c) != 0) break;
+        a->ops++;
+    }
+    return NULL;
+}
+
+static double verifies_per_s(ctx *c, int threads)
+{
+    spin_arg a[2] = {{c, lcp_bench_now_ns() + 500000000ull, 0}, {c, 0, 0}};
+    a[1].until = a[0].until;
+    pthread_t t;
+    if (threads == 2 && pthread_create(&t, NULL, spin_verify, &a[1]) != 0) die("pthread_create");
+    uint64_t start = lcp_bench_now_ns();
+    spin_verify(&a[0]);
+    if (threads == 2) pthread_join(t, NULL);
+    return (double)(a[0].ops + a[1].ops) * 1e9 / (double)(lcp_bench_now_ns() - start);
 }
 
 /* ---- a counting allocator for lcp_malloc ---- */
@@ -270,12 +302,18 @@ int main(int argc, char **argv)
             if (round == 0 || ns < best[i]) best[i] = ns;
         }
     }
+    double one = verifies_per_s(&c, 1), two = verifies_per_s(&c, 2);
+    printf("available parallelism: 1 thread %.0f verifies/s, 2 threads %.0f/s together = %.2f CPUs\n", one, two,
+           two / one);
     double floor_ns = best_ed * sigs;
     printf("-- best of %d rounds: floor = %d x %.0f ns = %.0f ns\n", ROUNDS, sigs, best_ed, floor_ns);
     for (size_t i = 0; i < NRUNS; i++) {
         double target = runs[i].threads == 1 ? 1.15 : 0.6;
-        printf("%-36s %9.0f ns = %.3fx the floor (target <= %.2fx): %s\n", runs[i].name, best[i], best[i] / floor_ns,
+        printf("%-36s %9.0f ns = %.3fx the floor (target <= %.2fx): %s", runs[i].name, best[i], best[i] / floor_ns,
                target, best[i] / floor_ns <= target ? "met" : "MISSED");
+        /* on a shared machine: the best 2 threads could do with the CPUs actually free during this run */
+        if (runs[i].threads == 2) printf(" (ideal with the %.2f CPUs free now: %.3fx)", two / one, one / two);
+        printf("\n");
     }
 
     /* the light client's own heap during one update (sequential, so nothing else allocates meanwhile) */
