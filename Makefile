@@ -171,7 +171,7 @@ $(BUILD)/rel/bench/%: $(call objs,rel,bench/%.c) $(call objs,rel,bench/harness.c
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
 # bench/tendermint builds its chains with the tests' chain generator (linked before the library it uses).
-$(BUILD)/rel/bench/tendermint: $(call objs,rel,bench/tendermint.c bench/harness.c tests/common/tmchain.c) $(REL_LIB)
+$(BUILD)/rel/bench/tendermint: $(call objs,rel,bench/tendermint.c bench/harness.c tests/common/tmchain.c tests/common/tmchain_state.c) $(REL_LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
