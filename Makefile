@@ -175,7 +175,7 @@ $(BUILD)/rel/bench/tendermint: $(call objs,rel,bench/tendermint.c bench/harness.
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
-$(BUILD)/rel/bench/service: $(call objs,rel,bench/service.c bench/harness.c tests/common/tmchain.c) $(REL_LIB)
+$(BUILD)/rel/bench/service: $(call objs,rel,bench/service.c bench/harness.c tests/common/tmchain.c tests/common/grpcc.c) $(REL_LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)

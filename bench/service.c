@@ -8,16 +8,11 @@
  *     8 clients with 1 and 2 workers (target >= 1.8x). Each enclave verifies signatures on one thread here
  *     (LCP_VERIFY_THREADS=1), so that workers, not threads inside one enclave, share the CPUs.
  * Needs build/rel/bin/lcp-enclave beside this benchmark's build tree. */
-#include <arpa/inet.h>
 #include <limits.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <nghttp2/nghttp2.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -26,6 +21,7 @@
 #include "lcp/service.h"
 #include "lcp/tee_sim.h"
 #include "proto/lcp_service.pb-c.h"
+#include "grpcc.h"
 #include "tmchain.h"
 
 #define CLIENTS 16
@@ -114,118 +110,7 @@ static int direct_update(void *arg)
     return ecall_update(direct, key_direct, "mock-client-0", ++direct_height);
 }
 
-/* ---- a minimal gRPC client on nghttp2 ---- */
-typedef struct {
-    int32_t id;
-    lcp_buf body;      /* prefixed request */
-    size_t off;
-    int status;        /* grpc-status, -1 until the trailers */
-    int done;
-    uint64_t t0, t1;
-    int client;        /* which mock client (throughput runs) */
-} rpc;
-
-typedef struct {
-    int fd;
-    nghttp2_session *h2;
-} conn;
-
-static ssize_t body_read(nghttp2_session *s, int32_t id, uint8_t *buf, size_t len, uint32_t *flags,
-                         nghttp2_data_source *src, void *ud)
-{
-    (void)s;
-    (void)id;
-    (void)ud;
-    rpc *r = src->ptr;
-    size_t n = r->body.len - r->off < len ? r->body.len - r->off : len;
-    memcpy(buf, r->body.data + r->off, n);
-    r->off += n;
-    if (r->off == r->body.len) *flags |= NGHTTP2_DATA_FLAG_EOF;
-    return (ssize_t)n;
-}
-
-static int on_header(nghttp2_session *s, const nghttp2_frame *f, const uint8_t *name, size_t nl, const uint8_t *value,
-                     size_t vl, uint8_t flags, void *ud)
-{
-    (void)flags;
-    (void)ud;
-    rpc *r = nghttp2_session_get_stream_user_data(s, f->hd.stream_id);
-    if (r && nl == 11 && memcmp(name, "grpc-status", 11) == 0) r->status = vl ? atoi((const char *)value) : -1;
-    return 0;
-}
-
-static int on_close(nghttp2_session *s, int32_t id, uint32_t code, void *ud)
-{
-    (void)code;
-    (void)ud;
-    rpc *r = nghttp2_session_get_stream_user_data(s, id);
-    if (r) {
-        r->done = 1;
-        r->t1 = lcp_bench_now_ns();
-    }
-    return 0;
-}
-
-static int conn_open(conn *c, const char *addr)
-{
-    const char *colon = strrchr(addr, ':');
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)atoi(colon + 1));
-    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-    c->fd = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(c->fd, (struct sockaddr *)&sa, sizeof sa) != 0) return -1;
-    nghttp2_session_callbacks *cb;
-    nghttp2_session_callbacks_new(&cb);
-    nghttp2_session_callbacks_set_on_header_callback(cb, on_header);
-    nghttp2_session_callbacks_set_on_stream_close_callback(cb, on_close);
-    int rc = nghttp2_session_client_new(&c->h2, cb, c);
-    nghttp2_session_callbacks_del(cb);
-    return rc == 0 && nghttp2_submit_settings(c->h2, NGHTTP2_FLAG_NONE, NULL, 0) == 0 ? 0 : -1;
-}
-
-static void conn_close(conn *c)
-{
-    nghttp2_session_del(c->h2);
-    close(c->fd);
-}
-
-#define NV(n, v) {(uint8_t *)(n), (uint8_t *)(v), sizeof(n) - 1, strlen(v), NGHTTP2_NV_FLAG_NONE}
-
-static int submit(conn *c, rpc *r, const char *path)
-{
-    nghttp2_nv h[] = {NV(":method", "POST"), NV(":scheme", "http"), NV(":path", path), NV(":authority", "bench"),
-                      NV("content-type", "application/grpc"), NV("te", "trailers")};
-    nghttp2_data_provider p = {.source.ptr = r, .read_callback = body_read};
-    r->off = 0;
-    r->done = 0;
-    r->status = -1;
-    r->t0 = lcp_bench_now_ns();
-    r->id = nghttp2_submit_request(c->h2, NULL, h, sizeof h / sizeof h[0], &p, r);
-    return r->id > 0 ? 0 : -1;
-}
-
-/* Sends what nghttp2 has, then reads once (blocking). */
-static int pump(conn *c)
-{
-    const uint8_t *d;
-    ssize_t n;
-    while ((n = nghttp2_session_mem_send(c->h2, &d)) > 0)
-        for (ssize_t off = 0; off < n;) {
-            ssize_t w = send(c->fd, d + off, (size_t)(n - off), MSG_NOSIGNAL);
-            if (w <= 0) return -1;
-            off += w;
-        }
-    if (n < 0) return -1;
-    uint8_t buf[65536];
-    ssize_t r = recv(c->fd, buf, sizeof buf, 0);
-    if (r <= 0) return -1;
-    return nghttp2_session_mem_recv(c->h2, buf, (size_t)r) < 0 ? -1 : 0;
-}
-
+/* ---- requests (the client is tests/common/grpcc) ---- */
 static int pack_update_any(lcp_buf *out, const char *client_id, const char *type_url, const uint8_t *hdr,
                            size_t hdr_len, const uint8_t *signer)
 {
@@ -288,13 +173,7 @@ static int pack_create(lcp_buf *out, const char *client_id, const uint8_t *signe
     return rc;
 }
 
-static int call(conn *c, rpc *r, const char *path)
-{
-    if (submit(c, r, path)) return -1;
-    while (!r->done)
-        if (pump(c)) return -1;
-    return r->status == 0 ? 0 : -1;
-}
+static int call(grpcc *c, grpcc_call *r, const char *path) { return grpcc_wait(c, r, path) == 0 ? 0 : -1; }
 
 /* ---- the in-process service ---- */
 typedef struct {
@@ -347,16 +226,16 @@ typedef int (*next_fn)(lcp_buf *body, int i);
 /* nclients' updates in flight at once for seconds; returns updates per second. */
 static double throughput(const char *addr, double seconds, int nclients, next_fn next)
 {
-    conn c;
-    if (conn_open(&c, addr)) return -1;
-    rpc r[CLIENTS];
+    grpcc *c = grpcc_open(addr);
+    if (!c) return -1;
+    grpcc_call r[CLIENTS];
     memset(r, 0, sizeof r);
     for (int i = 0; i < nclients; i++)
-        if (next(&r[i].body, i) || submit(&c, &r[i], "/lcp.service.elc.v1.Msg/UpdateClient")) return -1;
+        if (next(&r[i].body, i) || grpcc_submit(c, &r[i], "/lcp.service.elc.v1.Msg/UpdateClient")) return -1;
     uint64_t t0 = lcp_bench_now_ns(), end = t0 + (uint64_t)(seconds * 1e9), n = 0;
     int failed = 0;
     while (!failed) {
-        if (pump(&c)) return -1;
+        if (grpcc_pump(c)) return -1;
         uint64_t now = lcp_bench_now_ns();
         int inflight = 0;
         for (int i = 0; i < nclients; i++) {
@@ -369,15 +248,15 @@ static double throughput(const char *addr, double seconds, int nclients, next_fn
             n++;
             r[i].t0 = 0;
             if (now < end) {
-                if (next(&r[i].body, i) || submit(&c, &r[i], "/lcp.service.elc.v1.Msg/UpdateClient")) return -1;
+                if (next(&r[i].body, i) || grpcc_submit(c, &r[i], "/lcp.service.elc.v1.Msg/UpdateClient")) return -1;
                 inflight++;
             }
         }
         if (!inflight) break;
     }
     double rate = (double)n / ((double)(lcp_bench_now_ns() - t0) / 1e9);
-    for (int i = 0; i < nclients; i++) lcp_buf_free(&r[i].body);
-    conn_close(&c);
+    for (int i = 0; i < nclients; i++) grpcc_reset(&r[i]);
+    grpcc_close(c);
     return failed ? -1 : rate;
 }
 
@@ -409,14 +288,14 @@ static int next_tm(lcp_buf *body, int i)
     return pack_update_any(body, id, TMC_T_HEADER, tm_hdr[h].data, tm_hdr[h].len, key_svc);
 }
 
-static int tm_create(conn *c, const char *id)
+static int tm_create(grpcc *c, const char *id)
 {
-    rpc r;
+    grpcc_call r;
     memset(&r, 0, sizeof r);
     int rc = pack_create_any(&r.body, id, TMC_T_CS, &tm_cs, TMC_T_CONS, &tm_cons, key_svc) ||
              call(c, &r, "/lcp.service.elc.v1.Msg/CreateClient");
     if (rc) fprintf(stderr, "bench/service: CreateClient %s failed (status %d)\n", id, r.status);
-    lcp_buf_free(&r.body);
+    grpcc_reset(&r);
     return rc;
 }
 
@@ -498,19 +377,19 @@ static int tendermint(void)
 
     svc v;
     if (svc_start(&v, 1)) return -1;
-    conn c;
-    if (conn_open(&c, v.addr) || tm_create(&c, "07-tendermint-0")) return -1;
-    rpc r;
+    grpcc *c = grpcc_open(v.addr);
+    if (!c || tm_create(c, "07-tendermint-0")) return -1;
+    grpcc_call r;
     memset(&r, 0, sizeof r);
     for (int i = 0; i < TM_SAMPLES; i++) {
         if (pack_update_any(&r.body, "07-tendermint-0", TMC_T_HEADER, tm_hdr[2 + i].data, tm_hdr[2 + i].len, key_svc) ||
-            call(&c, &r, "/lcp.service.elc.v1.Msg/UpdateClient")) {
+            call(c, &r, "/lcp.service.elc.v1.Msg/UpdateClient")) {
             fprintf(stderr, "bench/service: tendermint UpdateClient failed (status %d)\n", r.status);
             return -1;
         }
         grpc_lat[i] = r.t1 - r.t0;
     }
-    lcp_buf_free(&r.body);
+    grpcc_reset(&r);
     double d50, d99, g50, g99;
     percentiles(direct_lat, TM_SAMPLES, &d50, &d99);
     percentiles(grpc_lat, TM_SAMPLES, &g50, &g99);
@@ -527,21 +406,21 @@ static int tendermint(void)
     for (int i = 0; i < TM_CLIENTS; i++) {
         char id[32];
         snprintf(id, sizeof id, "07-tendermint-%d", tm_base + i);
-        if (tm_create(&c, id)) return -1;
+        if (tm_create(c, id)) return -1;
         tm_next[i] = 1;
     }
-    conn_close(&c);
+    grpcc_close(c);
     double t1 = throughput(v.addr, 2.0, TM_CLIENTS, next_tm);
     svc_stop(&v);
-    if (svc_start(&v, 2) || conn_open(&c, v.addr)) return -1;
+    if (svc_start(&v, 2) || !(c = grpcc_open(v.addr))) return -1;
     tm_base = 200;
     for (int i = 0; i < TM_CLIENTS; i++) {
         char id[32];
         snprintf(id, sizeof id, "07-tendermint-%d", tm_base + i);
-        if (tm_create(&c, id)) return -1;
+        if (tm_create(c, id)) return -1;
         tm_next[i] = 1;
     }
-    conn_close(&c);
+    grpcc_close(c);
     double t2 = throughput(v.addr, 2.0, TM_CLIENTS, next_tm);
     svc_stop(&v);
     if (t1 < 0 || t2 < 0) return -1;
@@ -590,14 +469,14 @@ int main(void)
 
     svc v;
     if (svc_start(&v, 1)) return 1;
-    conn c;
-    if (conn_open(&c, v.addr)) return 1;
-    rpc r;
+    grpcc *c = grpcc_open(v.addr);
+    if (!c) return 1;
+    grpcc_call r;
     memset(&r, 0, sizeof r);
     char id[32];
     for (int i = 0; i <= CLIENTS; i++) {
         snprintf(id, sizeof id, "mock-client-%d", i == CLIENTS ? 0 : 100 + i);
-        if (pack_create(&r.body, id, key_svc) || call(&c, &r, "/lcp.service.elc.v1.Msg/CreateClient")) {
+        if (pack_create(&r.body, id, key_svc) || call(c, &r, "/lcp.service.elc.v1.Msg/CreateClient")) {
             fprintf(stderr, "bench/service: CreateClient failed (status %d)\n", r.status);
             return 1;
         }
@@ -606,14 +485,14 @@ int main(void)
     static uint64_t lat[SAMPLES];
     uint64_t height = 1;
     for (int i = 0; i < SAMPLES + 50; i++) {
-        if (pack_update(&r.body, "mock-client-0", ++height, key_svc) || call(&c, &r, "/lcp.service.elc.v1.Msg/UpdateClient")) {
+        if (pack_update(&r.body, "mock-client-0", ++height, key_svc) || call(c, &r, "/lcp.service.elc.v1.Msg/UpdateClient")) {
             fprintf(stderr, "bench/service: UpdateClient failed (status %d)\n", r.status);
             return 1;
         }
         if (i >= 50) lat[i - 50] = r.t1 - r.t0; /* after a warm-up */
     }
-    lcp_buf_free(&r.body);
-    conn_close(&c);
+    grpcc_reset(&r);
+    grpcc_close(c);
     qsort(lat, SAMPLES, sizeof lat[0], cmp_u64);
     double p50 = (double)lat[SAMPLES / 2], p99 = (double)lat[SAMPLES * 99 / 100];
     printf("UpdateClient over gRPC, one at a time: %d calls, p50 %.1f us, p99 %.1f us\n", SAMPLES, p50 / 1e3, p99 / 1e3);
