@@ -6,10 +6,26 @@
 
 #include "service_internal.h"
 
+/* protobuf-c answers NULL both for malformed input and for a failed allocation; this flag tells them apart, so
+ * that a client is told RESOURCE_EXHAUSTED (retry) rather than INVALID_ARGUMENT (do not). Per thread: requests
+ * are decoded on the network thread, chunks too. */
+static _Thread_local int pb_oom;
+
 static void *pb_alloc(void *ud, size_t n)
 {
     (void)ud;
-    return lcp_malloc(n ? n : 1);
+    void *p = lcp_malloc(n ? n : 1);
+    if (!p) pb_oom = 1;
+    return p;
+}
+
+/* Unpacks with the lcp allocator. On NULL, *oom says whether memory ran out. */
+ProtobufCMessage *svc_unpack(const ProtobufCMessageDescriptor *d, const uint8_t *msg, size_t len, int *oom)
+{
+    pb_oom = 0;
+    ProtobufCMessage *m = protobuf_c_message_unpack(d, &svc_pb_alloc, len, msg);
+    *oom = pb_oom;
+    return m;
 }
 static void pb_free(void *ud, void *p)
 {
@@ -97,9 +113,11 @@ static int check_signer(const ProtobufCBinaryData *b, int *status, char *why)
 svc_job *svc_job_new(lcp_service *s, int method, const uint8_t *msg, size_t len, int *status, char *why)
 {
     (void)s;
-    ProtobufCMessage *m = protobuf_c_message_unpack(svc_methods[method].request, &svc_pb_alloc, len, msg);
+    int oom;
+    ProtobufCMessage *m = svc_unpack(svc_methods[method].request, msg, len, &oom);
     if (!m) {
-        bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "request is not a valid %s message", svc_methods[method].request->name);
+        if (oom) bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory decoding %s", svc_methods[method].request->name);
+        else bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "request is not a valid %s message", svc_methods[method].request->name);
         return NULL;
     }
     int rc = LCP_OK;
@@ -154,10 +172,11 @@ svc_job *svc_job_new(lcp_service *s, int method, const uint8_t *msg, size_t len,
 
 int svc_stream_chunk(lcp_service *s, svc_job *j, const uint8_t *msg, size_t len, int *status, char *why)
 {
+    int oom;
     Lcp__Service__Elc__V1__MsgUpdateClientStreamChunk *c =
-        lcp__service__elc__v1__msg_update_client_stream_chunk__unpack(&svc_pb_alloc, len, msg);
-    if (!c) return bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "chunk is not a valid %s message",
-                       "MsgUpdateClientStreamChunk");
+        (void *)svc_unpack(&lcp__service__elc__v1__msg_update_client_stream_chunk__descriptor, msg, len, &oom);
+    if (!c) return bad(status, why, oom ? LCP_GRPC_RESOURCE_EXHAUSTED : LCP_GRPC_INVALID_ARGUMENT,
+                       oom ? "out of memory decoding %s" : "chunk is not a valid %s message", "MsgUpdateClientStreamChunk");
     int rc = LCP_OK;
     if (!j->stream_init) {
         const Lcp__Service__Elc__V1__UpdateClientStreamInit *in = c->init;

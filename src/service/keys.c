@@ -343,11 +343,13 @@ static int enclave_key(lcp_service *s, const Lcp__Service__Enclave__V1__QueryEnc
 
 int svc_local(lcp_service *s, int method, const uint8_t *msg, size_t len, lcp_buf *resp, int *status, char *why)
 {
-    ProtobufCMessage *m = protobuf_c_message_unpack(svc_methods[method].request, &svc_pb_alloc, len, msg);
+    int oom;
+    ProtobufCMessage *m = svc_unpack(svc_methods[method].request, msg, len, &oom);
     if (!m) {
-        *status = LCP_GRPC_INVALID_ARGUMENT;
-        snprintf(why, LCP_ERR_LEN, "request is not a valid %s message", svc_methods[method].request->name);
-        return LCP_ERR_PROTO;
+        *status = oom ? LCP_GRPC_RESOURCE_EXHAUSTED : LCP_GRPC_INVALID_ARGUMENT;
+        snprintf(why, LCP_ERR_LEN, oom ? "out of memory decoding %s" : "request is not a valid %s message",
+                 svc_methods[method].request->name);
+        return oom ? LCP_ERR_NOMEM : LCP_ERR_PROTO;
     }
     int rc;
     if (method == SVC_M_ENCLAVE_INFO) rc = enclave_info(s, resp, status, why);

@@ -51,6 +51,8 @@ enum { SVC_EC_INIT_CLIENT, SVC_EC_UPDATE_CLIENT, SVC_EC_AGGREGATE, SVC_EC_VERIFY
 
 /* ---- protobuf-c with the lcp allocator ---- */
 extern ProtobufCAllocator svc_pb_alloc;
+/* Unpacks msg with svc_pb_alloc. On NULL, *oom is 1 if an allocation failed, 0 if msg is malformed. */
+ProtobufCMessage *svc_unpack(const ProtobufCMessageDescriptor *d, const uint8_t *msg, size_t len, int *oom);
 
 /* ---- jobs ---- */
 struct svc_stream;
