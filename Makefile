@@ -152,7 +152,7 @@ test: deps
 
 run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/rel/bin/lcp
-	@BUILD=$(BUILD) sh mk/demo.sh
+	@BUILD=$(BUILD) sh mk/run.sh
 
 # ---- fuzzing ----
 $(BUILD)/fuzz/bin/%: $(call objs,fuzz,fuzz/%.c) $(FUZZ_LIB)

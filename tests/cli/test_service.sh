@@ -100,6 +100,9 @@ echo "service at $GRPC, metrics at $METRICS, key $KEY"
 LCP_GRPC_ADDR="$GRPC" LCP_METRICS_ADDR="$METRICS" LCP_KEY="$KEY" LCP_UNATTESTED_KEY="$KEY0" LCP_DCAP_KEY="$DKEY" LCP_SERVICE_PID="$SVC_PID" \
 LCP_BIN="$LCP" LCP_THREADS="${THREADS:-2}" $TO node --test --test-reporter=spec tests/node/service.test.mjs \
     || fail "node gRPC tests"
+# The example in examples/ works against the service as it stands (README tells operators to run it).
+$TO node examples/client.mjs "$GRPC" > "$T/example.out" 2>&1 || { cat "$T/example.out"; fail "examples/client.mjs"; }
+grep -q "every commitment was signed by the enclave key" "$T/example.out" || fail "example: signer check missing"
 kill -0 "$SVC_PID" 2>/dev/null || fail "the service died during the tests"
 
 # SIGTERM under load: every acknowledged update is in the store after a restart.

@@ -1,0 +1,41 @@
+#!/bin/sh
+# `make run`: the main job. On a fresh machine it replays the recorded LCP runs through the LCP client (a check of
+# the verifier against real data), makes sure the simulated SGX platform and an attested enclave key exist, then
+# starts the LCP service on [::1]:50051 with metrics on 127.0.0.1:9090 and says how to call it. Ctrl-C stops it.
+# State: $LCP_HOME (default ~/.lcp), platform: $LCP_SIM_PLATFORM (default ~/.lcp-sim). Both are reused.
+set -eu
+LCP="${BUILD:-build}/rel/bin/lcp"
+TESTDATA="${LCP_TESTDATA:-../shared/testdata}"
+HOME_DIR="${LCP_HOME:-$HOME/.lcp}"
+SIM="${LCP_SIM_PLATFORM:-$HOME/.lcp-sim}"
+ADDR="${LCP_GRPC_ADDRESS:-[::1]:50051}"
+METRICS="${LCP_METRICS_ADDRESS:-127.0.0.1:9090}"
+L() { "$LCP" --home "$HOME_DIR" --sim_platform "$SIM" "$@"; }
+
+if [ -d "$TESTDATA/lcp" ]; then
+    "$LCP" demo --testdata "$TESTDATA" | tail -n 1
+fi
+if [ ! -f "$SIM/fuse_secret" ]; then
+    L sim init >/dev/null
+    echo "sim platform: created $SIM (SIMULATED SGX: a fuse secret, CPUSVN, a simulated Intel PKI)"
+else
+    echo "sim platform: $SIM (SIMULATED SGX)"
+fi
+MR=$(L enclave metadata | sed -n 's/.*"mrenclave":[^"]*"\(0x[0-9a-f]*\)".*/\1/p')
+echo "enclave:      lcp-enclave, MRENCLAVE $MR (sim measurement of the executable and its config)"
+KEY=$(L enclave list-keys --available_only | sed -n 's/.*"address":[^"]*"\(0x[0-9a-f]*\)".*/\1/p' | head -n 1)
+if [ -z "$KEY" ]; then
+    KEY=$(L enclave generate-key)
+    # The sim build of lcp-enclave is a debug enclave (LCP_ENCLAVE_DEBUG=1): allow it explicitly.
+    L attestation dcap --enclave_key "$KEY" --allow_debug >/dev/null
+    echo "enclave key:  $KEY generated in the enclave, sealed to it, attested with a simulated DCAP quote"
+else
+    echo "enclave key:  $KEY (attested, still valid)"
+fi
+cat <<TXT
+service:      starting on $ADDR (gRPC, h2c) with metrics on http://$METRICS/metrics (/healthz, /readyz)
+call it:      node examples/client.mjs '$ADDR'     (after: npm ci)
+              curl -s http://$METRICS/readyz
+stop it:      Ctrl-C (in-flight requests finish, the store is closed)
+TXT
+exec "$LCP" --home "$HOME_DIR" --sim_platform "$SIM" service start --address "$ADDR" --metrics_address "$METRICS"
