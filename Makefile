@@ -180,7 +180,7 @@ $(BUILD)/rel/bench/service: $(call objs,rel,bench/service.c bench/harness.c test
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
 bench: deps
-	@$(MAKE) --no-print-directory $(BENCHES)
+	@$(MAKE) --no-print-directory $(BENCHES) $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave
 	@sh mk/run-bench.sh $(BENCHES)
 
 # Two clean builds of lcp-enclave in separate directories must be byte-identical (same MRENCLAVE).
