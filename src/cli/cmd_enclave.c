@@ -81,6 +81,15 @@ static cJSON *key_json(const lcp_keystore_entry *k)
             if (cJSON_IsString(s)) cJSON_AddStringToObject(o, "isv_enclave_quote_status", s->valuestring);
             if (adv) cJSON_AddItemToObject(o, "advisory_ids", cJSON_Duplicate(adv, 1));
         }
+        /* DCAP evidence ("lcp-c dcap evidence v1") carries the verifier's verdict at the top level. */
+        const cJSON *st = ev && !rep ? cJSON_GetObjectItemCaseSensitive(ev, "status") : NULL;
+        if (cJSON_IsString(st)) {
+            cJSON_AddStringToObject(o, "tcb_status", st->valuestring);
+            const cJSON *adv = cJSON_GetObjectItemCaseSensitive(ev, "advisory_ids");
+            if (adv) cJSON_AddItemToObject(o, "advisory_ids", cJSON_Duplicate(adv, 1));
+            const cJSON *fm = cJSON_GetObjectItemCaseSensitive(ev, "fmspc");
+            if (cJSON_IsString(fm)) cJSON_AddStringToObject(o, "fmspc", fm->valuestring);
+        }
         cJSON_Delete(rep);
         cJSON_Delete(ev);
     }

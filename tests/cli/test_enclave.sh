@@ -68,6 +68,10 @@ L enclave prune-keys --expiration_period 0 | grep -q '"deleted":.*1' || fail "pr
 L enclave list-keys | grep -q "$KEY" || fail "prune deleted the attested key"
 L enclave list-keys | grep -q "$K2" && fail "pruned key still listed"
 L enclave prune-keys --expiration_period 5 --expired_valid_to 2>/dev/null && fail "exclusive prune flags accepted"
+# A key attested with a simulated DCAP quote shows the verifier's verdict in list-keys.
+K3=$(L enclave generate-key) || fail "third key"
+L attestation dcap --enclave_key "$K3" --allow_debug > /dev/null || fail "attestation dcap"
+L enclave list-keys | grep -q '"tcb_status":.*"UpToDate"' || fail "list-keys: no TCB status for the DCAP key"
 for v in generate-key list-keys prune-keys metadata; do L enclave $v --help | grep -q usage || fail "enclave $v --help"; done
 L elc --help | grep -q create-client || fail "elc --help"
 echo "ok: enclave CLI"
