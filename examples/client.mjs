@@ -23,7 +23,16 @@ const creds = grpc.credentials.createInsecure();
 const msg = new pkg.lcp.service.elc.v1.Msg(ADDR, creds);
 const query = new pkg.lcp.service.elc.v1.Query(ADDR, creds);
 const enclave = new pkg.lcp.service.enclave.v1.Query(ADDR, creds);
-const call = (c, m, req) => new Promise((ok, ko) => c[m](req, { deadline: Date.now() + 20000 }, (e, r) => (e ? ko(e) : ok(r))));
+const once = (c, m, req) => new Promise((ok, ko) => c[m](req, { deadline: Date.now() + 20000 }, (e, r) => (e ? ko(e) : ok(r))));
+// UNAVAILABLE is retryable: the service answers it when an enclave process died (it restarts on the next request).
+async function call(c, m, req) {
+  for (let attempt = 1; ; attempt++) {
+    try { return await once(c, m, req); } catch (e) {
+      if (e.code !== grpc.status.UNAVAILABLE || attempt === 3) throw e;
+      console.log(`${m}: ${e.details} - retrying`);
+    }
+  }
+}
 
 // The mock client's protobuf: Header {1: Height {2: h}, 2: time ns}; states wrap a Header in field 1.
 const varint = (n) => { let v = BigInt(n); const o = []; do { let b = Number(v & 0x7fn); v >>= 7n; if (v) b |= 0x80; o.push(b); } while (v); return Buffer.from(o); };
