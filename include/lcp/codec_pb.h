@@ -71,6 +71,12 @@ void lcp_pb_put_any(lcp_pb_writer *w, const char *type_url, size_t type_url_len,
 /* 1 if the Any's type_url equals the NUL-terminated s. */
 int lcp_pb_any_is(const lcp_pb_any *a, const char *s);
 
+/* Checks for strict hand decoders, failing with the caller's module code so errors keep naming their module:
+ * lcp_pb_once marks field number n as seen (numbers >= 32 are not tracked) and fails if it was seen before (a
+ * repeated singular field); lcp_pb_want_wire fails if f has another wire type than wt. msg names the message. */
+int lcp_pb_once(uint32_t *seen, uint32_t n, int code, const char *msg, char *err);
+int lcp_pb_want_wire(const lcp_pb_field *f, int wt, int code, const char *msg, char *err);
+
 /* ibc.core.client.v1.Height {1: revision_number, 2: revision_height}: both varints, unknown fields skipped. */
 int lcp_pb_decode_height(uint64_t *revision_number, uint64_t *revision_height, const uint8_t *p, size_t len,
                          char *err) LCP_WARN_UNUSED;

@@ -197,3 +197,17 @@ int lcp_pb_decode_height(uint64_t *revision_number, uint64_t *revision_height, c
     }
     return rc < 0 ? rc : LCP_OK;
 }
+
+int lcp_pb_once(uint32_t *seen, uint32_t n, int code, const char *msg, char *err)
+{
+    if (n >= 32) return LCP_OK;
+    if (*seen & (1u << n)) return lcp_fail(err, code, "%s: field %u repeated", msg, n);
+    *seen |= 1u << n;
+    return LCP_OK;
+}
+
+int lcp_pb_want_wire(const lcp_pb_field *f, int wt, int code, const char *msg, char *err)
+{
+    if (f->wire_type != wt) return lcp_fail(err, code, "%s: field %u has wire type %d", msg, f->number, f->wire_type);
+    return LCP_OK;
+}

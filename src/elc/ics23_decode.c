@@ -23,19 +23,9 @@ static int int32_canonical(uint64_t v) { return v <= INT32_MAX || v >= 0xFFFFFFF
 
 #define DEC_FAIL(...) lcp_fail(err, LCP_ERR_ICS23_DECODE, __VA_ARGS__)
 
-/* Marks field number n (< 32) as seen; fails if it was seen before (a repeated singular field). */
-static int once(uint32_t *seen, uint32_t n, const char *msg, char *err)
-{
-    if (*seen & (1u << n)) return DEC_FAIL("%s: field %u repeated", msg, n);
-    *seen |= 1u << n;
-    return LCP_OK;
-}
-
-static int want_wire(const lcp_pb_field *f, int wt, const char *msg, char *err)
-{
-    if (f->wire_type != wt) return DEC_FAIL("%s: field %u has wire type %d", msg, f->number, f->wire_type);
-    return LCP_OK;
-}
+/* Strict singular fields, with the ICS23 error code (codec_pb). */
+#define once(seen, n, msg, err) lcp_pb_once(seen, n, LCP_ERR_ICS23_DECODE, msg, err)
+#define want_wire(f, wt, msg, err) lcp_pb_want_wire(f, wt, LCP_ERR_ICS23_DECODE, msg, err)
 
 /* Reads the next field; maps codec errors to the ICS23 decode error while keeping the codec's message. */
 static int next(lcp_pb_reader *r, lcp_pb_field *f, char *err)

@@ -28,20 +28,9 @@ static int int32_canonical(uint64_t v) { return v <= INT32_MAX || v >= 0xFFFFFFF
         (dst) = as_int32(f.u);                                                                     \
     } while (0)
 
-static int once(uint32_t *seen, uint32_t n, const char *msg, char *err)
-{
-    if (n < 32) {
-        if (*seen & (1u << n)) return DEC_FAIL("%s: field %u repeated", msg, n);
-        *seen |= 1u << n;
-    }
-    return LCP_OK;
-}
-
-static int wire(const lcp_pb_field *f, int wt, const char *msg, char *err)
-{
-    if (f->wire_type != wt) return DEC_FAIL("%s: field %u has wire type %d", msg, f->number, f->wire_type);
-    return LCP_OK;
-}
+/* Strict singular fields, with the Tendermint error code (codec_pb). */
+#define once(seen, n, msg, err) lcp_pb_once(seen, n, LCP_ERR_TM_DECODE, msg, err)
+#define wire(f, wt, msg, err) lcp_pb_want_wire(f, wt, LCP_ERR_TM_DECODE, msg, err)
 
 static int next(lcp_pb_reader *r, lcp_pb_field *f, char *err)
 {
