@@ -37,13 +37,32 @@ static void chain(lcp_bytes b)
     size_t n = 0;
     char err[LCP_ERR_LEN];
     if (lcp_dcap_load_chain(certs, &n, b.ptr, b.len, "chain", err) == LCP_OK) lcp_dcap_free_chain(certs, n);
+    /* The verifier's own certificate objects: OpenSSL's parse plus the DER spans the signature check reads. */
+    lcp_dcap_pem_chain pc;
+    if (lcp_dcap_pem_chain_split(&pc, b.ptr, b.len, "chain", err) == LCP_OK) {
+        for (size_t i = 0; i < pc.n; i++) {
+            lcp_dcap_cert *c = NULL;
+            if (lcp_dcap_cert_new(&c, pc.der[i], pc.len[i], "cert", err) == LCP_OK) {
+                must(c->sig.tbs.ptr >= c->der && c->sig.tbs.ptr + c->sig.tbs.len <= c->der + c->der_len);
+                must(c->key_len == 0 || c->key_len == 33 || c->key_len == 65);
+                lcp_dcap_cert_release(c);
+            }
+        }
+        lcp_dcap_pem_chain_free(&pc);
+    }
 }
 
 static void crl(lcp_bytes b)
 {
-    X509_CRL *c = NULL;
+    lcp_dcap_crl *c = NULL;
     char err[LCP_ERR_LEN];
-    if (lcp_dcap_load_crl(&c, b.ptr, b.len, "crl", err) == LCP_OK) X509_CRL_free(c);
+    if (lcp_dcap_load_crl(&c, b.ptr, b.len, "crl", err) == LCP_OK) lcp_dcap_crl_free(c);
+    /* The DER split alone, on bytes OpenSSL has not vetted, as a certificate and as a CRL. */
+    lcp_dcap_signed sg;
+    for (int is_crl = 0; is_crl < 2; is_crl++)
+        if (lcp_dcap_der_signed(&sg, b.ptr, b.len, is_crl, LCP_ERR_ATTESTATION_CERT, "der", err) == LCP_OK)
+            must(sg.tbs.ptr >= b.ptr && sg.tbs.ptr + sg.tbs.len <= b.ptr + b.len &&
+                 sg.sig_alg.ptr + sg.sig_alg.len <= b.ptr + b.len);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -34,6 +34,8 @@ typedef struct {
     size_t n;
 } lcp_dcap_pem_chain;
 /* Splits 1..LCP_DCAP_MAX_CHAIN "CERTIFICATE" blocks (trailing NULs and whitespace tolerated, nothing else). */
+/* 1 if p (after whitespace) starts a PEM block. */
+int lcp_dcap_is_pem(const uint8_t *p, size_t len);
 int lcp_dcap_pem_chain_split(lcp_dcap_pem_chain *out, const uint8_t *p, size_t len, const char *what, char *err);
 void lcp_dcap_pem_chain_free(lcp_dcap_pem_chain *c);
 /* One DER certificate, exactly len bytes. */
@@ -45,36 +47,104 @@ int lcp_dcap_load_cert(X509 **out, const uint8_t *p, size_t len, const char *wha
  * Out: certs[0..*n): free each with X509_free (lcp_dcap_free_chain). */
 int lcp_dcap_load_chain(X509 **certs, size_t *n, const uint8_t *p, size_t len, const char *what, char *err);
 void lcp_dcap_free_chain(X509 **certs, size_t n);
-/* A CRL, DER or PEM. */
-int lcp_dcap_load_crl(X509_CRL **out, const uint8_t *p, size_t len, const char *what, char *err);
 
 /* Converts an ASN.1 time to UNIX seconds. */
 int lcp_dcap_asn1_time(int64_t *out, const ASN1_TIME *t);
 
-/* Checks that cert is issued by issuer (names, key identifiers, issuer is a CA allowed to sign certificates),
- * is signed with ecdsa-with-SHA256 under issuer's key (one P-256 verification, counted), has a P-256 key, no
- * unhandled critical extension, and is valid at now; narrows w. */
-int lcp_dcap_check_cert(lcp_dcap_window *w, unsigned *count, X509 *cert, X509 *issuer, int64_t now,
+/* ---- DER (dcap_der.c) ---- */
+
+/* Reads one TLV from *in (single-byte tags, minimal definite lengths of at most 3 bytes) and advances *in.
+ * Failures are "<what>: ..." with code. */
+int lcp_dcap_der_tlv(uint8_t *tag, lcp_bytes *val, lcp_bytes *in, int code, const char *what, char *err);
+
+/* What the signature of a certificate or CRL covers and says, as spans into its DER. */
+typedef struct {
+    lcp_bytes tbs;         /* the signed part, whole (tag and length included) */
+    lcp_bytes tbs_sig_alg; /* the algorithm named inside the signed part */
+    lcp_bytes sig_alg;     /* the algorithm named outside it */
+    uint8_t r[32], s[32];  /* the ECDSA signature, big-endian */
+} lcp_dcap_signed;
+/* Splits a DER certificate (is_crl 0) or CRL (1): exactly one object, a strict ECDSA-Sig-Value with r and s of at
+ * most 256 bits. */
+int lcp_dcap_der_signed(lcp_dcap_signed *out, const uint8_t *der, size_t len, int is_crl, int code,
                         const char *what, char *err);
+
+/* ---- P-256 (dcap_p256.c) ---- */
+
+/* The curve, scratch space and a small cache of fixed keys with their precomputed tables. One thread at a time. */
+typedef struct lcp_dcap_p256 lcp_dcap_p256;
+int lcp_dcap_p256_new(lcp_dcap_p256 **out, char *err);
+void lcp_dcap_p256_free(lcp_dcap_p256 *c);
+/* Starts a verification round: a fixed key earns its table after serving in two rounds. */
+void lcp_dcap_p256_round(lcp_dcap_p256 *c);
+/* Fixed keys that have a table now. */
+unsigned lcp_dcap_p256_tables(const lcp_dcap_p256 *c);
+/* ECDSA P-256 / SHA-256: r, s over msg under key (a SEC 1 point, 33 or 65 bytes). fixed: the key is a trust anchor
+ * or certified under one (never a key from a quote), worth caching. Counts one verification. Returns LCP_OK or
+ * LCP_ERR_ATTESTATION_SIGNATURE ("<what>: signature does not verify" / "key is not a P-256 point"). */
+int lcp_dcap_p256_verify(lcp_dcap_p256 *c, const uint8_t *key, size_t key_len, int fixed, const uint8_t r[32],
+                         const uint8_t s[32], const uint8_t *msg, size_t len, unsigned *count, const char *what,
+                         char *err);
+
+/* ---- parsed certificates and CRLs, the verifier (dcap_verifier.c) ---- */
+
+/* A parsed certificate with the spans its checks need. Shared (reference counted) between the verifier's cache
+ * and verified collateral. */
+typedef struct {
+    unsigned refs;
+    X509 *x509;
+    uint8_t *der; /* owned copy */
+    size_t der_len;
+    lcp_dcap_signed sig;
+    uint8_t key[65]; /* the subject public key as a SEC 1 point; key_len 0 if it is not a P-256 key */
+    size_t key_len;
+} lcp_dcap_cert;
+/* One DER certificate, exactly len bytes. */
+int lcp_dcap_cert_new(lcp_dcap_cert **out, const uint8_t *der, size_t len, const char *what, char *err);
+/* One certificate, PEM (one block) or DER. */
+int lcp_dcap_cert_load(lcp_dcap_cert **out, const uint8_t *p, size_t len, const char *what, char *err);
+void lcp_dcap_cert_release(lcp_dcap_cert *c);
+
+typedef struct {
+    X509_CRL *crl;
+    uint8_t *der; /* owned copy */
+    size_t der_len;
+    lcp_dcap_signed sig;
+} lcp_dcap_crl;
+/* A CRL, DER or PEM (one block). */
+int lcp_dcap_load_crl(lcp_dcap_crl **out, const uint8_t *p, size_t len, const char *what, char *err);
+void lcp_dcap_crl_free(lcp_dcap_crl *c);
+
+/* The verifier's parts the verification files use. */
+lcp_dcap_p256 *lcp_dcap_verifier_p256(lcp_dcap_verifier *v);
+const lcp_dcap_cert *lcp_dcap_verifier_root(const lcp_dcap_verifier *v);
+lcp_dcap_verifier *lcp_dcap_verifier_ref(lcp_dcap_verifier *v);
+/* A certificate from its DER through the verifier's cache (same bytes, same parsed object). Release it. */
+int lcp_dcap_verifier_cert(lcp_dcap_cert **out, lcp_dcap_verifier *v, const uint8_t *der, size_t len,
+                           const char *what, char *err);
+
+/* ---- checks (dcap_pki.c) ---- */
+
+/* Checks that cert is issued by issuer (names, key identifiers, issuer is a CA allowed to sign certificates),
+ * is signed with ecdsa-with-SHA256 under issuer's key (one P-256 verification, counted; fixed as in
+ * lcp_dcap_p256_verify), has a P-256 key, no unhandled critical extension, and is valid at now; narrows w. */
+int lcp_dcap_check_cert(lcp_dcap_p256 *p, lcp_dcap_window *w, unsigned *count, const lcp_dcap_cert *cert,
+                        const lcp_dcap_cert *issuer, int fixed, int64_t now, const char *what, char *err);
 /* Checks that crl is issued and signed (ecdsa-with-SHA256, counted) by issuer and that
  * thisUpdate <= now <= nextUpdate; narrows w. */
-int lcp_dcap_check_crl(lcp_dcap_window *w, unsigned *count, X509_CRL *crl, X509 *issuer, int64_t now,
-                       const char *what, char *err);
+int lcp_dcap_check_crl(lcp_dcap_p256 *p, lcp_dcap_window *w, unsigned *count, const lcp_dcap_crl *crl,
+                       const lcp_dcap_cert *issuer, int64_t now, const char *what, char *err);
 /* LCP_ERR_ATTESTATION_REVOKED if cert's serial is listed in crl (already checked to be cert's issuer's). */
-int lcp_dcap_check_not_revoked(X509_CRL *crl, X509 *cert, const char *what, char *err);
-/* Checks the root itself: self-issued, P-256 key, valid at now; narrows w. */
-int lcp_dcap_check_root(lcp_dcap_window *w, X509 *root, int64_t now, char *err);
+int lcp_dcap_check_not_revoked(const lcp_dcap_crl *crl, const lcp_dcap_cert *cert, const char *what, char *err);
+/* Checks the root itself: self-issued CA, P-256 key, valid at now; narrows w. */
+int lcp_dcap_check_root(lcp_dcap_window *w, const lcp_dcap_cert *root, int64_t now, char *err);
 /* 1 if a and b have the same DER encoding. */
 int lcp_dcap_cert_equal(X509 *a, X509 *b);
 /* 1 if the subject's commonName is exactly cn. */
 int lcp_dcap_cert_cn_is(X509 *cert, const char *cn);
+/* 1 if k is an EC key on P-256. */
+int lcp_dcap_is_p256(EVP_PKEY *k);
 
-/* ECDSA P-256 / SHA-256 verification of a raw r || s signature over msg. Counts one verification.
- * Returns LCP_OK or LCP_ERR_ATTESTATION_SIGNATURE ("<what>: signature does not verify"). */
-int lcp_dcap_p256_verify(EVP_PKEY *key, const uint8_t sig[LCP_DCAP_SIG_LEN], const uint8_t *msg, size_t len,
-                         unsigned *count, const char *what, char *err);
-/* A P-256 public key from raw X || Y. */
-int lcp_dcap_p256_key(EVP_PKEY **out, const uint8_t xy[LCP_DCAP_PUBKEY_LEN], char *err);
 /* Parses the SGX extension of a parsed certificate. */
 int lcp_dcap_pck_ext_from_x509(lcp_dcap_pck_ext *out, X509 *cert, char *err);
 

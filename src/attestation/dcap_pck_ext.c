@@ -2,7 +2,7 @@
  * SEQUENCE OF SEQUENCE { OID, value }, looking entries up by OID. Written by hand rather than through OpenSSL's
  * generic ASN.1 so that the rules (minimal lengths, minimal INTEGERs, no duplicates, exact sizes) are ours to state
  * and to fuzz. */
-#include "lcp/attestation_dcap.h"
+#include "dcap_internal.h"
 
 #include <string.h>
 
@@ -13,41 +13,15 @@ static const uint8_t SGX_PREFIX[] = {0x2A, 0x86, 0x48, 0x86, 0xF8, 0x4D, 0x01, 0
 enum { ARC_PPID = 1, ARC_TCB = 2, ARC_PCE_ID = 3, ARC_FMSPC = 4, ARC_SGX_TYPE = 5, ARC_PLATFORM_INSTANCE = 6 };
 enum { TCB_PCESVN = 17, TCB_CPUSVN = 18 };
 
-typedef struct {
-    const uint8_t *p;
-    size_t len;
-} span;
-
 #define FAIL(...) lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "PCK SGX extension: " __VA_ARGS__)
 
-/* Reads one TLV from *in. Only single-byte tags (the extension uses no others) and definite lengths in their
- * shortest form are accepted: DER has exactly one encoding per value. */
-static int tlv(uint8_t *tag, span *val, span *in, char *err)
+/* Reads one TLV from *in (strict DER: single-byte tags, minimal definite lengths). */
+static int tlv(uint8_t *tag, lcp_bytes *val, lcp_bytes *in, char *err)
 {
-    if (in->len < 2) return FAIL("truncated element");
-    uint8_t t = in->p[0];
-    if ((t & 0x1F) == 0x1F) return FAIL("multi-byte tag");
-    size_t pos = 2, l = in->p[1];
-    if (l & 0x80) {
-        size_t nb = l & 0x7F;
-        if (nb == 0) return FAIL("indefinite length");
-        if (nb > 3) return FAIL("length too large");
-        if (in->len < 2 + nb) return FAIL("truncated length");
-        l = 0;
-        for (size_t i = 0; i < nb; i++) l = l << 8 | in->p[2 + i];
-        if (l < 0x80 || (nb > 1 && in->p[2] == 0)) return FAIL("non-minimal length");
-        pos += nb;
-    }
-    if (l > in->len - pos) return FAIL("element longer than its container");
-    *tag = t;
-    val->p = in->p + pos;
-    val->len = l;
-    in->p += pos + l;
-    in->len -= pos + l;
-    return LCP_OK;
+    return lcp_dcap_der_tlv(tag, val, in, LCP_ERR_ATTESTATION_CERT, "PCK SGX extension", err);
 }
 
-static int expect(span *val, span *in, uint8_t want, const char *what, char *err)
+static int expect(lcp_bytes *val, lcp_bytes *in, uint8_t want, const char *what, char *err)
 {
     uint8_t t;
     int rc = tlv(&t, val, in, err);
@@ -57,31 +31,31 @@ static int expect(span *val, span *in, uint8_t want, const char *what, char *err
 }
 
 /* A non-negative DER INTEGER (or ENUMERATED) in minimal form, at most max. */
-static int uint_value(uint32_t *out, span v, uint32_t max, const char *what, char *err)
+static int uint_value(uint32_t *out, lcp_bytes v, uint32_t max, const char *what, char *err)
 {
     if (v.len == 0) return FAIL("%s is empty", what);
-    if (v.p[0] & 0x80) return FAIL("%s is negative", what);
-    if (v.len > 1 && v.p[0] == 0 && !(v.p[1] & 0x80)) return FAIL("%s is not minimally encoded", what);
+    if (v.ptr[0] & 0x80) return FAIL("%s is negative", what);
+    if (v.len > 1 && v.ptr[0] == 0 && !(v.ptr[1] & 0x80)) return FAIL("%s is not minimally encoded", what);
     if (v.len > 5) return FAIL("%s is out of range", what);
     uint64_t x = 0;
-    for (size_t i = 0; i < v.len; i++) x = x << 8 | v.p[i];
+    for (size_t i = 0; i < v.len; i++) x = x << 8 | v.ptr[i];
     if (x > max) return FAIL("%s is %llu, above %u", what, (unsigned long long)x, max);
     *out = (uint32_t)x;
     return LCP_OK;
 }
 
-static int octets(uint8_t *out, size_t n, span v, const char *what, char *err)
+static int octets(uint8_t *out, size_t n, lcp_bytes v, const char *what, char *err)
 {
     if (v.len != n) return FAIL("%s is %zu bytes, expected %zu", what, v.len, n);
-    memcpy(out, v.p, n);
+    memcpy(out, v.ptr, n);
     return LCP_OK;
 }
 
 /* Reads one SEQUENCE { OID, value } entry. Out: arc (the OID's last arc if the OID is prefix.<sub>.<arc> for the
  * given sub path, else -1), the value's tag and content. */
-static int entry(int *arc, uint8_t *tag, span *val, span *in, const uint8_t *sub, size_t sub_len, char *err)
+static int entry(int *arc, uint8_t *tag, lcp_bytes *val, lcp_bytes *in, const uint8_t *sub, size_t sub_len, char *err)
 {
-    span seq, oid;
+    lcp_bytes seq, oid;
     int rc = expect(&seq, in, TAG_SEQUENCE, "entry", err);
     if (rc == LCP_OK) rc = expect(&oid, &seq, TAG_OID, "entry OID", err);
     if (rc == LCP_OK) rc = tlv(tag, val, &seq, err);
@@ -89,21 +63,21 @@ static int entry(int *arc, uint8_t *tag, span *val, span *in, const uint8_t *sub
     if (seq.len != 0) return FAIL("entry has more than an OID and a value");
     *arc = -1;
     size_t pl = sizeof SGX_PREFIX;
-    if (oid.len == pl + sub_len + 1 && memcmp(oid.p, SGX_PREFIX, pl) == 0 &&
-        (sub_len == 0 || memcmp(oid.p + pl, sub, sub_len) == 0) &&
-        oid.p[oid.len - 1] < 0x80)
-        *arc = oid.p[oid.len - 1];
+    if (oid.len == pl + sub_len + 1 && memcmp(oid.ptr, SGX_PREFIX, pl) == 0 &&
+        (sub_len == 0 || memcmp(oid.ptr + pl, sub, sub_len) == 0) &&
+        oid.ptr[oid.len - 1] < 0x80)
+        *arc = oid.ptr[oid.len - 1];
     return LCP_OK;
 }
 
-static int parse_tcb(lcp_dcap_pck_ext *out, span in, char *err)
+static int parse_tcb(lcp_dcap_pck_ext *out, lcp_bytes in, char *err)
 {
     static const uint8_t sub[] = {ARC_TCB};
     uint32_t seen = 0; /* bit n: TCB entry n present */
     while (in.len) {
         int arc;
         uint8_t tag;
-        span v;
+        lcp_bytes v;
         int rc = entry(&arc, &tag, &v, &in, sub, sizeof sub, err);
         if (rc != LCP_OK) return rc;
         if (arc < 1 || arc > TCB_CPUSVN) continue; /* not one of the 18 known entries */
@@ -133,7 +107,7 @@ int lcp_dcap_pck_ext_parse(lcp_dcap_pck_ext *out, const uint8_t *der, size_t len
     static const uint8_t none[1];
     lcp_dcap_pck_ext x;
     memset(&x, 0, sizeof x);
-    span in = {len ? der : none, len}, body;
+    lcp_bytes in = {len ? der : none, len}, body;
     int rc = expect(&body, &in, TAG_SEQUENCE, "extension value", err);
     if (rc != LCP_OK) return rc;
     if (in.len != 0) return FAIL("trailing bytes after the extension value");
@@ -141,7 +115,7 @@ int lcp_dcap_pck_ext_parse(lcp_dcap_pck_ext *out, const uint8_t *der, size_t len
     while (body.len) {
         int arc;
         uint8_t tag;
-        span v;
+        lcp_bytes v;
         if ((rc = entry(&arc, &tag, &v, &body, NULL, 0, err)) != LCP_OK) return rc;
         if (arc < ARC_PPID || arc > ARC_PLATFORM_INSTANCE) continue; /* e.g. .7 Configuration: not used here */
         if (seen & (1u << arc)) return FAIL("entry %d appears twice", arc);

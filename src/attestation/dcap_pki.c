@@ -1,6 +1,7 @@
 /* DCAP PKI helpers: loading certificates and CRLs (PEM or DER), checking one certificate against its issuer and
- * one CRL against its issuer at a given time, raw r||s ECDSA P-256 verification (spec/dcap.md 2.1, 2.2 steps 2-4,
- * 7). The verifier composes these over Intel's fixed hierarchy in dcap_verify.c. */
+ * one CRL against its issuer at a given time (spec/dcap.md 2.1, 2.2 steps 2-4, 7); the signatures themselves are
+ * checked by dcap_p256.c over the spans dcap_der.c reads. The verifier composes these over Intel's fixed
+ * hierarchy in dcap_verify.c. */
 #include "dcap_internal.h"
 
 #include <openssl/core_names.h>
@@ -97,7 +98,7 @@ static int pem_next(const uint8_t **p, const uint8_t *end, const char *label, ui
     return 1;
 }
 
-static int is_pem(const uint8_t *p, size_t len)
+int lcp_dcap_is_pem(const uint8_t *p, size_t len)
 {
     const uint8_t *end = p + len;
     while (p < end && is_space(*p)) p++;
@@ -182,7 +183,7 @@ void lcp_dcap_free_chain(X509 **certs, size_t n)
 
 int lcp_dcap_load_cert(X509 **out, const uint8_t *p, size_t len, const char *what, char *err)
 {
-    if (!is_pem(p, len)) return lcp_dcap_der_cert(out, p, len, what, err);
+    if (!lcp_dcap_is_pem(p, len)) return lcp_dcap_der_cert(out, p, len, what, err);
     X509 *certs[LCP_DCAP_MAX_CHAIN];
     size_t n = 0;
     int rc = lcp_dcap_load_chain(certs, &n, p, len, what, err);
@@ -195,33 +196,112 @@ int lcp_dcap_load_cert(X509 **out, const uint8_t *p, size_t len, const char *wha
     return LCP_OK;
 }
 
-int lcp_dcap_load_crl(X509_CRL **out, const uint8_t *p, size_t len, const char *what, char *err)
+void lcp_dcap_crl_free(lcp_dcap_crl *c)
 {
-    uint8_t *pem_der = NULL;
-    const uint8_t *der = p;
+    if (c == NULL) return;
+    X509_CRL_free(c->crl);
+    lcp_free(c->der);
+    lcp_free(c);
+}
+
+/* Takes der (lcp_malloc'd, dl bytes) whatever happens. */
+static int crl_from_der(lcp_dcap_crl **out, uint8_t *der, size_t dl, const char *what, char *err)
+{
+    const int code = LCP_ERR_ATTESTATION_COLLATERAL;
+    lcp_dcap_crl *c = lcp_calloc(1, sizeof *c);
+    if (c == NULL) {
+        lcp_free(der);
+        return lcp_fail(err, LCP_ERR_NOMEM, "%s: out of memory", what);
+    }
+    c->der = der;
+    c->der_len = dl;
+    const unsigned char *q = der;
+    int rc = LCP_OK;
+    if (dl == 0 || dl > DER_MAX) rc = lcp_fail(err, code, "%s: bad CRL length", what);
+    else if ((c->crl = d2i_X509_CRL(NULL, &q, (long)dl)) == NULL) rc = lcp_fail(err, code, "%s: not a DER CRL", what);
+    else if ((size_t)(q - der) != dl) rc = lcp_fail(err, code, "%s: trailing bytes after the CRL", what);
+    else rc = lcp_dcap_der_signed(&c->sig, der, dl, 1, code, what, err);
+    if (rc != LCP_OK) {
+        lcp_dcap_crl_free(c);
+        return rc;
+    }
+    *out = c;
+    return LCP_OK;
+}
+
+int lcp_dcap_load_crl(lcp_dcap_crl **out, const uint8_t *p, size_t len, const char *what, char *err)
+{
+    uint8_t *der = NULL;
     size_t dl = len;
-    if (is_pem(p, len)) {
+    if (lcp_dcap_is_pem(p, len)) {
         const uint8_t *cur = p, *end = p + len;
-        int rc = pem_next(&cur, end, "X509 CRL", &pem_der, &dl, LCP_ERR_ATTESTATION_COLLATERAL, what, err);
+        int rc = pem_next(&cur, end, "X509 CRL", &der, &dl, LCP_ERR_ATTESTATION_COLLATERAL, what, err);
         if (rc < 0) return rc;
         if (rc == 0 || skip_filler(cur, end) != end) {
-            lcp_free(pem_der);
+            lcp_free(der);
             return lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "%s: expected exactly one PEM CRL", what);
         }
-        der = pem_der;
+    } else {
+        if (len == 0 || len > DER_MAX)
+            return lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "%s: bad CRL length", what);
+        if ((der = lcp_malloc(len)) == NULL) return lcp_fail(err, LCP_ERR_NOMEM, "%s: out of memory", what);
+        memcpy(der, p, len);
     }
-    int rc = LCP_OK;
-    X509_CRL *c = NULL;
-    const unsigned char *q = der;
-    if (dl == 0 || dl > DER_MAX) rc = lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "%s: bad CRL length", what);
-    else if ((c = d2i_X509_CRL(NULL, &q, (long)dl)) == NULL)
-        rc = lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "%s: not a DER CRL", what);
-    else if ((size_t)(q - der) != dl) {
-        X509_CRL_free(c);
-        rc = lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "%s: trailing bytes after the CRL", what);
-    } else
-        *out = c;
-    lcp_free(pem_der);
+    return crl_from_der(out, der, dl, what, err);
+}
+
+void lcp_dcap_cert_release(lcp_dcap_cert *c)
+{
+    if (c == NULL || --c->refs > 0) return;
+    X509_free(c->x509);
+    lcp_free(c->der);
+    lcp_free(c);
+}
+
+/* The subject key as a SEC 1 point, if it is a P-256 key (anything else leaves key_len 0 for the checks to
+ * refuse with their own message). */
+static void cert_key(lcp_dcap_cert *c)
+{
+    const unsigned char *pk = NULL;
+    int pk_len = 0;
+    X509_PUBKEY *pub = X509_get_X509_PUBKEY(c->x509);
+    if (pub == NULL || !lcp_dcap_is_p256(X509_get0_pubkey(c->x509)) ||
+        X509_PUBKEY_get0_param(NULL, &pk, &pk_len, NULL, pub) != 1 || (pk_len != 33 && pk_len != 65))
+        return;
+    memcpy(c->key, pk, (size_t)pk_len);
+    c->key_len = (size_t)pk_len;
+}
+
+int lcp_dcap_cert_new(lcp_dcap_cert **out, const uint8_t *der, size_t len, const char *what, char *err)
+{
+    lcp_dcap_cert *c = lcp_calloc(1, sizeof *c);
+    if (c == NULL || (len > 0 && (c->der = lcp_malloc(len)) == NULL)) {
+        lcp_free(c);
+        return lcp_fail(err, LCP_ERR_NOMEM, "%s: out of memory", what);
+    }
+    c->refs = 1;
+    if (len > 0) memcpy(c->der, der, len);
+    c->der_len = len;
+    int rc = lcp_dcap_der_cert(&c->x509, c->der, len, what, err);
+    if (rc == LCP_OK) rc = lcp_dcap_der_signed(&c->sig, c->der, len, 0, LCP_ERR_ATTESTATION_CERT, what, err);
+    if (rc != LCP_OK) {
+        lcp_dcap_cert_release(c);
+        return rc;
+    }
+    cert_key(c);
+    *out = c;
+    return LCP_OK;
+}
+
+int lcp_dcap_cert_load(lcp_dcap_cert **out, const uint8_t *p, size_t len, const char *what, char *err)
+{
+    if (!lcp_dcap_is_pem(p, len)) return lcp_dcap_cert_new(out, p, len, what, err);
+    lcp_dcap_pem_chain pc;
+    int rc = lcp_dcap_pem_chain_split(&pc, p, len, what, err);
+    if (rc != LCP_OK) return rc;
+    if (pc.n != 1) rc = lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: expected one certificate, found %zu", what, pc.n);
+    else rc = lcp_dcap_cert_new(out, pc.der[0], pc.len[0], what, err);
+    lcp_dcap_pem_chain_free(&pc);
     return rc;
 }
 
@@ -263,68 +343,15 @@ int lcp_dcap_window_check(lcp_dcap_window *w, int64_t from, int64_t to, int64_t 
     return LCP_OK;
 }
 
-/* ---- keys and signatures ---- */
+/* ---- keys ---- */
 
-static int is_p256(EVP_PKEY *k)
+int lcp_dcap_is_p256(EVP_PKEY *k)
 {
     char group[32];
     size_t gl = 0;
     if (k == NULL || !EVP_PKEY_is_a(k, "EC")) return 0;
     if (!EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &gl)) return 0;
     return strcmp(group, "prime256v1") == 0;
-}
-
-/* DER INTEGER of a 32-byte unsigned big-endian value: minimal, with a 0x00 in front when the top bit is set. */
-static size_t der_uint(uint8_t *out, const uint8_t v[32])
-{
-    size_t i = 0;
-    while (i < 31 && v[i] == 0) i++;
-    size_t n = 32 - i, pad = (v[i] & 0x80) ? 1 : 0;
-    out[0] = 0x02;
-    out[1] = (uint8_t)(n + pad);
-    if (pad) out[2] = 0;
-    memcpy(out + 2 + pad, v + i, n);
-    return 2 + pad + n;
-}
-
-int lcp_dcap_p256_verify(EVP_PKEY *key, const uint8_t sig[LCP_DCAP_SIG_LEN], const uint8_t *msg, size_t len,
-                         unsigned *count, const char *what, char *err)
-{
-    /* Intel writes r || s; OpenSSL verifies the DER form SEQUENCE { INTEGER r, INTEGER s } (at most 72 bytes). */
-    uint8_t der[2 + 2 * 35];
-    size_t rl = der_uint(der + 2, sig);
-    size_t sl = der_uint(der + 2 + rl, sig + 32);
-    der[0] = 0x30;
-    der[1] = (uint8_t)(rl + sl);
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    if (md == NULL) return lcp_fail(err, LCP_ERR_NOMEM, "%s: out of memory", what);
-    int ok = EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) == 1 &&
-             EVP_DigestVerify(md, der, 2 + rl + sl, msg, len) == 1;
-    EVP_MD_CTX_free(md);
-    if (count) (*count)++;
-    return ok ? LCP_OK : lcp_fail(err, LCP_ERR_ATTESTATION_SIGNATURE, "%s: signature does not verify", what);
-}
-
-int lcp_dcap_p256_key(EVP_PKEY **out, const uint8_t xy[LCP_DCAP_PUBKEY_LEN], char *err)
-{
-    uint8_t pub[1 + LCP_DCAP_PUBKEY_LEN];
-    char group[] = "prime256v1";
-    pub[0] = 0x04; /* uncompressed point */
-    memcpy(pub + 1, xy, LCP_DCAP_PUBKEY_LEN);
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0),
-        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof pub),
-        OSSL_PARAM_construct_end(),
-    };
-    EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-    if (pc == NULL) return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
-    EVP_PKEY *k = NULL;
-    /* Decoding the point checks that it lies on the curve. */
-    int ok = EVP_PKEY_fromdata_init(pc) == 1 && EVP_PKEY_fromdata(pc, &k, EVP_PKEY_PUBLIC_KEY, params) == 1;
-    EVP_PKEY_CTX_free(pc);
-    if (!ok) return lcp_fail(err, LCP_ERR_ATTESTATION_SIGNATURE, "attestation key is not a P-256 point");
-    *out = k;
-    return LCP_OK;
 }
 
 /* ---- certificates and CRLs ---- */
@@ -341,77 +368,100 @@ int lcp_dcap_cert_cn_is(X509 *cert, const char *cn)
     return s != NULL && (size_t)ASN1_STRING_length(s) == n && memcmp(ASN1_STRING_get0_data(s), cn, n) == 0;
 }
 
-static int cert_basics(X509 *cert, const char *what, char *err)
+static int cert_basics(const lcp_dcap_cert *cert, const char *what, char *err)
 {
-    uint32_t flags = X509_get_extension_flags(cert); /* also parses and caches the extensions */
+    uint32_t flags = X509_get_extension_flags(cert->x509); /* also parses and caches the extensions */
     if (flags & EXFLAG_INVALID) return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: malformed extensions", what);
     if (flags & EXFLAG_CRITICAL)
         return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: unsupported critical extension", what);
-    if (!is_p256(X509_get0_pubkey(cert)))
-        return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: key is not ECDSA P-256", what);
+    if (cert->key_len == 0) return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: key is not ECDSA P-256", what);
     return LCP_OK;
 }
 
-int lcp_dcap_check_root(lcp_dcap_window *w, X509 *root, int64_t now, char *err)
+int lcp_dcap_check_root(lcp_dcap_window *w, const lcp_dcap_cert *root, int64_t now, char *err)
 {
     int rc = cert_basics(root, "root certificate", err);
     if (rc != LCP_OK) return rc;
-    if (X509_check_issued(root, root) != X509_V_OK || X509_check_ca(root) != 1)
+    if (X509_check_issued(root->x509, root->x509) != X509_V_OK || X509_check_ca(root->x509) != 1)
         return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "root certificate is not a self-issued CA certificate");
     int64_t nb, na;
-    if (lcp_dcap_asn1_time(&nb, X509_get0_notBefore(root)) || lcp_dcap_asn1_time(&na, X509_get0_notAfter(root)))
+    if (lcp_dcap_asn1_time(&nb, X509_get0_notBefore(root->x509)) ||
+        lcp_dcap_asn1_time(&na, X509_get0_notAfter(root->x509)))
         return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "root certificate: bad validity times");
     return lcp_dcap_window_check(w, nb, na, now, LCP_ERR_ATTESTATION_CERT_EXPIRED, "root certificate", err);
 }
 
-int lcp_dcap_check_cert(lcp_dcap_window *w, unsigned *count, X509 *cert, X509 *issuer, int64_t now,
-                        const char *what, char *err)
+/* The signature of a certificate or CRL: both copies of the algorithm must be the same ecdsa-with-SHA256 (as
+ * OpenSSL's own X509_verify requires), then one P-256 verification over the signed bytes as received. */
+static int check_signed(lcp_dcap_p256 *p, unsigned *count, const lcp_dcap_signed *sig, int nid,
+                        const lcp_dcap_cert *issuer, int fixed, int code, const char *what, const char *kind, char *err)
+{
+    if (nid != NID_ecdsa_with_SHA256) return lcp_fail(err, code, "%s: not signed with ecdsa-with-SHA256", what);
+    if (sig->tbs_sig_alg.len != sig->sig_alg.len ||
+        memcmp(sig->tbs_sig_alg.ptr, sig->sig_alg.ptr, sig->sig_alg.len) != 0)
+        return lcp_fail(err, code, "%s: the signed and unsigned signature algorithms differ", what);
+    char e2[LCP_ERR_LEN] = "";
+    int rc = lcp_dcap_p256_verify(p, issuer->key, issuer->key_len, fixed, sig->r, sig->s, sig->tbs.ptr, sig->tbs.len,
+                                  count, what, e2);
+    if (rc == LCP_ERR_ATTESTATION_SIGNATURE)
+        return lcp_fail(err, code == LCP_ERR_ATTESTATION_CERT ? code : rc, "%s: %s signature does not verify", what,
+                        kind);
+    return rc == LCP_OK ? LCP_OK : lcp_fail(err, rc, "%s", e2);
+}
+
+int lcp_dcap_check_cert(lcp_dcap_p256 *p, lcp_dcap_window *w, unsigned *count, const lcp_dcap_cert *cert,
+                        const lcp_dcap_cert *issuer, int fixed, int64_t now, const char *what, char *err)
 {
     int rc = cert_basics(cert, what, err);
     if (rc != LCP_OK) return rc;
-    if (X509_get_signature_nid(cert) != NID_ecdsa_with_SHA256)
+    if (X509_get_signature_nid(cert->x509) != NID_ecdsa_with_SHA256)
         return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: not signed with ecdsa-with-SHA256", what);
     /* Names, key identifiers and the issuer's keyUsage (keyCertSign) must agree before the signature matters. */
-    int ci = X509_check_issued(issuer, cert);
+    int ci = X509_check_issued(issuer->x509, cert->x509);
     if (ci != X509_V_OK)
         return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: not issued by the expected issuer (%s)", what,
                         X509_verify_cert_error_string(ci));
-    if (X509_check_ca(issuer) != 1)
+    if (X509_check_ca(issuer->x509) != 1)
         return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: issuer is not a CA certificate", what);
-    if (count) (*count)++;
-    if (X509_verify(cert, X509_get0_pubkey(issuer)) != 1)
-        return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: certificate signature does not verify", what);
+    if (issuer->key_len == 0) return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: issuer key is not P-256", what);
+    rc = check_signed(p, count, &cert->sig, X509_get_signature_nid(cert->x509), issuer, fixed,
+                      LCP_ERR_ATTESTATION_CERT, what, "certificate", err);
+    if (rc != LCP_OK) return rc;
     int64_t nb, na;
-    if (lcp_dcap_asn1_time(&nb, X509_get0_notBefore(cert)) || lcp_dcap_asn1_time(&na, X509_get0_notAfter(cert)))
+    if (lcp_dcap_asn1_time(&nb, X509_get0_notBefore(cert->x509)) ||
+        lcp_dcap_asn1_time(&na, X509_get0_notAfter(cert->x509)))
         return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: bad validity times", what);
     return lcp_dcap_window_check(w, nb, na, now, LCP_ERR_ATTESTATION_CERT_EXPIRED, what, err);
 }
 
-int lcp_dcap_check_crl(lcp_dcap_window *w, unsigned *count, X509_CRL *crl, X509 *issuer, int64_t now,
-                       const char *what, char *err)
+int lcp_dcap_check_crl(lcp_dcap_p256 *p, lcp_dcap_window *w, unsigned *count, const lcp_dcap_crl *crl,
+                       const lcp_dcap_cert *issuer, int64_t now, const char *what, char *err)
 {
-    if (X509_CRL_get_signature_nid(crl) != NID_ecdsa_with_SHA256)
+    X509_CRL *x = crl->crl;
+    if (X509_CRL_get_signature_nid(x) != NID_ecdsa_with_SHA256)
         return lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "%s: not signed with ecdsa-with-SHA256", what);
-    if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0)
+    if (X509_NAME_cmp(X509_CRL_get_issuer(x), X509_get_subject_name(issuer->x509)) != 0)
         return lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "%s: issuer is not the expected CA", what);
-    if ((X509_get_extension_flags(issuer) & EXFLAG_KUSAGE) && !(X509_get_key_usage(issuer) & KU_CRL_SIGN))
+    if ((X509_get_extension_flags(issuer->x509) & EXFLAG_KUSAGE) && !(X509_get_key_usage(issuer->x509) & KU_CRL_SIGN))
         return lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "%s: issuer may not sign CRLs", what);
-    if (count) (*count)++;
-    if (X509_CRL_verify(crl, X509_get0_pubkey(issuer)) != 1)
-        return lcp_fail(err, LCP_ERR_ATTESTATION_SIGNATURE, "%s: CRL signature does not verify", what);
-    const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
+    if (issuer->key_len == 0) return lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "%s: issuer key is not P-256", what);
+    /* A CRL's issuer is the root or the PCK CA: always a fixed key. */
+    int rc = check_signed(p, count, &crl->sig, X509_CRL_get_signature_nid(x), issuer, 1,
+                          LCP_ERR_ATTESTATION_COLLATERAL, what, "CRL", err);
+    if (rc != LCP_OK) return rc;
+    const ASN1_TIME *next = X509_CRL_get0_nextUpdate(x);
     int64_t tu, nu;
     if (next == NULL) return lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "%s: CRL has no nextUpdate", what);
-    if (lcp_dcap_asn1_time(&tu, X509_CRL_get0_lastUpdate(crl)) || lcp_dcap_asn1_time(&nu, next))
+    if (lcp_dcap_asn1_time(&tu, X509_CRL_get0_lastUpdate(x)) || lcp_dcap_asn1_time(&nu, next))
         return lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "%s: bad CRL times", what);
     return lcp_dcap_window_check(w, tu, nu, now, LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED, what, err);
 }
 
-int lcp_dcap_check_not_revoked(X509_CRL *crl, X509 *cert, const char *what, char *err)
+int lcp_dcap_check_not_revoked(const lcp_dcap_crl *crl, const lcp_dcap_cert *cert, const char *what, char *err)
 {
     X509_REVOKED *r = NULL;
     /* 1 = listed; 2 = listed as removeFromCRL (delta CRLs), which means not revoked. */
-    if (X509_CRL_get0_by_serial(crl, &r, X509_get0_serialNumber(cert)) == 1)
+    if (X509_CRL_get0_by_serial(crl->crl, &r, X509_get0_serialNumber(cert->x509)) == 1)
         return lcp_fail(err, LCP_ERR_ATTESTATION_REVOKED, "%s is revoked", what);
     return LCP_OK;
 }

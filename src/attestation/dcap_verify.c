@@ -14,8 +14,9 @@
 #include "lcp/crypto.h"
 
 struct lcp_dcap_verified_collateral {
-    X509 *pck_ca;     /* the CA that issues PCK leaves and the PCK CRL; verified under the root */
-    X509_CRL *pck_crl;
+    lcp_dcap_verifier *v; /* the verifier it was verified through (a reference): its caches serve the quotes */
+    lcp_dcap_cert *pck_ca; /* the CA that issues PCK leaves and the PCK CRL; verified under the root */
+    lcp_dcap_crl *pck_crl;
     lcp_dcap_window window;
     unsigned p256;    /* P-256 verifications spent verifying the collateral */
     uint8_t *text;    /* owned copy of the TCB Info and QE Identity texts the parsed forms point into */
@@ -26,8 +27,9 @@ struct lcp_dcap_verified_collateral {
 void lcp_dcap_verified_collateral_free(lcp_dcap_verified_collateral *vc)
 {
     if (vc == NULL) return;
-    X509_free(vc->pck_ca);
-    X509_CRL_free(vc->pck_crl);
+    lcp_dcap_cert_release(vc->pck_ca);
+    lcp_dcap_crl_free(vc->pck_crl);
+    lcp_dcap_verifier_free(vc->v);
     lcp_free(vc->text);
     lcp_free(vc);
 }
@@ -53,20 +55,40 @@ static int split_issuer_chain(lcp_dcap_pem_chain *pc, lcp_bytes pem, lcp_bytes r
 }
 
 /* A certificate issued directly by the root: signature, window, name, not revoked by the Root CA CRL. */
-static int check_under_root(lcp_dcap_window *w, unsigned *count, X509 *cert, X509 *root, X509_CRL *root_crl,
-                            int64_t now, const char *cn, const char *what, char *err)
+static int check_under_root(lcp_dcap_verifier *v, lcp_dcap_window *w, unsigned *count, const lcp_dcap_cert *cert,
+                            const lcp_dcap_crl *root_crl, int64_t now, const char *cn, const char *what, char *err)
 {
-    int rc = lcp_dcap_check_cert(w, count, cert, root, now, what, err);
+    int rc = lcp_dcap_check_cert(lcp_dcap_verifier_p256(v), w, count, cert, lcp_dcap_verifier_root(v), 1, now, what,
+                                 err);
     if (rc != LCP_OK) return rc;
-    if (cn && !lcp_dcap_cert_cn_is(cert, cn))
+    if (cn && !lcp_dcap_cert_cn_is(cert->x509, cn))
         return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: subject is not \"%s\"", what, cn);
     return lcp_dcap_check_not_revoked(root_crl, cert, what, err);
 }
 
+/* A collateral signing certificate from its issuer chain: verified under the root (and not revoked) once per call,
+ * whichever of the TCB Info and QE Identity chains names it. */
+static int signer(lcp_dcap_cert **out, lcp_dcap_verifier *v, lcp_dcap_window *w, unsigned *count, lcp_bytes chain,
+                  const lcp_dcap_crl *root_crl, int64_t now, const char *chain_what, const char *what, char *err)
+{
+    lcp_dcap_pem_chain pc = {0};
+    const lcp_dcap_cert *root = lcp_dcap_verifier_root(v);
+    int rc = split_issuer_chain(&pc, chain, (lcp_bytes){root->der, root->der_len}, chain_what, err);
+    if (rc == LCP_OK) rc = lcp_dcap_verifier_cert(out, v, pc.der[0], pc.len[0], what, err);
+    lcp_dcap_pem_chain_free(&pc);
+    if (rc != LCP_OK) return rc;
+    rc = check_under_root(v, w, count, *out, root_crl, now, "Intel SGX TCB Signing", what, err);
+    if (rc != LCP_OK) {
+        lcp_dcap_cert_release(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 static int empty(lcp_bytes b) { return b.ptr == NULL || b.len == 0; }
 
-int lcp_dcap_collateral_verify(lcp_dcap_verified_collateral **out, const lcp_dcap_collateral *c,
-                               const uint8_t *root, size_t root_len, int64_t now, char *err)
+int lcp_dcap_verifier_collateral(lcp_dcap_verified_collateral **out, lcp_dcap_verifier *v,
+                                 const lcp_dcap_collateral *c, int64_t now, char *err)
 {
     *out = NULL;
     if (empty(c->root_ca_crl) || empty(c->pck_crl) || empty(c->pck_crl_issuer_chain) || empty(c->tcb_info) ||
@@ -74,57 +96,54 @@ int lcp_dcap_collateral_verify(lcp_dcap_verified_collateral **out, const lcp_dca
         return lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "collateral is incomplete");
     lcp_dcap_verified_collateral *vc = lcp_calloc(1, sizeof *vc);
     if (vc == NULL) return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+    vc->v = lcp_dcap_verifier_ref(v);
+    lcp_dcap_p256_round(lcp_dcap_verifier_p256(v));
     lcp_dcap_window_init(&vc->window);
-    lcp_bytes anchor = root ? (lcp_bytes){root, root_len} : lcp_dcap_intel_root_ca();
-    X509 *rootc = NULL, *tcb_signer = NULL, *qe_signer = NULL;
-    X509_CRL *root_crl = NULL;
-    unsigned char *root_der = NULL;
-    lcp_dcap_pem_chain pck_chain = {0}, tcb_chain = {0}, qe_chain = {0};
+    const lcp_dcap_cert *root = lcp_dcap_verifier_root(v);
+    lcp_bytes rd = {root->der, root->der_len};
+    lcp_dcap_cert *tcb_signer = NULL, *qe_signer = NULL;
+    lcp_dcap_crl *root_crl = NULL;
+    lcp_dcap_pem_chain pck_chain = {0};
     lcp_dcap_window *w = &vc->window;
     unsigned *count = &vc->p256;
+    lcp_dcap_p256 *p = lcp_dcap_verifier_p256(v);
 
-    int rc = lcp_dcap_load_cert(&rootc, anchor.ptr, anchor.len, "trusted root", err);
-    if (rc == LCP_OK) rc = lcp_dcap_check_root(w, rootc, now, err);
-    int root_der_len = rc == LCP_OK ? i2d_X509(rootc, &root_der) : 0;
-    if (rc == LCP_OK && root_der_len <= 0) rc = lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
-    lcp_bytes rd = {root_der, root_der_len > 0 ? (size_t)root_der_len : 0};
+    int rc = lcp_dcap_check_root(w, root, now, err);
     /* Root CA CRL: decides whether the root's direct children (PCK CA, TCB Signing) are still trusted. */
     if (rc == LCP_OK) rc = lcp_dcap_load_crl(&root_crl, c->root_ca_crl.ptr, c->root_ca_crl.len, "Root CA CRL", err);
-    if (rc == LCP_OK) rc = lcp_dcap_check_crl(w, count, root_crl, rootc, now, "Root CA CRL", err);
+    if (rc == LCP_OK) rc = lcp_dcap_check_crl(p, w, count, root_crl, root, now, "Root CA CRL", err);
     /* PCK CA and its CRL. Its name (Processor or Platform CA) is not pinned: both are Intel's. */
     if (rc == LCP_OK)
         rc = split_issuer_chain(&pck_chain, c->pck_crl_issuer_chain, rd, "PCK CRL issuer chain", err);
-    if (rc == LCP_OK) rc = lcp_dcap_der_cert(&vc->pck_ca, pck_chain.der[0], pck_chain.len[0], "PCK CA", err);
-    if (rc == LCP_OK)
-        rc = check_under_root(w, count, vc->pck_ca, rootc, root_crl, now, NULL, "PCK CA certificate", err);
+    if (rc == LCP_OK) rc = lcp_dcap_verifier_cert(&vc->pck_ca, v, pck_chain.der[0], pck_chain.len[0], "PCK CA", err);
+    if (rc == LCP_OK) rc = check_under_root(v, w, count, vc->pck_ca, root_crl, now, NULL, "PCK CA certificate", err);
     if (rc == LCP_OK) rc = lcp_dcap_load_crl(&vc->pck_crl, c->pck_crl.ptr, c->pck_crl.len, "PCK CRL", err);
-    if (rc == LCP_OK) rc = lcp_dcap_check_crl(w, count, vc->pck_crl, vc->pck_ca, now, "PCK CRL", err);
+    if (rc == LCP_OK) rc = lcp_dcap_check_crl(p, w, count, vc->pck_crl, vc->pck_ca, now, "PCK CRL", err);
     /* TCB Signing certificate and the TCB Info it signs. */
     if (rc == LCP_OK)
-        rc = split_issuer_chain(&tcb_chain, c->tcb_info_issuer_chain, rd, "TCB Info issuer chain", err);
-    if (rc == LCP_OK) rc = lcp_dcap_der_cert(&tcb_signer, tcb_chain.der[0], tcb_chain.len[0], "TCB Signing", err);
+        rc = signer(&tcb_signer, v, w, count, c->tcb_info_issuer_chain, root_crl, now, "TCB Info issuer chain",
+                    "TCB Signing certificate", err);
     if (rc == LCP_OK)
-        rc = check_under_root(w, count, tcb_signer, rootc, root_crl, now, "Intel SGX TCB Signing",
-                              "TCB Signing certificate", err);
-    if (rc == LCP_OK)
-        rc = lcp_dcap_p256_verify(X509_get0_pubkey(tcb_signer), c->tcb_info_signature, c->tcb_info.ptr,
-                                  c->tcb_info.len, count, "TCB Info", err);
-    /* QE Identity: PCS signs it with the same TCB Signing certificate; a byte-identical copy is not checked twice. */
-    if (rc == LCP_OK)
+        rc = lcp_dcap_p256_verify(p, tcb_signer->key, tcb_signer->key_len, 1, c->tcb_info_signature,
+                                  c->tcb_info_signature + 32, c->tcb_info.ptr, c->tcb_info.len, count, "TCB Info",
+                                  err);
+    /* QE Identity: PCS signs it with the same TCB Signing certificate; the same certificate is not checked twice. */
+    if (rc == LCP_OK) {
+        lcp_dcap_pem_chain qe_chain = {0};
         rc = split_issuer_chain(&qe_chain, c->qe_identity_issuer_chain, rd, "QE Identity issuer chain", err);
-    if (rc == LCP_OK && qe_chain.len[0] == tcb_chain.len[0] &&
-        memcmp(qe_chain.der[0], tcb_chain.der[0], qe_chain.len[0]) == 0) {
-        qe_signer = tcb_signer;
-        X509_up_ref(qe_signer);
-    } else if (rc == LCP_OK) {
-        rc = lcp_dcap_der_cert(&qe_signer, qe_chain.der[0], qe_chain.len[0], "QE Identity signer", err);
-        if (rc == LCP_OK)
-            rc = check_under_root(w, count, qe_signer, rootc, root_crl, now, "Intel SGX TCB Signing",
-                                  "QE Identity signing certificate", err);
+        if (rc == LCP_OK && qe_chain.len[0] == tcb_signer->der_len &&
+            memcmp(qe_chain.der[0], tcb_signer->der, tcb_signer->der_len) == 0) {
+            qe_signer = tcb_signer;
+            qe_signer->refs++;
+        } else if (rc == LCP_OK)
+            rc = signer(&qe_signer, v, w, count, c->qe_identity_issuer_chain, root_crl, now,
+                        "QE Identity issuer chain", "QE Identity signing certificate", err);
+        lcp_dcap_pem_chain_free(&qe_chain);
     }
     if (rc == LCP_OK)
-        rc = lcp_dcap_p256_verify(X509_get0_pubkey(qe_signer), c->qe_identity_signature, c->qe_identity.ptr,
-                                  c->qe_identity.len, count, "QE Identity", err);
+        rc = lcp_dcap_p256_verify(p, qe_signer->key, qe_signer->key_len, 1, c->qe_identity_signature,
+                                  c->qe_identity_signature + 32, c->qe_identity.ptr, c->qe_identity.len, count,
+                                  "QE Identity", err);
     /* Parse only what verified, from a private copy so that the caller's buffers may go away. */
     if (rc == LCP_OK && (c->tcb_info.len > SIZE_MAX / 2 || c->qe_identity.len > SIZE_MAX / 2))
         rc = lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "collateral too large");
@@ -142,14 +161,10 @@ int lcp_dcap_collateral_verify(lcp_dcap_verified_collateral **out, const lcp_dca
     if (rc == LCP_OK)
         rc = lcp_dcap_window_check(w, vc->qe.issue_date, vc->qe.next_update, now,
                                    LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED, "QE Identity", err);
-    X509_free(rootc);
-    X509_free(tcb_signer);
-    X509_free(qe_signer);
-    X509_CRL_free(root_crl);
-    OPENSSL_free(root_der);
+    lcp_dcap_cert_release(tcb_signer);
+    lcp_dcap_cert_release(qe_signer);
+    lcp_dcap_crl_free(root_crl);
     lcp_dcap_pem_chain_free(&pck_chain);
-    lcp_dcap_pem_chain_free(&tcb_chain);
-    lcp_dcap_pem_chain_free(&qe_chain);
     if (rc != LCP_OK) {
         lcp_dcap_verified_collateral_free(vc);
         return rc;
@@ -158,25 +173,44 @@ int lcp_dcap_collateral_verify(lcp_dcap_verified_collateral **out, const lcp_dca
     return LCP_OK;
 }
 
-/* The PCK leaf: from the quote's chain (type 5), the quote's single certificate (type 4), or the caller (1-3). */
-static int pck_leaf(X509 **leaf, const lcp_dcap_quote *q, const uint8_t *pck_cert, size_t pck_cert_len, char *err)
+int lcp_dcap_collateral_verify(lcp_dcap_verified_collateral **out, const lcp_dcap_collateral *c,
+                               const uint8_t *root, size_t root_len, int64_t now, char *err)
 {
-    if (q->cert_type == LCP_DCAP_CERT_PCK_CHAIN) {
-        /* Only the leaf is parsed: the quote's copies of the CA and the root are not needed, since the leaf is
-         * checked against the CA certificate verified with the collateral (and parsing costs ~100 us each). */
-        lcp_dcap_pem_chain pc;
-        int rc = lcp_dcap_pem_chain_split(&pc, q->cert_data.ptr, q->cert_data.len, "quote's PCK chain", err);
-        if (rc != LCP_OK) return rc;
-        rc = lcp_dcap_der_cert(leaf, pc.der[0], pc.len[0], "quote's PCK certificate", err);
-        lcp_dcap_pem_chain_free(&pc);
-        return rc;
-    }
-    if (q->cert_type == LCP_DCAP_CERT_PCK_CERT)
-        return lcp_dcap_load_cert(leaf, q->cert_data.ptr, q->cert_data.len, "quote's PCK certificate", err);
-    if (pck_cert == NULL || pck_cert_len == 0)
+    *out = NULL;
+    lcp_dcap_verifier *v = NULL;
+    int rc = lcp_dcap_verifier_new(&v, root, root_len, err);
+    if (rc == LCP_OK) rc = lcp_dcap_verifier_collateral(out, v, c, now, err);
+    lcp_dcap_verifier_free(v); /* verified collateral holds its own reference */
+    return rc;
+}
+
+/* The PCK leaf: from the quote's chain (type 5), the quote's single certificate (type 4), or the caller (1-3). */
+static int pck_leaf(lcp_dcap_cert **leaf, lcp_dcap_verifier *v, const lcp_dcap_quote *q, const uint8_t *pck_cert,
+                    size_t pck_cert_len, char *err)
+{
+    const uint8_t *p = pck_cert;
+    size_t len = pck_cert_len;
+    const char *what = "PCK certificate";
+    if (q->cert_type == LCP_DCAP_CERT_PCK_CHAIN || q->cert_type == LCP_DCAP_CERT_PCK_CERT) {
+        p = q->cert_data.ptr;
+        len = q->cert_data.len;
+        what = "quote's PCK certificate";
+    } else if (pck_cert == NULL || pck_cert_len == 0)
         return lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL,
                         "quote carries no PCK certificate (certification data type %u): supply it", q->cert_type);
-    return lcp_dcap_load_cert(leaf, pck_cert, pck_cert_len, "PCK certificate", err);
+    if (q->cert_type != LCP_DCAP_CERT_PCK_CHAIN && !lcp_dcap_is_pem(p, len))
+        return lcp_dcap_verifier_cert(leaf, v, p, len, what, err);
+    /* Only the leaf is used: the chain's copies of the CA and the root are not needed, since the leaf is checked
+     * against the CA certificate verified with the collateral. A lone certificate must be alone. */
+    lcp_dcap_pem_chain pc;
+    int rc = lcp_dcap_pem_chain_split(&pc, p, len, q->cert_type == LCP_DCAP_CERT_PCK_CHAIN ? "quote's PCK chain" : what,
+                                      err);
+    if (rc != LCP_OK) return rc;
+    if (q->cert_type != LCP_DCAP_CERT_PCK_CHAIN && pc.n != 1)
+        rc = lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: expected one certificate, found %zu", what, pc.n);
+    else rc = lcp_dcap_verifier_cert(leaf, v, pc.der[0], pc.len[0], what, err);
+    lcp_dcap_pem_chain_free(&pc);
+    return rc;
 }
 
 /* Appends the advisory IDs of a TCB level's array (validated when parsed) to the result, skipping repeats. */
@@ -262,8 +296,8 @@ int lcp_dcap_quote_verify(lcp_dcap_result *res, const lcp_dcap_verified_collater
     if (r == NULL) return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
     lcp_dcap_window w = vc->window;
     lcp_dcap_quote q;
-    X509 *leaf = NULL;
-    EVP_PKEY *ak = NULL;
+    lcp_dcap_cert *leaf = NULL;
+    lcp_dcap_p256 *p = lcp_dcap_verifier_p256(vc->v);
     const lcp_dcap_qe_tcb_level *qe_level = NULL;
     const lcp_dcap_tcb_level *level = NULL;
     uint8_t digest[LCP_SHA256_LEN];
@@ -274,12 +308,12 @@ int lcp_dcap_quote_verify(lcp_dcap_result *res, const lcp_dcap_verified_collater
                                    "verified collateral", err);
     if (rc == LCP_OK) rc = lcp_dcap_quote_parse(&q, quote, quote_len, err);
     /* PCK leaf: issued by the collateral's PCK CA, valid now, not in the PCK CRL, and for the TCB Info's platform. */
-    if (rc == LCP_OK) rc = pck_leaf(&leaf, &q, pck_cert, pck_cert_len, err);
-    if (rc == LCP_OK) rc = lcp_dcap_check_cert(&w, &count, leaf, vc->pck_ca, now, "PCK certificate", err);
-    if (rc == LCP_OK && !lcp_dcap_cert_cn_is(leaf, "Intel SGX PCK Certificate"))
+    if (rc == LCP_OK) rc = pck_leaf(&leaf, vc->v, &q, pck_cert, pck_cert_len, err);
+    if (rc == LCP_OK) rc = lcp_dcap_check_cert(p, &w, &count, leaf, vc->pck_ca, 1, now, "PCK certificate", err);
+    if (rc == LCP_OK && !lcp_dcap_cert_cn_is(leaf->x509, "Intel SGX PCK Certificate"))
         rc = lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "PCK certificate: subject is not \"Intel SGX PCK Certificate\"");
     if (rc == LCP_OK) rc = lcp_dcap_check_not_revoked(vc->pck_crl, leaf, "PCK certificate", err);
-    if (rc == LCP_OK) rc = lcp_dcap_pck_ext_from_x509(&r->pck, leaf, err);
+    if (rc == LCP_OK) rc = lcp_dcap_pck_ext_from_x509(&r->pck, leaf->x509, err);
     if (rc == LCP_OK && memcmp(r->pck.fmspc, vc->tcb.fmspc, LCP_DCAP_FMSPC_LEN) != 0) {
         char a[13], b[13];
         hex_into(a, sizeof a, vc->tcb.fmspc, 6);
@@ -291,8 +325,8 @@ int lcp_dcap_quote_verify(lcp_dcap_result *res, const lcp_dcap_verified_collater
         rc = lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "TCB Info PCE-ID differs from the PCK certificate's");
     /* The QE report: signed by the PCK key, and its report data commits to the attestation key. */
     if (rc == LCP_OK)
-        rc = lcp_dcap_p256_verify(X509_get0_pubkey(leaf), q.qe_report_signature, q.qe_report_raw,
-                                  LCP_SGX_REPORT_BODY_LEN, &count, "QE report", err);
+        rc = lcp_dcap_p256_verify(p, leaf->key, leaf->key_len, 0, q.qe_report_signature, q.qe_report_signature + 32,
+                                  q.qe_report_raw, LCP_SGX_REPORT_BODY_LEN, &count, "QE report", err);
     if (rc == LCP_OK) {
         lcp_bytes parts[2] = {{q.attestation_key, LCP_DCAP_PUBKEY_LEN}, q.qe_auth_data};
         if (lcp_sha256_parts(digest, parts, 2) != LCP_OK) rc = lcp_fail(err, LCP_ERR_CRYPTO, "SHA-256 failed");
@@ -304,10 +338,12 @@ int lcp_dcap_quote_verify(lcp_dcap_result *res, const lcp_dcap_verified_collater
                       "QE report data does not bind the attestation key and QE auth data");
     if (rc == LCP_OK) rc = match_qe(&qe_level, &vc->qe, &q, err);
     /* The ISV enclave's report: signed by the attestation key over header || body. */
-    if (rc == LCP_OK) rc = lcp_dcap_p256_key(&ak, q.attestation_key, err);
-    if (rc == LCP_OK)
-        rc = lcp_dcap_p256_verify(ak, q.isv_signature, q.signed_data.ptr, q.signed_data.len, &count,
-                                  "ISV enclave report", err);
+    if (rc == LCP_OK) {
+        uint8_t ak[1 + LCP_DCAP_PUBKEY_LEN] = {0x04}; /* SEC 1 uncompressed: the quote holds X || Y */
+        memcpy(ak + 1, q.attestation_key, LCP_DCAP_PUBKEY_LEN);
+        rc = lcp_dcap_p256_verify(p, ak, sizeof ak, 0, q.isv_signature, q.isv_signature + 32, q.signed_data.ptr,
+                                  q.signed_data.len, &count, "ISV enclave report", err);
+    }
     if (rc == LCP_OK) rc = match_platform(&level, &vc->tcb, &r->pck, err);
     if (rc == LCP_OK) rc = add_advisories(r, &level->advisory_ids, err);
     if (rc == LCP_OK) rc = add_advisories(r, &qe_level->advisory_ids, err);
@@ -328,18 +364,17 @@ int lcp_dcap_quote_verify(lcp_dcap_result *res, const lcp_dcap_verified_collater
         r->p256_verifications = count;
         *res = *r;
     }
-    X509_free(leaf);
-    EVP_PKEY_free(ak);
+    lcp_dcap_cert_release(leaf);
     lcp_free(r);
     return rc;
 }
 
-int lcp_dcap_verify(lcp_dcap_result *res, const uint8_t *quote, size_t quote_len, const lcp_dcap_collateral *c,
-                    const uint8_t *root, size_t root_len, int64_t now, const lcp_dcap_policy *policy, char *err)
+int lcp_dcap_verifier_verify(lcp_dcap_result *res, lcp_dcap_verifier *v, const uint8_t *quote, size_t quote_len,
+                             const lcp_dcap_collateral *c, int64_t now, const lcp_dcap_policy *policy, char *err)
 {
     memset(res, 0, sizeof *res);
     lcp_dcap_verified_collateral *vc = NULL;
-    int rc = lcp_dcap_collateral_verify(&vc, c, root, root_len, now, err);
+    int rc = lcp_dcap_verifier_collateral(&vc, v, c, now, err);
     if (rc != LCP_OK) return rc;
     rc = lcp_dcap_quote_verify(res, vc, quote, quote_len, c->pck_cert.ptr, c->pck_cert.len, now, err);
     if (rc == LCP_OK) {
@@ -348,5 +383,16 @@ int lcp_dcap_verify(lcp_dcap_result *res, const uint8_t *quote, size_t quote_len
         if (rc != LCP_OK) memset(res, 0, sizeof *res);
     }
     lcp_dcap_verified_collateral_free(vc);
+    return rc;
+}
+
+int lcp_dcap_verify(lcp_dcap_result *res, const uint8_t *quote, size_t quote_len, const lcp_dcap_collateral *c,
+                    const uint8_t *root, size_t root_len, int64_t now, const lcp_dcap_policy *policy, char *err)
+{
+    memset(res, 0, sizeof *res);
+    lcp_dcap_verifier *v = NULL;
+    int rc = lcp_dcap_verifier_new(&v, root, root_len, err);
+    if (rc == LCP_OK) rc = lcp_dcap_verifier_verify(res, v, quote, quote_len, c, now, policy, err);
+    lcp_dcap_verifier_free(v);
     return rc;
 }

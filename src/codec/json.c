@@ -122,8 +122,10 @@ static int scan_string(const scan *s, size_t *i)
     size_t k = *i + 1;
     uint32_t cp;
     int rc;
-    while ((rc = next_cp(s, &k, &cp)) == 1) {
-    }
+    do {
+        /* Plain printable ASCII needs no decoding: the common case, stepped over here; next_cp judges the rest. */
+        while (k < s->len && s->p[k] >= 0x20 && s->p[k] < 0x80 && s->p[k] != '"' && s->p[k] != '\\') k++;
+    } while ((rc = next_cp(s, &k, &cp)) == 1);
     if (rc < 0) return rc;
     *i = k + 1;
     return LCP_OK;
@@ -490,9 +492,26 @@ static int eq_cp(const uint8_t *u, size_t n, void *data)
     return 0;
 }
 
+/* 1 if s[0..n) is plain printable ASCII other than '"' and '\\': text that a JSON string holds as itself. */
+static int plain_ascii(const uint8_t *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < 0x20 || s[i] >= 0x80 || s[i] == '"' || s[i] == '\\') return 0;
+    return 1;
+}
+
 int lcp_json_string_eq(const lcp_json_value *v, const char *s, size_t s_len)
 {
     if (v == NULL || (s == NULL && s_len > 0)) return 0;
+    /* Fast answer when the handle holds s literally or holds other unescaped text; only strings with escapes
+     * (or a non-ASCII s) are decoded. */
+    if (v->type == LCP_JSON_STRING && v->p != NULL && v->len >= 2 && v->p[0] == '"' && v->p[v->len - 1] == '"' &&
+        plain_ascii((const uint8_t *)s, s_len)) {
+        const uint8_t *raw = v->p + 1;
+        size_t raw_len = v->len - 2;
+        if (raw_len == s_len && memcmp(raw, s, s_len) == 0) return 1;
+        if (memchr(raw, '\\', raw_len) == NULL) return 0;
+    }
     eq_state e = {(const uint8_t *)s, s_len, 0, 0};
     int rc = walk_string(v, eq_cp, &e, NULL);
     return rc == LCP_OK && !e.mismatch && e.pos == s_len;
@@ -501,6 +520,12 @@ int lcp_json_string_eq(const lcp_json_value *v, const char *s, size_t s_len)
 int lcp_json_string_view(lcp_bytes *out, const lcp_json_value *v, char *err)
 {
     LCP_ARG_CHECK(out != NULL && v != NULL);
+    if (v->type == LCP_JSON_STRING && v->p != NULL && v->len >= 2 && v->p[0] == '"' && v->p[v->len - 1] == '"' &&
+        plain_ascii(v->p + 1, v->len - 2)) { /* valid as it stands: nothing to decode */
+        out->ptr = v->p + 1;
+        out->len = v->len - 2;
+        return LCP_OK;
+    }
     size_t n;
     int rc = lcp_json_string_len(&n, v, err); /* validates the content */
     if (rc != LCP_OK) return rc;

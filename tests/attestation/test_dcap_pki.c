@@ -105,6 +105,78 @@ static void pki_free(pki *p)
     EVP_PKEY_free(p->leaf_key);
 }
 
+/* The checks take parsed certificates (lcp_dcap_cert: the X509 plus its DER spans and key); these wrappers let the
+ * tests below speak in OpenSSL objects, each check with a fresh P-256 context (no tables: dcap_p256 is tested on
+ * its own in test_dcap_p256). */
+static lcp_dcap_cert *wrap(X509 *x)
+{
+    unsigned char *der = NULL;
+    int dl = i2d_X509(x, &der);
+    assert_true(dl > 0);
+    lcp_dcap_cert *c = NULL;
+    char err[LCP_ERR_LEN] = "";
+    assert_int_equal(lcp_dcap_cert_new(&c, der, (size_t)dl, "test certificate", err), LCP_OK);
+    OPENSSL_free(der);
+    return c;
+}
+
+static lcp_dcap_crl *wrap_crl(X509_CRL *x)
+{
+    unsigned char *der = NULL;
+    int dl = i2d_X509_CRL(x, &der);
+    assert_true(dl > 0);
+    lcp_dcap_crl *c = NULL;
+    char err[LCP_ERR_LEN] = "";
+    assert_int_equal(lcp_dcap_load_crl(&c, der, (size_t)dl, "test CRL", err), LCP_OK);
+    OPENSSL_free(der);
+    return c;
+}
+
+static int check_root(lcp_dcap_window *w, X509 *root, int64_t now, char *err)
+{
+    lcp_dcap_cert *r = wrap(root);
+    int rc = lcp_dcap_check_root(w, r, now, err);
+    lcp_dcap_cert_release(r);
+    return rc;
+}
+
+static int check_cert(lcp_dcap_window *w, unsigned *count, X509 *cert, X509 *issuer, int64_t now, const char *what,
+                      char *err)
+{
+    lcp_dcap_p256 *p = NULL;
+    assert_int_equal(lcp_dcap_p256_new(&p, err), LCP_OK);
+    lcp_dcap_cert *c = wrap(cert), *i = wrap(issuer);
+    int rc = lcp_dcap_check_cert(p, w, count, c, i, 1, now, what, err);
+    lcp_dcap_cert_release(c);
+    lcp_dcap_cert_release(i);
+    lcp_dcap_p256_free(p);
+    return rc;
+}
+
+static int check_crl(lcp_dcap_window *w, unsigned *count, X509_CRL *crl, X509 *issuer, int64_t now,
+                     const char *what, char *err)
+{
+    lcp_dcap_p256 *p = NULL;
+    assert_int_equal(lcp_dcap_p256_new(&p, err), LCP_OK);
+    lcp_dcap_crl *c = wrap_crl(crl);
+    lcp_dcap_cert *i = wrap(issuer);
+    int rc = lcp_dcap_check_crl(p, w, count, c, i, now, what, err);
+    lcp_dcap_crl_free(c);
+    lcp_dcap_cert_release(i);
+    lcp_dcap_p256_free(p);
+    return rc;
+}
+
+static int not_revoked(X509_CRL *crl, X509 *cert, const char *what, char *err)
+{
+    lcp_dcap_crl *c = wrap_crl(crl);
+    lcp_dcap_cert *x = wrap(cert);
+    int rc = lcp_dcap_check_not_revoked(c, x, what, err);
+    lcp_dcap_crl_free(c);
+    lcp_dcap_cert_release(x);
+    return rc;
+}
+
 static void test_chain_and_windows(void **state)
 {
     (void)state;
@@ -114,22 +186,22 @@ static void test_chain_and_windows(void **state)
     lcp_dcap_window_init(&w);
     unsigned count = 0;
     char err[LCP_ERR_LEN] = "";
-    assert_int_equal(lcp_dcap_check_root(&w, p.root, T0, err), LCP_OK);
-    assert_int_equal(lcp_dcap_check_cert(&w, &count, p.ca, p.root, T0, "CA", err), LCP_OK);
-    assert_int_equal(lcp_dcap_check_cert(&w, &count, p.leaf, p.ca, T0 + 1000000, "leaf", err), LCP_OK);
+    assert_int_equal(check_root(&w, p.root, T0, err), LCP_OK);
+    assert_int_equal(check_cert(&w, &count, p.ca, p.root, T0, "CA", err), LCP_OK);
+    assert_int_equal(check_cert(&w, &count, p.leaf, p.ca, T0 + 1000000, "leaf", err), LCP_OK);
     assert_int_equal(count, 2);
     assert_int_equal(w.from, T0);
     assert_int_equal(w.to, T0 + 1000000);
-    assert_int_equal(lcp_dcap_check_cert(&w, &count, p.leaf, p.ca, T0 + 1000001, "leaf", err),
+    assert_int_equal(check_cert(&w, &count, p.leaf, p.ca, T0 + 1000001, "leaf", err),
                      LCP_ERR_ATTESTATION_CERT_EXPIRED);
     assert_non_null(strstr(err, "leaf is not valid at"));
-    assert_int_equal(lcp_dcap_check_cert(&w, &count, p.leaf, p.ca, T0 - 1, "leaf", err),
+    assert_int_equal(check_cert(&w, &count, p.leaf, p.ca, T0 - 1, "leaf", err),
                      LCP_ERR_ATTESTATION_CERT_EXPIRED);
     /* The leaf is not its own root's child, and the CA is not the leaf's issuer's issuer. */
-    assert_int_equal(lcp_dcap_check_cert(&w, &count, p.leaf, p.root, T0, "leaf", err), LCP_ERR_ATTESTATION_CERT);
-    assert_int_equal(lcp_dcap_check_cert(&w, &count, p.ca, p.leaf, T0, "CA", err), LCP_ERR_ATTESTATION_CERT);
+    assert_int_equal(check_cert(&w, &count, p.leaf, p.root, T0, "leaf", err), LCP_ERR_ATTESTATION_CERT);
+    assert_int_equal(check_cert(&w, &count, p.ca, p.leaf, T0, "CA", err), LCP_ERR_ATTESTATION_CERT);
     /* A non-self-issued root is refused. */
-    assert_int_equal(lcp_dcap_check_root(&w, p.ca, T0, err), LCP_ERR_ATTESTATION_CERT);
+    assert_int_equal(check_root(&w, p.ca, T0, err), LCP_ERR_ATTESTATION_CERT);
     pki_free(&p);
 }
 
@@ -146,14 +218,14 @@ static void test_impostor_and_non_ca(void **state)
     lcp_dcap_window_init(&w);
     unsigned count = 0;
     char err[LCP_ERR_LEN] = "";
-    int rc = lcp_dcap_check_cert(&w, &count, forged, p.ca, T0, "leaf", err);
+    int rc = check_cert(&w, &count, forged, p.ca, T0, "leaf", err);
     assert_int_equal(rc, LCP_ERR_ATTESTATION_CERT);
     /* Either the key identifiers or the signature give it away; both are refusals. */
     assert_true(strstr(err, "signature") != NULL || strstr(err, "issuer") != NULL);
     /* An issuer that is not a CA (CA:FALSE) cannot issue, even with a valid signature. */
     X509 *notca = make_cert(k, "Not A CA", p.root, p.root_key, 3, 0, T0, T0 + 1500000);
     X509 *child = make_cert(p.leaf_key, "Child", notca, k, 4, 0, T0, T0 + 1000000);
-    assert_int_equal(lcp_dcap_check_cert(&w, &count, child, notca, T0, "child", err), LCP_ERR_ATTESTATION_CERT);
+    assert_int_equal(check_cert(&w, &count, child, notca, T0, "child", err), LCP_ERR_ATTESTATION_CERT);
     X509_free(fake);
     X509_free(forged);
     X509_free(notca);
@@ -177,9 +249,9 @@ static void test_key_types_and_critical(void **state)
     assert_non_null(p384);
     X509 *a = make_cert(rsa, "RSA Leaf", p.ca, p.ca_key, 10, 0, T0, T0 + 10);
     X509 *b = make_cert(p384, "P384 Leaf", p.ca, p.ca_key, 11, 0, T0, T0 + 10);
-    assert_int_equal(lcp_dcap_check_cert(&w, &count, a, p.ca, T0, "leaf", err), LCP_ERR_ATTESTATION_CERT);
+    assert_int_equal(check_cert(&w, &count, a, p.ca, T0, "leaf", err), LCP_ERR_ATTESTATION_CERT);
     assert_non_null(strstr(err, "P-256"));
-    assert_int_equal(lcp_dcap_check_cert(&w, &count, b, p.ca, T0, "leaf", err), LCP_ERR_ATTESTATION_CERT);
+    assert_int_equal(check_cert(&w, &count, b, p.ca, T0, "leaf", err), LCP_ERR_ATTESTATION_CERT);
     assert_non_null(strstr(err, "P-256"));
     /* An extension OpenSSL does not know, marked critical: must be refused. */
     X509 *c = make_cert(p.leaf_key, "Critical Leaf", p.ca, p.ca_key, 12, 0, T0, T0 + 10);
@@ -189,12 +261,12 @@ static void test_key_types_and_critical(void **state)
     X509_EXTENSION *e = X509_EXTENSION_create_by_OBJ(NULL, o, 1, v);
     X509_add_ext(c, e, -1);
     assert_true(X509_sign(c, p.ca_key, EVP_sha256()) > 0);
-    assert_int_equal(lcp_dcap_check_cert(&w, &count, c, p.ca, T0, "leaf", err), LCP_ERR_ATTESTATION_CERT);
+    assert_int_equal(check_cert(&w, &count, c, p.ca, T0, "leaf", err), LCP_ERR_ATTESTATION_CERT);
     assert_non_null(strstr(err, "critical"));
     /* Signed with SHA-384: not what Intel uses, refused before any signature work. */
     X509 *d = make_cert(p.leaf_key, "SHA384 Leaf", p.ca, p.ca_key, 13, 0, T0, T0 + 10);
     assert_true(X509_sign(d, p.ca_key, EVP_sha384()) > 0);
-    assert_int_equal(lcp_dcap_check_cert(&w, &count, d, p.ca, T0, "leaf", err), LCP_ERR_ATTESTATION_CERT);
+    assert_int_equal(check_cert(&w, &count, d, p.ca, T0, "leaf", err), LCP_ERR_ATTESTATION_CERT);
     assert_non_null(strstr(err, "SHA256"));
     X509_EXTENSION_free(e);
     ASN1_OCTET_STRING_free(v);
@@ -219,34 +291,35 @@ static void test_crls(void **state)
     char err[LCP_ERR_LEN] = "";
     static const long rev[] = {5, 77, 1000};
     X509_CRL *crl = make_crl(p.ca, p.ca_key, rev, 3, T0, T0 + 500, 1);
-    assert_int_equal(lcp_dcap_check_crl(&w, &count, crl, p.ca, T0 + 500, "PCK CRL", err), LCP_OK);
+    assert_int_equal(check_crl(&w, &count, crl, p.ca, T0 + 500, "PCK CRL", err), LCP_OK);
     assert_int_equal(w.to, T0 + 500);
-    assert_int_equal(lcp_dcap_check_not_revoked(crl, p.leaf, "PCK certificate", err), LCP_ERR_ATTESTATION_REVOKED);
+    assert_int_equal(not_revoked(crl, p.leaf, "PCK certificate", err), LCP_ERR_ATTESTATION_REVOKED);
     assert_non_null(strstr(err, "revoked"));
-    assert_int_equal(lcp_dcap_check_not_revoked(crl, p.ca, "CA", err), LCP_OK); /* serial 2 is not listed */
-    assert_int_equal(lcp_dcap_check_crl(&w, &count, crl, p.ca, T0 + 501, "PCK CRL", err),
+    assert_int_equal(not_revoked(crl, p.ca, "CA", err), LCP_OK); /* serial 2 is not listed */
+    assert_int_equal(check_crl(&w, &count, crl, p.ca, T0 + 501, "PCK CRL", err),
                      LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED);
-    assert_int_equal(lcp_dcap_check_crl(&w, &count, crl, p.ca, T0 - 1, "PCK CRL", err),
+    assert_int_equal(check_crl(&w, &count, crl, p.ca, T0 - 1, "PCK CRL", err),
                      LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED);
     /* Presented as the root's CRL: wrong issuer. */
-    assert_int_equal(lcp_dcap_check_crl(&w, &count, crl, p.root, T0, "Root CA CRL", err),
+    assert_int_equal(check_crl(&w, &count, crl, p.root, T0, "Root CA CRL", err),
                      LCP_ERR_ATTESTATION_COLLATERAL);
     /* Right name, signed by another key. */
     EVP_PKEY *k = p256();
     X509_CRL *forged = make_crl(p.ca, k, NULL, 0, T0, T0 + 500, 1);
-    assert_int_equal(lcp_dcap_check_crl(&w, &count, forged, p.ca, T0, "PCK CRL", err), LCP_ERR_ATTESTATION_SIGNATURE);
+    assert_int_equal(check_crl(&w, &count, forged, p.ca, T0, "PCK CRL", err), LCP_ERR_ATTESTATION_SIGNATURE);
     /* No nextUpdate: a CRL that never expires is not accepted. */
     X509_CRL *forever = make_crl(p.ca, p.ca_key, NULL, 0, T0, T0 + 500, 0);
-    assert_int_equal(lcp_dcap_check_crl(&w, &count, forever, p.ca, T0, "PCK CRL", err),
+    assert_int_equal(check_crl(&w, &count, forever, p.ca, T0, "PCK CRL", err),
                      LCP_ERR_ATTESTATION_COLLATERAL);
     /* DER and PEM loading give the same CRL; trailing bytes are refused. */
     unsigned char *der = NULL;
     int dl = i2d_X509_CRL(crl, &der);
     assert_true(dl > 0);
-    X509_CRL *back = NULL;
+    lcp_dcap_crl *back = NULL;
     assert_int_equal(lcp_dcap_load_crl(&back, der, (size_t)dl, "crl", err), LCP_OK);
-    assert_int_equal(X509_CRL_cmp(back, crl), 0);
-    X509_CRL_free(back);
+    assert_int_equal(X509_CRL_cmp(back->crl, crl), 0);
+    assert_int_equal(back->der_len, (size_t)dl);
+    lcp_dcap_crl_free(back);
     uint8_t *longer = lcp_malloc((size_t)dl + 1);
     memcpy(longer, der, (size_t)dl);
     longer[dl] = 0;
@@ -257,7 +330,9 @@ static void test_crls(void **state)
     char *pem;
     long pl = BIO_get_mem_data(b, &pem);
     assert_int_equal(lcp_dcap_load_crl(&back, (uint8_t *)pem, (size_t)pl, "crl", err), LCP_OK);
-    X509_CRL_free(back);
+    assert_int_equal(back->der_len, (size_t)dl);
+    assert_memory_equal(back->der, der, (size_t)dl);
+    lcp_dcap_crl_free(back);
     BIO_free(b);
     OPENSSL_free(der);
     X509_CRL_free(crl);
@@ -284,14 +359,14 @@ static void test_raw_signatures(void **state)
 {
     (void)state;
     EVP_PKEY *k = p256();
-    /* The raw public key, to go through lcp_dcap_p256_key as a quote's attestation key does. */
+    /* The raw public key, as a quote's attestation key arrives (X || Y, given 0x04 in front). */
     uint8_t pub[65];
     size_t pl = 0;
     assert_int_equal(EVP_PKEY_get_octet_string_param(k, "pub", pub, sizeof pub, &pl), 1);
     assert_int_equal(pl, 65);
-    EVP_PKEY *ak = NULL;
+    lcp_dcap_p256 *ctx = NULL;
     char err[LCP_ERR_LEN] = "";
-    assert_int_equal(lcp_dcap_p256_key(&ak, pub + 1, err), LCP_OK);
+    assert_int_equal(lcp_dcap_p256_new(&ctx, err), LCP_OK);
     unsigned count = 0;
     int high_r = 0;
     /* Enough signatures that some r and s have their top bit set (the DER needs a 0x00 in front) and some not. */
@@ -304,9 +379,10 @@ static void test_raw_signatures(void **state)
         EVP_MD_CTX_free(md);
         raw_sig(sig, der, dl);
         high_r += sig[0] >= 0x80;
-        assert_int_equal(lcp_dcap_p256_verify(ak, sig, msg, sizeof msg, &count, "sig", err), LCP_OK);
+        assert_int_equal(lcp_dcap_p256_verify(ctx, pub, 65, 0, sig, sig + 32, msg, sizeof msg, &count, "sig", err),
+                         LCP_OK);
         msg[7] ^= 1;
-        assert_int_equal(lcp_dcap_p256_verify(ak, sig, msg, sizeof msg, &count, "sig", err),
+        assert_int_equal(lcp_dcap_p256_verify(ctx, pub, 65, 0, sig, sig + 32, msg, sizeof msg, &count, "sig", err),
                          LCP_ERR_ATTESTATION_SIGNATURE);
     }
     assert_true(high_r > 0 && high_r < 64);
@@ -314,14 +390,19 @@ static void test_raw_signatures(void **state)
     /* r = 0, and r = s = 2^256 - 1 (above the group order). */
     uint8_t zero[64] = {0}, ones[64], msg[1] = {0};
     memset(ones, 0xFF, sizeof ones);
-    assert_int_equal(lcp_dcap_p256_verify(ak, zero, msg, 1, &count, "sig", err), LCP_ERR_ATTESTATION_SIGNATURE);
-    assert_int_equal(lcp_dcap_p256_verify(ak, ones, msg, 1, &count, "sig", err), LCP_ERR_ATTESTATION_SIGNATURE);
-    /* A point off the curve is not a key. */
+    assert_int_equal(lcp_dcap_p256_verify(ctx, pub, 65, 0, zero, zero + 32, msg, 1, &count, "sig", err),
+                     LCP_ERR_ATTESTATION_SIGNATURE);
+    assert_int_equal(lcp_dcap_p256_verify(ctx, pub, 65, 0, ones, ones + 32, msg, 1, &count, "sig", err),
+                     LCP_ERR_ATTESTATION_SIGNATURE);
+    /* A point off the curve is not a key, fixed or not. */
     pub[64] ^= 1;
-    EVP_PKEY *bad = NULL;
-    assert_int_equal(lcp_dcap_p256_key(&bad, pub + 1, err), LCP_ERR_ATTESTATION_SIGNATURE);
-    assert_null(bad);
-    EVP_PKEY_free(ak);
+    assert_int_equal(lcp_dcap_p256_verify(ctx, pub, 65, 0, ones, ones + 32, msg, 1, &count, "sig", err),
+                     LCP_ERR_ATTESTATION_SIGNATURE);
+    assert_non_null(strstr(err, "not a P-256 point"));
+    assert_int_equal(lcp_dcap_p256_verify(ctx, pub, 65, 1, ones, ones + 32, msg, 1, &count, "sig", err),
+                     LCP_ERR_ATTESTATION_SIGNATURE);
+    assert_non_null(strstr(err, "not a P-256 point"));
+    lcp_dcap_p256_free(ctx);
     EVP_PKEY_free(k);
 }
 

@@ -396,45 +396,76 @@ static void test_verified_collateral_reuse(void **state)
 /* Every single-byte change of what the quote's signatures cover (header, ISV report body, ISV signature,
  * attestation key, QE report, QE report signature, QE auth data) and of the length fields between them is
  * rejected. The certification data (PEM text) is covered by the PCK test below and by the CA's signature. */
-static void test_quote_every_byte(void **state)
+/* A long-lived verifier after n verifications of the Phala set: its CA keys have their P-256 tables. */
+static lcp_dcap_verifier *warm_verifier(phala_set *s, int n)
 {
-    (void)state;
-    phala_set s;
-    phala_load(&s, "dcap/phala_sgx_v3/quote.bin");
+    lcp_dcap_verifier *v = NULL;
+    char err[LCP_ERR_LEN] = "";
+    assert_int_equal(lcp_dcap_verifier_new(&v, NULL, 0, err), LCP_OK);
+    lcp_dcap_policy p = lenient();
+    lcp_dcap_result r;
+    for (int i = 0; i < n; i++)
+        if (lcp_dcap_verifier_verify(&r, v, s->quote, s->quote_len, &s->c, PHALA_NOW, &p, err) != LCP_OK)
+            fail_msg("warm-up %d: %s", i, err);
+    return v;
+}
+
+static void quote_every_byte(phala_set *s, lcp_dcap_verifier *v)
+{
     lcp_dcap_verified_collateral *vc = NULL;
     char err[LCP_ERR_LEN] = "";
-    assert_int_equal(lcp_dcap_collateral_verify(&vc, &s.c, NULL, 0, PHALA_NOW, err), LCP_OK);
+    if (v) assert_int_equal(lcp_dcap_verifier_collateral(&vc, v, &s->c, PHALA_NOW, err), LCP_OK);
+    else assert_int_equal(lcp_dcap_collateral_verify(&vc, &s->c, NULL, 0, PHALA_NOW, err), LCP_OK);
     lcp_dcap_result r;
     const size_t end = 436 + 578 + 32 + 6; /* through the certification data header */
     static const uint8_t flips[] = {0x01, 0x80, 0xFF};
     size_t rejected = 0;
     for (size_t i = 0; i < end; i++)
         for (size_t f = 0; f < sizeof flips; f++) {
-            s.quote[i] ^= flips[f];
-            int rc = lcp_dcap_quote_verify(&r, vc, s.quote, s.quote_len, NULL, 0, PHALA_NOW, err);
-            s.quote[i] ^= flips[f];
-            if (rc == LCP_OK) fail_msg("byte %zu ^ 0x%02x accepted", i, flips[f]);
+            s->quote[i] ^= flips[f];
+            int rc = lcp_dcap_quote_verify(&r, vc, s->quote, s->quote_len, NULL, 0, PHALA_NOW, err);
+            s->quote[i] ^= flips[f];
+            if (rc == LCP_OK) fail_msg("byte %zu ^ 0x%02x accepted (%s verifier)", i, flips[f], v ? "warm" : "cold");
             rejected++;
         }
     assert_int_equal(rejected, end * sizeof flips);
-    assert_int_equal(lcp_dcap_quote_verify(&r, vc, s.quote, s.quote_len, NULL, 0, PHALA_NOW, err), LCP_OK);
-    phala_free(&s);
+    assert_int_equal(lcp_dcap_quote_verify(&r, vc, s->quote, s->quote_len, NULL, 0, PHALA_NOW, err), LCP_OK);
     lcp_dcap_verified_collateral_free(vc);
 }
 
-/* Every single-byte change of each signed collateral body, each signature and each CRL is rejected. */
-static void mutate_all(phala_set *s, uint8_t *p, size_t n, const char *what)
+/* Every single-byte change of what the quote's signatures cover (header, ISV report body, ISV signature,
+ * attestation key, QE report, QE report signature, QE auth data) and of the length fields between them is
+ * rejected, by a fresh verifier and by a long-lived one whose CA keys have P-256 tables. The certification data
+ * (PEM text) is covered by the PCK test below and by the CA's signature. */
+static void test_quote_every_byte(void **state)
+{
+    (void)state;
+    phala_set s;
+    phala_load(&s, "dcap/phala_sgx_v3/quote.bin");
+    quote_every_byte(&s, NULL);
+    lcp_dcap_verifier *v = warm_verifier(&s, 3);
+    assert_int_equal(lcp_dcap_verifier_tables(v), 3);
+    quote_every_byte(&s, v);
+    lcp_dcap_verifier_free(v);
+    phala_free(&s);
+}
+
+/* Every single-byte change of each signed collateral body, each signature and each CRL is rejected, by fresh
+ * verifiers (v NULL) and by one long-lived verifier with tables, which must still accept the intact set after. */
+static void mutate_all(phala_set *s, lcp_dcap_verifier *v, uint8_t *p, size_t n, const char *what)
 {
     lcp_dcap_verified_collateral *vc = NULL;
     char err[LCP_ERR_LEN] = "";
     for (size_t i = 0; i < n; i++) {
         p[i] ^= 0x01;
-        int rc = lcp_dcap_collateral_verify(&vc, &s->c, NULL, 0, PHALA_NOW, err);
+        int rc = v ? lcp_dcap_verifier_collateral(&vc, v, &s->c, PHALA_NOW, err)
+                   : lcp_dcap_collateral_verify(&vc, &s->c, NULL, 0, PHALA_NOW, err);
         p[i] ^= 0x01;
-        if (rc == LCP_OK) fail_msg("%s byte %zu changed, still accepted", what, i);
+        if (rc == LCP_OK) fail_msg("%s byte %zu changed, still accepted (%s verifier)", what, i, v ? "warm" : "cold");
         assert_null(vc);
     }
-    assert_int_equal(lcp_dcap_collateral_verify(&vc, &s->c, NULL, 0, PHALA_NOW, err), LCP_OK);
+    if (v) assert_int_equal(lcp_dcap_verifier_collateral(&vc, v, &s->c, PHALA_NOW, err), LCP_OK);
+    else assert_int_equal(lcp_dcap_collateral_verify(&vc, &s->c, NULL, 0, PHALA_NOW, err), LCP_OK);
     lcp_dcap_verified_collateral_free(vc);
 }
 
@@ -443,12 +474,55 @@ static void test_collateral_every_byte(void **state)
     (void)state;
     phala_set s;
     phala_load(&s, "dcap/phala_sgx_v3/quote.bin");
-    mutate_all(&s, (uint8_t *)s.c.tcb_info.ptr, s.c.tcb_info.len, "TCB Info");
-    mutate_all(&s, s.c.tcb_info_signature, LCP_DCAP_SIG_LEN, "TCB Info signature");
-    mutate_all(&s, (uint8_t *)s.c.qe_identity.ptr, s.c.qe_identity.len, "QE Identity");
-    mutate_all(&s, s.c.qe_identity_signature, LCP_DCAP_SIG_LEN, "QE Identity signature");
-    mutate_all(&s, (uint8_t *)s.c.root_ca_crl.ptr, s.c.root_ca_crl.len, "Root CA CRL");
-    mutate_all(&s, (uint8_t *)s.c.pck_crl.ptr, s.c.pck_crl.len, "PCK CRL");
+    lcp_dcap_verifier *warm = warm_verifier(&s, 3);
+    lcp_dcap_verifier *modes[] = {NULL, warm};
+    for (int m = 0; m < 2; m++) {
+        lcp_dcap_verifier *v = modes[m];
+        mutate_all(&s, v, (uint8_t *)s.c.tcb_info.ptr, s.c.tcb_info.len, "TCB Info");
+        mutate_all(&s, v, s.c.tcb_info_signature, LCP_DCAP_SIG_LEN, "TCB Info signature");
+        mutate_all(&s, v, (uint8_t *)s.c.qe_identity.ptr, s.c.qe_identity.len, "QE Identity");
+        mutate_all(&s, v, s.c.qe_identity_signature, LCP_DCAP_SIG_LEN, "QE Identity signature");
+        mutate_all(&s, v, (uint8_t *)s.c.root_ca_crl.ptr, s.c.root_ca_crl.len, "Root CA CRL");
+        mutate_all(&s, v, (uint8_t *)s.c.pck_crl.ptr, s.c.pck_crl.len, "PCK CRL");
+    }
+    assert_int_equal(lcp_dcap_verifier_tables(warm), 3);
+    lcp_dcap_verifier_free(warm);
+    phala_free(&s);
+}
+
+/* A long-lived verifier gives exactly the fresh verifier's result, builds tables only for the root, PCK CA and TCB
+ * Signing keys and only from their second verification on, stays usable after a refusal, and lives on in the
+ * collateral verified through it. */
+static void test_long_lived_verifier(void **state)
+{
+    (void)state;
+    phala_set s;
+    phala_load(&s, "dcap/phala_sgx_v3/quote.bin");
+    lcp_dcap_policy p = lenient();
+    lcp_dcap_result cold, warm;
+    char err[LCP_ERR_LEN] = "";
+    assert_int_equal(lcp_dcap_verify(&cold, s.quote, s.quote_len, &s.c, NULL, 0, PHALA_NOW, &p, err), LCP_OK);
+    lcp_dcap_verifier *v = NULL;
+    assert_int_equal(lcp_dcap_verifier_new(&v, NULL, 0, err), LCP_OK);
+    for (unsigned i = 0; i < 4; i++) {
+        assert_int_equal(lcp_dcap_verifier_verify(&warm, v, s.quote, s.quote_len, &s.c, PHALA_NOW, &p, err), LCP_OK);
+        assert_memory_equal(&warm, &cold, sizeof warm);
+        assert_int_equal(lcp_dcap_verifier_tables(v), i == 0 ? 0 : 3);
+    }
+    /* Refusals through the warm verifier leave it usable: an expired time, then the same set accepted again. */
+    assert_int_equal(lcp_dcap_verifier_verify(&warm, v, s.quote, s.quote_len, &s.c, 1752919279, &p, err),
+                     LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED);
+    assert_int_equal(lcp_dcap_verifier_verify(&warm, v, s.quote, s.quote_len, &s.c, PHALA_NOW, &p, err), LCP_OK);
+    /* Collateral verified through v keeps v alive after the caller drops it. */
+    lcp_dcap_verified_collateral *vc = NULL;
+    assert_int_equal(lcp_dcap_verifier_collateral(&vc, v, &s.c, PHALA_NOW, err), LCP_OK);
+    lcp_dcap_verifier_free(v);
+    assert_int_equal(lcp_dcap_quote_verify(&warm, vc, s.quote, s.quote_len, NULL, 0, PHALA_NOW, err), LCP_OK);
+    lcp_dcap_verified_collateral_free(vc);
+    /* A root that is not a certificate is refused when the verifier is made. */
+    static const uint8_t junk[] = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    assert_int_equal(lcp_dcap_verifier_new(&v, junk, sizeof junk - 1, err), LCP_ERR_ATTESTATION_CERT);
+    assert_null(v);
     phala_free(&s);
 }
 
@@ -585,6 +659,7 @@ int main(void)
         cmocka_unit_test(test_verified_collateral_reuse),
         cmocka_unit_test(test_quote_every_byte),
         cmocka_unit_test(test_collateral_every_byte),
+        cmocka_unit_test(test_long_lived_verifier),
         cmocka_unit_test(test_embedded_root),
         cmocka_unit_test(test_collateral_substitutions),
     };
