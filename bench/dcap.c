@@ -4,7 +4,7 @@
  *    check here costs at least), over a 384-byte message like a QE report;
  *  - a full verification (collateral + quote + policy): cold (lcp_dcap_verify: a fresh verifier parses the root and
  *    every certificate, no tables) and through a long-lived lcp_dcap_verifier (root and certificates parsed once,
- *    the root, PCK CA and TCB Signing keys with precomputed P-256 tables; every signature still verified), the
+ *    the root, PCK CA, TCB Signing and PCK keys with precomputed P-256 tables; every signature still verified), the
  *    latter also with loading the one-file collateral JSON;
  *  - the two stages apart (long-lived verifier): verifying the collateral, and verifying a quote with collateral
  *    verified earlier (what caching verified collateral per FMSPC costs per quote);

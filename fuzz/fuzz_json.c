@@ -53,11 +53,22 @@ static void walk(const lcp_json_value *v, const lcp_json_value *parent, int dept
         size_t count = 0, k = 0;
         must(lcp_json_count(&count, v, NULL) == LCP_OK);
         must(lcp_json_iter_init(&it, v, NULL) == LCP_OK);
+        /* The same container re-validated as it is read (checked 0) must give the very same elements as the
+         * fast path that trusts its validated document (checked 1). */
+        lcp_json_value slow_v = *v, slow_name, slow_val;
+        slow_v.checked = 0;
+        lcp_json_iter slow;
+        must(lcp_json_iter_init(&slow, &slow_v, NULL) == LCP_OK);
         int rc;
         for (;;) {
             rc = v->type == LCP_JSON_OBJECT ? lcp_json_object_next(&name, &val, &it, NULL)
                                             : lcp_json_array_next(&val, &it, NULL);
+            int src = v->type == LCP_JSON_OBJECT ? lcp_json_object_next(&slow_name, &slow_val, &slow, NULL)
+                                                 : lcp_json_array_next(&slow_val, &slow, NULL);
+            must(src == rc);
             if (rc != 1) break;
+            must(slow_val.p == val.p && slow_val.len == val.len && slow_val.type == val.type);
+            if (v->type == LCP_JSON_OBJECT) must(slow_name.p == name.p && slow_name.len == name.len);
             must(val.p >= v->p && val.p + val.len <= v->p + v->len);
             if (v->type == LCP_JSON_OBJECT) {
                 /* Looking a member up by its own name finds it, or reports a duplicate. */

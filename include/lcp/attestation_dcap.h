@@ -330,8 +330,9 @@ int lcp_dcap_verify(lcp_dcap_result *res, const uint8_t *quote, size_t quote_len
 /* ---- a long-lived verifier ----
  * The calls above verify from scratch each time. A verifier keeps what does not change between quotes under one
  * trust anchor: the parsed anchor, parsed certificates (looked up by their exact DER: the same bytes give the same
- * object) and, for the anchor and the CA keys certified under it once they have served in two verifications,
- * precomputed P-256 tables (~20 ms and ~150 KB each, then each signature under them costs a third). Nothing is
+ * object) and, for the keys Intel's hierarchy certifies (the anchor, the PCK CA, TCB Signing and PCK keys; never a
+ * quote's attestation key) once they have served in two verifications, precomputed P-256 tables (~20 ms and
+ * ~150 KB each, then each signature under them costs a third). Nothing is
  * trusted from an earlier call: every signature, name, revocation and validity window is checked on every call.
  * A verifier, and the collateral verified through it, are used by one thread at a time. */
 typedef struct lcp_dcap_verifier lcp_dcap_verifier;

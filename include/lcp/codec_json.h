@@ -52,6 +52,10 @@ typedef struct {
     const uint8_t *p;
     size_t len;
     lcp_json_type type;
+    /* Set by lcp_json_parse and inherited through the iterators: the whole text was validated when parsed, so
+     * iterating steps over elements without validating them again. A value built by hand leaves it 0 and is
+     * validated as it is read. Either way nothing outside [p, p + len) is read. */
+    int checked;
 } lcp_json_value;
 
 /* Iteration state over an array or object; initialise with lcp_json_iter_init. */

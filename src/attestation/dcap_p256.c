@@ -42,7 +42,6 @@ struct lcp_dcap_p256 {
     BN_CTX *bn;
     uint64_t round;
     p256_key keys[LCP_DCAP_P256_KEYS];
-    size_t next; /* the slot to reuse when all are taken */
 };
 
 int lcp_dcap_p256_new(lcp_dcap_p256 **out, char *err)
@@ -116,6 +115,23 @@ static void maybe_build_table(lcp_dcap_p256 *c, p256_key *k)
 #endif
 }
 
+/* The slot for a new key: a free one, else the one used in the fewest rounds (the least recently used of those),
+ * so that a stream of one-off keys (a PCK leaf per platform) cycles through the least used slots and never pushes
+ * out the root's or a CA's table. (A key that stops being used keeps its slot; Intel replaces CA keys rarely and
+ * the cache has room for several.) */
+static p256_key *victim(lcp_dcap_p256 *c)
+{
+    p256_key *best = NULL;
+    for (size_t i = 0; i < LCP_DCAP_P256_KEYS; i++) {
+        p256_key *k = &c->keys[i];
+        if (k->q == NULL) return k;
+        if (best == NULL || k->rounds < best->rounds ||
+            (k->rounds == best->rounds && k->last_round < best->last_round))
+            best = k;
+    }
+    return best;
+}
+
 /* The cached entry of a fixed key, created on first sight. NULL if enc is not a P-256 point or memory ran out. */
 static p256_key *fixed_key(lcp_dcap_p256 *c, const uint8_t *enc, size_t len)
 {
@@ -126,8 +142,7 @@ static p256_key *fixed_key(lcp_dcap_p256 *c, const uint8_t *enc, size_t len)
     if (k == NULL) {
         EC_POINT *q = decode_point(c, enc, len);
         if (q == NULL) return NULL;
-        k = &c->keys[c->next];
-        c->next = (c->next + 1) % LCP_DCAP_P256_KEYS;
+        k = victim(c);
         key_clear(k);
         memcpy(k->enc, enc, len);
         k->enc_len = len;

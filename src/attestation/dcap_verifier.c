@@ -15,7 +15,9 @@ struct lcp_dcap_verifier {
     lcp_dcap_cert *root;
     lcp_dcap_p256 *p256;
     lcp_dcap_cert *cache[LCP_DCAP_CERT_CACHE];
-    size_t next; /* the slot to reuse when all are taken */
+    unsigned hits[LCP_DCAP_CERT_CACHE]; /* lookups that found each entry */
+    uint64_t used[LCP_DCAP_CERT_CACHE]; /* when each was last found or added (a lookup counter) */
+    uint64_t clock;
 };
 
 int lcp_dcap_verifier_new(lcp_dcap_verifier **out, const uint8_t *root, size_t root_len, char *err)
@@ -56,13 +58,28 @@ const lcp_dcap_cert *lcp_dcap_verifier_root(const lcp_dcap_verifier *v) { return
 
 unsigned lcp_dcap_verifier_tables(const lcp_dcap_verifier *v) { return lcp_dcap_p256_tables(v->p256); }
 
+/* The slot for a new certificate: a free one, else the least found (least recently used of those), so that PCK
+ * leaves of many platforms cycle among themselves and leave Intel's CA and signing certificates in place. */
+static size_t victim(const lcp_dcap_verifier *v)
+{
+    size_t best = 0;
+    for (size_t i = 0; i < LCP_DCAP_CERT_CACHE; i++) {
+        if (v->cache[i] == NULL) return i;
+        if (v->hits[i] < v->hits[best] || (v->hits[i] == v->hits[best] && v->used[i] < v->used[best])) best = i;
+    }
+    return best;
+}
+
 int lcp_dcap_verifier_cert(lcp_dcap_cert **out, lcp_dcap_verifier *v, const uint8_t *der, size_t len,
                            const char *what, char *err)
 {
+    v->clock++;
     for (size_t i = 0; i < LCP_DCAP_CERT_CACHE; i++) {
         lcp_dcap_cert *c = v->cache[i];
         if (c != NULL && c->der_len == len && memcmp(c->der, der, len) == 0) {
             c->refs++;
+            v->hits[i]++;
+            v->used[i] = v->clock;
             *out = c;
             return LCP_OK;
         }
@@ -70,9 +87,11 @@ int lcp_dcap_verifier_cert(lcp_dcap_cert **out, lcp_dcap_verifier *v, const uint
     lcp_dcap_cert *c = NULL;
     int rc = lcp_dcap_cert_new(&c, der, len, what, err);
     if (rc != LCP_OK) return rc;
-    lcp_dcap_cert_release(v->cache[v->next]);
-    v->cache[v->next] = c;
-    v->next = (v->next + 1) % LCP_DCAP_CERT_CACHE;
+    size_t slot = victim(v);
+    lcp_dcap_cert_release(v->cache[slot]);
+    v->cache[slot] = c;
+    v->hits[slot] = 0;
+    v->used[slot] = v->clock;
     c->refs++; /* the cache's and the caller's */
     *out = c;
     return LCP_OK;

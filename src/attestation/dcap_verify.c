@@ -288,8 +288,11 @@ static int match_platform(const lcp_dcap_tcb_level **out, const lcp_dcap_tcb_inf
     return lcp_fail(err, LCP_ERR_ATTESTATION_TCB, "platform TCB is below every TCB Info level (TCB not supported)");
 }
 
-int lcp_dcap_quote_verify(lcp_dcap_result *res, const lcp_dcap_verified_collateral *vc, const uint8_t *quote,
-                          size_t quote_len, const uint8_t *pck_cert, size_t pck_cert_len, int64_t now, char *err)
+/* new_round: this quote is a verification of its own (reusing collateral verified earlier), not the second half
+ * of one that just verified its collateral. */
+static int quote_verify(lcp_dcap_result *res, const lcp_dcap_verified_collateral *vc, const uint8_t *quote,
+                        size_t quote_len, const uint8_t *pck_cert, size_t pck_cert_len, int64_t now, int new_round,
+                        char *err)
 {
     memset(res, 0, sizeof *res);
     lcp_dcap_result *r = lcp_calloc(1, sizeof *r); /* ~3 KB: kept off the stack for small-stack callers */
@@ -304,6 +307,7 @@ int lcp_dcap_quote_verify(lcp_dcap_result *res, const lcp_dcap_verified_collater
     static const uint8_t zeros[32];
     unsigned count = 0;
 
+    if (new_round) lcp_dcap_p256_round(p);
     int rc = lcp_dcap_window_check(&w, vc->window.from, vc->window.to, now, LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED,
                                    "verified collateral", err);
     if (rc == LCP_OK) rc = lcp_dcap_quote_parse(&q, quote, quote_len, err);
@@ -323,9 +327,10 @@ int lcp_dcap_quote_verify(lcp_dcap_result *res, const lcp_dcap_verified_collater
     }
     if (rc == LCP_OK && memcmp(r->pck.pce_id, vc->tcb.pce_id, LCP_DCAP_PCE_ID_LEN) != 0)
         rc = lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "TCB Info PCE-ID differs from the PCK certificate's");
-    /* The QE report: signed by the PCK key, and its report data commits to the attestation key. */
+    /* The QE report: signed by the PCK key, and its report data commits to the attestation key. The PCK key is
+     * certified by the CA checked just above, so it is a fixed key: a platform's quotes all use it. */
     if (rc == LCP_OK)
-        rc = lcp_dcap_p256_verify(p, leaf->key, leaf->key_len, 0, q.qe_report_signature, q.qe_report_signature + 32,
+        rc = lcp_dcap_p256_verify(p, leaf->key, leaf->key_len, 1, q.qe_report_signature, q.qe_report_signature + 32,
                                   q.qe_report_raw, LCP_SGX_REPORT_BODY_LEN, &count, "QE report", err);
     if (rc == LCP_OK) {
         lcp_bytes parts[2] = {{q.attestation_key, LCP_DCAP_PUBKEY_LEN}, q.qe_auth_data};
@@ -369,6 +374,12 @@ int lcp_dcap_quote_verify(lcp_dcap_result *res, const lcp_dcap_verified_collater
     return rc;
 }
 
+int lcp_dcap_quote_verify(lcp_dcap_result *res, const lcp_dcap_verified_collateral *vc, const uint8_t *quote,
+                          size_t quote_len, const uint8_t *pck_cert, size_t pck_cert_len, int64_t now, char *err)
+{
+    return quote_verify(res, vc, quote, quote_len, pck_cert, pck_cert_len, now, 1, err);
+}
+
 int lcp_dcap_verifier_verify(lcp_dcap_result *res, lcp_dcap_verifier *v, const uint8_t *quote, size_t quote_len,
                              const lcp_dcap_collateral *c, int64_t now, const lcp_dcap_policy *policy, char *err)
 {
@@ -376,7 +387,7 @@ int lcp_dcap_verifier_verify(lcp_dcap_result *res, lcp_dcap_verifier *v, const u
     lcp_dcap_verified_collateral *vc = NULL;
     int rc = lcp_dcap_verifier_collateral(&vc, v, c, now, err);
     if (rc != LCP_OK) return rc;
-    rc = lcp_dcap_quote_verify(res, vc, quote, quote_len, c->pck_cert.ptr, c->pck_cert.len, now, err);
+    rc = quote_verify(res, vc, quote, quote_len, c->pck_cert.ptr, c->pck_cert.len, now, 0, err);
     if (rc == LCP_OK) {
         res->p256_verifications += vc->p256;
         rc = lcp_dcap_policy_check(policy, res, err);

@@ -77,15 +77,21 @@ int lcp_base64_encode(char *out, size_t out_cap, const uint8_t *in, size_t in_le
 
 size_t lcp_base64_decoded_max(size_t in_len) { return in_len / 4 * 3 + 3; }
 
-static int b64val(char c)
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
+/* The value of each byte as a base64 digit, -1 for the rest: a table built by the compiler from the alphabet's
+ * rule (certificates and CRLs are kilobytes of base64 on the attestation path). */
+#define B64V(c)                                                                                                      \
+    ((c) >= 'A' && (c) <= 'Z'   ? (c) - 'A'                                                                          \
+     : (c) >= 'a' && (c) <= 'z' ? (c) - 'a' + 26                                                                    \
+     : (c) >= '0' && (c) <= '9' ? (c) - '0' + 52                                                                     \
+     : (c) == '+'               ? 62                                                                                 \
+     : (c) == '/'               ? 63                                                                                 \
+                                : -1)
+#define B64V4(c) B64V(c), B64V((c) + 1), B64V((c) + 2), B64V((c) + 3)
+#define B64V16(c) B64V4(c), B64V4((c) + 4), B64V4((c) + 8), B64V4((c) + 12)
+#define B64V64(c) B64V16(c), B64V16((c) + 16), B64V16((c) + 32), B64V16((c) + 48)
+static const int8_t B64_VALUE[256] = {B64V64(0), B64V64(64), B64V64(128), B64V64(192)};
+
+static int b64val(char c) { return B64_VALUE[(uint8_t)c]; }
 
 int lcp_base64_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *in, size_t in_len, char *err)
 {

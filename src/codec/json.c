@@ -1,7 +1,9 @@
 /* Strict, non-allocating JSON reader (RFC 8259 + the I-JSON string rules); see lcp/codec_json.h for the contract.
  *
  * One recursive-descent scanner validates and measures values; every accessor reuses it to step over elements,
- * so a value is never trusted further than the scanner has checked it, and no index or tree is ever built. */
+ * so a value is never trusted further than the scanner has checked it, and no index or tree is ever built. Values
+ * from lcp_json_parse carry `checked` (their whole document passed the scanner), and iterating them only looks
+ * for where each element ends. */
 #include "lcp/codec_json.h"
 
 #include <string.h>
@@ -256,6 +258,7 @@ int lcp_json_parse(lcp_json_value *root, const uint8_t *p, size_t len, char *err
     root->p = p + start;
     root->len = end - start;
     root->type = t;
+    root->checked = 1;
     return LCP_OK;
 }
 
@@ -266,6 +269,40 @@ int lcp_json_validate(const uint8_t *p, size_t len, char *err)
 }
 
 /* ---- containers ---- */
+
+/* Steps over one value of text that the scanner has already validated (a checked container), without validating
+ * it again: strings end at the first unescaped quote, containers at their matching bracket. Bounds are still
+ * honoured, so a wrong `checked` flag yields a wrong span, never a read outside the buffer. */
+static int skip_checked(const scan *s, size_t *i, lcp_json_type *type)
+{
+    size_t k = *i;
+    if (k >= s->len) return lcp_fail(s->err, LCP_ERR_JSON, "unexpected end of input at offset %zu", k);
+    uint8_t c = s->p[k];
+    if (c == '"' || c == '[' || c == '{') {
+        *type = c == '"' ? LCP_JSON_STRING : c == '[' ? LCP_JSON_ARRAY : LCP_JSON_OBJECT;
+        size_t depth = 0;
+        int in_string = 0;
+        for (; k < s->len; k++) {
+            uint8_t b = s->p[k];
+            if (in_string) {
+                if (b == '\\') k++;
+                else if (b == '"') {
+                    in_string = 0;
+                    if (depth == 0) break;
+                }
+            } else if (b == '"') in_string = 1;
+            else if (b == '[' || b == '{') depth++;
+            else if ((b == ']' || b == '}') && --depth == 0) break;
+        }
+        if (k >= s->len) return lcp_fail(s->err, LCP_ERR_JSON, "unterminated value at offset %zu", *i);
+        *i = k + 1;
+        return LCP_OK;
+    }
+    *type = c == 't' ? LCP_JSON_TRUE : c == 'f' ? LCP_JSON_FALSE : c == 'n' ? LCP_JSON_NULL : LCP_JSON_NUMBER;
+    while (k < s->len && s->p[k] != ',' && s->p[k] != ']' && s->p[k] != '}' && !is_ws(s->p[k])) k++;
+    *i = k;
+    return LCP_OK;
+}
 
 static int want_type(const lcp_json_value *v, lcp_json_type t, char *err)
 {
@@ -304,10 +341,12 @@ static int iter_next(lcp_json_value *name, lcp_json_value *val, lcp_json_iter *i
         size_t n0 = k;
         if (k >= s.len || s.p[k] != '"')
             return lcp_fail(err, LCP_ERR_JSON, "expected a member name at offset %zu of the object", k);
-        if ((rc = scan_string(&s, &k)) != LCP_OK) return rc;
+        lcp_json_type nt;
+        if ((rc = c->checked ? skip_checked(&s, &k, &nt) : scan_string(&s, &k)) != LCP_OK) return rc;
         name->p = s.p + n0;
         name->len = k - n0;
         name->type = LCP_JSON_STRING;
+        name->checked = c->checked;
         k = skip_ws(&s, k);
         if (k >= s.len || s.p[k] != ':')
             return lcp_fail(err, LCP_ERR_JSON, "expected ':' at offset %zu of the object", k);
@@ -315,10 +354,11 @@ static int iter_next(lcp_json_value *name, lcp_json_value *val, lcp_json_iter *i
     }
     size_t v0 = k;
     lcp_json_type t = LCP_JSON_INVALID;
-    if ((rc = scan_value(&s, &k, 0, &t)) != LCP_OK) return rc;
+    if ((rc = c->checked ? skip_checked(&s, &k, &t) : scan_value(&s, &k, 0, &t)) != LCP_OK) return rc;
     val->p = s.p + v0;
     val->len = k - v0;
     val->type = t;
+    val->checked = c->checked;
     it->pos = k;
     it->index++;
     return 1;
@@ -416,8 +456,8 @@ static size_t utf8_put(uint8_t out[4], uint32_t cp)
     return 4;
 }
 
-/* Walks the content of string v, calling back each UTF-8 encoded code point. The callback returns non-zero to stop
- * (reported as 1). Returns LCP_OK at the closing quote, 1 when stopped, or a negative error. */
+/* Walks the content of string v, calling back its UTF-8 text piece by piece (a run of plain characters, or one
+ * decoded code point). The callback returns non-zero to stop (reported as 1). Returns LCP_OK at the closing quote, 1 when stopped, or a negative error. */
 typedef int (*cp_fn)(const uint8_t *u, size_t n, void *data);
 static int walk_string(const lcp_json_value *v, cp_fn fn, void *data, char *err)
 {
@@ -427,7 +467,13 @@ static int walk_string(const lcp_json_value *v, cp_fn fn, void *data, char *err)
     scan s = {v->p, v->len, err};
     size_t k = 1;
     uint32_t cp;
-    while ((rc = next_cp(&s, &k, &cp)) == 1) {
+    for (;;) {
+        /* A run of plain printable ASCII is its own UTF-8: handed over whole. */
+        size_t run = k;
+        while (run < s.len && s.p[run] >= 0x20 && s.p[run] < 0x80 && s.p[run] != '"' && s.p[run] != '\\') run++;
+        if (run > k && fn(s.p + k, run - k, data)) return 1;
+        k = run;
+        if ((rc = next_cp(&s, &k, &cp)) != 1) break;
         uint8_t u[4];
         size_t n = utf8_put(u, cp);
         if (fn(u, n, data)) return 1;
@@ -442,7 +488,7 @@ typedef struct {
     size_t cap, n;
 } copy_state;
 
-static int copy_cp(const uint8_t *u, size_t n, void *data)
+static int copy_text(const uint8_t *u, size_t n, void *data)
 {
     copy_state *c = data;
     if (c->out != NULL && c->n + n < c->cap) memcpy(c->out + c->n, u, n);
@@ -454,7 +500,7 @@ int lcp_json_string_len(size_t *n, const lcp_json_value *v, char *err)
 {
     LCP_ARG_CHECK(n != NULL && v != NULL);
     copy_state c = {NULL, 0, 0};
-    int rc = walk_string(v, copy_cp, &c, err);
+    int rc = walk_string(v, copy_text, &c, err);
     if (rc != LCP_OK) return rc;
     *n = c.n;
     return LCP_OK;
@@ -464,7 +510,7 @@ int lcp_json_string(char *out, size_t out_cap, size_t *out_len, const lcp_json_v
 {
     LCP_ARG_CHECK(out != NULL && v != NULL);
     copy_state c = {(uint8_t *)out, out_cap, 0};
-    int rc = walk_string(v, copy_cp, &c, err);
+    int rc = walk_string(v, copy_text, &c, err);
     if (rc != LCP_OK) return rc;
     if (c.n >= out_cap) {
         if (out_cap > 0) out[0] = '\0';
@@ -481,7 +527,7 @@ typedef struct {
     int mismatch;
 } eq_state;
 
-static int eq_cp(const uint8_t *u, size_t n, void *data)
+static int eq_text(const uint8_t *u, size_t n, void *data)
 {
     eq_state *e = data;
     if (e->len - e->pos < n || memcmp(e->s + e->pos, u, n) != 0) {
@@ -513,7 +559,7 @@ int lcp_json_string_eq(const lcp_json_value *v, const char *s, size_t s_len)
         if (memchr(raw, '\\', raw_len) == NULL) return 0;
     }
     eq_state e = {(const uint8_t *)s, s_len, 0, 0};
-    int rc = walk_string(v, eq_cp, &e, NULL);
+    int rc = walk_string(v, eq_text, &e, NULL);
     return rc == LCP_OK && !e.mismatch && e.pos == s_len;
 }
 

@@ -201,19 +201,44 @@ static void test_table_rules_and_eviction(void **state)
     assert_int_equal(lcp_dcap_p256_tables(c), 0);
     assert_true(ours(c, k.pub, 65, 1, r, s, msg, sizeof msg));
     assert_int_equal(lcp_dcap_p256_tables(c), 1);
-    /* Twelve more fixed keys push it out of the eight-entry cache; every verdict stays right on the way. */
+    /* Twelve one-off fixed keys, one per round, cycle through the other seven slots of the eight-entry cache: the
+     * key used in more rounds keeps its slot and its table, and every verdict stays right on the way. */
     for (int i = 0; i < 12; i++) {
+        lcp_dcap_p256_round(c);
         test_key o;
         key_make(&o);
         uint8_t orr[32], os[32];
         sign(orr, os, o.key, msg, sizeof msg);
         assert_true(ours(c, o.pub, 65, 1, orr, os, msg, sizeof msg));
         assert_false(ours(c, o.pub, 65, 1, r, s, msg, sizeof msg));
-        assert_true(lcp_dcap_p256_tables(c) <= 1);
+        assert_int_equal(lcp_dcap_p256_tables(c), 1);
         EVP_PKEY_free(o.key);
     }
-    assert_int_equal(lcp_dcap_p256_tables(c), 0);
     assert_true(ours(c, k.pub, 65, 1, r, s, msg, sizeof msg));
+    assert_int_equal(lcp_dcap_p256_tables(c), 1);
+    /* Seven keys that each earn a table fill the cache beside k; a new key then takes the least recently used of
+     * the equally used slots, and every key still verifies (re-entering the cache as needed). */
+    test_key many[8];
+    uint8_t mr[8][32], ms[8][32];
+    for (int i = 0; i < 8; i++) {
+        key_make(&many[i]);
+        sign(mr[i], ms[i], many[i].key, msg, sizeof msg);
+    }
+    for (int round = 0; round < 3; round++) {
+        lcp_dcap_p256_round(c);
+        assert_true(ours(c, k.pub, 65, 1, r, s, msg, sizeof msg));
+        for (int i = 0; i < 7; i++) assert_true(ours(c, many[i].pub, 65, 1, mr[i], ms[i], msg, sizeof msg));
+    }
+    assert_int_equal(lcp_dcap_p256_tables(c), 8);
+    lcp_dcap_p256_round(c);
+    assert_true(ours(c, many[7].pub, 65, 1, mr[7], ms[7], msg, sizeof msg));
+    assert_int_equal(lcp_dcap_p256_tables(c), 7);
+    assert_true(ours(c, k.pub, 65, 1, r, s, msg, sizeof msg));
+    for (int i = 0; i < 8; i++) {
+        assert_true(ours(c, many[i].pub, 65, 1, mr[i], ms[i], msg, sizeof msg));
+        assert_false(ours(c, many[i].pub, 65, 1, mr[(i + 1) % 8], ms[(i + 1) % 8], msg, sizeof msg));
+        EVP_PKEY_free(many[i].key);
+    }
     EVP_PKEY_free(k.key);
     lcp_dcap_p256_free(c);
 }

@@ -444,7 +444,7 @@ static void test_quote_every_byte(void **state)
     phala_load(&s, "dcap/phala_sgx_v3/quote.bin");
     quote_every_byte(&s, NULL);
     lcp_dcap_verifier *v = warm_verifier(&s, 3);
-    assert_int_equal(lcp_dcap_verifier_tables(v), 3);
+    assert_int_equal(lcp_dcap_verifier_tables(v), 4);
     quote_every_byte(&s, v);
     lcp_dcap_verifier_free(v);
     phala_free(&s);
@@ -485,13 +485,13 @@ static void test_collateral_every_byte(void **state)
         mutate_all(&s, v, (uint8_t *)s.c.root_ca_crl.ptr, s.c.root_ca_crl.len, "Root CA CRL");
         mutate_all(&s, v, (uint8_t *)s.c.pck_crl.ptr, s.c.pck_crl.len, "PCK CRL");
     }
-    assert_int_equal(lcp_dcap_verifier_tables(warm), 3);
+    assert_int_equal(lcp_dcap_verifier_tables(warm), 4);
     lcp_dcap_verifier_free(warm);
     phala_free(&s);
 }
 
-/* A long-lived verifier gives exactly the fresh verifier's result, builds tables only for the root, PCK CA and TCB
- * Signing keys and only from their second verification on, stays usable after a refusal, and lives on in the
+/* A long-lived verifier gives exactly the fresh verifier's result, builds tables only for the root, PCK CA, TCB
+ * Signing and PCK keys (never the quote's attestation key) and only from their second verification on, stays usable after a refusal, and lives on in the
  * collateral verified through it. */
 static void test_long_lived_verifier(void **state)
 {
@@ -507,7 +507,7 @@ static void test_long_lived_verifier(void **state)
     for (unsigned i = 0; i < 4; i++) {
         assert_int_equal(lcp_dcap_verifier_verify(&warm, v, s.quote, s.quote_len, &s.c, PHALA_NOW, &p, err), LCP_OK);
         assert_memory_equal(&warm, &cold, sizeof warm);
-        assert_int_equal(lcp_dcap_verifier_tables(v), i == 0 ? 0 : 3);
+        assert_int_equal(lcp_dcap_verifier_tables(v), i == 0 ? 0 : 4);
     }
     /* Refusals through the warm verifier leave it usable: an expired time, then the same set accepted again. */
     assert_int_equal(lcp_dcap_verifier_verify(&warm, v, s.quote, s.quote_len, &s.c, 1752919279, &p, err),

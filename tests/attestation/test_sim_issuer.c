@@ -408,9 +408,50 @@ static void test_lower_levels(void **state)
     simfix_close(&f);
 }
 
+/* One long-lived verifier, many platforms: twenty PCK certificates (each with its own key) under one simulated CA
+ * are more than its certificate and key caches hold. Every quote verifies on every pass, a tampered one never does,
+ * and the CA keys keep their tables while the leaves cycle. */
+static void test_many_platforms_one_verifier(void **state)
+{
+    (void)state;
+    simfix f;
+    simfix_open(&f, T0);
+    enum { N = 20 };
+    lcp_buf q[N];
+    memset(q, 0, sizeof q);
+    char err[LCP_ERR_LEN] = "";
+    for (int i = 0; i < N; i++) {
+        lcp_sim_tcb tcb;
+        simfix_tcb(&f, &tcb);
+        assert_int_equal(lcp_sim_issuer_certify_platform(f.platform, &tcb, T0, err), LCP_OK);
+        make_quote(&f, &q[i], 0);
+    }
+    lcp_dcap_collateral c;
+    uint8_t *storage = simfix_collateral(&f, &c, 0);
+    lcp_dcap_verifier *v = NULL;
+    assert_int_equal(lcp_dcap_verifier_new(&v, f.root, f.root_len, err), LCP_OK);
+    lcp_dcap_result r;
+    for (int pass = 0; pass < 3; pass++)
+        for (int i = 0; i < N; i++) {
+            int rc = lcp_dcap_verifier_verify(&r, v, q[i].data, q[i].len, &c, T0 + 60, NULL, err);
+            if (rc != LCP_OK) fail_msg("pass %d, platform %d: %s", pass, i, err);
+            assert_int_equal(r.status, LCP_DCAP_TCB_UP_TO_DATE);
+            q[i].data[q[i].len / 3] ^= 0x20; /* inside the signed part or the PCK certificate */
+            assert_int_not_equal(lcp_dcap_verifier_verify(&r, v, q[i].data, q[i].len, &c, T0 + 60, NULL, err),
+                                 LCP_OK);
+            q[i].data[q[i].len / 3] ^= 0x20;
+        }
+    assert_true(lcp_dcap_verifier_tables(v) >= 3); /* root, PCK CA, TCB Signing */
+    lcp_dcap_verifier_free(v);
+    lcp_free(storage);
+    for (int i = 0; i < N; i++) lcp_buf_free(&q[i]);
+    simfix_close(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_many_platforms_one_verifier),
         cmocka_unit_test(test_uptodate_and_intel_root),
         cmocka_unit_test(test_debug_policy),
         cmocka_unit_test(test_pck_certificate),
