@@ -294,12 +294,14 @@ void lcp_dcap_verified_collateral_window(int64_t *from, int64_t *to, const lcp_d
  * pck_cert (may be NULL with pck_cert_len 0): PEM or DER PCK leaf for quotes with certification data type 1-3;
  * ignored when the quote carries its PCK certificate.
  * This does not apply a policy: a Revoked or debug enclave verifies; use lcp_dcap_policy_check.
+ * vc is not changed in what it vouches for; it counts the quotes checked against it, and its verifier's caches
+ * (see lcp_dcap_verifier below) may grow.
  * Returns: LCP_OK; LCP_ERR_ATTESTATION (malformed quote), _UNSUPPORTED (v4/v5, TDX, other key or certification data
  *          type), _COLLATERAL_EXPIRED (now outside vc's window), _CERT, _CERT_EXPIRED, _REVOKED (PCK leaf),
  *          _COLLATERAL (FMSPC/PCE-ID mismatch, no PCK certificate), _SIGNATURE (QE report, binding, ISV report),
  *          _TCB (QE identity mismatch, no TCB level); LCP_ERR_NOMEM.
  * Out: res (zeroed unless LCP_OK). */
-int lcp_dcap_quote_verify(lcp_dcap_result *res, const lcp_dcap_verified_collateral *vc, const uint8_t *quote,
+int lcp_dcap_quote_verify(lcp_dcap_result *res, lcp_dcap_verified_collateral *vc, const uint8_t *quote,
                           size_t quote_len, const uint8_t *pck_cert, size_t pck_cert_len, int64_t now, char *err)
     LCP_WARN_UNUSED;
 

@@ -70,6 +70,10 @@ typedef struct {
      * simulated quotes: only deployments for tests and drills set it. The bytes must outlive the context. */
     const uint8_t *dcap_root_der;
     size_t dcap_root_der_len;
+    /* Optional: a long-lived DCAP verifier (lcp_dcap_verifier_new, lcp/attestation_dcap.h) to verify with, so that
+     * registrations reuse parsed certificates and P-256 tables. Its root is then the anchor, and dcap_root_der
+     * must be NULL. Owned by the caller; it must outlive the context and, like it, serve one thread at a time. */
+    struct lcp_dcap_verifier *dcap_verifier;
 } lcp_lc_config;
 
 /* ClientState (spec §6.1), decoded. Byte strings are views into the buffer it was decoded from. */

@@ -440,8 +440,16 @@ int lcp_dcap_check_crl(lcp_dcap_p256 *p, lcp_dcap_window *w, unsigned *count, co
     X509_CRL *x = crl->crl;
     if (X509_CRL_get_signature_nid(x) != NID_ecdsa_with_SHA256)
         return lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "%s: not signed with ecdsa-with-SHA256", what);
-    if (X509_NAME_cmp(X509_CRL_get_issuer(x), X509_get_subject_name(issuer->x509)) != 0)
-        return lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "%s: issuer is not the expected CA", what);
+    if (X509_NAME_cmp(X509_CRL_get_issuer(x), X509_get_subject_name(issuer->x509)) != 0) {
+        /* Both names: collateral meant for another root (a simulated platform's, or Intel's for a sim verifier)
+         * shows here first, and the names say which. */
+        char got[160], want[160];
+        if (X509_NAME_oneline(X509_CRL_get_issuer(x), got, sizeof got) == NULL) snprintf(got, sizeof got, "?");
+        if (X509_NAME_oneline(X509_get_subject_name(issuer->x509), want, sizeof want) == NULL)
+            snprintf(want, sizeof want, "?");
+        return lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL,
+                        "%s: issuer is not the expected CA (issued by %s, expected %s)", what, got, want);
+    }
     if ((X509_get_extension_flags(issuer->x509) & EXFLAG_KUSAGE) && !(X509_get_key_usage(issuer->x509) & KU_CRL_SIGN))
         return lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "%s: issuer may not sign CRLs", what);
     if (issuer->key_len == 0) return lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, "%s: issuer key is not P-256", what);

@@ -19,6 +19,7 @@ struct lcp_dcap_verified_collateral {
     lcp_dcap_crl *pck_crl;
     lcp_dcap_window window;
     unsigned p256;    /* P-256 verifications spent verifying the collateral */
+    unsigned quotes;  /* quotes verified against it so far */
     uint8_t *text;    /* owned copy of the TCB Info and QE Identity texts the parsed forms point into */
     lcp_dcap_tcb_info tcb;
     lcp_dcap_qe_identity qe;
@@ -288,11 +289,8 @@ static int match_platform(const lcp_dcap_tcb_level **out, const lcp_dcap_tcb_inf
     return lcp_fail(err, LCP_ERR_ATTESTATION_TCB, "platform TCB is below every TCB Info level (TCB not supported)");
 }
 
-/* new_round: this quote is a verification of its own (reusing collateral verified earlier), not the second half
- * of one that just verified its collateral. */
-static int quote_verify(lcp_dcap_result *res, const lcp_dcap_verified_collateral *vc, const uint8_t *quote,
-                        size_t quote_len, const uint8_t *pck_cert, size_t pck_cert_len, int64_t now, int new_round,
-                        char *err)
+int lcp_dcap_quote_verify(lcp_dcap_result *res, lcp_dcap_verified_collateral *vc, const uint8_t *quote,
+                          size_t quote_len, const uint8_t *pck_cert, size_t pck_cert_len, int64_t now, char *err)
 {
     memset(res, 0, sizeof *res);
     lcp_dcap_result *r = lcp_calloc(1, sizeof *r); /* ~3 KB: kept off the stack for small-stack callers */
@@ -307,7 +305,10 @@ static int quote_verify(lcp_dcap_result *res, const lcp_dcap_verified_collateral
     static const uint8_t zeros[32];
     unsigned count = 0;
 
-    if (new_round) lcp_dcap_p256_round(p);
+    /* A verification round, for the P-256 tables, is one quote with its collateral: the first quote checked against
+     * verified collateral completes the round the collateral opened, each later one is a round of its own. (So a
+     * one-shot verification, in one call or in two, never earns a table.) */
+    if (vc->quotes++ > 0) lcp_dcap_p256_round(p);
     int rc = lcp_dcap_window_check(&w, vc->window.from, vc->window.to, now, LCP_ERR_ATTESTATION_COLLATERAL_EXPIRED,
                                    "verified collateral", err);
     if (rc == LCP_OK) rc = lcp_dcap_quote_parse(&q, quote, quote_len, err);
@@ -374,12 +375,6 @@ static int quote_verify(lcp_dcap_result *res, const lcp_dcap_verified_collateral
     return rc;
 }
 
-int lcp_dcap_quote_verify(lcp_dcap_result *res, const lcp_dcap_verified_collateral *vc, const uint8_t *quote,
-                          size_t quote_len, const uint8_t *pck_cert, size_t pck_cert_len, int64_t now, char *err)
-{
-    return quote_verify(res, vc, quote, quote_len, pck_cert, pck_cert_len, now, 1, err);
-}
-
 int lcp_dcap_verifier_verify(lcp_dcap_result *res, lcp_dcap_verifier *v, const uint8_t *quote, size_t quote_len,
                              const lcp_dcap_collateral *c, int64_t now, const lcp_dcap_policy *policy, char *err)
 {
@@ -387,7 +382,7 @@ int lcp_dcap_verifier_verify(lcp_dcap_result *res, lcp_dcap_verifier *v, const u
     lcp_dcap_verified_collateral *vc = NULL;
     int rc = lcp_dcap_verifier_collateral(&vc, v, c, now, err);
     if (rc != LCP_OK) return rc;
-    rc = quote_verify(res, vc, quote, quote_len, c->pck_cert.ptr, c->pck_cert.len, now, 0, err);
+    rc = lcp_dcap_quote_verify(res, vc, quote, quote_len, c->pck_cert.ptr, c->pck_cert.len, now, err);
     if (rc == LCP_OK) {
         res->p256_verifications += vc->p256;
         rc = lcp_dcap_policy_check(policy, res, err);

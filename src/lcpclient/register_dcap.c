@@ -70,8 +70,9 @@ static int listed(const lcp_bytes *list, size_t n, const void *s, size_t len)
     return 0;
 }
 
-/* Verifies quote and collateral at now under the configured root (NULL: Intel's), with no policy: the client's
- * rules follow. Verification failures become the client's error codes. */
+/* Verifies quote and collateral at now under the configured root (NULL: Intel's) or through the configured
+ * long-lived verifier, with no policy: the client's rules follow. Verification failures become the client's error
+ * codes. */
 static int verify(lcp_lc *ctx, const dcap_msg *m, int64_t now, char *err)
 {
     lcp_dcap_collateral c;
@@ -79,7 +80,9 @@ static int verify(lcp_lc *ctx, const dcap_msg *m, int64_t now, char *err)
     char e2[LCP_ERR_LEN] = "";
     int rc = lcp_dcap_collateral_from_json(&c, ctx->dcap_storage, sizeof ctx->dcap_storage, m->collateral.ptr,
                                            m->collateral.len, e2);
-    if (rc == LCP_OK)
+    if (rc == LCP_OK && ctx->cfg.dcap_verifier != NULL)
+        rc = lcp_dcap_verifier_collateral(&vc, ctx->cfg.dcap_verifier, &c, now, e2);
+    else if (rc == LCP_OK)
         rc = lcp_dcap_collateral_verify(&vc, &c, ctx->cfg.dcap_root_der, ctx->cfg.dcap_root_der_len, now, e2);
     if (rc == LCP_OK) rc = lcp_dcap_quote_verify(&ctx->dcap_res, vc, m->quote.ptr, m->quote.len, NULL, 0, now, e2);
     lcp_dcap_verified_collateral_free(vc);

@@ -12,6 +12,7 @@ int lcp_lc_init(lcp_lc **ctx, void *mem, size_t mem_len, const lcp_lc_config *cf
     LCP_ARG_CHECK(mem != NULL && mem_len >= sizeof(struct lcp_lc));
     LCP_ARG_CHECK(((uintptr_t)mem % alignof(max_align_t)) == 0);
     LCP_ARG_CHECK(cfg != NULL && cfg->store.get != NULL && cfg->store.set != NULL);
+    LCP_ARG_CHECK(cfg->dcap_verifier == NULL || cfg->dcap_root_der == NULL); /* one anchor, not two */
     struct lcp_lc *c = mem;
     memset(c, 0, sizeof *c);
     c->cfg = *cfg;

@@ -519,6 +519,16 @@ static void test_long_lived_verifier(void **state)
     lcp_dcap_verifier_free(v);
     assert_int_equal(lcp_dcap_quote_verify(&warm, vc, s.quote, s.quote_len, NULL, 0, PHALA_NOW, err), LCP_OK);
     lcp_dcap_verified_collateral_free(vc);
+    /* In two calls too, one collateral and its first quote are one verification: no tables; the next quote
+     * against the same collateral is a second verification for the PCK CA and PCK keys. */
+    assert_int_equal(lcp_dcap_verifier_new(&v, NULL, 0, err), LCP_OK);
+    assert_int_equal(lcp_dcap_verifier_collateral(&vc, v, &s.c, PHALA_NOW, err), LCP_OK);
+    assert_int_equal(lcp_dcap_quote_verify(&warm, vc, s.quote, s.quote_len, NULL, 0, PHALA_NOW, err), LCP_OK);
+    assert_int_equal(lcp_dcap_verifier_tables(v), 0);
+    assert_int_equal(lcp_dcap_quote_verify(&warm, vc, s.quote, s.quote_len, NULL, 0, PHALA_NOW, err), LCP_OK);
+    assert_int_equal(lcp_dcap_verifier_tables(v), 2);
+    lcp_dcap_verified_collateral_free(vc);
+    lcp_dcap_verifier_free(v);
     /* A root that is not a certificate is refused when the verifier is made. */
     static const uint8_t junk[] = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
     assert_int_equal(lcp_dcap_verifier_new(&v, junk, sizeof junk - 1, err), LCP_ERR_ATTESTATION_CERT);

@@ -71,6 +71,8 @@ static void test_uptodate_and_intel_root(void **state)
     /* (The verifier meets the Root CA CRL first: it is not issued by Intel's root.) */
     assert_int_equal(rc, LCP_ERR_ATTESTATION_COLLATERAL);
     assert_non_null(strstr(err, "Root CA CRL: issuer is not the expected CA"));
+    assert_non_null(strstr(err, "issued by /CN=lcp-c SIMULATED SGX Root CA")); /* the names say what is wrong */
+    assert_non_null(strstr(err, "expected /CN=Intel SGX Root CA"));
     /* ... and so does any other root, e.g. Intel's taken from the test data, or another simulated Intel. */
     size_t il;
     uint8_t *intel = tu_read("dcap/roots/intel_sgx_root_ca.der", &il);

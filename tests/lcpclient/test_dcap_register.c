@@ -1,6 +1,6 @@
 /* lcp-c's DCAP registration (DCAPRegisterEnclaveKeyMessage, lcp_lc_register_enclave_key_dcap): quotes of the
- * simulated platform and its published collateral, verified by the client natively under the simulation root
- * (and refused under Intel's); each rule of spec §6.4 refusing on its own; the key's expiry formula; the TCB
+ * simulated platform and its published collateral, verified by the client natively (through a long-lived verifier;
+ * test_tcb_recovery covers the one-shot path) under the simulation root (and refused under Intel's); each rule of spec §6.4 refusing on its own; the key's expiry formula; the TCB
  * evaluation data number through its grace period and its edge cases; nothing written by a refused call. */
 #include "lcfix.h"
 #include "simfix.h"
@@ -21,6 +21,7 @@ typedef struct {
     lcp_lc_memstore *mem;
     lcp_lc *lc;
     void *lc_mem;
+    lcp_dcap_verifier *verifier; /* the client verifies through a long-lived verifier, as a deployment would */
     int development_mode;
 } world;
 
@@ -43,8 +44,9 @@ static void open_lc(world *w, const uint8_t *root, size_t root_len, int developm
     memset(&cfg, 0, sizeof cfg);
     cfg.store = lcp_lc_memstore_iface(w->mem);
     cfg.development_mode = development_mode;
-    cfg.dcap_root_der = root;
-    cfg.dcap_root_der_len = root_len;
+    char err[LCP_ERR_LEN] = "";
+    assert_int_equal(lcp_dcap_verifier_new(&w->verifier, root, root_len, err), LCP_OK);
+    cfg.dcap_verifier = w->verifier;
     w->development_mode = development_mode;
     w->lc_mem = lcp_malloc(lcp_lc_size());
     assert_non_null(w->lc_mem);
@@ -53,6 +55,7 @@ static void open_lc(world *w, const uint8_t *root, size_t root_len, int developm
 
 static void close_lc(world *w)
 {
+    lcp_dcap_verifier_free(w->verifier);
     lcp_lc_memstore_free(w->mem);
     lcp_free(w->lc_mem);
 }
