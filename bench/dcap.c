@@ -10,7 +10,8 @@
  *    verified earlier (what caching verified collateral per FMSPC costs per quote);
  *  - parsing alone (quote, TCB Info).
  * Then it prints P-256 verifications per quote, the ratio of each figure to (count x floor), and what the cache
- * saves. `dcap [PEER_OPS_PER_S]`: given the JS peer's figure (bench/peers/dcap-qvl.mjs), it prints the ratio. */
+ * saves, and its ratios to the peers of bench/peers/dcap-qvl.mjs (@phala/dcap-qvl in JS, @phala/dcap-qvl-web in
+ * WASM) run just before it by make bench; `dcap [JS_OPS_PER_S]` gives the JS figure by hand. */
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -175,12 +176,21 @@ int main(int argc, char **argv)
            cached_ns / (n_cached * floor_ns));
     printf("caching verified collateral per FMSPC saves %.0f ns per quote (%.0f%%): %.0f -> %.0f ns\n",
            full_ns - cached_ns, 100.0 * (full_ns - cached_ns) / full_ns, full_ns, cached_ns);
-    if (argc > 1) {
-        double peer = atof(argv[1]);
-        if (peer > 0)
-            printf("vs @phala/dcap-qvl (JS) at %.1f ops/s: cold %.2fx, long-lived %.2fx, incl. JSON load %.2fx faster\n",
-                   peer, (1e9 / cold_ns) / peer, (1e9 / full_ns) / peer, (1e9 / load_ns) / peer);
-    }
+    /* The peers' figures from the same run (mk/run-bench.sh), or the JS figure given on the command line. */
+    double js = argc > 1 ? atof(argv[1]) : lcp_bench_peer("dcap_qvl_js");
+    double js_json = lcp_bench_peer("dcap_qvl_js_json"), wasm = lcp_bench_peer("dcap_qvl_wasm");
+    double wasm_json = lcp_bench_peer("dcap_qvl_wasm_json");
+    if (js > 0)
+        printf("vs @phala/dcap-qvl (JS) at %.1f ops/s: cold %.2fx, long-lived %.2fx faster\n", js,
+               (1e9 / cold_ns) / js, (1e9 / full_ns) / js);
+    if (js_json > 0)
+        printf("   incl. collateral JSON (JS %.1f ops/s): long-lived %.2fx faster\n", js_json, (1e9 / load_ns) / js_json);
+    if (wasm > 0)
+        printf("vs @phala/dcap-qvl-web (WASM) at %.1f ops/s: cold %.2fx, long-lived %.2fx faster\n", wasm,
+               (1e9 / cold_ns) / wasm, (1e9 / full_ns) / wasm);
+    if (wasm_json > 0)
+        printf("   incl. collateral JSON (WASM %.1f ops/s): long-lived %.2fx faster\n", wasm_json,
+               (1e9 / load_ns) / wasm_json);
     lcp_dcap_verified_collateral_free(x.vc);
     lcp_dcap_verifier_free(x.v);
     EVP_PKEY_free(x.key);

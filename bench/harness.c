@@ -2,6 +2,7 @@
 #include "harness.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 uint64_t lcp_bench_now_ns(void)
@@ -33,4 +34,12 @@ double lcp_bench_run(const char *name, int (*fn)(void *arg), void *arg, uint64_t
     double ns = (double)elapsed / (double)iters;
     printf("%-44s %9llu iters %12.0f ns/op %10.1f ops/s\n", name, (unsigned long long)iters, ns, 1e9 / ns);
     return ns;
+}
+
+double lcp_bench_peer(const char *name)
+{
+    char var[96];
+    if (snprintf(var, sizeof var, "LCP_PEER_%s", name) >= (int)sizeof var) return 0;
+    const char *v = getenv(var);
+    return v && *v ? atof(v) : 0;
 }

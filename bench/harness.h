@@ -14,4 +14,9 @@ uint64_t lcp_bench_now_ns(void);
  * failure). */
 double lcp_bench_run(const char *name, int (*fn)(void *arg), void *arg, uint64_t min_iters, double min_seconds);
 
+/* A peer's figure from the same run: mk/run-bench.sh runs the Node peers first and exports each line
+ * "peer-figure <name> <value>" they print as LCP_PEER_<name>. Returns the value, or 0 when the benchmark runs
+ * alone (then no ratio is printed). */
+double lcp_bench_peer(const char *name);
+
 #endif

@@ -441,8 +441,9 @@ int main(int argc, char **argv)
         printf("ics23 %s mean: %.1f ops/s\n", trees[t], mean[t]);
     }
     free(c);
-    if (argc == 3) {
-        double pi = atof(argv[1]), pt = atof(argv[2]);
+    {
+        double pi = argc == 3 ? atof(argv[1]) : lcp_bench_peer("ics23_iavl");
+        double pt = argc == 3 ? atof(argv[2]) : lcp_bench_peer("ics23_tendermint");
         if (pi > 0 && pt > 0)
             printf("vs @confio/ics23 (JS) at %.1f / %.1f ops/s: iavl %.1fx, tendermint %.1fx faster\n", pi, pt,
                    mean[0] / pi, mean[1] / pt);

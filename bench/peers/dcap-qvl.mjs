@@ -1,11 +1,13 @@
-// Peer for bench/dcap.c: @phala/dcap-qvl (JavaScript; Node's crypto for the signatures) verifying the same quote
-// and collateral at the same time. Prints ops/s for the verification from an already-parsed collateral object and
-// including JSON.parse of the collateral file, so both line up with the C figures.
+// Peer for bench/dcap.c: @phala/dcap-qvl (JavaScript; Node's crypto for the signatures) and the WASM build of the
+// Rust dcap-qvl (@phala/dcap-qvl-web, loaded from its .wasm file; there is no @phala/dcap-qvl-node on npm) verifying
+// the same quote and collateral at the same time. Prints ops/s for the verification from an already-parsed
+// collateral object and including JSON.parse of the collateral file, so both line up with the C figures.
 // Usage: node bench/peers/dcap-qvl.mjs [seconds]
 import fs from 'fs';
 import path from 'path';
 import { fileURLToPath } from 'url';
 import qvl from '@phala/dcap-qvl';
+import { initSync as wasmInit, js_verify as wasmVerify } from '@phala/dcap-qvl-web';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const td = process.env.LCP_TESTDATA || path.resolve(here, '../../../shared/testdata');
@@ -16,10 +18,16 @@ const collateral = JSON.parse(text);
 const NOW = 1752919277;
 const seconds = Number(process.argv[2] || 2);
 
-const r = qvl.verify(quote, collateral, NOW);
-if (r.status !== 'ConfigurationAndSWHardeningNeeded' || r.advisory_ids.join() !== 'INTEL-SA-00289,INTEL-SA-00615') {
-    console.error('dcap-qvl peer: unexpected result', r.status, r.advisory_ids);
-    process.exit(1);
+const modules = path.resolve(here, '../../node_modules/@phala');
+wasmInit({ module: fs.readFileSync(path.join(modules, 'dcap-qvl-web/dcap-qvl-web_bg.wasm')) });
+const quoteBytes = new Uint8Array(quote);
+
+for (const [name, r] of [['dcap-qvl', qvl.verify(quote, collateral, NOW)],
+                         ['dcap-qvl-web', wasmVerify(quoteBytes, collateral, BigInt(NOW))]]) {
+    if (r.status !== 'ConfigurationAndSWHardeningNeeded' || r.advisory_ids.join() !== 'INTEL-SA-00289,INTEL-SA-00615') {
+        console.error(`${name} peer: unexpected result`, r.status, r.advisory_ids);
+        process.exit(1);
+    }
 }
 
 function run(name, fn) {
@@ -38,7 +46,16 @@ function run(name, fn) {
     return 1e9 / ns;
 }
 
-console.log(`dcap-qvl peer: @phala/dcap-qvl ${JSON.parse(fs.readFileSync(
-    path.resolve(here, '../../node_modules/@phala/dcap-qvl/package.json'), 'utf8')).version}, node ${process.version}`);
-run('dcap-qvl verify (parsed collateral)', () => qvl.verify(quote, collateral, NOW));
-run('dcap-qvl verify incl. collateral JSON.parse', () => qvl.verify(quote, JSON.parse(text), NOW));
+const version = (p) => JSON.parse(fs.readFileSync(path.join(modules, p, 'package.json'), 'utf8')).version;
+console.log(`dcap-qvl peers: @phala/dcap-qvl ${version('dcap-qvl')} (JS), @phala/dcap-qvl-web ${version('dcap-qvl-web')} ` +
+    `(WASM), node ${process.version}`);
+// "peer-figure" lines are read by mk/run-bench.sh and handed to bench/dcap.c, which prints its ratios to them.
+const figures = {
+    dcap_qvl_js: run('dcap-qvl verify (parsed collateral)', () => qvl.verify(quote, collateral, NOW)),
+    dcap_qvl_js_json: run('dcap-qvl verify incl. collateral JSON.parse', () => qvl.verify(quote, JSON.parse(text), NOW)),
+    dcap_qvl_wasm: run('dcap-qvl-web (WASM) verify (parsed collateral)',
+        () => wasmVerify(quoteBytes, collateral, BigInt(NOW))),
+    dcap_qvl_wasm_json: run('dcap-qvl-web (WASM) incl. collateral JSON.parse',
+        () => wasmVerify(quoteBytes, JSON.parse(text), BigInt(NOW))),
+};
+for (const [name, ops] of Object.entries(figures)) console.log(`peer-figure ${name} ${ops.toFixed(1)}`);

@@ -39,4 +39,5 @@ for (const [tree, spec] of [['iavl', iavlSpec], ['tendermint', tendermintSpec]])
             () => verifyMembership(ics23.CommitmentProof.decode(proof), spec, root, key, value));
     }
     console.log(`@confio/ics23 ${tree} mean: ${(sum / 3).toFixed(1)} ops/s`);
+    console.log(`peer-figure ics23_${tree} ${(sum / 3).toFixed(1)}`); // for bench/ics23.c (mk/run-bench.sh)
 }

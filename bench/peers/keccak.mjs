@@ -13,3 +13,4 @@ while (t - t0 < 2_000_000_000n) {
 }
 const ns = Number(t - t0) / n;
 console.log(`@noble/hashes keccak_256 1 MiB: ${n} iters, ${ns.toFixed(0)} ns/op, ${(1e9 / ns).toFixed(1)} MiB/s`);
+console.log(`peer-figure keccak_mib_s ${(1e9 / ns).toFixed(1)}`); // for bench/commitment.c (mk/run-bench.sh)

@@ -84,11 +84,12 @@ unsigned lcp_dcap_p256_tables(const lcp_dcap_p256 *c)
     return n;
 }
 
-/* Decodes a SEC 1 point; OpenSSL's decoder rejects points that are not on the curve (and the point at infinity,
- * which has no 33- or 65-byte encoding). */
+/* Decodes a SEC 1 point, compressed (02/03 || X) or uncompressed (04 || X || Y) only: OpenSSL would also take the
+ * hybrid form, which nothing in DCAP uses. Its decoder rejects points that are not on the curve (and the point at
+ * infinity has no such encoding). */
 static EC_POINT *decode_point(lcp_dcap_p256 *c, const uint8_t *enc, size_t len)
 {
-    if (len != 33 && len != 65) return NULL;
+    if (!(len == 33 && (enc[0] == 0x02 || enc[0] == 0x03)) && !(len == 65 && enc[0] == 0x04)) return NULL;
     EC_POINT *q = EC_POINT_new(c->group);
     if (q != NULL && EC_POINT_oct2point(c->group, q, enc, len, c->bn) != 1) {
         EC_POINT_free(q);

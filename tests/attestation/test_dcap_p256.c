@@ -12,6 +12,11 @@
 
 #include "attestation/dcap_internal.h"
 
+/* n, the order of P-256's base point. */
+static const uint8_t N[32] = {0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF,
+                              0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17,
+                              0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51};
+
 typedef struct {
     EVP_PKEY *key;
     uint8_t pub[65];
@@ -43,6 +48,17 @@ static void sign(uint8_t r[32], uint8_t s[32], EVP_PKEY *key, const uint8_t *msg
     assert_int_equal(BN_bn2binpad(br, r, 32), 32);
     assert_int_equal(BN_bn2binpad(bs, s, 32), 32);
     ECDSA_SIG_free(sig);
+}
+
+/* A fresh context, a key, and the key's signature r, s over msg. */
+static lcp_dcap_p256 *setup(test_key *k, uint8_t r[32], uint8_t s[32], const uint8_t *msg, size_t len)
+{
+    lcp_dcap_p256 *c = NULL;
+    char err[LCP_ERR_LEN] = "";
+    assert_int_equal(lcp_dcap_p256_new(&c, err), LCP_OK);
+    key_make(k);
+    sign(r, s, k->key, msg, len);
+    return c;
 }
 
 /* OpenSSL's verdict on raw r, s (1 valid, 0 not). */
@@ -86,9 +102,6 @@ static void agree(lcp_dcap_p256 *c, test_key *k, const uint8_t r[32], const uint
 /* n - s: the other valid s of every ECDSA signature (ECDSA itself does not pin low s; neither do Intel's checks). */
 static void negate_s(uint8_t out[32], const uint8_t s[32])
 {
-    static const uint8_t N[32] = {0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF,
-                                  0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17,
-                                  0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51};
     int borrow = 0;
     for (int i = 31; i >= 0; i--) {
         int d = N[i] - s[i] - borrow;
@@ -143,13 +156,10 @@ static void test_agrees_with_openssl(void **state)
 static void test_compressed_key_and_ranges(void **state)
 {
     (void)state;
-    lcp_dcap_p256 *c = NULL;
-    char err[LCP_ERR_LEN] = "";
-    assert_int_equal(lcp_dcap_p256_new(&c, err), LCP_OK);
     test_key k;
-    key_make(&k);
     uint8_t msg[32] = "compressed", r[32], s[32];
-    sign(r, s, k.key, msg, sizeof msg);
+    lcp_dcap_p256 *c = setup(&k, r, s, msg, sizeof msg);
+    char err[LCP_ERR_LEN] = "";
     uint8_t comp[33];
     comp[0] = (uint8_t)(0x02 | (k.pub[64] & 1));
     memcpy(comp + 1, k.pub + 1, 32);
@@ -157,14 +167,19 @@ static void test_compressed_key_and_ranges(void **state)
     assert_true(ours(c, comp, 33, 1, r, s, msg, sizeof msg));
     comp[0] ^= 1; /* the other y: another key */
     assert_false(ours(c, comp, 33, 0, r, s, msg, sizeof msg));
-    /* Lengths that are no SEC 1 point, and the hybrid form, are not keys. */
+    /* A length that is no SEC 1 point, and the hybrid form (06/07 || X || Y), are not keys. */
     assert_int_equal(lcp_dcap_p256_verify(c, k.pub, 64, 0, r, s, msg, sizeof msg, NULL, "sig", err),
                      LCP_ERR_ATTESTATION_SIGNATURE);
     assert_non_null(strstr(err, "not a P-256 point"));
+    uint8_t hybrid[65];
+    memcpy(hybrid, k.pub, 65);
+    hybrid[0] = (uint8_t)(0x06 | (k.pub[64] & 1));
+    for (int fixed = 0; fixed < 2; fixed++) {
+        assert_int_equal(lcp_dcap_p256_verify(c, hybrid, 65, fixed, r, s, msg, sizeof msg, NULL, "sig", err),
+                         LCP_ERR_ATTESTATION_SIGNATURE);
+        assert_non_null(strstr(err, "not a P-256 point"));
+    }
     /* r or s equal to n, or n + r (the same residue, out of range), or zero: refused, as OpenSSL refuses them. */
-    static const uint8_t N[32] = {0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF,
-                                  0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17,
-                                  0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51};
     uint8_t zero[32] = {0};
     agree(c, &k, N, s, msg, sizeof msg, 0);
     agree(c, &k, r, N, msg, sizeof msg, 0);
@@ -186,13 +201,9 @@ static void test_compressed_key_and_ranges(void **state)
 static void test_table_rules_and_eviction(void **state)
 {
     (void)state;
-    lcp_dcap_p256 *c = NULL;
-    char err[LCP_ERR_LEN] = "";
-    assert_int_equal(lcp_dcap_p256_new(&c, err), LCP_OK);
     test_key k;
-    key_make(&k);
     uint8_t msg[16] = "rounds", r[32], s[32];
-    sign(r, s, k.key, msg, sizeof msg);
+    lcp_dcap_p256 *c = setup(&k, r, s, msg, sizeof msg);
     /* Many uses in one round earn nothing; neither do uses as a non-fixed key. */
     lcp_dcap_p256_round(c);
     for (int i = 0; i < 5; i++) assert_true(ours(c, k.pub, 65, 1, r, s, msg, sizeof msg));
