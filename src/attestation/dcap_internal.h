@@ -175,5 +175,10 @@ int lcp_dcap_json_status(lcp_dcap_tcb_status *out, const lcp_dcap_json_field *f,
 int lcp_dcap_json_advisories(lcp_json_value *out, const lcp_dcap_json_field *f, char *err);
 /* The content of a string without escapes. */
 int lcp_dcap_json_plain(lcp_bytes *out, const lcp_dcap_json_field *f, char *err);
+/* The "tcbLevels" array f of 1..max objects: one(ctx, i, level) reads level i, and its failure is reported as
+ * "TCB level <i>: <its message>". Out: *n levels read. */
+typedef int (*lcp_dcap_level_fn)(void *ctx, size_t i, const lcp_json_value *level, char *err);
+int lcp_dcap_json_levels(size_t *n, const lcp_dcap_json_field *f, size_t max, lcp_dcap_level_fn one, void *ctx,
+                         char *err);
 
 #endif

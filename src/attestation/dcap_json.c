@@ -4,6 +4,7 @@
  * name. Every failure is LCP_ERR_ATTESTATION_COLLATERAL. */
 #include "dcap_internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define COLL(...) lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL, __VA_ARGS__)
@@ -112,5 +113,31 @@ int lcp_dcap_json_advisories(lcp_json_value *out, const lcp_dcap_json_field *f, 
     }
     if (rc < 0) return COLL("\"%s\": %s", f->name, e2);
     *out = f->val;
+    return LCP_OK;
+}
+
+int lcp_dcap_json_levels(size_t *n, const lcp_dcap_json_field *f, size_t max, lcp_dcap_level_fn one, void *ctx,
+                         char *err)
+{
+    int rc = lcp_dcap_json_need(f, LCP_JSON_ARRAY, err);
+    if (rc != LCP_OK) return rc;
+    lcp_json_iter it;
+    lcp_json_value el;
+    char e2[LCP_ERR_LEN] = "";
+    if (lcp_json_iter_init(&it, &f->val, e2) != LCP_OK) return COLL("\"%s\": %s", f->name, e2);
+    size_t i = 0;
+    while ((rc = lcp_json_array_next(&el, &it, e2)) == 1) {
+        if (i == max) return COLL("more than %zu TCB levels", max);
+        if (el.type != LCP_JSON_OBJECT) return COLL("TCB level %zu is not an object", i);
+        if ((rc = one(ctx, i, &el, err)) != LCP_OK) {
+            char inner[LCP_ERR_LEN];
+            snprintf(inner, sizeof inner, "%s", err ? err : "");
+            return COLL("TCB level %zu: %s", i, inner);
+        }
+        i++;
+    }
+    if (rc < 0) return COLL("\"%s\": %s", f->name, e2);
+    if (i == 0) return COLL("no TCB levels");
+    *n = i;
     return LCP_OK;
 }

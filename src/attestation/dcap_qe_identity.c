@@ -28,6 +28,11 @@ static int level(lcp_dcap_qe_tcb_level *lv, const lcp_json_value *obj, char *err
     return LCP_OK;
 }
 
+static int level_at(void *ctx, size_t i, const lcp_json_value *obj, char *err)
+{
+    return level(&((lcp_dcap_qe_identity *)ctx)->levels[i], obj, err);
+}
+
 enum { F_ID, F_VERSION, F_ISSUE, F_NEXT, F_EVAL, F_MISC, F_MISC_MASK, F_ATTR, F_ATTR_MASK, F_MRSIGNER, F_PROD,
        F_LEVELS, F_COUNT };
 
@@ -74,25 +79,7 @@ static int parse(lcp_dcap_qe_identity *out, const uint8_t *json, size_t len, cha
     if ((rc = lcp_dcap_json_uint(&x, &f[F_PROD], 65535, err)) != LCP_OK) return rc;
     out->isv_prod_id = (uint16_t)x;
 
-    if ((rc = lcp_dcap_json_need(&f[F_LEVELS], LCP_JSON_ARRAY, err)) != LCP_OK) return rc;
-    lcp_json_iter it;
-    lcp_json_value el;
-    if (lcp_json_iter_init(&it, &f[F_LEVELS].val, e2) != LCP_OK) return COLL("\"tcbLevels\": %s", e2);
-    size_t n = 0;
-    while ((rc = lcp_json_array_next(&el, &it, e2)) == 1) {
-        if (n == LCP_DCAP_MAX_QE_TCB_LEVELS) return COLL("more than %d TCB levels", LCP_DCAP_MAX_QE_TCB_LEVELS);
-        if (el.type != LCP_JSON_OBJECT) return COLL("TCB level %zu is not an object", n);
-        if ((rc = level(&out->levels[n], &el, err)) != LCP_OK) {
-            char inner[LCP_ERR_LEN];
-            snprintf(inner, sizeof inner, "%s", err ? err : "");
-            return COLL("TCB level %zu: %s", n, inner);
-        }
-        n++;
-    }
-    if (rc < 0) return COLL("\"tcbLevels\": %s", e2);
-    if (n == 0) return COLL("no TCB levels");
-    out->n_levels = n;
-    return LCP_OK;
+    return lcp_dcap_json_levels(&out->n_levels, &f[F_LEVELS], LCP_DCAP_MAX_QE_TCB_LEVELS, level_at, out, err);
 }
 
 int lcp_dcap_qe_identity_parse(lcp_dcap_qe_identity *out, const uint8_t *json, size_t len, char *err)

@@ -69,6 +69,12 @@ static int level(lcp_dcap_tcb_level *lv, const lcp_json_value *obj, uint32_t ver
     return rc;
 }
 
+static int level_at(void *ctx, size_t i, const lcp_json_value *obj, char *err)
+{
+    lcp_dcap_tcb_info *t = ctx;
+    return level(&t->levels[i], obj, t->version, err);
+}
+
 enum { F_ID, F_VERSION, F_ISSUE, F_NEXT, F_FMSPC, F_PCEID, F_TYPE, F_EVAL, F_LEVELS, F_COUNT };
 
 static int parse(lcp_dcap_tcb_info *out, const uint8_t *json, size_t len, char *err)
@@ -107,25 +113,7 @@ static int parse(lcp_dcap_tcb_info *out, const uint8_t *json, size_t len, char *
     if ((rc = lcp_dcap_json_uint(&x, &f[F_EVAL], UINT32_MAX, err)) != LCP_OK) return rc;
     out->tcb_evaluation_data_number = (uint32_t)x;
 
-    if ((rc = lcp_dcap_json_need(&f[F_LEVELS], LCP_JSON_ARRAY, err)) != LCP_OK) return rc;
-    lcp_json_iter it;
-    lcp_json_value el;
-    if (lcp_json_iter_init(&it, &f[F_LEVELS].val, e2) != LCP_OK) return COLL("\"tcbLevels\": %s", e2);
-    size_t n = 0;
-    while ((rc = lcp_json_array_next(&el, &it, e2)) == 1) {
-        if (n == LCP_DCAP_MAX_TCB_LEVELS) return COLL("more than %d TCB levels", LCP_DCAP_MAX_TCB_LEVELS);
-        if (el.type != LCP_JSON_OBJECT) return COLL("TCB level %zu is not an object", n);
-        if ((rc = level(&out->levels[n], &el, out->version, err)) != LCP_OK) {
-            char inner[LCP_ERR_LEN];
-            snprintf(inner, sizeof inner, "%s", err ? err : "");
-            return COLL("TCB level %zu: %s", n, inner);
-        }
-        n++;
-    }
-    if (rc < 0) return COLL("\"tcbLevels\": %s", e2);
-    if (n == 0) return COLL("no TCB levels");
-    out->n_levels = n;
-    return LCP_OK;
+    return lcp_dcap_json_levels(&out->n_levels, &f[F_LEVELS], LCP_DCAP_MAX_TCB_LEVELS, level_at, out, err);
 }
 
 int lcp_dcap_tcb_info_parse(lcp_dcap_tcb_info *out, const uint8_t *json, size_t len, char *err)
