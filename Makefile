@@ -163,7 +163,7 @@ $(BUILD)/fuzz/bin/%: $(call objs,fuzz,fuzz/%.c) $(FUZZ_LIB)
 fuzz-build: $(FUZZERS)
 fuzz: deps
 	@$(MAKE) --no-print-directory fuzz-build
-	@sh mk/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
+	@TESTDATA=$(TESTDATA) sh mk/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 # ---- benchmarks ----
 $(BUILD)/rel/bench/%: $(call objs,rel,bench/%.c) $(call objs,rel,bench/harness.c) $(REL_LIB)

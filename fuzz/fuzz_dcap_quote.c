@@ -1,8 +1,12 @@
 /* libFuzzer target for the DCAP quote v3 parser and what runs on its certification data before any signature
  * check: the PEM chain reader (type 5) or single-certificate reader (type 4), and the PCK SGX extension parser on
- * the leaf. A parsed quote must satisfy the layout invariants the verifier relies on. */
+ * the leaf. A parsed quote must satisfy the layout invariants the verifier relies on. Then the whole quote
+ * verification against Phala's real collateral (shared/testdata, at its PROVENANCE time) through one long-lived
+ * verifier that lives across inputs, so its certificate and key caches meet hostile quotes: whatever it accepts, a
+ * fresh verifier must accept with the same result (and, on a sample of refusals, refuse too). */
 #include <openssl/x509.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +17,52 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void must(int cond)
 {
     if (!cond) abort(); /* a parsed quote that breaks the layout is a bug worth a crash report */
+}
+
+#define PHALA_NOW 1752919277
+
+/* The real collateral, verified once; NULL when the test data is not there (then only parsing is fuzzed). */
+static struct {
+    int tried;
+    uint8_t *json, *storage;
+    lcp_dcap_collateral c;
+    lcp_dcap_verifier *v;
+    lcp_dcap_verified_collateral *vc;
+} phala;
+
+static void load_phala(void)
+{
+    phala.tried = 1;
+    char path[1024], err[LCP_ERR_LEN] = "";
+    const char *root = getenv("LCP_TESTDATA");
+    snprintf(path, sizeof path, "%s/dcap/phala_sgx_v3/collateral.json", root && *root ? root : LCP_TESTDATA);
+    size_t len = 0;
+    if (lcp_file_read(&phala.json, &len, path, 1u << 20, err) != LCP_OK) {
+        fprintf(stderr, "fuzz_dcap_quote: %s: verification is not fuzzed\n", err);
+        return;
+    }
+    size_t cap = lcp_dcap_collateral_json_storage_len(len);
+    phala.storage = lcp_malloc(cap);
+    must(phala.storage != NULL);
+    must(lcp_dcap_collateral_from_json(&phala.c, phala.storage, cap, phala.json, len, err) == LCP_OK);
+    must(lcp_dcap_verifier_new(&phala.v, NULL, 0, err) == LCP_OK);
+    must(lcp_dcap_verifier_collateral(&phala.vc, phala.v, &phala.c, PHALA_NOW, err) == LCP_OK);
+}
+
+static void verify_both_ways(const uint8_t *data, size_t size)
+{
+    if (!phala.tried) load_phala();
+    if (phala.vc == NULL) return;
+    lcp_dcap_result warm, cold;
+    char err[LCP_ERR_LEN];
+    int rc = lcp_dcap_quote_verify(&warm, phala.vc, data, size, NULL, 0, PHALA_NOW, err);
+    if (rc != LCP_OK && data[size / 2] % 64 != 0) return; /* a fresh verifier costs ~1 ms: refusals are sampled */
+    lcp_dcap_verified_collateral *vc = NULL;
+    must(lcp_dcap_collateral_verify(&vc, &phala.c, NULL, 0, PHALA_NOW, err) == LCP_OK);
+    int rc2 = lcp_dcap_quote_verify(&cold, vc, data, size, NULL, 0, PHALA_NOW, err);
+    lcp_dcap_verified_collateral_free(vc);
+    must((rc == LCP_OK) == (rc2 == LCP_OK));
+    if (rc == LCP_OK) must(memcmp(&warm, &cold, sizeof warm) == 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -39,5 +89,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)lcp_dcap_pck_ext_from_x509(&ext, one, err);
         X509_free(one);
     }
+    verify_both_ways(data, size);
     return 0;
 }

@@ -80,12 +80,12 @@ size_t lcp_base64_decoded_max(size_t in_len) { return in_len / 4 * 3 + 3; }
 /* The value of each byte as a base64 digit, -1 for the rest: a table built by the compiler from the alphabet's
  * rule (certificates and CRLs are kilobytes of base64 on the attestation path). */
 #define B64V(c)                                                                                                      \
-    ((c) >= 'A' && (c) <= 'Z'   ? (c) - 'A'                                                                          \
-     : (c) >= 'a' && (c) <= 'z' ? (c) - 'a' + 26                                                                    \
-     : (c) >= '0' && (c) <= '9' ? (c) - '0' + 52                                                                     \
-     : (c) == '+'               ? 62                                                                                 \
-     : (c) == '/'               ? 63                                                                                 \
-                                : -1)
+    ((int8_t)((c) >= 'A' && (c) <= 'Z'   ? (c) - 'A'                                                                \
+              : (c) >= 'a' && (c) <= 'z' ? (c) - 'a' + 26                                                          \
+              : (c) >= '0' && (c) <= '9' ? (c) - '0' + 52                                                           \
+              : (c) == '+'               ? 62                                                                       \
+              : (c) == '/'               ? 63                                                                       \
+                                         : -1))
 #define B64V4(c) B64V(c), B64V((c) + 1), B64V((c) + 2), B64V((c) + 3)
 #define B64V16(c) B64V4(c), B64V4((c) + 4), B64V4((c) + 8), B64V4((c) + 12)
 #define B64V64(c) B64V16(c), B64V16((c) + 16), B64V16((c) + 32), B64V16((c) + 48)
