@@ -334,13 +334,14 @@ int lcp_dcap_verify(lcp_dcap_result *res, const uint8_t *quote, size_t quote_len
  * trust anchor: the parsed anchor, parsed certificates (looked up by their exact DER: the same bytes give the same
  * object) and, for the keys Intel's hierarchy certifies (the anchor, the PCK CA, TCB Signing and PCK keys; never a
  * quote's attestation key) once they have served in two verifications, precomputed P-256 tables (~20 ms and
- * ~150 KB each, then each signature under them costs a third). Nothing is
- * trusted from an earlier call: every signature, name, revocation and validity window is checked on every call.
- * A verifier, and the collateral verified through it, are used by one thread at a time. */
+ * ~150 KB each, then each signature under them costs a third). Nothing is trusted from an earlier call: every
+ * signature, name, revocation and validity window is checked on every call. A verifier, and the collateral
+ * verified through it, are used by one thread at a time. */
 typedef struct lcp_dcap_verifier lcp_dcap_verifier;
 
-/* A verifier for root (DER or PEM; NULL = lcp_dcap_intel_root_ca()). Fails (LCP_ERR_ATTESTATION_CERT) if the
- * root is not one P-256 certificate. Out: *out: free with lcp_dcap_verifier_free. */
+/* A verifier for root (DER or PEM; NULL = lcp_dcap_intel_root_ca()). Fails (LCP_ERR_ATTESTATION_CERT) if root is
+ * not exactly one certificate; its own checks (self-issued CA, P-256 key, validity at the verification time) run in
+ * every verification. Out: *out: free with lcp_dcap_verifier_free. */
 int lcp_dcap_verifier_new(lcp_dcap_verifier **out, const uint8_t *root, size_t root_len, char *err) LCP_WARN_UNUSED;
 /* Drops the caller's reference; collateral verified through v keeps v alive until it is freed. */
 void lcp_dcap_verifier_free(lcp_dcap_verifier *v);

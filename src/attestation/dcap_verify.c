@@ -4,6 +4,7 @@
  *     collateral serves every quote of that platform family until its first nextUpdate.
  *  2. lcp_dcap_quote_verify: what depends on the quote (PCK leaf, QE report, binding, QE identity, ISV report,
  *     TCB level matching).
+ * Both run through a verifier (dcap_verifier.c): the one-shot calls make a fresh one, long-lived callers keep theirs.
  * Every check that fails stops verification with its own message; nothing is written to the result before all
  * checks pass. */
 #include "dcap_internal.h"
