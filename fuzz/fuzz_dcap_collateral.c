@@ -33,11 +33,8 @@ static void parse_bodies(const uint8_t *p, size_t n)
 
 static void chain(lcp_bytes b)
 {
-    X509 *certs[LCP_DCAP_MAX_CHAIN];
-    size_t n = 0;
     char err[LCP_ERR_LEN];
-    if (lcp_dcap_load_chain(certs, &n, b.ptr, b.len, "chain", err) == LCP_OK) lcp_dcap_free_chain(certs, n);
-    /* The verifier's own certificate objects: OpenSSL's parse plus the DER spans the signature check reads. */
+    /* The verifier's certificate objects: OpenSSL's parse plus the DER spans the signature check reads. */
     lcp_dcap_pem_chain pc;
     if (lcp_dcap_pem_chain_split(&pc, b.ptr, b.len, "chain", err) == LCP_OK) {
         for (size_t i = 0; i < pc.n; i++) {

@@ -4,7 +4,6 @@
  * verification against Phala's real collateral (shared/testdata, at its PROVENANCE time) through one long-lived
  * verifier that lives across inputs, so its certificate and key caches meet hostile quotes: whatever it accepts, a
  * fresh verifier must accept with the same result (and, on a sample of refusals, refuse too). */
-#include <openssl/x509.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,20 +74,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     must(q.cert_data.ptr + q.cert_data.len == data + size); /* no trailing bytes */
     must(q.qe_auth_data.ptr + q.qe_auth_data.len + 6 == q.cert_data.ptr);
     must(q.cert_type >= 1 && q.cert_type <= 5);
-    X509 *certs[LCP_DCAP_MAX_CHAIN];
-    size_t n = 0;
-    X509 *one = NULL;
+    lcp_dcap_pem_chain pc;
+    lcp_dcap_cert *one = NULL;
     lcp_dcap_pck_ext ext;
     if (q.cert_type == LCP_DCAP_CERT_PCK_CHAIN &&
-        lcp_dcap_load_chain(certs, &n, q.cert_data.ptr, q.cert_data.len, "chain", err) == LCP_OK) {
-        must(n >= 1 && n <= LCP_DCAP_MAX_CHAIN);
-        (void)lcp_dcap_pck_ext_from_x509(&ext, certs[0], err);
-        lcp_dcap_free_chain(certs, n);
+        lcp_dcap_pem_chain_split(&pc, q.cert_data.ptr, q.cert_data.len, "chain", err) == LCP_OK) {
+        must(pc.n >= 1 && pc.n <= LCP_DCAP_MAX_CHAIN);
+        if (lcp_dcap_cert_new(&one, pc.der[0], pc.len[0], "leaf", err) == LCP_OK)
+            (void)lcp_dcap_pck_ext_from_x509(&ext, one->x509, err);
+        lcp_dcap_pem_chain_free(&pc);
     } else if (q.cert_type == LCP_DCAP_CERT_PCK_CERT &&
-               lcp_dcap_load_cert(&one, q.cert_data.ptr, q.cert_data.len, "cert", err) == LCP_OK) {
-        (void)lcp_dcap_pck_ext_from_x509(&ext, one, err);
-        X509_free(one);
+               lcp_dcap_cert_load(&one, NULL, q.cert_data.ptr, q.cert_data.len, "cert", err) == LCP_OK) {
+        (void)lcp_dcap_pck_ext_from_x509(&ext, one->x509, err);
     }
+    lcp_dcap_cert_release(one);
     verify_both_ways(data, size);
     return 0;
 }

@@ -41,13 +41,6 @@ void lcp_dcap_pem_chain_free(lcp_dcap_pem_chain *c);
 /* One DER certificate, exactly len bytes. */
 int lcp_dcap_der_cert(X509 **out, const uint8_t *der, size_t len, const char *what, char *err);
 
-/* One certificate, PEM or DER (PEM: exactly one block, trailing NULs and whitespace tolerated). */
-int lcp_dcap_load_cert(X509 **out, const uint8_t *p, size_t len, const char *what, char *err);
-/* A PEM chain of 1..LCP_DCAP_MAX_CHAIN certificates (trailing NULs and whitespace tolerated, nothing else).
- * Out: certs[0..*n): free each with X509_free (lcp_dcap_free_chain). */
-int lcp_dcap_load_chain(X509 **certs, size_t *n, const uint8_t *p, size_t len, const char *what, char *err);
-void lcp_dcap_free_chain(X509 **certs, size_t n);
-
 /* Converts an ASN.1 time to UNIX seconds. */
 int lcp_dcap_asn1_time(int64_t *out, const ASN1_TIME *t);
 
@@ -101,8 +94,6 @@ typedef struct {
 } lcp_dcap_cert;
 /* One DER certificate, exactly len bytes. */
 int lcp_dcap_cert_new(lcp_dcap_cert **out, const uint8_t *der, size_t len, const char *what, char *err);
-/* One certificate, PEM (one block) or DER. */
-int lcp_dcap_cert_load(lcp_dcap_cert **out, const uint8_t *p, size_t len, const char *what, char *err);
 void lcp_dcap_cert_release(lcp_dcap_cert *c);
 
 typedef struct {
@@ -119,9 +110,13 @@ void lcp_dcap_crl_free(lcp_dcap_crl *c);
 lcp_dcap_p256 *lcp_dcap_verifier_p256(lcp_dcap_verifier *v);
 const lcp_dcap_cert *lcp_dcap_verifier_root(const lcp_dcap_verifier *v);
 lcp_dcap_verifier *lcp_dcap_verifier_ref(lcp_dcap_verifier *v);
-/* A certificate from its DER through the verifier's cache (same bytes, same parsed object). Release it. */
+/* A certificate from its DER through the verifier's cache (same bytes, same parsed object); v NULL parses it
+ * without a cache. Release it. */
 int lcp_dcap_verifier_cert(lcp_dcap_cert **out, lcp_dcap_verifier *v, const uint8_t *der, size_t len,
                            const char *what, char *err);
+/* The same for one certificate given as PEM (exactly one block; trailing NULs and whitespace tolerated) or DER. */
+int lcp_dcap_cert_load(lcp_dcap_cert **out, lcp_dcap_verifier *v, const uint8_t *p, size_t len, const char *what,
+                       char *err);
 
 /* ---- checks (dcap_pki.c) ---- */
 
@@ -138,8 +133,6 @@ int lcp_dcap_check_crl(lcp_dcap_p256 *p, lcp_dcap_window *w, unsigned *count, co
 int lcp_dcap_check_not_revoked(const lcp_dcap_crl *crl, const lcp_dcap_cert *cert, const char *what, char *err);
 /* Checks the root itself: self-issued CA, P-256 key, valid at now; narrows w. */
 int lcp_dcap_check_root(lcp_dcap_window *w, const lcp_dcap_cert *root, int64_t now, char *err);
-/* 1 if a and b have the same DER encoding. */
-int lcp_dcap_cert_equal(X509 *a, X509 *b);
 /* 1 if the subject's commonName is exactly cn. */
 int lcp_dcap_cert_cn_is(X509 *cert, const char *cn);
 /* 1 if k is an EC key on P-256. */

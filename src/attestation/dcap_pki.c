@@ -156,46 +156,6 @@ void lcp_dcap_pem_chain_free(lcp_dcap_pem_chain *c)
     memset(c, 0, sizeof *c);
 }
 
-int lcp_dcap_load_chain(X509 **certs, size_t *n, const uint8_t *p, size_t len, const char *what, char *err)
-{
-    lcp_dcap_pem_chain pc;
-    int rc = lcp_dcap_pem_chain_split(&pc, p, len, what, err);
-    if (rc != LCP_OK) return rc;
-    size_t k = 0;
-    for (; k < pc.n && rc == LCP_OK; k++) rc = lcp_dcap_der_cert(&certs[k], pc.der[k], pc.len[k], what, err);
-    if (rc != LCP_OK) k--; /* the failed slot holds nothing */
-    lcp_dcap_pem_chain_free(&pc);
-    if (rc != LCP_OK) {
-        lcp_dcap_free_chain(certs, k);
-        return rc;
-    }
-    *n = k;
-    return LCP_OK;
-}
-
-void lcp_dcap_free_chain(X509 **certs, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        X509_free(certs[i]);
-        certs[i] = NULL;
-    }
-}
-
-int lcp_dcap_load_cert(X509 **out, const uint8_t *p, size_t len, const char *what, char *err)
-{
-    if (!lcp_dcap_is_pem(p, len)) return lcp_dcap_der_cert(out, p, len, what, err);
-    X509 *certs[LCP_DCAP_MAX_CHAIN];
-    size_t n = 0;
-    int rc = lcp_dcap_load_chain(certs, &n, p, len, what, err);
-    if (rc != LCP_OK) return rc;
-    if (n != 1) {
-        lcp_dcap_free_chain(certs, n);
-        return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: expected one certificate, found %zu", what, n);
-    }
-    *out = certs[0];
-    return LCP_OK;
-}
-
 void lcp_dcap_crl_free(lcp_dcap_crl *c)
 {
     if (c == NULL) return;
@@ -293,18 +253,6 @@ int lcp_dcap_cert_new(lcp_dcap_cert **out, const uint8_t *der, size_t len, const
     return LCP_OK;
 }
 
-int lcp_dcap_cert_load(lcp_dcap_cert **out, const uint8_t *p, size_t len, const char *what, char *err)
-{
-    if (!lcp_dcap_is_pem(p, len)) return lcp_dcap_cert_new(out, p, len, what, err);
-    lcp_dcap_pem_chain pc;
-    int rc = lcp_dcap_pem_chain_split(&pc, p, len, what, err);
-    if (rc != LCP_OK) return rc;
-    if (pc.n != 1) rc = lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: expected one certificate, found %zu", what, pc.n);
-    else rc = lcp_dcap_cert_new(out, pc.der[0], pc.len[0], what, err);
-    lcp_dcap_pem_chain_free(&pc);
-    return rc;
-}
-
 /* ---- time ---- */
 
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
@@ -355,8 +303,6 @@ int lcp_dcap_is_p256(EVP_PKEY *k)
 }
 
 /* ---- certificates and CRLs ---- */
-
-int lcp_dcap_cert_equal(X509 *a, X509 *b) { return X509_cmp(a, b) == 0; }
 
 int lcp_dcap_cert_cn_is(X509 *cert, const char *cn)
 {
@@ -496,10 +442,10 @@ int lcp_dcap_pck_ext_from_x509(lcp_dcap_pck_ext *out, X509 *cert, char *err)
 
 int lcp_dcap_pck_ext_from_cert(lcp_dcap_pck_ext *out, const uint8_t *cert, size_t len, char *err)
 {
-    X509 *x = NULL;
-    int rc = lcp_dcap_load_cert(&x, cert, len, "PCK certificate", err);
+    lcp_dcap_cert *c = NULL;
+    int rc = lcp_dcap_cert_load(&c, NULL, cert, len, "PCK certificate", err);
     if (rc != LCP_OK) return rc;
-    rc = lcp_dcap_pck_ext_from_x509(out, x, err);
-    X509_free(x);
+    rc = lcp_dcap_pck_ext_from_x509(out, c->x509, err);
+    lcp_dcap_cert_release(c);
     return rc;
 }

@@ -28,7 +28,7 @@ int lcp_dcap_verifier_new(lcp_dcap_verifier **out, const uint8_t *root, size_t r
     v->refs = 1;
     lcp_bytes anchor = root ? (lcp_bytes){root, root_len} : lcp_dcap_intel_root_ca();
     int rc = lcp_dcap_p256_new(&v->p256, err);
-    if (rc == LCP_OK) rc = lcp_dcap_cert_load(&v->root, anchor.ptr, anchor.len, "trusted root", err);
+    if (rc == LCP_OK) rc = lcp_dcap_cert_load(&v->root, NULL, anchor.ptr, anchor.len, "trusted root", err);
     if (rc != LCP_OK) {
         lcp_dcap_verifier_free(v);
         return rc;
@@ -73,6 +73,7 @@ static size_t victim(const lcp_dcap_verifier *v)
 int lcp_dcap_verifier_cert(lcp_dcap_cert **out, lcp_dcap_verifier *v, const uint8_t *der, size_t len,
                            const char *what, char *err)
 {
+    if (v == NULL) return lcp_dcap_cert_new(out, der, len, what, err);
     v->clock++;
     for (size_t i = 0; i < LCP_DCAP_CERT_CACHE; i++) {
         lcp_dcap_cert *c = v->cache[i];
@@ -95,4 +96,17 @@ int lcp_dcap_verifier_cert(lcp_dcap_cert **out, lcp_dcap_verifier *v, const uint
     c->refs++; /* the cache's and the caller's */
     *out = c;
     return LCP_OK;
+}
+
+int lcp_dcap_cert_load(lcp_dcap_cert **out, lcp_dcap_verifier *v, const uint8_t *p, size_t len, const char *what,
+                       char *err)
+{
+    if (!lcp_dcap_is_pem(p, len)) return lcp_dcap_verifier_cert(out, v, p, len, what, err);
+    lcp_dcap_pem_chain pc;
+    int rc = lcp_dcap_pem_chain_split(&pc, p, len, what, err);
+    if (rc != LCP_OK) return rc;
+    if (pc.n != 1) rc = lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: expected one certificate, found %zu", what, pc.n);
+    else rc = lcp_dcap_verifier_cert(out, v, pc.der[0], pc.len[0], what, err);
+    lcp_dcap_pem_chain_free(&pc);
+    return rc;
 }

@@ -68,16 +68,12 @@ static int check_under_root(lcp_dcap_verifier *v, lcp_dcap_window *w, unsigned *
     return lcp_dcap_check_not_revoked(root_crl, cert, what, err);
 }
 
-/* A collateral signing certificate from its issuer chain: verified under the root (and not revoked) once per call,
- * whichever of the TCB Info and QE Identity chains names it. */
-static int signer(lcp_dcap_cert **out, lcp_dcap_verifier *v, lcp_dcap_window *w, unsigned *count, lcp_bytes chain,
-                  const lcp_dcap_crl *root_crl, int64_t now, const char *chain_what, const char *what, char *err)
+/* A collateral signing certificate, the first of its issuer chain: verified under the root and not revoked. */
+static int signer(lcp_dcap_cert **out, lcp_dcap_verifier *v, lcp_dcap_window *w, unsigned *count,
+                  const lcp_dcap_pem_chain *chain, const lcp_dcap_crl *root_crl, int64_t now, const char *what,
+                  char *err)
 {
-    lcp_dcap_pem_chain pc = {0};
-    const lcp_dcap_cert *root = lcp_dcap_verifier_root(v);
-    int rc = split_issuer_chain(&pc, chain, (lcp_bytes){root->der, root->der_len}, chain_what, err);
-    if (rc == LCP_OK) rc = lcp_dcap_verifier_cert(out, v, pc.der[0], pc.len[0], what, err);
-    lcp_dcap_pem_chain_free(&pc);
+    int rc = lcp_dcap_verifier_cert(out, v, chain->der[0], chain->len[0], what, err);
     if (rc != LCP_OK) return rc;
     rc = check_under_root(v, w, count, *out, root_crl, now, "Intel SGX TCB Signing", what, err);
     if (rc != LCP_OK) {
@@ -105,7 +101,7 @@ int lcp_dcap_verifier_collateral(lcp_dcap_verified_collateral **out, lcp_dcap_ve
     lcp_bytes rd = {root->der, root->der_len};
     lcp_dcap_cert *tcb_signer = NULL, *qe_signer = NULL;
     lcp_dcap_crl *root_crl = NULL;
-    lcp_dcap_pem_chain pck_chain = {0};
+    lcp_dcap_pem_chain pck_chain = {0}, tcb_chain = {0}, qe_chain = {0};
     lcp_dcap_window *w = &vc->window;
     unsigned *count = &vc->p256;
     lcp_dcap_p256 *p = lcp_dcap_verifier_p256(v);
@@ -123,25 +119,21 @@ int lcp_dcap_verifier_collateral(lcp_dcap_verified_collateral **out, lcp_dcap_ve
     if (rc == LCP_OK) rc = lcp_dcap_check_crl(p, w, count, vc->pck_crl, vc->pck_ca, now, "PCK CRL", err);
     /* TCB Signing certificate and the TCB Info it signs. */
     if (rc == LCP_OK)
-        rc = signer(&tcb_signer, v, w, count, c->tcb_info_issuer_chain, root_crl, now, "TCB Info issuer chain",
-                    "TCB Signing certificate", err);
+        rc = split_issuer_chain(&tcb_chain, c->tcb_info_issuer_chain, rd, "TCB Info issuer chain", err);
+    if (rc == LCP_OK) rc = signer(&tcb_signer, v, w, count, &tcb_chain, root_crl, now, "TCB Signing certificate", err);
     if (rc == LCP_OK)
         rc = lcp_dcap_p256_verify(p, tcb_signer->key, tcb_signer->key_len, 1, c->tcb_info_signature,
                                   c->tcb_info_signature + 32, c->tcb_info.ptr, c->tcb_info.len, count, "TCB Info",
                                   err);
     /* QE Identity: PCS signs it with the same TCB Signing certificate; the same certificate is not checked twice. */
-    if (rc == LCP_OK) {
-        lcp_dcap_pem_chain qe_chain = {0};
+    if (rc == LCP_OK)
         rc = split_issuer_chain(&qe_chain, c->qe_identity_issuer_chain, rd, "QE Identity issuer chain", err);
-        if (rc == LCP_OK && qe_chain.len[0] == tcb_signer->der_len &&
-            memcmp(qe_chain.der[0], tcb_signer->der, tcb_signer->der_len) == 0) {
-            qe_signer = tcb_signer;
-            qe_signer->refs++;
-        } else if (rc == LCP_OK)
-            rc = signer(&qe_signer, v, w, count, c->qe_identity_issuer_chain, root_crl, now,
-                        "QE Identity issuer chain", "QE Identity signing certificate", err);
-        lcp_dcap_pem_chain_free(&qe_chain);
-    }
+    if (rc == LCP_OK && qe_chain.len[0] == tcb_signer->der_len &&
+        memcmp(qe_chain.der[0], tcb_signer->der, tcb_signer->der_len) == 0) {
+        qe_signer = tcb_signer;
+        qe_signer->refs++;
+    } else if (rc == LCP_OK)
+        rc = signer(&qe_signer, v, w, count, &qe_chain, root_crl, now, "QE Identity signing certificate", err);
     if (rc == LCP_OK)
         rc = lcp_dcap_p256_verify(p, qe_signer->key, qe_signer->key_len, 1, c->qe_identity_signature,
                                   c->qe_identity_signature + 32, c->qe_identity.ptr, c->qe_identity.len, count,
@@ -167,6 +159,8 @@ int lcp_dcap_verifier_collateral(lcp_dcap_verified_collateral **out, lcp_dcap_ve
     lcp_dcap_cert_release(qe_signer);
     lcp_dcap_crl_free(root_crl);
     lcp_dcap_pem_chain_free(&pck_chain);
+    lcp_dcap_pem_chain_free(&tcb_chain);
+    lcp_dcap_pem_chain_free(&qe_chain);
     if (rc != LCP_OK) {
         lcp_dcap_verified_collateral_free(vc);
         return rc;
@@ -186,33 +180,25 @@ int lcp_dcap_collateral_verify(lcp_dcap_verified_collateral **out, const lcp_dca
     return rc;
 }
 
-/* The PCK leaf: from the quote's chain (type 5), the quote's single certificate (type 4), or the caller (1-3). */
+/* The PCK leaf: from the quote's chain (type 5: only the leaf is used, since it is checked against the CA verified
+ * with the collateral), the quote's single certificate (type 4), or the caller (types 1-3). */
 static int pck_leaf(lcp_dcap_cert **leaf, lcp_dcap_verifier *v, const lcp_dcap_quote *q, const uint8_t *pck_cert,
                     size_t pck_cert_len, char *err)
 {
-    const uint8_t *p = pck_cert;
-    size_t len = pck_cert_len;
-    const char *what = "PCK certificate";
-    if (q->cert_type == LCP_DCAP_CERT_PCK_CHAIN || q->cert_type == LCP_DCAP_CERT_PCK_CERT) {
-        p = q->cert_data.ptr;
-        len = q->cert_data.len;
-        what = "quote's PCK certificate";
-    } else if (pck_cert == NULL || pck_cert_len == 0)
+    if (q->cert_type == LCP_DCAP_CERT_PCK_CHAIN) {
+        lcp_dcap_pem_chain pc;
+        int rc = lcp_dcap_pem_chain_split(&pc, q->cert_data.ptr, q->cert_data.len, "quote's PCK chain", err);
+        if (rc != LCP_OK) return rc;
+        rc = lcp_dcap_verifier_cert(leaf, v, pc.der[0], pc.len[0], "quote's PCK certificate", err);
+        lcp_dcap_pem_chain_free(&pc);
+        return rc;
+    }
+    if (q->cert_type == LCP_DCAP_CERT_PCK_CERT)
+        return lcp_dcap_cert_load(leaf, v, q->cert_data.ptr, q->cert_data.len, "quote's PCK certificate", err);
+    if (pck_cert == NULL || pck_cert_len == 0)
         return lcp_fail(err, LCP_ERR_ATTESTATION_COLLATERAL,
                         "quote carries no PCK certificate (certification data type %u): supply it", q->cert_type);
-    if (q->cert_type != LCP_DCAP_CERT_PCK_CHAIN && !lcp_dcap_is_pem(p, len))
-        return lcp_dcap_verifier_cert(leaf, v, p, len, what, err);
-    /* Only the leaf is used: the chain's copies of the CA and the root are not needed, since the leaf is checked
-     * against the CA certificate verified with the collateral. A lone certificate must be alone. */
-    lcp_dcap_pem_chain pc;
-    int rc = lcp_dcap_pem_chain_split(&pc, p, len, q->cert_type == LCP_DCAP_CERT_PCK_CHAIN ? "quote's PCK chain" : what,
-                                      err);
-    if (rc != LCP_OK) return rc;
-    if (q->cert_type != LCP_DCAP_CERT_PCK_CHAIN && pc.n != 1)
-        rc = lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "%s: expected one certificate, found %zu", what, pc.n);
-    else rc = lcp_dcap_verifier_cert(leaf, v, pc.der[0], pc.len[0], what, err);
-    lcp_dcap_pem_chain_free(&pc);
-    return rc;
+    return lcp_dcap_cert_load(leaf, v, pck_cert, pck_cert_len, "PCK certificate", err);
 }
 
 /* Appends the advisory IDs of a TCB level's array (validated when parsed) to the result, skipping repeats. */

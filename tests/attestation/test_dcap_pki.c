@@ -419,14 +419,23 @@ static char *pem_of(X509 *x)
     return out;
 }
 
-static int load(const char *text, size_t *n)
+/* A PEM chain as the verifier reads one: split into DER blocks, each parsed into a certificate object. */
+static int load_len(const uint8_t *text, size_t len, size_t *n)
 {
-    X509 *certs[LCP_DCAP_MAX_CHAIN];
+    lcp_dcap_pem_chain pc;
     char err[LCP_ERR_LEN] = "";
-    int rc = lcp_dcap_load_chain(certs, n, (const uint8_t *)text, strlen(text), "chain", err);
-    if (rc == LCP_OK) lcp_dcap_free_chain(certs, *n);
+    int rc = lcp_dcap_pem_chain_split(&pc, text, len, "chain", err);
+    for (size_t i = 0; rc == LCP_OK && i < pc.n; i++) {
+        lcp_dcap_cert *c = NULL;
+        rc = lcp_dcap_cert_new(&c, pc.der[i], pc.len[i], "chain", err);
+        lcp_dcap_cert_release(c);
+    }
+    if (rc == LCP_OK) *n = pc.n;
+    lcp_dcap_pem_chain_free(&pc);
     return rc;
 }
+
+static int load(const char *text, size_t *n) { return load_len((const uint8_t *)text, strlen(text), n); }
 
 static void test_pem_chains(void **state)
 {
@@ -441,14 +450,12 @@ static void test_pem_chains(void **state)
     assert_int_equal(n, 2);
     /* Trailing NULs (as in quotes) and blank lines are filler... */
     size_t l = strlen(buf);
-    X509 *certs[LCP_DCAP_MAX_CHAIN];
     char err[LCP_ERR_LEN] = "";
     memcpy(buf + l, "\n\0\0\0", 4);
-    assert_int_equal(lcp_dcap_load_chain(certs, &n, (uint8_t *)buf, l + 4, "chain", err), LCP_OK);
-    lcp_dcap_free_chain(certs, n);
+    assert_int_equal(load_len((uint8_t *)buf, l + 4, &n), LCP_OK);
     /* ...but a NUL followed by more text is not. */
     memcpy(buf + l, "\0x", 2);
-    assert_int_equal(lcp_dcap_load_chain(certs, &n, (uint8_t *)buf, l + 2, "chain", err), LCP_ERR_ATTESTATION_CERT);
+    assert_int_equal(load_len((uint8_t *)buf, l + 2, &n), LCP_ERR_ATTESTATION_CERT);
     /* Text between blocks, a block without its end, five certificates, nothing at all. */
     snprintf(buf, sizeof buf, "%sjunk\n%s", a, b);
     assert_int_equal(load(buf, &n), LCP_ERR_ATTESTATION_CERT);
@@ -463,19 +470,26 @@ static void test_pem_chains(void **state)
     snprintf(buf, sizeof buf, "%s", a);
     buf[40] = '*';
     assert_int_equal(load(buf, &n), LCP_ERR_ATTESTATION_CERT);
-    /* One certificate, PEM or DER, and the DER with a trailing byte. */
-    X509 *x = NULL;
-    assert_int_equal(lcp_dcap_load_cert(&x, (uint8_t *)a, strlen(a), "cert", err), LCP_OK);
-    X509_free(x);
+    /* One certificate, PEM or DER (the same object), two PEM blocks where one is expected, and the DER with a
+     * trailing byte. */
+    lcp_dcap_cert *x = NULL, *y = NULL;
+    assert_int_equal(lcp_dcap_cert_load(&x, NULL, (uint8_t *)a, strlen(a), "cert", err), LCP_OK);
     unsigned char *der = NULL;
     int dl = i2d_X509(p.leaf, &der);
-    assert_int_equal(lcp_dcap_load_cert(&x, der, (size_t)dl, "cert", err), LCP_OK);
-    assert_true(lcp_dcap_cert_equal(x, p.leaf));
-    assert_false(lcp_dcap_cert_equal(x, p.ca));
-    assert_true(lcp_dcap_cert_cn_is(x, "Test Leaf"));
-    assert_false(lcp_dcap_cert_cn_is(x, "Test Lea"));
-    X509_free(x);
-    assert_int_equal(lcp_dcap_load_cert(&x, der, (size_t)dl - 1, "cert", err), LCP_ERR_ATTESTATION_CERT);
+    assert_int_equal(lcp_dcap_cert_load(&y, NULL, der, (size_t)dl, "cert", err), LCP_OK);
+    assert_int_equal(x->der_len, (size_t)dl);
+    assert_memory_equal(x->der, der, (size_t)dl);
+    assert_int_equal(X509_cmp(y->x509, p.leaf), 0);
+    assert_int_not_equal(X509_cmp(y->x509, p.ca), 0);
+    assert_true(lcp_dcap_cert_cn_is(y->x509, "Test Leaf"));
+    assert_false(lcp_dcap_cert_cn_is(y->x509, "Test Lea"));
+    lcp_dcap_cert_release(x);
+    lcp_dcap_cert_release(y);
+    snprintf(buf, sizeof buf, "%s%s", a, b);
+    assert_int_equal(lcp_dcap_cert_load(&x, NULL, (uint8_t *)buf, strlen(buf), "cert", err),
+                     LCP_ERR_ATTESTATION_CERT);
+    assert_non_null(strstr(err, "expected one certificate, found 2"));
+    assert_int_equal(lcp_dcap_cert_load(&x, NULL, der, (size_t)dl - 1, "cert", err), LCP_ERR_ATTESTATION_CERT);
     OPENSSL_free(der);
     lcp_free(a);
     lcp_free(b);
