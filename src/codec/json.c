@@ -17,6 +17,10 @@ typedef struct {
 
 static int is_ws(uint8_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+/* A character a JSON string holds as itself: printable ASCII other than '"' and '\\'. Runs of them need no
+ * decoding, which is what every fast path below relies on. */
+static int plain_char(uint8_t c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
 static size_t skip_ws(const scan *s, size_t i)
 {
     while (i < s->len && is_ws(s->p[i])) i++;
@@ -126,7 +130,7 @@ static int scan_string(const scan *s, size_t *i)
     int rc;
     do {
         /* Plain printable ASCII needs no decoding: the common case, stepped over here; next_cp judges the rest. */
-        while (k < s->len && s->p[k] >= 0x20 && s->p[k] < 0x80 && s->p[k] != '"' && s->p[k] != '\\') k++;
+        while (k < s->len && plain_char(s->p[k])) k++;
     } while ((rc = next_cp(s, &k, &cp)) == 1);
     if (rc < 0) return rc;
     *i = k + 1;
@@ -470,7 +474,7 @@ static int walk_string(const lcp_json_value *v, cp_fn fn, void *data, char *err)
     for (;;) {
         /* A run of plain printable ASCII is its own UTF-8: handed over whole. */
         size_t run = k;
-        while (run < s.len && s.p[run] >= 0x20 && s.p[run] < 0x80 && s.p[run] != '"' && s.p[run] != '\\') run++;
+        while (run < s.len && plain_char(s.p[run])) run++;
         if (run > k && fn(s.p + k, run - k, data)) return 1;
         k = run;
         if ((rc = next_cp(&s, &k, &cp)) != 1) break;
@@ -538,12 +542,17 @@ static int eq_text(const uint8_t *u, size_t n, void *data)
     return 0;
 }
 
-/* 1 if s[0..n) is plain printable ASCII other than '"' and '\\': text that a JSON string holds as itself. */
-static int plain_ascii(const uint8_t *s, size_t n)
+static int plain_text(const uint8_t *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (s[i] < 0x20 || s[i] >= 0x80 || s[i] == '"' || s[i] == '\\') return 0;
+        if (!plain_char(s[i])) return 0;
     return 1;
+}
+
+/* 1 if v is a string handle of the expected shape: a span that starts and ends with a quote. */
+static int quoted(const lcp_json_value *v)
+{
+    return v->type == LCP_JSON_STRING && v->p != NULL && v->len >= 2 && v->p[0] == '"' && v->p[v->len - 1] == '"';
 }
 
 int lcp_json_string_eq(const lcp_json_value *v, const char *s, size_t s_len)
@@ -551,8 +560,7 @@ int lcp_json_string_eq(const lcp_json_value *v, const char *s, size_t s_len)
     if (v == NULL || (s == NULL && s_len > 0)) return 0;
     /* Fast answer when the handle holds s literally or holds other unescaped text; only strings with escapes
      * (or a non-ASCII s) are decoded. */
-    if (v->type == LCP_JSON_STRING && v->p != NULL && v->len >= 2 && v->p[0] == '"' && v->p[v->len - 1] == '"' &&
-        plain_ascii((const uint8_t *)s, s_len)) {
+    if (quoted(v) && plain_text((const uint8_t *)s, s_len)) {
         const uint8_t *raw = v->p + 1;
         size_t raw_len = v->len - 2;
         if (raw_len == s_len && memcmp(raw, s, s_len) == 0) return 1;
@@ -566,8 +574,7 @@ int lcp_json_string_eq(const lcp_json_value *v, const char *s, size_t s_len)
 int lcp_json_string_view(lcp_bytes *out, const lcp_json_value *v, char *err)
 {
     LCP_ARG_CHECK(out != NULL && v != NULL);
-    if (v->type == LCP_JSON_STRING && v->p != NULL && v->len >= 2 && v->p[0] == '"' && v->p[v->len - 1] == '"' &&
-        plain_ascii(v->p + 1, v->len - 2)) { /* valid as it stands: nothing to decode */
+    if (quoted(v) && plain_text(v->p + 1, v->len - 2)) { /* valid as it stands: nothing to decode */
         out->ptr = v->p + 1;
         out->len = v->len - 2;
         return LCP_OK;
