@@ -1,8 +1,9 @@
 #!/bin/sh
 # Runs each libFuzzer target for the given number of seconds on its seed corpus and prints the executions each
-# reached. Seeds: our own (fuzz/corpus/<target>) and real vectors named in fuzz/testdata-seeds, read from the shared
-# test data ($TESTDATA, default ../shared/testdata) rather than copied into the project. Both are copied into
-# build/fuzz/corpus, which the fuzzers grow; the sources stay read-only.
+# reached. Seeds: our own (fuzz/corpus/<target>) and real vectors named in fuzz/testdata-seeds (a whole file, or a
+# hex field of a JSON vector, decoded with node), read from the shared test data ($TESTDATA, default
+# ../shared/testdata) rather than copied into the project. Both are copied into build/fuzz/corpus, which the
+# fuzzers grow; the sources stay read-only.
 set -u
 secs=$1; shift
 testdata=${TESTDATA:-../shared/testdata}
@@ -12,9 +13,14 @@ for f in "$@"; do
     corpus=build/fuzz/corpus/$name
     mkdir -p "$corpus"
     [ -d "fuzz/corpus/$name" ] && cp -n fuzz/corpus/"$name"/* "$corpus"/ 2>/dev/null
-    grep -v '^#' fuzz/testdata-seeds | while read -r target path seed; do
-        if [ "$target" = "$name" ] && [ ! -e "$corpus/$seed" ]; then
+    grep -v '^#' fuzz/testdata-seeds | while read -r target path seed field; do
+        [ "$target" = "$name" ] && [ ! -e "$corpus/$seed" ] || continue
+        if [ -z "${field:-}" ]; then
             cp "$testdata/$path" "$corpus/$seed" || echo "fuzz $name: seed $testdata/$path is missing"
+        else # the bytes are a hex string field of a JSON vector
+            node -e 'const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+                     process.stdout.write(Buffer.from(j[process.argv[2]], "hex"));' \
+                "$testdata/$path" "$field" >"$corpus/$seed" || echo "fuzz $name: seed $testdata/$path ($field) failed"
         fi
     done
     log=build/fuzz/$name.log

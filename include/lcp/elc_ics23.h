@@ -60,7 +60,8 @@ enum {
  * max_depth is rejected by the spec check anyway (128 by default, 256 for SMT); these only bound exotic specs. */
 #define LCP_ICS23_MAX_PATH 1024        /* inner ops in one existence proof */
 #define LCP_ICS23_MAX_CHILD_ORDER 32   /* children of an inner node in a spec */
-#define LCP_ICS23_MAX_BATCH 65536      /* entries in a batch, and lookup inners in a compressed batch */
+#define LCP_ICS23_MAX_BATCH 4096       /* entries in a batch, and lookup inners in a compressed batch: a lookup
+                                        * inner is found by reading the list, so this bounds the work per step */
 #define LCP_ICS23_MAX_CHAIN 8          /* proofs in one chained IBC MerkleProof */
 
 /* LeafOp {1 hash, 2 prehash_key, 3 prehash_value, 4 length, 5 prefix}. */

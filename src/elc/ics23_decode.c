@@ -420,3 +420,23 @@ int lcp_ics23_proof_entry_at(lcp_ics23_entry *e, const lcp_ics23_proof *proof, s
     int compressed = proof->type == LCP_ICS23_PROOF_COMPRESSED;
     return decode_entry(e, b.ptr, b.len, compressed, proof->batch_, proof->n_lookup_, NULL);
 }
+
+void ics23_entry_iter_init(ics23_entry_iter *it, const lcp_ics23_proof *proof)
+{
+    it->proof = proof;
+    lcp_pb_reader_init(&it->r, proof->batch_.ptr, proof->batch_.len);
+}
+
+int ics23_entry_iter_next(ics23_entry_iter *it, lcp_ics23_entry *e)
+{
+    lcp_pb_field f;
+    int rc;
+    while ((rc = lcp_pb_next(&it->r, &f, NULL)) == 1) {
+        if (f.number != 1) continue;
+        const lcp_ics23_proof *p = it->proof;
+        rc = decode_entry(e, f.bytes.ptr, f.bytes.len, p->type == LCP_ICS23_PROOF_COMPRESSED, p->batch_, p->n_lookup_,
+                          NULL);
+        return rc == LCP_OK ? 1 : LCP_ERR_ICS23_DECODE;
+    }
+    return rc < 0 ? LCP_ERR_ICS23_DECODE : 0;
+}

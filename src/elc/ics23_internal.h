@@ -18,6 +18,22 @@ void ics23_path_iter_init(ics23_path_iter *it, const lcp_ics23_exist *ep);
 /* Returns 1 with op filled, 0 at the end of the path. */
 int ics23_path_iter_next(ics23_path_iter *it, lcp_ics23_inner_op *op);
 
+/* Walks a batch proof's entries in order, each decoded once: O(1) per step, where lcp_ics23_proof_entry_at(i)
+ * rescans the batch from its start (membership loops over a large batch would be quadratic). */
+typedef struct {
+    const lcp_ics23_proof *proof;
+    lcp_pb_reader r; /* over proof->batch_ */
+} ics23_entry_iter;
+void ics23_entry_iter_init(ics23_entry_iter *it, const lcp_ics23_proof *proof);
+/* Returns 1 with e filled, 0 after the last entry, LCP_ERR_ICS23_DECODE if an entry cannot be read. */
+int ics23_entry_iter_next(ics23_entry_iter *it, lcp_ics23_entry *e);
+
+/* lcp_ics23_exist_verify without its last step: the spec check, key and value, then the root the proof commits to
+ * (computed under spec). Out: out[0..*out_len). */
+int ics23_exist_root(uint8_t out[LCP_ICS23_HASH_MAX], size_t *out_len, const lcp_ics23_exist *ep,
+                     const lcp_ics23_spec *spec, const uint8_t *key, size_t key_len, const uint8_t *value,
+                     size_t value_len, char *err);
+
 /* SHA-256 over the concatenation of n parts with the state on the stack (no allocation, unlike EVP); the hash of
  * every standard spec and of all Tendermint Merkle trees, so the hot path of both. */
 int ics23_sha256_parts(uint8_t out[32], const lcp_bytes *parts, size_t n);

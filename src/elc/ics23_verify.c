@@ -59,19 +59,27 @@ int lcp_ics23_exist_check_spec(const lcp_ics23_exist *ep, const lcp_ics23_spec *
     return LCP_OK;
 }
 
-int lcp_ics23_exist_verify(const lcp_ics23_exist *ep, const lcp_ics23_spec *spec, const uint8_t *root,
-                           size_t root_len, const uint8_t *key, size_t key_len, const uint8_t *value,
-                           size_t value_len, char *err)
+int ics23_exist_root(uint8_t out[LCP_ICS23_HASH_MAX], size_t *out_len, const lcp_ics23_exist *ep,
+                     const lcp_ics23_spec *spec, const uint8_t *key, size_t key_len, const uint8_t *value,
+                     size_t value_len, char *err)
 {
     int rc = lcp_ics23_exist_check_spec(ep, spec, err);
     if (rc != LCP_OK) return rc;
     if (!ics23_bytes_eq(key, key_len, ep->key.ptr, ep->key.len)) return VFAIL("provided key doesn't match proof");
     if (!ics23_bytes_eq(value, value_len, ep->value.ptr, ep->value.len))
         return VFAIL("provided value doesn't match proof");
+    rc = lcp_ics23_exist_calculate(out, out_len, ep, spec, err);
+    return rc == LCP_OK ? LCP_OK : lcp_fail_ctx(err, rc, "error calculating root");
+}
+
+int lcp_ics23_exist_verify(const lcp_ics23_exist *ep, const lcp_ics23_spec *spec, const uint8_t *root,
+                           size_t root_len, const uint8_t *key, size_t key_len, const uint8_t *value,
+                           size_t value_len, char *err)
+{
     uint8_t calc[LCP_ICS23_HASH_MAX];
     size_t calc_len;
-    rc = lcp_ics23_exist_calculate(calc, &calc_len, ep, spec, err);
-    if (rc != LCP_OK) return lcp_fail_ctx(err, rc, "error calculating root");
+    int rc = ics23_exist_root(calc, &calc_len, ep, spec, key, key_len, value, value_len, err);
+    if (rc != LCP_OK) return rc;
     if (!ics23_bytes_eq(root, root_len, calc, calc_len)) return VFAIL("calculated root doesn't match provided root");
     return LCP_OK;
 }
@@ -158,21 +166,20 @@ int lcp_ics23_verify_membership(const lcp_ics23_spec *spec, const uint8_t *root,
                                 const lcp_ics23_proof *proof, const uint8_t *key, size_t key_len,
                                 const uint8_t *value, size_t value_len, char *err)
 {
-    if (proof->type == LCP_ICS23_PROOF_EXIST) {
-        if (!ics23_bytes_eq(proof->exist.key.ptr, proof->exist.key.len, key, key_len))
-            return VFAIL("provided key doesn't match proof");
+    if (proof->type == LCP_ICS23_PROOF_EXIST)
         return lcp_ics23_exist_verify(&proof->exist, spec, root, root_len, key, key_len, value, value_len, err);
-    }
     if (proof->type != LCP_ICS23_PROOF_BATCH && proof->type != LCP_ICS23_PROOF_COMPRESSED)
         return lcp_fail(err, LCP_ERR_ICS23_PROOF_TYPE, "membership needs an existence or batch proof");
     /* The first existence entry for key decides, as getExistProofForKey does. */
-    for (size_t i = 0; i < proof->n_entries; i++) {
-        lcp_ics23_entry e;
-        int rc = lcp_ics23_proof_entry_at(&e, proof, i);
-        if (rc != LCP_OK) return lcp_fail(err, rc, "batch entry %zu unreadable", i);
+    ics23_entry_iter it;
+    lcp_ics23_entry e;
+    int rc;
+    ics23_entry_iter_init(&it, proof);
+    while ((rc = ics23_entry_iter_next(&it, &e)) == 1) {
         if (!e.is_exist || !ics23_bytes_eq(e.exist.key.ptr, e.exist.key.len, key, key_len)) continue;
         return lcp_ics23_exist_verify(&e.exist, spec, root, root_len, key, key_len, value, value_len, err);
     }
+    if (rc < 0) return lcp_fail(err, rc, "batch entry unreadable");
     return VFAIL("batch holds no existence proof for the key");
 }
 
@@ -200,13 +207,15 @@ int lcp_ics23_verify_non_membership(const lcp_ics23_spec *spec, const uint8_t *r
         return lcp_ics23_nonexist_verify(&proof->nonexist, spec, root, root_len, key, key_len, err);
     if (proof->type != LCP_ICS23_PROOF_BATCH && proof->type != LCP_ICS23_PROOF_COMPRESSED)
         return lcp_fail(err, LCP_ERR_ICS23_PROOF_TYPE, "non-membership needs a non-existence or batch proof");
-    for (size_t i = 0; i < proof->n_entries; i++) {
-        lcp_ics23_entry e;
-        int rc = lcp_ics23_proof_entry_at(&e, proof, i);
-        if (rc != LCP_OK) return lcp_fail(err, rc, "batch entry %zu unreadable", i);
+    ics23_entry_iter it;
+    lcp_ics23_entry e;
+    int rc;
+    ics23_entry_iter_init(&it, proof);
+    while ((rc = ics23_entry_iter_next(&it, &e)) == 1) {
         if (e.is_exist || !brackets(spec, &e.nonexist, key, key_len)) continue;
         return lcp_ics23_nonexist_verify(&e.nonexist, spec, root, root_len, key, key_len, err);
     }
+    if (rc < 0) return lcp_fail(err, rc, "batch entry unreadable");
     return lcp_fail(err, LCP_ERR_ICS23_NONEXIST, "batch holds no non-existence proof bracketing the key");
 }
 

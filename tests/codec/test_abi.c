@@ -147,6 +147,13 @@ static void test_array_count_bounds(void **state)
     lcp_abi_open_array(&d, &arr, &count, 1);
     lcp_abi_close(&d, &arr);
     assert_int_equal(lcp_abi_dec_finish(&d), LCP_ERR_ABI_LENGTH);
+    /* A count that fits a size_t but whose product with the element size would wrap (3 * 0x5555555555555556 is
+     * 2 mod 2^64): the bound before the multiplication refuses it. */
+    put_word(buf + 32, 0x5555555555555556ull);
+    lcp_abi_dec_root(&d, buf, 64, 1, NULL);
+    lcp_abi_open_array(&d, &arr, &count, 3);
+    lcp_abi_close(&d, &arr);
+    assert_int_equal(lcp_abi_dec_finish(&d), LCP_ERR_ABI_LENGTH);
 }
 
 /* bytes[] round trip through CommitmentProofs, including empty elements. */
