@@ -40,11 +40,12 @@ int lcp_frame_write(int fd, const uint8_t *p, size_t n)
 int lcp_frame_read(int fd, lcp_buf *out, size_t max, size_t *oversized)
 {
     uint8_t h[4];
-    *oversized = 0;
+    if (oversized) *oversized = 0;
     int rc = read_all(fd, h, 4);
     if (rc) return rc;
     size_t n = (size_t)h[0] << 24 | (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
     out->len = 0;
+    if (n > max && oversized == NULL) return LCP_ERR_RANGE;
     if (n > max) {
         /* Drain it so the stream stays in step, then report; the bytes are never kept. */
         uint8_t sink[4096];

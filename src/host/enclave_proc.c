@@ -67,6 +67,9 @@ int lcp_host_enclave_start(lcp_host_enclave *h, char *err)
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
         return lcp_fail(err, LCP_ERR_HOST_ENCLAVE_START, "socketpair: %s", strerror(errno));
+    /* Everything the child needs is prepared here: after fork only async-signal-safe calls are allowed. */
+    char fdstr[16];
+    snprintf(fdstr, sizeof fdstr, "%d", sv[1]);
     pid_t pid = fork();
     if (pid < 0) {
         close(sv[0]);
@@ -75,9 +78,7 @@ int lcp_host_enclave_start(lcp_host_enclave *h, char *err)
     }
     if (pid == 0) {
         /* Child: the enclave end of the socket survives exec; nothing else of ours does (CLOEXEC). */
-        int fd = dup(sv[1]);
-        char fdstr[16];
-        snprintf(fdstr, sizeof fdstr, "%d", fd);
+        if (fcntl(sv[1], F_SETFD, 0) != 0) _exit(127);
         const char *argv[8] = {h->path, "--fd", fdstr, "--backend", h->backend, NULL, NULL, NULL};
         if (h->platform[0]) {
             argv[5] = "--sim_platform";
@@ -125,6 +126,24 @@ static int died(lcp_host_enclave *h, char *err)
     return lcp_fail(err, LCP_ERR_HOST_ENCLAVE_DIED, "the enclave process %d closed the connection; it will be restarted on the next request", (int)pid);
 }
 
+/* The enclave broke the protocol (a malformed, unexpected or oversized frame, or a frame we could not hold): what it
+ * will read or send next is unknown (it may be waiting for an OCALL reply), so the process is stopped rather than
+ * left to answer the next request with this one's leftovers. */
+static int discard(lcp_host_enclave *h, const char *why, char *err)
+{
+    pid_t pid = h->pid;
+    if (h->fd >= 0) close(h->fd);
+    h->fd = -1;
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+        }
+    }
+    h->pid = 0;
+    return lcp_fail(err, LCP_ERR_PROTO, "%s; the enclave process %d was stopped and will be restarted on the next request",
+                    why, (int)pid);
+}
+
 static int send_frame(lcp_host_enclave *h, const Lcp__Enclave__V1__HostFrame *f, char *err)
 {
     lcp_buf b = {0};
@@ -143,19 +162,21 @@ static int await_response(lcp_host_enclave *h, lcp_host_ocall_fn ocall, void *ud
     lcp_buf scratch = {0};
     int rc;
     for (;;) {
-        size_t over;
-        rc = lcp_frame_read(h->fd, &h->in, LCP_FRAME_MAX, &over);
+        rc = lcp_frame_read(h->fd, &h->in, LCP_FRAME_MAX, NULL); /* an oversized frame is not drained: see below */
         if (rc == LCP_ERR_IO) {
             rc = died(h, err);
             break;
         }
         if (rc != LCP_OK) {
-            rc = lcp_fail(err, LCP_ERR_PROTO, "enclave sent an oversized frame (%zu bytes)", over);
+            char why[96];
+            if (rc == LCP_ERR_RANGE) snprintf(why, sizeof why, "enclave sent an oversized frame (over %u bytes)", LCP_FRAME_MAX);
+            else snprintf(why, sizeof why, "cannot hold the enclave's frame (%s)", lcp_strerror(rc));
+            rc = discard(h, why, err);
             break;
         }
         Lcp__Enclave__V1__EnclaveFrame *f = lcp__enclave__v1__enclave_frame__unpack(NULL, h->in.len, h->in.data);
         if (f == NULL) {
-            rc = lcp_fail(err, LCP_ERR_PROTO, "malformed frame from the enclave");
+            rc = discard(h, "malformed frame from the enclave", err);
             break;
         }
         if (f->frame_case == LCP__ENCLAVE__V1__ENCLAVE_FRAME__FRAME_ECALL_RESPONSE) {
@@ -168,7 +189,7 @@ static int await_response(lcp_host_enclave *h, lcp_host_ocall_fn ocall, void *ud
         }
         if (f->frame_case != LCP__ENCLAVE__V1__ENCLAVE_FRAME__FRAME_OCALL) {
             lcp__enclave__v1__enclave_frame__free_unpacked(f, NULL);
-            rc = lcp_fail(err, LCP_ERR_PROTO, "unexpected frame from the enclave");
+            rc = discard(h, "unexpected frame from the enclave", err);
             break;
         }
         Lcp__Enclave__V1__OcallResponse or = LCP__ENCLAVE__V1__OCALL_RESPONSE__INIT;

@@ -14,6 +14,8 @@ struct lcp_host {
 typedef struct {
     lcp_host *h;
     lcp_store_txn *t;
+    uint64_t tx_id; /* the ECALL's: an OCALL naming another transaction is refused */
+    int failed;     /* an OCALL failed: whatever the enclave answers, nothing is committed */
 } run_ctx;
 
 void lcp_host_set_ocall_hook(lcp_host *h, lcp_host_ocall_hook fn, void *ud)
@@ -59,7 +61,10 @@ static int ocall(void *ud, const Lcp__Enclave__V1__OcallRequest *req, Lcp__Encla
     char err[LCP_ERR_LEN] = "";
     int rc = LCP_OK, found = 0;
     lcp_bytes v;
-    switch (req->command_case) {
+    if (req->tx_id != rc_->tx_id)
+        rc = lcp_fail(err, LCP_ERR_PROTO, "OCALL for transaction %llu during %llu", (unsigned long long)req->tx_id,
+                      (unsigned long long)rc_->tx_id);
+    else switch (req->command_case) {
     case LCP__ENCLAVE__V1__OCALL_REQUEST__COMMAND_GET:
         rc = lcp_store_get(t, LCP_STORE_DB_ELC, req->get->key.data, req->get->key.len, &v, &found, err);
         if (rc == LCP_OK && found) {
@@ -86,6 +91,7 @@ static int ocall(void *ud, const Lcp__Enclave__V1__OcallRequest *req, Lcp__Encla
     default: rc = lcp_fail(err, LCP_ERR_PROTO, "unknown OCALL"); break;
     }
     if (rc != LCP_OK) {
+        rc_->failed = 1;
         /* The reason must outlive this call until the response is packed: it goes in the scratch buffer. */
         resp->code = rc;
         scratch->len = 0;
@@ -126,13 +132,16 @@ int lcp_host_run(lcp_host *h, Lcp__Enclave__V1__EcallRequest *req, const uint8_t
     /* protobuf-c's binary type is {len, data}, not our {ptr, len}: copy field by field. */
     req->sealed_enclave_key.data = (uint8_t *)sealed.ptr;
     req->sealed_enclave_key.len = sealed.len;
-    run_ctx ctx = {h, t};
+    run_ctx ctx = {h, t, req->tx_id, 0};
     rc = lcp_host_ecall(h->enclave, req, ocall, &ctx, resp, err);
     req->sealed_enclave_key.data = NULL;
     req->sealed_enclave_key.len = 0;
-    if (rc == LCP_OK && (*resp)->code != 0) {
+    if (rc == LCP_OK && (*resp)->code != 0)
         rc = lcp_fail(err, (*resp)->code, "enclave: %s", (*resp)->error ? (*resp)->error : lcp_strerror((*resp)->code));
-    }
+    /* A write the store refused must not be committed with the rest, even if the enclave went on (the service's
+     * executor has the same rule). */
+    else if (rc == LCP_OK && ctx.failed)
+        rc = lcp_fail(err, LCP_ERR_HOST_STORE, "the enclave succeeded although a store OCALL failed");
     if (rc == LCP_OK && write) return lcp_store_commit(t, err);
     lcp_store_abort(t);
     return rc;
@@ -144,7 +153,14 @@ int lcp_host_enclave_info(lcp_host *h, Lcp__Enclave__V1__EcallResponse **resp, c
     Lcp__Enclave__V1__EnclaveInfo info = LCP__ENCLAVE__V1__ENCLAVE_INFO__INIT;
     req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_ENCLAVE_INFO;
     req.enclave_info = &info;
-    return lcp_host_run(h, &req, NULL, 0, resp, err);
+    int rc = lcp_host_run(h, &req, NULL, 0, resp, err);
+    /* Checked once here so that every caller may read the MRENCLAVE. */
+    if (rc == LCP_OK && ((*resp)->enclave_info == NULL || (*resp)->enclave_info->mrenclave.len != 32)) {
+        lcp__enclave__v1__ecall_response__free_unpacked(*resp, NULL);
+        *resp = NULL;
+        rc = lcp_fail(err, LCP_ERR_PROTO, "enclave returned incomplete enclave info");
+    }
+    return rc;
 }
 
 int lcp_host_generate_key(lcp_host *h, uint8_t address[20], const uint8_t *operator_addr, char *err)
@@ -163,7 +179,7 @@ int lcp_host_generate_key(lcp_host *h, uint8_t address[20], const uint8_t *opera
     /* The ECALL writes nothing to the store; the key record goes in with its own write transaction. */
     if ((rc = lcp_host_run(h, &req, NULL, 0, &resp, err)) != LCP_OK) goto out;
     const Lcp__Enclave__V1__GenerateEnclaveKeyResult *g = resp->generate_enclave_key;
-    if (!g || g->address.len != 20 || info->enclave_info->mrenclave.len != 32) {
+    if (!g || g->address.len != 20) {
         rc = lcp_fail(err, LCP_ERR_PROTO, "enclave returned an incomplete key");
         goto out;
     }
