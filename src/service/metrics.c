@@ -147,19 +147,26 @@ static void key_status(char *dst, size_t cap, const lcp_keystore_entry *k, long 
 
 #define MAX_STATUSES 8
 
-static void key_series(lcp_service *s, out *o, size_t *valid_out)
+/* This enclave build's keys in the key store: what every key figure and the readiness verdict are about. */
+static int enclave_keys(lcp_service *s, lcp_keystore_entry **keys, size_t *n, char *err)
 {
     lcp_keystore_filter f;
     memset(&f, 0, sizeof f);
     memcpy(f.mrenclave, s->mrenclave, 32);
     f.enclave_debug = s->enclave_debug;
     lcp_store_txn *t;
-    lcp_keystore_entry *keys = NULL;
-    size_t n = 0, valid = 0;
-    char err[LCP_ERR_LEN] = "";
-    int ok = lcp_store_begin(s->store, &t, 0, err) == LCP_OK;
-    if (ok && lcp_keystore_list(t, &keys, &n, &f, err) != LCP_OK) n = 0;
-    uint64_t now = (uint64_t)lcp_time_now();
+    *keys = NULL;
+    *n = 0;
+    int rc = lcp_store_begin(s->store, &t, 0, err);
+    if (rc != LCP_OK) return rc;
+    rc = lcp_keystore_list(t, keys, n, &f, err);
+    lcp_store_abort(t);
+    return rc;
+}
+
+static void key_series(out *o, const lcp_keystore_entry *keys, size_t n, uint64_t now)
+{
+    size_t valid = 0;
     char statuses[MAX_STATUSES][48];
     size_t counts[MAX_STATUSES], nst = 0;
     long eval = -1;
@@ -190,9 +197,6 @@ static void key_series(lcp_service *s, out *o, size_t *valid_out)
     if (eval >= 0)
         put(o, "# HELP lcp_tcb_evaluation_data_number Highest TCB evaluation data number among the valid keys' collateral.\n"
                "# TYPE lcp_tcb_evaluation_data_number gauge\nlcp_tcb_evaluation_data_number %ld\n", eval);
-    lcp_free(keys);
-    if (ok) lcp_store_abort(t);
-    if (valid_out) *valid_out = valid;
 }
 
 static unsigned workers_up(const lcp_service *s)
@@ -202,7 +206,9 @@ static unsigned workers_up(const lcp_service *s)
     return up;
 }
 
-int svc_ready(lcp_service *s, char *why, size_t cap)
+/* The readiness verdict, given the outcome of listing this enclave's keys (list_rc, list_err, keys[0..n)). */
+static int ready_verdict(lcp_service *s, int list_rc, const char *list_err, const lcp_keystore_entry *keys, size_t n,
+                         uint64_t now, char *why, size_t cap)
 {
     if (s->draining) {
         snprintf(why, cap, "shutting down");
@@ -212,33 +218,29 @@ int svc_ready(lcp_service *s, char *why, size_t cap)
         snprintf(why, cap, "no enclave process is up");
         return 0;
     }
-    char err[LCP_ERR_LEN] = "";
-    lcp_store_txn *t;
-    if (lcp_store_begin(s->store, &t, 0, err) != LCP_OK) {
-        snprintf(why, cap, "store: %s", err);
+    if (list_rc != LCP_OK) {
+        snprintf(why, cap, "key store: %s", list_err);
         return 0;
     }
-    lcp_keystore_filter f;
-    memset(&f, 0, sizeof f);
-    memcpy(f.mrenclave, s->mrenclave, 32);
-    f.enclave_debug = s->enclave_debug;
-    lcp_keystore_entry *keys = NULL;
-    size_t n = 0, valid = 0;
-    int rc = lcp_keystore_list(t, &keys, &n, &f, err);
-    uint64_t now = (uint64_t)lcp_time_now();
-    for (size_t i = 0; rc == LCP_OK && i < n; i++) valid += keys[i].valid_to > now;
-    lcp_free(keys);
-    lcp_store_abort(t);
-    if (rc != LCP_OK) {
-        snprintf(why, cap, "key store: %s", err);
-        return 0;
-    }
+    size_t valid = 0;
+    for (size_t i = 0; i < n; i++) valid += keys[i].valid_to > now;
     if (valid == 0) {
         snprintf(why, cap, "no attested, unexpired enclave key for this enclave (run lcp enclave generate-key, then attest it)");
         return 0;
     }
     snprintf(why, cap, "ready: %zu valid key%s", valid, valid == 1 ? "" : "s");
     return 1;
+}
+
+int svc_ready(lcp_service *s, char *why, size_t cap)
+{
+    char err[LCP_ERR_LEN] = "";
+    lcp_keystore_entry *keys = NULL;
+    size_t n = 0;
+    int rc = enclave_keys(s, &keys, &n, err);
+    int ready = ready_verdict(s, rc, err, keys, n, (uint64_t)lcp_time_now(), why, cap);
+    lcp_free(keys);
+    return ready;
 }
 
 int svc_metrics_render(lcp_service *s, lcp_buf *b)
@@ -261,10 +263,17 @@ int svc_metrics_render(lcp_service *s, lcp_buf *b)
             "# TYPE lcp_enclave_workers_up gauge\nlcp_enclave_workers_up %u\n", workers_up(s));
     put(&o, "# HELP lcp_enclave_restarts_total Enclave processes started again after one died.\n"
             "# TYPE lcp_enclave_restarts_total counter\nlcp_enclave_restarts_total %u\n", svc_enclave_restarts(s));
-    int ready = svc_ready(s, why, sizeof why);
+    /* One listing of the key store serves the readiness gauge and the key series. */
+    char err[LCP_ERR_LEN] = "";
+    lcp_keystore_entry *keys = NULL;
+    size_t n = 0;
+    uint64_t now = (uint64_t)lcp_time_now();
+    int list_rc = enclave_keys(s, &keys, &n, err);
+    int ready = ready_verdict(s, list_rc, err, keys, n, now, why, sizeof why);
     put(&o, "# HELP lcp_service_ready 1 when /readyz answers 200.\n# TYPE lcp_service_ready gauge\nlcp_service_ready %d\n",
         ready);
-    key_series(s, &o, NULL);
+    key_series(&o, keys, n, now);
+    lcp_free(keys);
 
     pthread_mutex_lock(&s->mu);
     size_t qlen = s->q_len;
