@@ -141,10 +141,10 @@ int lcp_file_write_atomic(const char *path, const uint8_t *data, size_t len, uns
 #define LCP_FRAME_MAX (32u << 20)
 /* Writes one frame. Returns LCP_OK or LCP_ERR_IO. */
 int lcp_frame_write(int fd, const uint8_t *p, size_t n);
-/* Reads one frame into out (replacing its contents). A frame longer than max returns LCP_ERR_RANGE: with oversized
- * given, it is first read and discarded and *oversized gets its length (the stream stays usable); with oversized
- * NULL it is not read at all (a caller that will drop the peer need not wait for bytes it may never send).
- * LCP_ERR_IO when the peer closed. */
+/* Reads one frame into out (replacing its contents). A frame longer than max returns LCP_ERR_RANGE, and one that
+ * memory cannot hold LCP_ERR_NOMEM: with oversized given, the frame is first read and discarded and *oversized gets
+ * its length (the stream stays usable); with oversized NULL it is not read at all (a caller that will drop the peer
+ * need not wait for bytes it may never send). LCP_ERR_IO when the peer closed. */
 int lcp_frame_read(int fd, lcp_buf *out, size_t max, size_t *oversized);
 
 #ifdef __cplusplus

@@ -37,6 +37,19 @@ int lcp_frame_write(int fd, const uint8_t *p, size_t n)
     return rc ? rc : write_all(fd, p, n);
 }
 
+/* Reads and throws away n bytes, so that the stream stays in step after a frame we do not keep. */
+static int drain(int fd, size_t n)
+{
+    uint8_t sink[4096];
+    while (n) {
+        size_t k = n < sizeof sink ? n : sizeof sink;
+        int rc = read_all(fd, sink, k);
+        if (rc) return rc;
+        n -= k;
+    }
+    return LCP_OK;
+}
+
 int lcp_frame_read(int fd, lcp_buf *out, size_t max, size_t *oversized)
 {
     uint8_t h[4];
@@ -45,20 +58,20 @@ int lcp_frame_read(int fd, lcp_buf *out, size_t max, size_t *oversized)
     if (rc) return rc;
     size_t n = (size_t)h[0] << 24 | (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
     out->len = 0;
-    if (n > max && oversized == NULL) return LCP_ERR_RANGE;
     if (n > max) {
-        /* Drain it so the stream stays in step, then report; the bytes are never kept. */
-        uint8_t sink[4096];
-        size_t left = n;
-        while (left) {
-            size_t k = left < sizeof sink ? left : sizeof sink;
-            if ((rc = read_all(fd, sink, k))) return rc;
-            left -= k;
-        }
+        if (oversized == NULL) return LCP_ERR_RANGE;
+        if ((rc = drain(fd, n))) return rc;
         *oversized = n;
         return LCP_ERR_RANGE;
     }
-    if ((rc = lcp_buf_reserve(out, n))) return rc;
+    if ((rc = lcp_buf_reserve(out, n))) {
+        /* Under the cap but more than memory allows (an enclave's locked memory is small): the same treatment as
+         * an oversized frame, so that the caller can answer it and go on. */
+        if (oversized == NULL) return rc;
+        if (drain(fd, n)) return LCP_ERR_IO;
+        *oversized = n;
+        return rc;
+    }
     if ((rc = read_all(fd, out->data, n))) return rc;
     out->len = n;
     return LCP_OK;

@@ -104,10 +104,14 @@ static int serve(lcp_enclave *e, conn *c)
         size_t over;
         int rc = lcp_frame_read(c->fd, &c->in, LCP_ENCLAVE_MAX_FRAME, &over);
         if (rc == LCP_ERR_IO) break; /* the host closed the socket: done */
-        if (rc == LCP_ERR_RANGE) {
+        if (rc == LCP_ERR_RANGE || rc == LCP_ERR_NOMEM) {
+            /* Refused and drained: the process goes on serving (locked memory makes NOMEM likely well below the
+             * cap for a non-root enclave). */
             char msg[128];
-            snprintf(msg, sizeof msg, "frame of %zu bytes exceeds the %u-byte limit", over, LCP_ENCLAVE_MAX_FRAME);
-            if (send_error(c->fd, LCP_ERR_RANGE, msg) != LCP_OK) break;
+            if (rc == LCP_ERR_RANGE)
+                snprintf(msg, sizeof msg, "frame of %zu bytes exceeds the %u-byte limit", over, LCP_ENCLAVE_MAX_FRAME);
+            else snprintf(msg, sizeof msg, "frame of %zu bytes does not fit the enclave's memory", over);
+            if (send_error(c->fd, rc, msg) != LCP_OK) break;
             continue;
         }
         if (rc != LCP_OK) break;
