@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "enclave_internal.h"
+#include "lcp/commitment.h"
 #include "lcp/crypto.h"
 
 void enclave_out_free(enclave_out *o)
@@ -31,6 +32,13 @@ static int finish_commitment(lcp_enclave *e, const ecall_req *req, ecall_resp *r
     o->proof.message.data = o->res.message.data;
     o->proof.message.len = o->res.message.len;
     if (o->res.prove) {
+        /* What the enclave signs must be a well-formed message that passes its own rules (LCP's prove_commitment
+         * validates before signing): a light client bug must not turn into a signed commitment. */
+        lcp_proxy_msg m;
+        char e2[LCP_ERR_LEN] = "";
+        if (lcp_proxy_msg_decode(&m, o->res.message.data, o->res.message.len, e2) != LCP_OK ||
+            lcp_proxy_msg_validate(&m, e2) != LCP_OK)
+            return lcp_fail(err, LCP_ERR_COMMITMENT_INVALID, "refusing to sign the light client's message: %s", e2);
         int rc = enclave_sign(e, o->sig, &req->sealed_enclave_key, signer, o->res.message.data, o->res.message.len, err);
         if (rc != LCP_OK) return rc;
         o->proof.signature.data = o->sig;
