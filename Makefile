@@ -151,7 +151,7 @@ test: deps
 	@BUILD=$(BUILD) sh mk/run-tests.sh $(REL_TESTS) $(ASAN_TESTS)
 
 run: deps
-	@$(MAKE) --no-print-directory $(BUILD)/rel/bin/lcp
+	@$(MAKE) --no-print-directory $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave
 	@BUILD=$(BUILD) sh mk/run.sh
 
 # ---- fuzzing ----

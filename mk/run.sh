@@ -13,7 +13,10 @@ METRICS="${LCP_METRICS_ADDRESS:-127.0.0.1:9090}"
 L() { "$LCP" --home "$HOME_DIR" --sim_platform "$SIM" "$@"; }
 
 if [ -d "$TESTDATA/lcp" ]; then
-    "$LCP" demo --testdata "$TESTDATA" | tail -n 1
+    out=$("$LCP" demo --testdata "$TESTDATA") || { echo "$out"; echo "run: the replay of the recorded LCP runs failed" >&2; exit 1; }
+    echo "$out" | tail -n 1
+else
+    echo "replay:       skipped ($TESTDATA/lcp not found; set LCP_TESTDATA)"
 fi
 if [ ! -f "$SIM/fuse_secret" ]; then
     L sim init >/dev/null
@@ -21,9 +24,12 @@ if [ ! -f "$SIM/fuse_secret" ]; then
 else
     echo "sim platform: $SIM (SIMULATED SGX)"
 fi
-MR=$(L enclave metadata | sed -n 's/.*"mrenclave":[^"]*"\(0x[0-9a-f]*\)".*/\1/p')
+meta=$(L enclave metadata)
+MR=$(echo "$meta" | sed -n 's/.*"mrenclave":[^"]*"\(0x[0-9a-f]*\)".*/\1/p')
+[ -n "$MR" ] || { echo "run: lcp enclave metadata gave no MRENCLAVE: $meta" >&2; exit 1; }
 echo "enclave:      lcp-enclave, MRENCLAVE $MR (sim measurement of the executable and its config)"
-KEY=$(L enclave list-keys --available_only | sed -n 's/.*"address":[^"]*"\(0x[0-9a-f]*\)".*/\1/p' | head -n 1)
+keys=$(L enclave list-keys --available_only)
+KEY=$(echo "$keys" | sed -n 's/.*"address":[^"]*"\(0x[0-9a-f]*\)".*/\1/p' | head -n 1)
 if [ -z "$KEY" ]; then
     KEY=$(L enclave generate-key)
     # The sim build of lcp-enclave is a debug enclave (LCP_ENCLAVE_DEBUG=1): allow it explicitly.

@@ -458,6 +458,9 @@ int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
                       reverify ? "" : " (nothing recorded)");
         goto done;
     }
+    /* The quote file first: if it cannot be written, nothing is recorded and the command can simply be run again. */
+    const char *qout = lcp_cli_opt(&a, "quote_out");
+    if (qout && write_quote(qout, quote, quote_len) != 0) goto done;
     if (!reverify) {
         if ((ev = evidence_json(quote, quote_len, coll, coll_len, r, now)) == NULL) {
             lcp_cli_error(LCP_CLI_EXIT_FAIL, "out of memory building the evidence");
@@ -476,8 +479,6 @@ int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
             goto done;
         }
     }
-    const char *qout = lcp_cli_opt(&a, "quote_out");
-    if (qout && write_quote(qout, quote, quote_len) != 0) goto done;
     cJSON *out = result_json(r, now);
     if (out == NULL || !cJSON_AddStringToObject(out, "enclave_key", ek) || !cJSON_AddBoolToObject(out, "sim", 1) ||
         !cJSON_AddBoolToObject(out, "recorded", !reverify) ||

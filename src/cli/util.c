@@ -34,6 +34,9 @@ int lcp_cli_parse(lcp_cli_args *a, int argc, char **argv, const char *const *kno
             return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown option --%.*s (see --help)", (int)nl, name);
         if (a->n == LCP_CLI_MAX_ARGS) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "too many options");
         const char *val = NULL;
+        /* A flag has no value: "--allow_debug=false" must not quietly mean "allow debug". */
+        if (eq && in_list(flags, name, nl) && !in_list(known, name, nl))
+            return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--%.*s is a flag and takes no value", (int)nl, name);
         if (eq) val = eq + 1;
         else if (!in_list(flags, name, nl)) {
             if (i + 1 >= argc) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "option --%s needs a value", name);

@@ -88,6 +88,11 @@ else
     fail "debug quote with --allow_debug: $(cat "$tmp/err")"
 fi
 
+# A flag takes no value: "--allow_debug=false" is a usage error, never a quiet "allow debug".
+# shellcheck disable=SC2086
+expect_error "flag with a value" 2 "takes no value" "$LCP_BIN" attestation verify --quote "$A" --collateral "$C" \
+    --time $NOW $ALLOW --allow_debug=false
+
 # 4. Time: one second after the QE Identity's nextUpdate, and before the TCB Info was issued.
 # shellcheck disable=SC2086
 expect_error "expired" 1 "QE Identity is not valid at 2025-07-19T10:01:19Z" "$LCP_BIN" attestation verify \

@@ -24,6 +24,11 @@ echo "$out" | grep -q '"status":.*"UpToDate"' || fail "show lists no UpToDate le
 K1=$(L enclave generate-key) || fail "generate-key"
 L attestation dcap --enclave_key "$K1" 2> "$T/err" && fail "a debug enclave attested without --allow_debug"
 grep -q 'debug' "$T/err" || fail "debug refusal does not say why"
+# A quote file that cannot be written stops the command before anything is recorded: running it again works.
+L attestation dcap --enclave_key "$K1" --allow_debug --quote_out "$T/no/such/dir/q.bin" 2> "$T/err" &&
+    fail "attested although the quote file could not be written"
+keys=$(L enclave list-keys) || fail "list-keys"
+echo "$keys" | grep -q '"ra_type":[[:space:]]*"dcap"' && fail "recorded although the quote file failed"
 out=$(L attestation dcap --enclave_key "$K1" --allow_debug --quote_out "$T/q1.bin") || fail "attestation dcap K1"
 [ "$(echo "$out" | field status)" = UpToDate ] || fail "K1 is not UpToDate"
 echo "$out" | grep -q '"sim":[[:space:]]*true' || fail "output does not say sim"
