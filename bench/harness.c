@@ -43,3 +43,15 @@ double lcp_bench_peer(const char *name)
     const char *v = getenv(var);
     return v && *v ? atof(v) : 0;
 }
+
+const char *lcp_bench_faster(double *ratio)
+{
+    if (*ratio >= 1 || *ratio <= 0) return "faster";
+    *ratio = 1 / *ratio;
+    return "slower";
+}
+
+const char *lcp_bench_verdict(double value, double bound, int at_most)
+{
+    return (at_most ? value <= bound : value >= bound) ? "met" : "MISSED";
+}

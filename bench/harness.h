@@ -19,4 +19,9 @@ double lcp_bench_run(const char *name, int (*fn)(void *arg), void *arg, uint64_t
  * alone (then no ratio is printed). */
 double lcp_bench_peer(const char *name);
 
+/* For "N x faster/slower than the peer": returns "faster" for ratio >= 1, else "slower" with *ratio inverted. */
+const char *lcp_bench_faster(double *ratio);
+/* "met" or "MISSED" for value against an upper bound (at_most) or a lower bound. */
+const char *lcp_bench_verdict(double value, double bound, int at_most);
+
 #endif

@@ -444,9 +444,13 @@ int main(int argc, char **argv)
     {
         double pi = argc == 3 ? atof(argv[1]) : lcp_bench_peer("ics23_iavl");
         double pt = argc == 3 ? atof(argv[2]) : lcp_bench_peer("ics23_tendermint");
-        if (pi > 0 && pt > 0)
-            printf("vs @confio/ics23 (JS) at %.1f / %.1f ops/s: iavl %.1fx, tendermint %.1fx faster\n", pi, pt,
-                   mean[0] / pi, mean[1] / pt);
+        if (pi > 0 && pt > 0) {
+            double xi = mean[0] / pi, xt = mean[1] / pt;
+            const char *wi = lcp_bench_faster(&xi), *wt = lcp_bench_faster(&xt);
+            printf("vs @confio/ics23 (JS) at %.1f / %.1f ops/s: iavl %.1fx %s, tendermint %.1fx %s (target >= 20x "
+                   "faster: %s)\n", pi, pt, xi, wi, xt, wt,
+                   lcp_bench_verdict(mean[0] / pi < mean[1] / pt ? mean[0] / pi : mean[1] / pt, 20, 0));
+        }
     }
     tm_single_step();
     tm_real();

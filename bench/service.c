@@ -465,6 +465,7 @@ int main(void)
     }
     printf("== service path, mock light client (sim)\n");
     double floor_ns = lcp_bench_run("UpdateClient as a direct ECALL (lcp_host_run, LMDB commit)", direct_update, NULL, 500, 1.0);
+    if (floor_ns <= 0) return 1; /* no floor, no ratio */
     lcp_host_close(direct);
 
     svc v;
