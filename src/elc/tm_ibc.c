@@ -90,6 +90,9 @@ static int prepare(const lcp_tm_client_state *cs, const lcp_tm_consensus_state *
     if (!h->has_signed_header || !h->has_validator_set || !h->has_trusted_height || !h->has_trusted_validators)
         return lcp_fail(err, LCP_ERR_TM_INVALID, "header lacks signed header, validator set or trusted fields");
     const lcp_tm_header *hd = &h->signed_header.header;
+    /* ibc-go's Header.ValidateBasic: the signed header against its own chain id, i.e. the commit's consistency
+     * with the header (the chain id comparison itself is trivial here). The client's chain id is compared in the
+     * light client's turn (tm_light.c), and these checks run there again, in ibc-go's order of errors. */
     int rc = lcp_tm_signed_header_validate(&h->signed_header, hd->chain_id.ptr, hd->chain_id.len, err);
     if (rc != LCP_OK) return rc;
     lcp_tm_height height = lcp_tm_ibc_header_height(h);
