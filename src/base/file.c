@@ -49,7 +49,9 @@ int lcp_file_write_atomic(const char *path, const uint8_t *data, size_t len, uns
     char tmp[4096];
     if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= sizeof tmp)
         return lcp_fail(err, LCP_ERR_IO, "path too long: %s", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode);
+    /* A fresh file, always: a stale one left by a crash would keep its old mode (this writes secrets, 0600). */
+    unlink(tmp);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
     if (fd < 0) return lcp_fail(err, LCP_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
     size_t off = 0;
     while (off < len) {
@@ -63,9 +65,11 @@ int lcp_file_write_atomic(const char *path, const uint8_t *data, size_t len, uns
         }
         off += (size_t)n;
     }
-    if (fsync(fd) != 0 || close(fd) != 0) {
+    int synced = fsync(fd) == 0, fe = errno;
+    if (close(fd) != 0 && synced) synced = 0, fe = errno; /* closed whatever fsync said: no descriptor leaks */
+    if (!synced) {
         unlink(tmp);
-        return lcp_fail(err, LCP_ERR_IO, "cannot flush %s: %s", tmp, strerror(errno));
+        return lcp_fail(err, LCP_ERR_IO, "cannot flush %s: %s", tmp, strerror(fe));
     }
     if (rename(tmp, path) != 0) {
         int e = errno;
