@@ -1,5 +1,7 @@
 /* lcp attestation simulate: attest an enclave key with a simulated IAS report (spec §5.2), as LCP's sgx-sw builds
  * do. The report is signed by a test PKI; only an LCP client given that root accepts it. */
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +25,8 @@ static const char HELP[] =
     "  --signing_key PEM             its RSA private key (PKCS#8 or traditional PEM)\n"
     "  --isv_enclave_quote_status S  default OK\n"
     "  --advisory_ids a,b            default none\n"
+    "  --validate_cert true|false    accepted for compatibility with LCP's CLI: the report is always checked\n"
+    "                                against --signing_cert_path's key before anything is recorded\n"
     "\n"
     "A test PKI can be made with openssl:\n"
     "  openssl req -x509 -newkey rsa:3072 -nodes -keyout root.key -out root.crt -days 3650 -subj /CN=sim-root\n"
@@ -31,6 +35,26 @@ static const char HELP[] =
     "          -outform DER -out signing.der\n";
 
 #define MAX_ADV 64
+
+/* The report just signed must verify under the certificate that will travel with it: a certificate that does not
+ * belong to --signing_key would record evidence no verifier accepts, on a key that can be attested only once. */
+static int check_cert_key(const uint8_t *cert, size_t cert_len, const lcp_buf *avr, const lcp_buf *sig, char *err)
+{
+    const unsigned char *q = cert;
+    X509 *x = d2i_X509(NULL, &q, (long)cert_len);
+    if (x == NULL || (size_t)(q - cert) != cert_len) {
+        X509_free(x);
+        return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "--signing_cert_path is not one DER certificate");
+    }
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    int ok = md && EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, X509_get0_pubkey(x)) == 1 &&
+             EVP_DigestVerify(md, sig->data, sig->len, avr->data, avr->len) == 1;
+    EVP_MD_CTX_free(md);
+    X509_free(x);
+    return ok ? LCP_OK
+              : lcp_fail(err, LCP_ERR_ATTESTATION_SIGNATURE,
+                         "the report does not verify under --signing_cert_path's key: is it --signing_key's certificate?");
+}
 
 int lcp_cli_attestation_simulate(const lcp_cli *cli, int argc, char **argv)
 {
@@ -92,6 +116,7 @@ int lcp_cli_attestation_simulate(const lcp_cli *cli, int argc, char **argv)
     p.timestamp = (int64_t)(now_ns / 1000000000u);
     p.micros = (uint32_t)(now_ns / 1000000u % 1000u) * 1000u; /* milliseconds then "000", as LCP writes them */
     if ((rc = lcp_ias_sim_report(&avr, &sig, &p, key, key_len, err)) != LCP_OK) goto done;
+    if ((rc = check_cert_key(cert, cert_len, &avr, &sig, err)) != LCP_OK) goto done;
     /* Evidence = the signed report in the fixtures' JSON form. */
     out = cJSON_CreateObject();
     char *s = lcp_malloc(avr.len + 1);

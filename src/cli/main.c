@@ -13,11 +13,12 @@ typedef struct {
 
 static const group GROUPS[] = {
     {"commitment", lcp_cli_commitment, "decode and verify LCP commitments (proxy messages and their signatures)"},
-    {"attestation", lcp_cli_attestation, "verify remote-attestation evidence (IAS reports)"},
-    {"enclave", lcp_cli_enclave, "enclave keys and identity: generate-key, list-keys, prune-keys, metadata"},
-    {"elc", lcp_cli_elc, "run light-client commands in the enclave: create-client, update-client, verify-*, query-client"},
+    {"attestation", lcp_cli_attestation, "verify DCAP quotes and IAS reports; attest keys (dcap, simulate: sim)"},
+    {"enclave", lcp_cli_enclave, "enclave keys and identity (sim backend): generate-key, list-keys, prune-keys, metadata"},
+    {"elc", lcp_cli_elc, "light-client commands in the enclave (sim backend): create-client, update-client, verify-*, "
+                         "query-client"},
     {"sim", lcp_cli_sim, "the SIMULATED SGX platform (no real SGX): init, show, microcode-update, tcb-recovery, measure, ..."},
-    {"service", lcp_cli_service, "the gRPC service relayers call: start"},
+    {"service", lcp_cli_service, "the gRPC service relayers call (sim backend): start"},
     {"demo", lcp_cli_demo, "replay the LCP fixture flows through the LCP client, with readable output"},
 };
 
@@ -83,7 +84,7 @@ int main(int argc, char **argv)
     }
     for (size_t g = 0; g < sizeof GROUPS / sizeof GROUPS[0]; g++)
         if (strcmp(argv[i], GROUPS[g].name) == 0) return GROUPS[g].run(&cli, argc - i - 1, argv + i + 1);
-    if (strcmp(argv[i], "help") == 0) {
+    if (strcmp(argv[i], "help") == 0 || strcmp(argv[i], "-h") == 0) {
         usage(stdout);
         return 0;
     }

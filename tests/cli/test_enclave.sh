@@ -25,6 +25,10 @@ L enclave list-keys | grep -q '"attested":.*false' || fail "new key should be un
 L enclave list-keys --available_only | grep -q "$KEY" && fail "unattested key listed as available"
 # No signer yet: an update must say why.
 printf '{"client_id":"mock-client-0"}' > "$T/q.json"
+# A certificate that is not the signing key's (here Intel's root) is refused before anything is recorded.
+L attestation simulate --enclave_key "$KEY" --signing_cert_path "$CERTS/lcp/lcp-solidity/certs/Intel_SGX_Attestation_RootCA.der" \
+    --signing_key "$CERTS/lcp/lcp/tests/certs/signing.key" >/dev/null 2>"$T/err" && fail "a mismatched certificate was used"
+grep -q 'does not verify under --signing_cert_path' "$T/err" || fail "mismatch refusal does not say why: $(cat "$T/err")"
 L attestation simulate --enclave_key "$KEY" --signing_cert_path "$CERTS/lcp/lcp-solidity/certs/simulation_signing.der" \
     --signing_key "$CERTS/lcp/lcp/tests/certs/signing.key" > "$T/avr.json" || fail "attestation simulate"
 grep -q '"avr"' "$T/avr.json" || fail "simulate printed no report"
