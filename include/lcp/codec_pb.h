@@ -76,6 +76,20 @@ int lcp_pb_any_is(const lcp_pb_any *a, const char *s);
  * repeated singular field); lcp_pb_want_wire fails if f has another wire type than wt. msg names the message. */
 int lcp_pb_once(uint32_t *seen, uint32_t n, int code, const char *msg, char *err);
 int lcp_pb_want_wire(const lcp_pb_field *f, int wt, int code, const char *msg, char *err);
+/* Both: a strict singular field (new, and of wire type wt). */
+int lcp_pb_singular(uint32_t *seen, const lcp_pb_field *f, int wt, int code, const char *msg, char *err);
+/* lcp_pb_next with every failure reported as code (the codec's message kept in err). */
+int lcp_pb_next_as(lcp_pb_reader *r, lcp_pb_field *f, int code, char *err);
+
+/* proto3 int64 and int32 from a varint's 64 bits (two's complement; int32 keeps the low 32 bits). */
+int64_t lcp_pb_int64(uint64_t v);
+int32_t lcp_pb_int32(uint64_t v);
+/* 1 if v is the canonical encoding of an int32: the value sign-extended to 64 bits. Go and Rust truncate anything
+ * else to 32 bits, which makes it a second encoding of a smaller value; decoders refuse it. */
+int lcp_pb_int32_canonical(uint64_t v);
+/* An int32 field's value; a non-canonical encoding fails with code ("<msg>: field N is not a canonical int32";
+ * msg may be NULL). */
+int lcp_pb_get_int32(int32_t *out, const lcp_pb_field *f, int code, const char *msg, char *err);
 
 /* ibc.core.client.v1.Height {1: revision_number, 2: revision_height}: both varints, unknown fields skipped. */
 int lcp_pb_decode_height(uint64_t *revision_number, uint64_t *revision_height, const uint8_t *p, size_t len,

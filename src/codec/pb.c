@@ -211,3 +211,34 @@ int lcp_pb_want_wire(const lcp_pb_field *f, int wt, int code, const char *msg, c
     if (f->wire_type != wt) return lcp_fail(err, code, "%s: field %u has wire type %d", msg, f->number, f->wire_type);
     return LCP_OK;
 }
+
+int lcp_pb_singular(uint32_t *seen, const lcp_pb_field *f, int wt, int code, const char *msg, char *err)
+{
+    int rc = lcp_pb_once(seen, f->number, code, msg, err);
+    return rc != LCP_OK ? rc : lcp_pb_want_wire(f, wt, code, msg, err);
+}
+
+int lcp_pb_next_as(lcp_pb_reader *r, lcp_pb_field *f, int code, char *err)
+{
+    int rc = lcp_pb_next(r, f, err);
+    return rc < 0 ? code : rc;
+}
+
+int64_t lcp_pb_int64(uint64_t v) { return v <= INT64_MAX ? (int64_t)v : -(int64_t)(~v) - 1; }
+
+int32_t lcp_pb_int32(uint64_t v)
+{
+    uint32_t lo = (uint32_t)v;
+    return lo <= INT32_MAX ? (int32_t)lo : (int32_t)(lo - 0x80000000u) - INT32_MAX - 1;
+}
+
+int lcp_pb_int32_canonical(uint64_t v) { return v <= INT32_MAX || v >= 0xFFFFFFFF80000000ull; }
+
+int lcp_pb_get_int32(int32_t *out, const lcp_pb_field *f, int code, const char *msg, char *err)
+{
+    if (!lcp_pb_int32_canonical(f->u))
+        return lcp_fail(err, code, "%s%sfield %u is not a canonical int32", msg ? msg : "", msg ? ": " : "",
+                        f->number);
+    *out = lcp_pb_int32(f->u);
+    return LCP_OK;
+}

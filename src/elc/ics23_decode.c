@@ -5,34 +5,18 @@
 
 #include "ics23_internal.h"
 
-/* proto3 int32/enum fields are varints of the sign-extended value; the receiver keeps the low 32 bits. */
-static int32_t as_int32(uint64_t v)
-{
-    uint32_t lo = (uint32_t)v;
-    return lo <= INT32_MAX ? (int32_t)lo : (int32_t)(lo - 0x80000000u) - INT32_MAX - 1;
-}
-
-/* proto3 int32 on the wire is the sign-extended 64-bit varint; Go and Rust truncate anything else to 32 bits. A
- * value outside int32 is a second encoding of a smaller one: refused, so one message has one accepted encoding. */
-static int int32_canonical(uint64_t v) { return v <= INT32_MAX || v >= 0xFFFFFFFF80000000ull; }
-#define I32(dst)                                                                                   \
-    do {                                                                                           \
-        if (!int32_canonical(f.u)) return DEC_FAIL("field %u is not a canonical int32", f.number);     \
-        (dst) = as_int32(f.u);                                                                     \
-    } while (0)
-
 #define DEC_FAIL(...) lcp_fail(err, LCP_ERR_ICS23_DECODE, __VA_ARGS__)
 
-/* Strict singular fields, with the ICS23 error code (codec_pb). */
-#define once(seen, n, msg, err) lcp_pb_once(seen, n, LCP_ERR_ICS23_DECODE, msg, err)
+/* The shared protobuf rules (codec_pb) with the ICS23 error code. */
+#define I32(dst)                                                                                  \
+    do {                                                                                          \
+        int32_t v_;                                                                               \
+        if ((rc = lcp_pb_get_int32(&v_, &f, LCP_ERR_ICS23_DECODE, NULL, err)) != LCP_OK) return rc; \
+        (dst) = v_;                                                                               \
+    } while (0)
+#define singular(f, wt, msg) lcp_pb_singular(&seen, f, wt, LCP_ERR_ICS23_DECODE, msg, err)
 #define want_wire(f, wt, msg, err) lcp_pb_want_wire(f, wt, LCP_ERR_ICS23_DECODE, msg, err)
-
-/* Reads the next field; maps codec errors to the ICS23 decode error while keeping the codec's message. */
-static int next(lcp_pb_reader *r, lcp_pb_field *f, char *err)
-{
-    int rc = lcp_pb_next(r, f, err);
-    return rc < 0 ? LCP_ERR_ICS23_DECODE : rc;
-}
+#define next(r, f, err) lcp_pb_next_as(r, f, LCP_ERR_ICS23_DECODE, err)
 
 int lcp_ics23_decode_leaf_op(lcp_ics23_leaf_op *out, const uint8_t *in, size_t in_len, char *err)
 {
@@ -44,8 +28,7 @@ int lcp_ics23_decode_leaf_op(lcp_ics23_leaf_op *out, const uint8_t *in, size_t i
     lcp_pb_reader_init(&r, in, in_len);
     while ((rc = next(&r, &f, err)) == 1) {
         if (f.number < 1 || f.number > 5) continue;
-        if ((rc = once(&seen, f.number, "LeafOp", err)) != LCP_OK) return rc;
-        if ((rc = want_wire(&f, f.number == 5 ? LCP_PB_LEN : LCP_PB_VARINT, "LeafOp", err)) != LCP_OK) return rc;
+        if ((rc = singular(&f, f.number == 5 ? LCP_PB_LEN : LCP_PB_VARINT, "LeafOp")) != LCP_OK) return rc;
         switch (f.number) {
         case 1: I32(out->hash); break;
         case 2: I32(out->prehash_key); break;
@@ -67,8 +50,7 @@ int lcp_ics23_decode_inner_op(lcp_ics23_inner_op *out, const uint8_t *in, size_t
     lcp_pb_reader_init(&r, in, in_len);
     while ((rc = next(&r, &f, err)) == 1) {
         if (f.number < 1 || f.number > 3) continue;
-        if ((rc = once(&seen, f.number, "InnerOp", err)) != LCP_OK) return rc;
-        if ((rc = want_wire(&f, f.number == 1 ? LCP_PB_VARINT : LCP_PB_LEN, "InnerOp", err)) != LCP_OK) return rc;
+        if ((rc = singular(&f, f.number == 1 ? LCP_PB_VARINT : LCP_PB_LEN, "InnerOp")) != LCP_OK) return rc;
         if (f.number == 1) I32(out->hash);
         else if (f.number == 2) out->prefix = f.bytes;
         else {
@@ -84,8 +66,9 @@ static int each_int32(const lcp_pb_field *f, int (*fn)(void *, int32_t, char *),
                       char *err)
 {
     if (f->wire_type == LCP_PB_VARINT) {
-        if (!int32_canonical(f->u)) return DEC_FAIL("%s: field %u is not a canonical int32", msg, f->number);
-        return fn(ctx, as_int32(f->u), err);
+        int32_t v;
+        int rc = lcp_pb_get_int32(&v, f, LCP_ERR_ICS23_DECODE, msg, err);
+        return rc != LCP_OK ? rc : fn(ctx, v, err);
     }
     if (f->wire_type != LCP_PB_LEN) return DEC_FAIL("%s: field %u has wire type %d", msg, f->number, f->wire_type);
     size_t off = 0;
@@ -93,8 +76,8 @@ static int each_int32(const lcp_pb_field *f, int (*fn)(void *, int32_t, char *),
         uint64_t v;
         if (lcp_pb_read_varint(&v, f->bytes.ptr, f->bytes.len, &off) != LCP_OK)
             return DEC_FAIL("%s: bad packed varint in field %u", msg, f->number);
-        if (!int32_canonical(v)) return DEC_FAIL("%s: field %u is not a canonical int32", msg, f->number);
-        int rc = fn(ctx, as_int32(v), err);
+        if (!lcp_pb_int32_canonical(v)) return DEC_FAIL("%s: field %u is not a canonical int32", msg, f->number);
+        int rc = fn(ctx, lcp_pb_int32(v), err);
         if (rc != LCP_OK) return rc;
     }
     return LCP_OK;
@@ -123,8 +106,7 @@ static int decode_inner_spec(lcp_ics23_inner_spec *out, const uint8_t *in, size_
             if ((rc = each_int32(&f, add_child, out, "InnerSpec", err)) != LCP_OK) return rc;
             continue;
         }
-        if ((rc = once(&seen, f.number, "InnerSpec", err)) != LCP_OK) return rc;
-        if ((rc = want_wire(&f, f.number == 5 ? LCP_PB_LEN : LCP_PB_VARINT, "InnerSpec", err)) != LCP_OK) return rc;
+        if ((rc = singular(&f, f.number == 5 ? LCP_PB_LEN : LCP_PB_VARINT, "InnerSpec")) != LCP_OK) return rc;
         switch (f.number) {
         case 2: I32(out->child_size); break;
         case 3: I32(out->min_prefix_length); break;
@@ -146,8 +128,7 @@ int lcp_ics23_decode_spec(lcp_ics23_spec *out, const uint8_t *in, size_t in_len,
     lcp_pb_reader_init(&r, in, in_len);
     while ((rc = next(&r, &f, err)) == 1) {
         if (f.number < 1 || f.number > 5) continue;
-        if ((rc = once(&seen, f.number, "ProofSpec", err)) != LCP_OK) return rc;
-        if ((rc = want_wire(&f, f.number <= 2 ? LCP_PB_LEN : LCP_PB_VARINT, "ProofSpec", err)) != LCP_OK) return rc;
+        if ((rc = singular(&f, f.number <= 2 ? LCP_PB_LEN : LCP_PB_VARINT, "ProofSpec")) != LCP_OK) return rc;
         switch (f.number) {
         case 1:
             if ((rc = lcp_ics23_decode_leaf_op(&out->leaf_spec, f.bytes.ptr, f.bytes.len, err)) != LCP_OK) return rc;
@@ -209,8 +190,7 @@ static int decode_exist(lcp_ics23_exist *out, const uint8_t *in, size_t in_len, 
             }
             continue;
         }
-        if ((rc = once(&seen, f.number, msg, err)) != LCP_OK) return rc;
-        if ((rc = want_wire(&f, LCP_PB_LEN, msg, err)) != LCP_OK) return rc;
+        if ((rc = singular(&f, LCP_PB_LEN, msg)) != LCP_OK) return rc;
         if (f.number == 1) out->key = f.bytes;
         else if (f.number == 2) out->value = f.bytes;
         else {
@@ -246,8 +226,7 @@ static int decode_nonexist(lcp_ics23_nonexist *out, const uint8_t *in, size_t in
     lcp_pb_reader_init(&r, in, in_len);
     while ((rc = next(&r, &f, err)) == 1) {
         if (f.number < 1 || f.number > 3) continue;
-        if ((rc = once(&seen, f.number, msg, err)) != LCP_OK) return rc;
-        if ((rc = want_wire(&f, LCP_PB_LEN, msg, err)) != LCP_OK) return rc;
+        if ((rc = singular(&f, LCP_PB_LEN, msg)) != LCP_OK) return rc;
         if (f.number == 1) {
             out->key = f.bytes;
         } else {

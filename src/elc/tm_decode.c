@@ -12,37 +12,19 @@
 #define TM_MIN_SECONDS (-62135596800LL)
 #define TM_MAX_SECONDS 253402300799LL
 
-static int64_t as_int64(uint64_t v) { return v <= INT64_MAX ? (int64_t)v : -(int64_t)(~v) - 1; }
-static int32_t as_int32(uint64_t v)
-{
-    uint32_t lo = (uint32_t)v;
-    return lo <= INT32_MAX ? (int32_t)lo : (int32_t)(lo - 0x80000000u) - INT32_MAX - 1;
-}
-
-/* proto3 int32 on the wire is the sign-extended 64-bit varint; Go and Rust truncate anything else to 32 bits. A
- * value outside int32 is a second encoding of a smaller one: refused, so one message has one accepted encoding. */
-static int int32_canonical(uint64_t v) { return v <= INT32_MAX || v >= 0xFFFFFFFF80000000ull; }
-#define I32(dst)                                                                                   \
-    do {                                                                                           \
-        if (!int32_canonical(f.u)) return DEC_FAIL("field %u is not a canonical int32", f.number);     \
-        (dst) = as_int32(f.u);                                                                     \
+/* The shared protobuf rules (codec_pb) with the Tendermint error code. */
+#define I32(dst)                                                                                \
+    do {                                                                                        \
+        int32_t v_;                                                                             \
+        if ((rc = lcp_pb_get_int32(&v_, &f, LCP_ERR_TM_DECODE, NULL, err)) != LCP_OK) return rc; \
+        (dst) = v_;                                                                             \
     } while (0)
-
-/* Strict singular fields, with the Tendermint error code (codec_pb). */
-#define once(seen, n, msg, err) lcp_pb_once(seen, n, LCP_ERR_TM_DECODE, msg, err)
+#define next(r, f, err) lcp_pb_next_as(r, f, LCP_ERR_TM_DECODE, err)
 #define wire(f, wt, msg, err) lcp_pb_want_wire(f, wt, LCP_ERR_TM_DECODE, msg, err)
-
-static int next(lcp_pb_reader *r, lcp_pb_field *f, char *err)
-{
-    int rc = lcp_pb_next(r, f, err);
-    return rc < 0 ? LCP_ERR_TM_DECODE : rc;
-}
-
-/* Checks the field is new and of the expected wire type. known: field numbers 1..known are this message's. */
-#define FIELD(wt)                                                         \
-    do {                                                                  \
-        if ((rc = once(&seen, f.number, msg, err)) != LCP_OK) return rc;  \
-        if ((rc = wire(&f, (wt), msg, err)) != LCP_OK) return rc;         \
+/* Checks the field is new and of the expected wire type. */
+#define FIELD(wt)                                                                              \
+    do {                                                                                       \
+        if ((rc = lcp_pb_singular(&seen, &f, (wt), LCP_ERR_TM_DECODE, msg, err)) != LCP_OK) return rc; \
     } while (0)
 
 static int decode_time(lcp_tm_time *out, lcp_bytes in, char *err)
@@ -58,7 +40,7 @@ static int decode_time(lcp_tm_time *out, lcp_bytes in, char *err)
     while ((rc = next(&r, &f, err)) == 1) {
         if (f.number == 1) {
             FIELD(LCP_PB_VARINT);
-            out->seconds = as_int64(f.u);
+            out->seconds = lcp_pb_int64(f.u);
         } else if (f.number == 2) {
             FIELD(LCP_PB_VARINT);
             I32(out->nanos);
@@ -84,7 +66,7 @@ static int decode_duration(lcp_tm_duration *out, lcp_bytes in, char *err)
     while ((rc = next(&r, &f, err)) == 1) {
         if (f.number == 1) {
             FIELD(LCP_PB_VARINT);
-            out->seconds = as_int64(f.u);
+            out->seconds = lcp_pb_int64(f.u);
         } else if (f.number == 2) {
             FIELD(LCP_PB_VARINT);
             I32(out->nanos);
@@ -98,23 +80,28 @@ static int decode_duration(lcp_tm_duration *out, lcp_bytes in, char *err)
     return LCP_OK;
 }
 
-static int decode_height(lcp_tm_height *out, lcp_bytes in, char *err)
+/* A message of two strict singular varints, fields 1 and 2 (Height, Consensus version, Fraction); unknown fields
+ * are skipped. Both are 0 when absent. */
+static int decode_u64_pair(uint64_t *one, uint64_t *two, lcp_bytes in, const char *msg, char *err)
 {
-    static const char *msg = "Height";
     lcp_pb_reader r;
     lcp_pb_field f;
     uint32_t seen = 0;
     int rc;
-    memset(out, 0, sizeof *out);
+    *one = *two = 0;
     lcp_pb_reader_init(&r, in.ptr, in.len);
     while ((rc = next(&r, &f, err)) == 1) {
         if (f.number == 1 || f.number == 2) {
             FIELD(LCP_PB_VARINT);
-            if (f.number == 1) out->revision_number = f.u;
-            else out->revision_height = f.u;
+            *(f.number == 1 ? one : two) = f.u;
         }
     }
     return rc;
+}
+
+static int decode_height(lcp_tm_height *out, lcp_bytes in, char *err)
+{
+    return decode_u64_pair(&out->revision_number, &out->revision_height, in, "Height", err);
 }
 
 static int decode_part_set_header(lcp_tm_block_id *out, lcp_bytes in, char *err)
@@ -161,20 +148,7 @@ static int decode_block_id(lcp_tm_block_id *out, lcp_bytes in, char *err)
 
 static int decode_version(lcp_tm_header *out, lcp_bytes in, char *err)
 {
-    static const char *msg = "Consensus";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
-    lcp_pb_reader_init(&r, in.ptr, in.len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number == 1 || f.number == 2) {
-            FIELD(LCP_PB_VARINT);
-            if (f.number == 1) out->version_block = f.u;
-            else out->version_app = f.u;
-        }
-    }
-    return rc;
+    return decode_u64_pair(&out->version_block, &out->version_app, in, "Consensus", err);
 }
 
 int lcp_tm_decode_header(lcp_tm_header *out, const uint8_t *in, size_t in_len, char *err)
@@ -195,7 +169,7 @@ int lcp_tm_decode_header(lcp_tm_header *out, const uint8_t *in, size_t in_len, c
             out->has_version = 1;
             break;
         case 2: out->chain_id = f.bytes; break;
-        case 3: out->height = as_int64(f.u); break;
+        case 3: out->height = lcp_pb_int64(f.u); break;
         case 4:
             if ((rc = decode_time(&out->time, f.bytes, err)) != LCP_OK) return rc;
             out->has_time = 1;
@@ -262,7 +236,7 @@ int lcp_tm_decode_commit(lcp_tm_commit *out, const uint8_t *in, size_t in_len, c
             continue;
         }
         FIELD(f.number == 3 ? LCP_PB_LEN : LCP_PB_VARINT);
-        if (f.number == 1) out->height = as_int64(f.u);
+        if (f.number == 1) out->height = lcp_pb_int64(f.u);
         else if (f.number == 2) I32(out->round);
         else if ((rc = decode_block_id(&out->block_id, f.bytes, err)) != LCP_OK) return rc;
     }
@@ -392,20 +366,7 @@ int lcp_tm_decode_ibc_header(lcp_tm_ibc_header *out, const uint8_t *in, size_t i
 
 static int decode_fraction(lcp_tm_client_state *out, lcp_bytes in, char *err)
 {
-    static const char *msg = "Fraction";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
-    lcp_pb_reader_init(&r, in.ptr, in.len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number == 1 || f.number == 2) {
-            FIELD(LCP_PB_VARINT);
-            if (f.number == 1) out->trust_numerator = f.u;
-            else out->trust_denominator = f.u;
-        }
-    }
-    return rc;
+    return decode_u64_pair(&out->trust_numerator, &out->trust_denominator, in, "Fraction", err);
 }
 
 int lcp_tm_decode_client_state(lcp_tm_client_state *out, const uint8_t *in, size_t in_len, char *err)

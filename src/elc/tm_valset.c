@@ -12,8 +12,6 @@
 /* CometBFT's MaxTotalVotingPower: the bound keeps priority arithmetic in int64; a larger set is invalid there. */
 #define TM_MAX_TOTAL_POWER (INT64_MAX / 8)
 
-static int64_t as_int64(uint64_t v) { return v <= INT64_MAX ? (int64_t)v : -(int64_t)(~v) - 1; }
-
 /* PublicKey oneof {1 ed25519, 2 secp256k1, ...}: only ed25519 is accepted. */
 static int decode_pubkey(uint8_t key[LCP_TM_ED25519_PUBKEY_LEN], lcp_bytes in, char *err)
 {
@@ -53,8 +51,8 @@ static int decode_validator(lcp_tm_validator *out, lcp_bytes in, char *err)
         else if (f.number == 2) {
             if ((rc = decode_pubkey(out->pub_key, f.bytes, err)) != LCP_OK) return rc;
             have_key = 1;
-        } else if (f.number == 3) out->power = as_int64(f.u);
-        else out->proposer_priority = as_int64(f.u);
+        } else if (f.number == 3) out->power = lcp_pb_int64(f.u);
+        else out->proposer_priority = lcp_pb_int64(f.u);
     }
     if (rc < 0) return LCP_ERR_TM_DECODE;
     if (!have_key) return VS_FAIL("validator: no public key");
