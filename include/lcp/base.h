@@ -94,6 +94,34 @@ int lcp_buf_append(lcp_buf *b, const void *p, size_t n) LCP_WARN_UNUSED;
 /* Wipes and frees the contents; b is empty and reusable afterwards. */
 void lcp_buf_free(lcp_buf *b);
 
+/* ---- little-endian integers (SGX structures) and zero checks ---- */
+static inline uint16_t lcp_le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static inline uint32_t lcp_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t lcp_le64(const uint8_t *p) { return (uint64_t)lcp_le32(p) | (uint64_t)lcp_le32(p + 4) << 32; }
+static inline void lcp_put_le16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+static inline void lcp_put_le32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+static inline void lcp_put_le64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+/* 1 if p[0..n) is all zero; reads every byte whatever it finds (no early exit on secret data). */
+static inline int lcp_is_zero(const uint8_t *p, size_t n)
+{
+    uint8_t acc = 0;
+    for (size_t i = 0; i < n; i++) acc |= p[i];
+    return acc == 0;
+}
+
 /* ---- hex ---- */
 /* Writes 2*in_len lowercase hex digits and a NUL to out (out_cap >= 2*in_len+1). */
 int lcp_hex_encode(char *out, size_t out_cap, const uint8_t *in, size_t in_len);

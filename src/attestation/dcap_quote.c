@@ -8,11 +8,6 @@
 const uint8_t LCP_DCAP_QE_VENDOR_INTEL[16] = {0x93, 0x9A, 0x72, 0x33, 0xF7, 0x9C, 0x4C, 0xA9,
                                               0x94, 0x0A, 0x0D, 0xB3, 0x95, 0x7F, 0x06, 0x07};
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 /* Offsets of the quote header and of the ECDSA signature data (relative to its start, 436). */
 enum {
@@ -41,9 +36,9 @@ int lcp_dcap_quote_parse(lcp_dcap_quote *q, const uint8_t *p, size_t len, char *
 {
     memset(q, 0, sizeof *q);
     if (len < 8) return BAD("%zu bytes is too short for a quote header", len);
-    q->version = le16(p + Q_VERSION);
-    q->att_key_type = le16(p + Q_ATT_KEY_TYPE);
-    q->tee_type = le32(p + Q_TEE_TYPE);
+    q->version = lcp_le16(p + Q_VERSION);
+    q->att_key_type = lcp_le16(p + Q_ATT_KEY_TYPE);
+    q->tee_type = lcp_le32(p + Q_TEE_TYPE);
     /* Recognise what we do not verify before demanding v3 lengths, so that a TDX or v4 quote gets a clear answer
      * instead of "malformed". */
     if (q->tee_type == LCP_DCAP_TEE_TDX)
@@ -57,8 +52,8 @@ int lcp_dcap_quote_parse(lcp_dcap_quote *q, const uint8_t *p, size_t len, char *
         return BAD("%zu bytes is shorter than the minimum %d", len, LCP_DCAP_QUOTE_MIN_LEN);
     if (len > LCP_DCAP_QUOTE_MAX_LEN)
         return BAD("%zu bytes is larger than the maximum %u", len, LCP_DCAP_QUOTE_MAX_LEN);
-    q->qe_svn = le16(p + Q_QE_SVN);
-    q->pce_svn = le16(p + Q_PCE_SVN);
+    q->qe_svn = lcp_le16(p + Q_QE_SVN);
+    q->pce_svn = lcp_le16(p + Q_PCE_SVN);
     memcpy(q->qe_vendor_id, p + Q_QE_VENDOR, 16);
     memcpy(q->user_data, p + Q_USER_DATA, 20);
     if (memcmp(q->qe_vendor_id, LCP_DCAP_QE_VENDOR_INTEL, 16) != 0)
@@ -68,7 +63,7 @@ int lcp_dcap_quote_parse(lcp_dcap_quote *q, const uint8_t *p, size_t len, char *
     q->signed_data.ptr = p;
     q->signed_data.len = LCP_DCAP_QUOTE_SIGNED_LEN;
 
-    uint32_t sig_len = le32(p + Q_SIG_LEN);
+    uint32_t sig_len = lcp_le32(p + Q_SIG_LEN);
     if (sig_len != len - Q_SIG_DATA)
         return BAD("signature data length %u does not match the %zu bytes that follow it", sig_len, len - Q_SIG_DATA);
     const uint8_t *s = p + Q_SIG_DATA;
@@ -79,14 +74,14 @@ int lcp_dcap_quote_parse(lcp_dcap_quote *q, const uint8_t *p, size_t len, char *
     q->qe_report_signature = s + S_QE_SIG;
     if ((rc = lcp_sgx_report_body_parse(&q->qe_report, q->qe_report_raw, LCP_SGX_REPORT_BODY_LEN, err)) != LCP_OK)
         return rc;
-    size_t auth_len = le16(s + S_AUTH_LEN);
+    size_t auth_len = lcp_le16(s + S_AUTH_LEN);
     /* After the auth data come the certification data type (2) and size (4). */
     if (auth_len > avail - S_AUTH - 6) return BAD("QE auth data length %zu overruns the quote", auth_len);
     q->qe_auth_data.ptr = s + S_AUTH;
     q->qe_auth_data.len = auth_len;
     const uint8_t *c = s + S_AUTH + auth_len;
-    q->cert_type = le16(c);
-    uint32_t cert_len = le32(c + 2);
+    q->cert_type = lcp_le16(c);
+    uint32_t cert_len = lcp_le32(c + 2);
     size_t rest = avail - S_AUTH - auth_len - 6;
     if (cert_len != rest)
         return BAD("certification data length %u does not match the %zu bytes that follow it", cert_len, rest);

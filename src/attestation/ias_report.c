@@ -36,7 +36,6 @@ int lcp_ias_status_from_name(lcp_ias_quote_status *s, const char *name, size_t l
     return LCP_ERR_ATTESTATION_UNSUPPORTED;
 }
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 
 enum { REQUIRED = 1, OPTIONAL = 0 };
 
@@ -128,11 +127,11 @@ static int parse_quote_body(lcp_ias_report *r, const lcp_json_value *root, char 
         return lcp_fail(err, LCP_ERR_ATTESTATION_REPORT, "AVR: isvEnclaveQuoteBody decodes to %zu bytes, expected %d",
                         bl, LCP_IAS_QUOTE_BODY_LEN);
     memcpy(r->quote_body, body, LCP_IAS_QUOTE_BODY_LEN);
-    r->quote_version = le16(body + 0);
-    r->quote_sign_type = le16(body + 2);
+    r->quote_version = lcp_le16(body + 0);
+    r->quote_sign_type = lcp_le16(body + 2);
     memcpy(r->epid_group_id, body + 4, 4);
-    r->qe_svn = le16(body + 8);
-    r->pce_svn = le16(body + 10);
+    r->qe_svn = lcp_le16(body + 8);
+    r->pce_svn = lcp_le16(body + 10);
     return lcp_sgx_report_body_parse(&r->report_body, body + LCP_IAS_QUOTE_HEADER_LEN, LCP_SGX_REPORT_BODY_LEN, err);
 }
 

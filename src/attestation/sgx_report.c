@@ -3,25 +3,20 @@
 
 #include <string.h>
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
-static uint64_t le64(const uint8_t *p) { return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32; }
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void put64(uint8_t *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i)); }
 
 int lcp_sgx_report_body_parse(lcp_sgx_report_body *out, const uint8_t *p, size_t len, char *err)
 {
     if (len != LCP_SGX_REPORT_BODY_LEN)
         return lcp_fail(err, LCP_ERR_ATTESTATION_REPORT, "SGX report body is %zu bytes, expected 384", len);
     memcpy(out->cpusvn, p + LCP_SGX_RB_CPUSVN, 16);
-    out->miscselect = le32(p + LCP_SGX_RB_MISCSELECT);
-    out->flags = le64(p + LCP_SGX_RB_ATTRIBUTES);
-    out->xfrm = le64(p + LCP_SGX_RB_ATTRIBUTES + 8);
+    out->miscselect = lcp_le32(p + LCP_SGX_RB_MISCSELECT);
+    out->flags = lcp_le64(p + LCP_SGX_RB_ATTRIBUTES);
+    out->xfrm = lcp_le64(p + LCP_SGX_RB_ATTRIBUTES + 8);
     memcpy(out->mrenclave, p + LCP_SGX_RB_MRENCLAVE, 32);
     memcpy(out->mrsigner, p + LCP_SGX_RB_MRSIGNER, 32);
-    out->isv_prod_id = le16(p + LCP_SGX_RB_ISV_PROD_ID);
-    out->isv_svn = le16(p + LCP_SGX_RB_ISV_SVN);
-    out->config_svn = le16(p + LCP_SGX_RB_CONFIG_SVN);
+    out->isv_prod_id = lcp_le16(p + LCP_SGX_RB_ISV_PROD_ID);
+    out->isv_svn = lcp_le16(p + LCP_SGX_RB_ISV_SVN);
+    out->config_svn = lcp_le16(p + LCP_SGX_RB_CONFIG_SVN);
     memcpy(out->report_data, p + LCP_SGX_RB_REPORT_DATA, 64);
     return LCP_OK;
 }
@@ -31,13 +26,13 @@ void lcp_sgx_report_body_write(uint8_t out[LCP_SGX_REPORT_BODY_LEN], const lcp_s
     memset(out, 0, LCP_SGX_REPORT_BODY_LEN);
     memcpy(out + LCP_SGX_RB_CPUSVN, rb->cpusvn, 16);
     for (int i = 0; i < 4; i++) out[LCP_SGX_RB_MISCSELECT + i] = (uint8_t)(rb->miscselect >> (8 * i));
-    put64(out + LCP_SGX_RB_ATTRIBUTES, rb->flags);
-    put64(out + LCP_SGX_RB_ATTRIBUTES + 8, rb->xfrm);
+    lcp_put_le64(out + LCP_SGX_RB_ATTRIBUTES, rb->flags);
+    lcp_put_le64(out + LCP_SGX_RB_ATTRIBUTES + 8, rb->xfrm);
     memcpy(out + LCP_SGX_RB_MRENCLAVE, rb->mrenclave, 32);
     memcpy(out + LCP_SGX_RB_MRSIGNER, rb->mrsigner, 32);
-    put16(out + LCP_SGX_RB_ISV_PROD_ID, rb->isv_prod_id);
-    put16(out + LCP_SGX_RB_ISV_SVN, rb->isv_svn);
-    put16(out + LCP_SGX_RB_CONFIG_SVN, rb->config_svn);
+    lcp_put_le16(out + LCP_SGX_RB_ISV_PROD_ID, rb->isv_prod_id);
+    lcp_put_le16(out + LCP_SGX_RB_ISV_SVN, rb->isv_svn);
+    lcp_put_le16(out + LCP_SGX_RB_CONFIG_SVN, rb->config_svn);
     memcpy(out + LCP_SGX_RB_REPORT_DATA, rb->report_data, 64);
 }
 

@@ -98,16 +98,6 @@ int lcp_sim_qe_open(lcp_sim_qe **out, const char *dir, char *err)
     return LCP_OK;
 }
 
-static void le16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void le32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
 
 int lcp_sim_qe_quote(lcp_sim_qe *qe, lcp_buf *out, const uint8_t *report, size_t report_len,
                      lcp_sim_report_check_fn check, void *ctx, char *err)
@@ -129,22 +119,22 @@ int lcp_sim_qe_quote(lcp_sim_qe *qe, lcp_buf *out, const uint8_t *report, size_t
                      QE_AUTH_LEN + 2 + 4 + cert_len;
     uint8_t hdr[LCP_DCAP_QUOTE_SIGNED_LEN + 4];
     memset(hdr, 0, sizeof hdr);
-    le16(hdr + 0, LCP_DCAP_QUOTE_VERSION_3);
-    le16(hdr + 2, LCP_DCAP_ATT_KEY_ECDSA_P256);
-    le32(hdr + 4, LCP_DCAP_TEE_SGX);
-    le16(hdr + 8, LCP_SIM_QE_ISV_SVN);
-    le16(hdr + 10, qe->pck.pce_svn);
+    lcp_put_le16(hdr + 0, LCP_DCAP_QUOTE_VERSION_3);
+    lcp_put_le16(hdr + 2, LCP_DCAP_ATT_KEY_ECDSA_P256);
+    lcp_put_le32(hdr + 4, LCP_DCAP_TEE_SGX);
+    lcp_put_le16(hdr + 8, LCP_SIM_QE_ISV_SVN);
+    lcp_put_le16(hdr + 10, qe->pck.pce_svn);
     memcpy(hdr + 12, LCP_DCAP_QE_VENDOR_INTEL, 16);
     /* User data: the first 16 bytes name the platform (QE-ID for PCCS); here its PlatformInstanceID. */
     memcpy(hdr + 28, qe->pck.platform_instance_id, 16);
     memcpy(hdr + LCP_DCAP_QUOTE_HEADER_LEN, report, LCP_SGX_REPORT_BODY_LEN);
-    le32(hdr + LCP_DCAP_QUOTE_SIGNED_LEN, (uint32_t)sig_len);
+    lcp_put_le32(hdr + LCP_DCAP_QUOTE_SIGNED_LEN, (uint32_t)sig_len);
     uint8_t isv_sig[LCP_DCAP_SIG_LEN], tail[6];
     if ((rc = sim_sign_raw(isv_sig, qe->att_key, hdr, LCP_DCAP_QUOTE_SIGNED_LEN, err)) != LCP_OK) return rc;
     uint8_t auth_len[2];
-    le16(auth_len, QE_AUTH_LEN);
-    le16(tail, LCP_DCAP_CERT_PCK_CHAIN);
-    le32(tail + 2, (uint32_t)cert_len);
+    lcp_put_le16(auth_len, QE_AUTH_LEN);
+    lcp_put_le16(tail, LCP_DCAP_CERT_PCK_CHAIN);
+    lcp_put_le32(tail + 2, (uint32_t)cert_len);
     size_t start = out->len;
     int ok = lcp_buf_append(out, hdr, sizeof hdr) == LCP_OK && lcp_buf_append(out, isv_sig, sizeof isv_sig) == LCP_OK &&
              lcp_buf_append(out, qe->att_pub, sizeof qe->att_pub) == LCP_OK &&

@@ -236,19 +236,12 @@ int lcp_proxy_msg_encode(uint8_t *out, size_t cap, size_t *len, const lcp_proxy_
     return LCP_OK;
 }
 
-static int all_zero(const uint8_t *p, size_t n)
-{
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++) acc |= p[i];
-    return acc == 0;
-}
-
 int lcp_proxy_msg_validate(const lcp_proxy_msg *msg, char *err)
 {
     switch (msg->type) {
     case LCP_MSG_UPDATE_STATE: {
         const lcp_update_state_msg *m = &msg->u.update;
-        if (lcp_height_is_zero(&m->prev_height) != all_zero(m->prev_state_id, 32))
+        if (lcp_height_is_zero(&m->prev_height) != lcp_is_zero(m->prev_state_id, 32))
             return lcp_fail(err, LCP_ERR_COMMITMENT_INVALID,
                             "UpdateState: prev_height and prev_state_id must be both empty or both set");
         return LCP_OK;
@@ -258,7 +251,7 @@ int lcp_proxy_msg_validate(const lcp_proxy_msg *msg, char *err)
         if (m->path.len == 0) return lcp_fail(err, LCP_ERR_COMMITMENT_INVALID, "VerifyMembership: empty path");
         if (lcp_height_is_zero(&m->height))
             return lcp_fail(err, LCP_ERR_COMMITMENT_INVALID, "VerifyMembership: zero height");
-        if (all_zero(m->state_id, 32))
+        if (lcp_is_zero(m->state_id, 32))
             return lcp_fail(err, LCP_ERR_COMMITMENT_INVALID, "VerifyMembership: zero state_id");
         return LCP_OK;
     }
@@ -269,7 +262,7 @@ int lcp_proxy_msg_validate(const lcp_proxy_msg *msg, char *err)
             lcp_prev_state ps;
             int rc = lcp_misbehaviour_prev_state(m, i, &ps);
             if (rc != LCP_OK) return lcp_fail(err, rc, "Misbehaviour: previous state %zu unreadable", i);
-            if (all_zero(ps.state_id, 32))
+            if (lcp_is_zero(ps.state_id, 32))
                 return lcp_fail(err, LCP_ERR_COMMITMENT_INVALID, "Misbehaviour: previous state %zu has zero state_id", i);
         }
         return LCP_OK;

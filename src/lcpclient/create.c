@@ -11,7 +11,7 @@ int lc_check_operators(const lcp_bytes *ops, size_t n, uint64_t num, uint64_t de
         if (ops[i].len != 20)
             return lcp_fail(err, LCP_ERR_LC_CLIENT_STATE_INVALID_OPERATOR_ADDRESS_LENGTH, "operator %zu is %zu bytes", i,
                             ops[i].len);
-        if (lc_is_zero(ops[i].ptr, 20))
+        if (lcp_is_zero(ops[i].ptr, 20))
             return lcp_fail(err, LCP_ERR_LC_CLIENT_STATE_INVALID_OPERATOR_ADDRESS, "operator %zu is the zero address", i);
         if (i > 0 && memcmp(ops[i - 1].ptr, ops[i].ptr, 20) >= 0)
             return lcp_fail(err, LCP_ERR_LC_OPERATORS_INVALID_ORDER, "operators must be strictly ascending (at %zu)", i);
@@ -65,7 +65,7 @@ int lcp_lc_create_client(lcp_lc *ctx, const char *client_id, const uint8_t *clie
     if (rc != LCP_OK) return rc;
     if ((rc = check_client_state(&cs, err)) != LCP_OK) return rc;
     if ((rc = lcp_lc_consensus_state_decode(&cons, consensus_state, cons_len, err)) != LCP_OK) return rc;
-    if (!lc_is_zero(cons.state_id, 32))
+    if (!lcp_is_zero(cons.state_id, 32))
         return lcp_fail(err, LCP_ERR_LC_CONSENSUS_STATE_INVALID_STATE_ID, "initial consensus state must have no state_id");
     if (cons.timestamp != 0)
         return lcp_fail(err, LCP_ERR_LC_CONSENSUS_STATE_INVALID_TIMESTAMP, "initial consensus state must have no timestamp");

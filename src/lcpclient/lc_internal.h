@@ -36,10 +36,9 @@ int lc_verify_signatures(lcp_lc *ctx, const char *client_id, const uint8_t *mess
                          const lcp_bytes *sigs, size_t nsigs, int64_t now, char *err);
 /* Threshold rule shared by updates and operator changes. */
 int lc_threshold_met(const lcp_lc_client_state *cs, size_t success);
-int lc_is_zero(const uint8_t *p, size_t n);
 /* Operators: 20-byte, non-zero, strictly ascending; with operators, 0 < num <= den. */
 int lc_check_operators(const lcp_bytes *ops, size_t n, uint64_t num, uint64_t den, char *err);
-/* Decodes a protobuf message whose repeated bytes field `number` is collected into out (at most max). */
+/* Most signatures an update or operator change may carry (one per operator). */
 #define LC_MAX_SIGS LCP_LC_MAX_OPERATORS
 
 #endif

@@ -25,7 +25,7 @@ static int verify(lcp_lc *ctx, const char *client_id, const lcp_height *height, 
     lcp_lc_consensus_state stored;
     int found;
     if ((rc = lc_load_consensus(ctx, &stored, &found, client_id, &m->height, err)) != LCP_OK) return rc;
-    if (!found || lc_is_zero(stored.state_id, 32))
+    if (!found || lcp_is_zero(stored.state_id, 32))
         return lcp_fail(err, LCP_ERR_LC_CONSENSUS_STATE_NOT_FOUND, "no consensus state at the commitment's height");
     if (lcp_height_cmp(height, &m->height) != 0)
         return lcp_fail(err, LCP_ERR_LC_MEMBERSHIP_INVALID_HEIGHT, "commitment is for another height");

@@ -104,7 +104,7 @@ int lcp_lc_register_enclave_key(lcp_lc *ctx, uint8_t key_out[20], lcp_lc_enclave
                                         digest, err)) != LCP_OK)
             return lcp_fail_ctx(err, LCP_ERR_LC_AVR_UNEXPECTED_OPERATOR, "operator signature");
     }
-    if (!lc_is_zero(rd.operator_addr, 20) && memcmp(rd.operator_addr, info.operator_addr, 20) != 0)
+    if (!lcp_is_zero(rd.operator_addr, 20) && memcmp(rd.operator_addr, info.operator_addr, 20) != 0)
         return lcp_fail(err, LCP_ERR_LC_AVR_UNEXPECTED_OPERATOR,
                         "the report names an operator and the operator signature is not by it");
     if (cs->operator_count > 0 && !listed(cs->operators, cs->operator_count, info.operator_addr, 20))

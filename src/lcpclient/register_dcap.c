@@ -188,7 +188,7 @@ static int operator_of(uint8_t op[20], const lcp_lc_client_state *cs, const dcap
         if (lcp_secp256k1_recover(NULL, op, m->operator_signature.ptr, m->operator_signature.len, digest, err) != LCP_OK)
             return lcp_fail_ctx(err, LCP_ERR_LC_DCAP_UNEXPECTED_OPERATOR, "operator signature");
     }
-    if (!lc_is_zero(rd->operator_addr, 20) && memcmp(rd->operator_addr, op, 20) != 0)
+    if (!lcp_is_zero(rd->operator_addr, 20) && memcmp(rd->operator_addr, op, 20) != 0)
         return lcp_fail(err, LCP_ERR_LC_DCAP_UNEXPECTED_OPERATOR,
                         "the quote names an operator and the operator signature is not by it");
     if (cs->operator_count > 0 && !listed(cs->operators, cs->operator_count, op, 20))

@@ -20,13 +20,6 @@ int lcp_lc_init(lcp_lc **ctx, void *mem, size_t mem_len, const lcp_lc_config *cf
     return LCP_OK;
 }
 
-int lc_is_zero(const uint8_t *p, size_t n)
-{
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++) acc |= p[i];
-    return acc == 0;
-}
-
 /* Client identifiers become part of store keys: keep them to the ICS-24 identifier alphabet so no id can reach
  * another client's keys. */
 static int check_id(const char *id, char *err)

@@ -50,7 +50,7 @@ static int update_state(lcp_lc *ctx, lcp_lc_update_result *out, const char *clie
             return lcp_fail(err, LCP_ERR_LC_UPDATE_STATE_EMITTED_STATES_MUST_NOT_EMPTY,
                             "the first update must emit the client state");
     } else {
-        if (lc_is_zero(m->prev_state_id, 32) || lcp_height_is_zero(&m->prev_height))
+        if (lcp_is_zero(m->prev_state_id, 32) || lcp_height_is_zero(&m->prev_height))
             return lcp_fail(err, LCP_ERR_LC_UPDATE_STATE_PREV_STATE_ID_MUST_NOT_EMPTY,
                             "an update of an initialised client must name its previous state");
         if ((rc = lc_load_consensus(ctx, &stored, &found, client_id, &m->prev_height, err)) != LCP_OK) return rc;
@@ -66,7 +66,7 @@ static int update_state(lcp_lc *ctx, lcp_lc_update_result *out, const char *clie
     lcp_lc_consensus_state next;
     memcpy(next.state_id, m->post_state_id, 32);
     next.timestamp = (uint64_t)m->timestamp;
-    if (lc_is_zero(next.state_id, 32) || next.timestamp == 0)
+    if (lcp_is_zero(next.state_id, 32) || next.timestamp == 0)
         return lcp_fail(err, LCP_ERR_LC_CONSENSUS_STATE_INVALID_STATE_ID, "the post state needs a state id and a timestamp");
     out->height = m->post_height;
     if ((rc = lc_load_consensus(ctx, &stored, &found, client_id, &m->post_height, err)) != LCP_OK) return rc;
@@ -95,7 +95,7 @@ static int misbehaviour(lcp_lc *ctx, const char *client_id, const lcp_misbehavio
         lcp_lc_consensus_state stored;
         int found, rc = lcp_misbehaviour_prev_state(m, i, &ps);
         if (rc != LCP_OK) return lcp_fail(err, rc, "misbehaviour: previous state %zu unreadable", i);
-        if (lc_is_zero(ps.state_id, 32))
+        if (lcp_is_zero(ps.state_id, 32))
             return lcp_fail(err, LCP_ERR_LC_UPDATE_STATE_PREV_STATE_ID_MUST_NOT_EMPTY, "previous state %zu has no id", i);
         if ((rc = lc_load_consensus(ctx, &stored, &found, client_id, &ps.height, err)) != LCP_OK) return rc;
         if (!found || memcmp(stored.state_id, ps.state_id, 32) != 0)

@@ -15,7 +15,7 @@
 static int measure_start(lcp_sha256_ctx *c, uint64_t image_len)
 {
     uint8_t len[8];
-    lcp_tee_put64(len, image_len);
+    lcp_put_le64(len, image_len);
     int rc = lcp_sha256_init(c);
     if (rc != LCP_OK) return rc;
     if ((rc = lcp_sha256_update(c, (const uint8_t *)DOMAIN, sizeof DOMAIN - 1)) != LCP_OK ||
@@ -28,8 +28,8 @@ static int measure_finish(uint8_t mrenclave[32], lcp_sha256_ctx *c, uint16_t isv
                           int debug)
 {
     uint8_t cfg[5];
-    lcp_tee_put16(cfg, isv_prod_id);
-    lcp_tee_put16(cfg + 2, isv_svn);
+    lcp_put_le16(cfg, isv_prod_id);
+    lcp_put_le16(cfg + 2, isv_svn);
     cfg[4] = debug ? 1 : 0;
     int rc = lcp_sha256_update(c, cfg, sizeof cfg);
     if (rc != LCP_OK) {

@@ -15,22 +15,15 @@
 void lcp_tee_keyrequest_write(uint8_t out[LCP_TEE_KEYREQUEST_LEN], const lcp_tee_keyrequest *r)
 {
     memset(out, 0, LCP_TEE_KEYREQUEST_LEN);
-    lcp_tee_put16(out + TEE_KR_KEYNAME, r->key_name);
-    lcp_tee_put16(out + TEE_KR_KEYPOLICY, r->key_policy);
-    lcp_tee_put16(out + TEE_KR_ISVSVN, r->isv_svn);
+    lcp_put_le16(out + TEE_KR_KEYNAME, r->key_name);
+    lcp_put_le16(out + TEE_KR_KEYPOLICY, r->key_policy);
+    lcp_put_le16(out + TEE_KR_ISVSVN, r->isv_svn);
     memcpy(out + TEE_KR_CPUSVN, r->cpusvn, 16);
-    lcp_tee_put64(out + TEE_KR_ATTRMASK, r->attribute_mask_flags);
-    lcp_tee_put64(out + TEE_KR_ATTRMASK + 8, r->attribute_mask_xfrm);
+    lcp_put_le64(out + TEE_KR_ATTRMASK, r->attribute_mask_flags);
+    lcp_put_le64(out + TEE_KR_ATTRMASK + 8, r->attribute_mask_xfrm);
     memcpy(out + TEE_KR_KEYID, r->key_id, LCP_TEE_KEY_ID_LEN);
-    lcp_tee_put32(out + TEE_KR_MISCMASK, r->misc_mask);
-    lcp_tee_put16(out + TEE_KR_CONFIGSVN, r->config_svn);
-}
-
-static int all_zero(const uint8_t *p, size_t n)
-{
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++) acc |= p[i];
-    return acc == 0;
+    lcp_put_le32(out + TEE_KR_MISCMASK, r->misc_mask);
+    lcp_put_le16(out + TEE_KR_CONFIGSVN, r->config_svn);
 }
 
 int lcp_tee_sealed_parse(lcp_tee_sealed_info *out, const uint8_t *blob, size_t blob_len, char *err)
@@ -39,18 +32,18 @@ int lcp_tee_sealed_parse(lcp_tee_sealed_info *out, const uint8_t *blob, size_t b
         return lcp_fail(err, LCP_ERR_TEE_SEALED_FORMAT, "sealed blob is %zu bytes, shorter than its 560-byte header",
                         blob_len);
     const uint8_t *kr = blob;
-    uint16_t name = lcp_tee_get16(kr + TEE_KR_KEYNAME), policy = lcp_tee_get16(kr + TEE_KR_KEYPOLICY);
+    uint16_t name = lcp_le16(kr + TEE_KR_KEYNAME), policy = lcp_le16(kr + TEE_KR_KEYPOLICY);
     if (name != LCP_TEE_KEYNAME_SEAL)
         return lcp_fail(err, LCP_ERR_TEE_SEALED_FORMAT, "key request names key %u, not SEAL (4)", name);
     /* The KSS policy bits (0x4..0x20) need Key Separation and Sharing, which no LCP enclave enables. */
     if (policy == 0 || (policy & ~(LCP_TEE_KEYPOLICY_MRENCLAVE | LCP_TEE_KEYPOLICY_MRSIGNER)) != 0)
         return lcp_fail(err, LCP_ERR_TEE_SEALED_FORMAT, "key policy 0x%x is not MRENCLAVE and/or MRSIGNER", policy);
-    if (!all_zero(kr + TEE_KR_RESERVED1, 2) || !all_zero(kr + TEE_KR_RESERVED2, LCP_TEE_KEYREQUEST_LEN - TEE_KR_RESERVED2))
+    if (!lcp_is_zero(kr + TEE_KR_RESERVED1, 2) || !lcp_is_zero(kr + TEE_KR_RESERVED2, LCP_TEE_KEYREQUEST_LEN - TEE_KR_RESERVED2))
         return lcp_fail(err, LCP_ERR_TEE_SEALED_FORMAT, "key request has non-zero reserved bytes");
-    if (!all_zero(blob + TEE_SD_RESERVED, 12) || !all_zero(blob + TEE_SD_AES_RESERVED, 12))
+    if (!lcp_is_zero(blob + TEE_SD_RESERVED, 12) || !lcp_is_zero(blob + TEE_SD_AES_RESERVED, 12))
         return lcp_fail(err, LCP_ERR_TEE_SEALED_FORMAT, "sealed header has non-zero reserved bytes");
-    uint32_t enc_len = lcp_tee_get32(blob + TEE_SD_PLAIN_TEXT_OFFSET);
-    uint32_t payload = lcp_tee_get32(blob + TEE_SD_PAYLOAD_SIZE);
+    uint32_t enc_len = lcp_le32(blob + TEE_SD_PLAIN_TEXT_OFFSET);
+    uint32_t payload = lcp_le32(blob + TEE_SD_PAYLOAD_SIZE);
     if ((uint64_t)payload != (uint64_t)(blob_len - LCP_TEE_SEALED_HEADER_LEN))
         return lcp_fail(err, LCP_ERR_TEE_SEALED_FORMAT, "payload_size %u does not match the %zu bytes after the header",
                         payload, blob_len - LCP_TEE_SEALED_HEADER_LEN);
@@ -60,13 +53,13 @@ int lcp_tee_sealed_parse(lcp_tee_sealed_info *out, const uint8_t *blob, size_t b
     lcp_tee_keyrequest *r = &out->req;
     r->key_name = name;
     r->key_policy = policy;
-    r->isv_svn = lcp_tee_get16(kr + TEE_KR_ISVSVN);
+    r->isv_svn = lcp_le16(kr + TEE_KR_ISVSVN);
     memcpy(r->cpusvn, kr + TEE_KR_CPUSVN, 16);
-    r->attribute_mask_flags = lcp_tee_get64(kr + TEE_KR_ATTRMASK);
-    r->attribute_mask_xfrm = lcp_tee_get64(kr + TEE_KR_ATTRMASK + 8);
+    r->attribute_mask_flags = lcp_le64(kr + TEE_KR_ATTRMASK);
+    r->attribute_mask_xfrm = lcp_le64(kr + TEE_KR_ATTRMASK + 8);
     memcpy(r->key_id, kr + TEE_KR_KEYID, LCP_TEE_KEY_ID_LEN);
-    r->misc_mask = lcp_tee_get32(kr + TEE_KR_MISCMASK);
-    r->config_svn = lcp_tee_get16(kr + TEE_KR_CONFIGSVN);
+    r->misc_mask = lcp_le32(kr + TEE_KR_MISCMASK);
+    r->config_svn = lcp_le16(kr + TEE_KR_CONFIGSVN);
     out->ciphertext.ptr = blob + TEE_SD_PAYLOAD;
     out->ciphertext.len = enc_len;
     out->aad.ptr = blob + TEE_SD_PAYLOAD + enc_len;
@@ -89,8 +82,8 @@ int lcp_tee_blob_seal(uint8_t *out, const lcp_tee_keyrequest *r, const uint8_t k
     static const uint8_t iv[LCP_AES_GCM_IV_LEN] = {0};
     memset(out, 0, LCP_TEE_SEALED_HEADER_LEN);
     lcp_tee_keyrequest_write(out, r);
-    lcp_tee_put32(out + TEE_SD_PLAIN_TEXT_OFFSET, (uint32_t)n);
-    lcp_tee_put32(out + TEE_SD_PAYLOAD_SIZE, (uint32_t)(n + aad_len));
+    lcp_put_le32(out + TEE_SD_PLAIN_TEXT_OFFSET, (uint32_t)n);
+    lcp_put_le32(out + TEE_SD_PAYLOAD_SIZE, (uint32_t)(n + aad_len));
     if (aad_len) memcpy(out + TEE_SD_PAYLOAD + n, aad, aad_len);
     int rc = lcp_aes128_gcm_encrypt(out + TEE_SD_PAYLOAD, out + TEE_SD_TAG, key, iv, aad, aad_len, secret, n);
     if (rc != LCP_OK) lcp_memzero(out, LCP_TEE_SEALED_LEN(n, aad_len));

@@ -28,14 +28,14 @@ static int sim_seal_key(lcp_tee *t, uint8_t key[LCP_AES128_KEY_LEN], const uint8
 {
     const lcp_tee_identity *id = &t->id;
     uint8_t secs[2 + 16 + 32 + 32 + 4];
-    lcp_tee_put16(secs, id->isv_prod_id);
-    lcp_tee_put64(secs + 2, (r->attribute_mask_flags | LCP_SGX_FLAGS_INIT | LCP_SGX_FLAGS_DEBUG) & id->flags);
-    lcp_tee_put64(secs + 10, r->attribute_mask_xfrm & id->xfrm);
+    lcp_put_le16(secs, id->isv_prod_id);
+    lcp_put_le64(secs + 2, (r->attribute_mask_flags | LCP_SGX_FLAGS_INIT | LCP_SGX_FLAGS_DEBUG) & id->flags);
+    lcp_put_le64(secs + 10, r->attribute_mask_xfrm & id->xfrm);
     if (r->key_policy & LCP_TEE_KEYPOLICY_MRENCLAVE) memcpy(secs + 18, id->mrenclave, 32);
     else memset(secs + 18, 0, 32);
     if (r->key_policy & LCP_TEE_KEYPOLICY_MRSIGNER) memcpy(secs + 50, id->mrsigner, 32);
     else memset(secs + 50, 0, 32);
-    lcp_tee_put32(secs + 82, id->miscselect & r->misc_mask);
+    lcp_put_le32(secs + 82, id->miscselect & r->misc_mask);
     const lcp_bytes parts[] = {
         {(const uint8_t *)EGETKEY_DOMAIN, sizeof EGETKEY_DOMAIN - 1},
         {req, TEE_KR_RESERVED2},

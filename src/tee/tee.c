@@ -52,9 +52,9 @@ void lcp_tee_target_info_of(uint8_t out[LCP_TEE_TARGET_INFO_LEN], const lcp_tee_
 {
     memset(out, 0, LCP_TEE_TARGET_INFO_LEN);
     memcpy(out + TEE_TI_MRENCLAVE, id->mrenclave, 32);
-    lcp_tee_put64(out + TEE_TI_ATTRIBUTES, id->flags);
-    lcp_tee_put64(out + TEE_TI_ATTRIBUTES + 8, id->xfrm);
-    lcp_tee_put32(out + TEE_TI_MISCSELECT, id->miscselect);
+    lcp_put_le64(out + TEE_TI_ATTRIBUTES, id->flags);
+    lcp_put_le64(out + TEE_TI_ATTRIBUTES + 8, id->xfrm);
+    lcp_put_le32(out + TEE_TI_MISCSELECT, id->miscselect);
 }
 
 int lcp_tee_random(lcp_tee *t, uint8_t *buf, size_t n)

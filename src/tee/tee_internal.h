@@ -81,28 +81,4 @@ int lcp_tee_sim_report_mac(uint8_t mac[16], const uint8_t key[LCP_AES128_KEY_LEN
 /* The sgx_target_info_t of an identity: mr_enclave, attributes and misc_select, the rest zero. */
 void lcp_tee_target_info_of(uint8_t out[LCP_TEE_TARGET_INFO_LEN], const lcp_tee_identity *id);
 
-/* Little-endian helpers. */
-static inline void lcp_tee_put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-static inline void lcp_tee_put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
-static inline void lcp_tee_put64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
-static inline uint16_t lcp_tee_get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static inline uint32_t lcp_tee_get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static inline uint64_t lcp_tee_get64(const uint8_t *p)
-{
-    return (uint64_t)lcp_tee_get32(p) | (uint64_t)lcp_tee_get32(p + 4) << 32;
-}
-
 #endif
