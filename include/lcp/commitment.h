@@ -170,6 +170,11 @@ void lcp_eip712_domain_cosmos(uint8_t out[32], const char *chain_id, size_t chai
                               size_t prefix_len);
 /* keccak256(0x1901 || domain || keccak256(abi.encode(RegisterEnclaveKey typehash, keccak256(avr)))). */
 void lcp_eip712_register_enclave_key(uint8_t out[32], const uint8_t *avr, size_t avr_len);
+/* lcp-c's DCAP registration, in the style of RegisterEnclaveKey: DCAPRegisterEnclaveKey(bytes quote) in the
+ * universal domain, i.e. keccak256(0x1901 || domain || keccak256(abi.encode(typehash, keccak256(quote)))). It
+ * covers the quote only: the quote binds the enclave key and the expected operator, while the collateral is public
+ * data that anyone may refresh. */
+void lcp_eip712_dcap_register_enclave_key(uint8_t out[32], const uint8_t *quote, size_t quote_len);
 /* ZKDCAPRegisterEnclaveKey(bytes zkDCAPVerifierInfo, bytes32 outputHash) in the universal domain; outputHash is
  * keccak256(output). */
 void lcp_eip712_zkdcap_register_enclave_key(uint8_t out[32], const uint8_t *verifier_info, size_t info_len,

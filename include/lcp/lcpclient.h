@@ -205,7 +205,7 @@ int lcp_lc_encode_update_operators(uint8_t *out, size_t cap, size_t *len, uint64
  *     (next_update_time = now + grace) if none is reserved, replaces a smaller reserved next (which becomes current
  *     at once), or becomes current at once if it lies between current and the reserved next;
  *   - report_data version 1: enclave key and expected operator;
- *   - operator = ecrecover(lcp_lc_eip712_dcap_register_enclave_key(quote), operator_signature) if a signature is
+ *   - operator = ecrecover(lcp_eip712_dcap_register_enclave_key(quote), operator_signature) if a signature is
  *     given, else zero; a non-zero expected operator must equal it; with operators configured it must be one;
  *   - a key registered already must have the same operator and expiry (no change; a TCB number update still
  *     applies, as in Solidity).
@@ -218,12 +218,6 @@ int lcp_lc_encode_update_operators(uint8_t *out, size_t cap, size_t *len, uint64
  * after LCP_ERR_LC_INVALID_CLIENT_ID) or LCP_ERR_NOMEM (the verifier allocates its OpenSSL objects). */
 int lcp_lc_register_enclave_key_dcap(lcp_lc *ctx, uint8_t key[20], lcp_lc_enclave_key *info, const char *client_id,
                                      const uint8_t *msg, size_t msg_len, int64_t now, char *err) LCP_WARN_UNUSED;
-/* The operator's digest, our definition in the style of RegisterEnclaveKey (spec §6.8):
- * keccak256(0x1901 || DOMAIN_SEPARATOR_LCP_CLIENT (universal domain) || keccak256(abi.encode(
- *   keccak256("DCAPRegisterEnclaveKey(bytes quote)"), keccak256(quote)))).
- * It covers the quote only: the quote binds the enclave key and the expected operator, while the collateral is
- * public data that anyone may refresh. */
-void lcp_lc_eip712_dcap_register_enclave_key(uint8_t out[32], const uint8_t *quote, size_t quote_len);
 /* Encodes a DCAPRegisterEnclaveKeyMessage (out NULL to size). */
 int lcp_lc_encode_dcap_register_enclave_key(uint8_t *out, size_t cap, size_t *len, const uint8_t *quote,
                                             size_t quote_len, const uint8_t *collateral, size_t collateral_len,

@@ -8,6 +8,7 @@
 static const char DOMAIN_TYPE[] =
     "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract,bytes32 salt)";
 static const char REGISTER_TYPE[] = "RegisterEnclaveKey(string avr)";
+static const char DCAP_REGISTER_TYPE[] = "DCAPRegisterEnclaveKey(bytes quote)";
 static const char ZKDCAP_TYPE[] = "ZKDCAPRegisterEnclaveKey(bytes zkDCAPVerifierInfo,bytes32 outputHash)";
 static const char OPERATORS_TYPE[] = "UpdateOperators(string clientId,uint64 nonce,address[] newOperators,"
                                      "uint64 thresholdNumerator,uint64 thresholdDenominator)";
@@ -58,14 +59,25 @@ static void typed(uint8_t out[32], const uint8_t dom[32], const uint8_t struct_h
     lcp_keccak256(out, buf, sizeof buf);
 }
 
-void lcp_eip712_register_enclave_key(uint8_t out[32], const uint8_t *avr, size_t avr_len)
+/* RegisterEnclaveKey and DCAPRegisterEnclaveKey: one bytes-like member, hashed, in the universal domain. */
+static void register_digest(uint8_t out[32], const char *type, const uint8_t *evidence, size_t len)
 {
     uint8_t words[64], sh[32], dom[32];
-    hash_str(words, REGISTER_TYPE);
-    lcp_keccak256(words + 32, avr, avr_len);
+    hash_str(words, type);
+    lcp_keccak256(words + 32, evidence, len);
     lcp_keccak256(sh, words, sizeof words);
     lcp_eip712_domain_universal(dom);
     typed(out, dom, sh);
+}
+
+void lcp_eip712_register_enclave_key(uint8_t out[32], const uint8_t *avr, size_t avr_len)
+{
+    register_digest(out, REGISTER_TYPE, avr, avr_len);
+}
+
+void lcp_eip712_dcap_register_enclave_key(uint8_t out[32], const uint8_t *quote, size_t quote_len)
+{
+    register_digest(out, DCAP_REGISTER_TYPE, quote, quote_len);
 }
 
 void lcp_eip712_zkdcap_register_enclave_key(uint8_t out[32], const uint8_t *verifier_info, size_t info_len,

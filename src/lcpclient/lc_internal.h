@@ -38,6 +38,18 @@ int lc_verify_signatures(lcp_lc *ctx, const char *client_id, const uint8_t *mess
 int lc_threshold_met(const lcp_lc_client_state *cs, size_t success);
 /* Operators: 20-byte, non-zero, strictly ascending; with operators, 0 < num <= den. */
 int lc_check_operators(const lcp_bytes *ops, size_t n, uint64_t num, uint64_t den, char *err);
+/* 1 if list[0..n) holds s[0..len). */
+int lc_listed(const lcp_bytes *list, size_t n, const void *s, size_t len);
+/* A registration's operator (spec §6.3): recovered from sig over digest (zero when sig is empty), equal to the
+ * operator the evidence names if it names one (non-zero named), and one of the client's operators if it has any.
+ * evidence: "report" or "quote", for the messages; failures are `code`. */
+int lc_registration_operator(uint8_t op[20], const lcp_lc_client_state *cs, const uint8_t digest[32], lcp_bytes sig,
+                             const uint8_t named[20], const char *evidence, int code, char *err);
+/* A key registered before may be registered again only unchanged (Solidity): same operator, same expiry.
+ * Out: *found. */
+int lc_check_reregistration(lcp_lc *ctx, int *found, const char *client_id, const uint8_t key[20],
+                            const lcp_lc_enclave_key *info, char *err);
+
 /* Most signatures an update or operator change may carry (one per operator). */
 #define LC_MAX_SIGS LCP_LC_MAX_OPERATORS
 

@@ -29,11 +29,37 @@ static int decode_register(register_msg *m, const uint8_t *in, size_t len, char 
     return rc < 0 ? lcp_fail_ctx(err, LCP_ERR_LC_INVALID_MESSAGE, "RegisterEnclaveKeyMessage") : LCP_OK;
 }
 
-static int listed(const lcp_bytes *list, size_t n, const uint8_t *s, size_t len)
+int lc_listed(const lcp_bytes *list, size_t n, const void *s, size_t len)
 {
     for (size_t i = 0; i < n; i++)
         if (list[i].len == len && memcmp(list[i].ptr, s, len) == 0) return 1;
     return 0;
+}
+
+int lc_registration_operator(uint8_t op[20], const lcp_lc_client_state *cs, const uint8_t digest[32], lcp_bytes sig,
+                             const uint8_t named[20], const char *evidence, int code, char *err)
+{
+    memset(op, 0, 20);
+    if (sig.len && lcp_secp256k1_recover(NULL, op, sig.ptr, sig.len, digest, err) != LCP_OK)
+        return lcp_fail_ctx(err, code, "operator signature");
+    if (!lcp_is_zero(named, 20) && memcmp(named, op, 20) != 0)
+        return lcp_fail(err, code, "the %s names an operator and the operator signature is not by it", evidence);
+    if (cs->operator_count > 0 && !lc_listed(cs->operators, cs->operator_count, op, 20))
+        return lcp_fail(err, code, "the key's operator is not an operator of this client");
+    return LCP_OK;
+}
+
+int lc_check_reregistration(lcp_lc *ctx, int *found, const char *client_id, const uint8_t key[20],
+                            const lcp_lc_enclave_key *info, char *err)
+{
+    lcp_lc_enclave_key old;
+    int rc = lc_load_key(ctx, &old, found, client_id, key, err);
+    if (rc != LCP_OK || !*found) return rc;
+    if (memcmp(old.operator_addr, info->operator_addr, 20) != 0)
+        return lcp_fail(err, LCP_ERR_LC_ENCLAVE_KEY_UNEXPECTED_OPERATOR, "key already registered with another operator");
+    if (old.expired_at != info->expired_at)
+        return lcp_fail(err, LCP_ERR_LC_ENCLAVE_KEY_UNEXPECTED_EXPIRED_AT, "key already registered with another expiry");
+    return LCP_OK;
 }
 
 /* Quote-status policy (our choice, spec §10.5 and §6.3): OK passes without looking at advisories; anything else
@@ -42,7 +68,7 @@ static int check_status(const lcp_lc_client_state *cs, const lcp_ias_report *rep
 {
     if (rep->status == LCP_IAS_STATUS_OK) return LCP_OK;
     const char *name = lcp_ias_status_name(rep->status);
-    if (!listed(cs->allowed_quote_statuses, cs->status_count, (const uint8_t *)name, strlen(name)))
+    if (!lc_listed(cs->allowed_quote_statuses, cs->status_count, (const uint8_t *)name, strlen(name)))
         return lcp_fail(err, LCP_ERR_LC_AVR_INVALID, "quote status %s is not allowed by the client", name);
     switch (rep->status) {
     case LCP_IAS_STATUS_GROUP_OUT_OF_DATE:
@@ -50,7 +76,7 @@ static int check_status(const lcp_lc_client_state *cs, const lcp_ias_report *rep
     case LCP_IAS_STATUS_SW_HARDENING_NEEDED:
     case LCP_IAS_STATUS_CONFIGURATION_AND_SW_HARDENING_NEEDED:
         for (size_t i = 0; i < rep->n_advisory_ids; i++)
-            if (!listed(cs->allowed_advisory_ids, cs->advisory_count, rep->advisory_ids[i].ptr, rep->advisory_ids[i].len))
+            if (!lc_listed(cs->allowed_advisory_ids, cs->advisory_count, rep->advisory_ids[i].ptr, rep->advisory_ids[i].len))
                 return lcp_fail(err, LCP_ERR_LC_AVR_INVALID, "advisory %.*s is not allowed by the client",
                                 (int)rep->advisory_ids[i].len, (const char *)rep->advisory_ids[i].ptr);
         return LCP_OK;
@@ -97,18 +123,11 @@ int lcp_lc_register_enclave_key(lcp_lc *ctx, uint8_t key_out[20], lcp_lc_enclave
         return lcp_fail(err, LCP_ERR_LC_CLIENT_STATE_UNEXPECTED_MRENCLAVE, "report is for another enclave (MRENCLAVE)");
 
     lcp_lc_enclave_key info = {0};
-    if (m.operator_signature.len) {
-        uint8_t digest[32];
-        lcp_eip712_register_enclave_key(digest, m.report.ptr, m.report.len);
-        if ((rc = lcp_secp256k1_recover(NULL, info.operator_addr, m.operator_signature.ptr, m.operator_signature.len,
-                                        digest, err)) != LCP_OK)
-            return lcp_fail_ctx(err, LCP_ERR_LC_AVR_UNEXPECTED_OPERATOR, "operator signature");
-    }
-    if (!lcp_is_zero(rd.operator_addr, 20) && memcmp(rd.operator_addr, info.operator_addr, 20) != 0)
-        return lcp_fail(err, LCP_ERR_LC_AVR_UNEXPECTED_OPERATOR,
-                        "the report names an operator and the operator signature is not by it");
-    if (cs->operator_count > 0 && !listed(cs->operators, cs->operator_count, info.operator_addr, 20))
-        return lcp_fail(err, LCP_ERR_LC_AVR_UNEXPECTED_OPERATOR, "the key's operator is not an operator of this client");
+    uint8_t digest[32] = {0};
+    if (m.operator_signature.len) lcp_eip712_register_enclave_key(digest, m.report.ptr, m.report.len);
+    if ((rc = lc_registration_operator(info.operator_addr, cs, digest, m.operator_signature, rd.operator_addr, "report",
+                                       LCP_ERR_LC_AVR_UNEXPECTED_OPERATOR, err)) != LCP_OK)
+        return rc;
     if (rep.timestamp_secs < 0 || (uint64_t)rep.timestamp_secs > UINT64_MAX - cs->key_expiration)
         return lcp_fail(err, LCP_ERR_LC_AVR_INVALID, "report timestamp out of range");
     info.expired_at = (uint64_t)rep.timestamp_secs + cs->key_expiration;
@@ -116,18 +135,9 @@ int lcp_lc_register_enclave_key(lcp_lc *ctx, uint8_t key_out[20], lcp_lc_enclave
         return lcp_fail(err, LCP_ERR_LC_AVR_ALREADY_EXPIRED, "the key would expire at %llu, not after now (%lld)",
                         (unsigned long long)info.expired_at, (long long)now);
 
-    lcp_lc_enclave_key old;
     int found;
-    if ((rc = lc_load_key(ctx, &old, &found, client_id, rd.enclave_key, err)) != LCP_OK) return rc;
-    if (found) {
-        /* Registering again is a no-op only if it says the same (Solidity). */
-        if (memcmp(old.operator_addr, info.operator_addr, 20) != 0)
-            return lcp_fail(err, LCP_ERR_LC_ENCLAVE_KEY_UNEXPECTED_OPERATOR, "key already registered with another operator");
-        if (old.expired_at != info.expired_at)
-            return lcp_fail(err, LCP_ERR_LC_ENCLAVE_KEY_UNEXPECTED_EXPIRED_AT, "key already registered with another expiry");
-    } else if ((rc = lc_store_key(ctx, client_id, rd.enclave_key, &info, err)) != LCP_OK) {
-        return rc;
-    }
+    if ((rc = lc_check_reregistration(ctx, &found, client_id, rd.enclave_key, &info, err)) != LCP_OK) return rc;
+    if (!found && (rc = lc_store_key(ctx, client_id, rd.enclave_key, &info, err)) != LCP_OK) return rc;
     if (key_out) memcpy(key_out, rd.enclave_key, 20);
     if (info_out) *info_out = info;
     return LCP_OK;

@@ -37,19 +37,6 @@ static int decode_msg(dcap_msg *m, const uint8_t *in, size_t len, char *err)
     return LCP_OK;
 }
 
-void lcp_lc_eip712_dcap_register_enclave_key(uint8_t out[32], const uint8_t *quote, size_t quote_len)
-{
-    static const char type[] = "DCAPRegisterEnclaveKey(bytes quote)";
-    uint8_t words[64], msg[2 + 32 + 32];
-    lcp_keccak256(words, (const uint8_t *)type, sizeof type - 1);
-    lcp_keccak256(words + 32, quote, quote_len);
-    msg[0] = 0x19;
-    msg[1] = 0x01;
-    lcp_eip712_domain_universal(msg + 2);
-    lcp_keccak256(msg + 34, words, sizeof words); /* the struct hash: abi.encode of two bytes32 is their concatenation */
-    lcp_keccak256(out, msg, sizeof msg);
-}
-
 int lcp_lc_encode_dcap_register_enclave_key(uint8_t *out, size_t cap, size_t *len, const uint8_t *quote,
                                             size_t quote_len, const uint8_t *collateral, size_t collateral_len,
                                             const uint8_t *operator_signature, size_t op_sig_len)
@@ -61,13 +48,6 @@ int lcp_lc_encode_dcap_register_enclave_key(uint8_t *out, size_t cap, size_t *le
     lcp_pb_put_bytes_opt(&w, 3, operator_signature, op_sig_len);
     *len = w.len;
     return lcp_pb_writer_status(&w);
-}
-
-static int listed(const lcp_bytes *list, size_t n, const void *s, size_t len)
-{
-    for (size_t i = 0; i < n; i++)
-        if (list[i].len == len && memcmp(list[i].ptr, s, len) == 0) return 1;
-    return 0;
 }
 
 /* Verifies quote and collateral at now under the configured root (NULL: Intel's) or through the configured
@@ -106,10 +86,10 @@ static int check_result(const lcp_lc *ctx, const lcp_dcap_result *r, int64_t now
     /* Revoked means Intel withdrew trust in that TCB: never a policy choice (lcp_dcap_policy_check agrees). */
     if (r->status == LCP_DCAP_TCB_REVOKED ||
         (r->status != LCP_DCAP_TCB_UP_TO_DATE &&
-         !listed(cs->allowed_quote_statuses, cs->status_count, status, strlen(status))))
+         !lc_listed(cs->allowed_quote_statuses, cs->status_count, status, strlen(status))))
         return lcp_fail(err, LCP_ERR_LC_DCAP_DISALLOWED_TCB_STATUS, "TCB status %s is not allowed by the client", status);
     for (size_t i = 0; i < r->n_advisory_ids; i++)
-        if (!listed(cs->allowed_advisory_ids, cs->advisory_count, r->advisory_ids[i], strlen(r->advisory_ids[i])))
+        if (!lc_listed(cs->allowed_advisory_ids, cs->advisory_count, r->advisory_ids[i], strlen(r->advisory_ids[i])))
             return lcp_fail(err, LCP_ERR_LC_DCAP_DISALLOWED_ADVISORY_ID, "advisory %s is not allowed by the client",
                             r->advisory_ids[i]);
     if (now < r->valid_from || now > r->valid_to)
@@ -177,25 +157,6 @@ static int tcb_number(lcp_lc_client_state *cs, int *changed, uint32_t out, int64
     return LCP_OK;
 }
 
-/* The operator: recovered from the signature (zero without one), then checked against the report and the client. */
-static int operator_of(uint8_t op[20], const lcp_lc_client_state *cs, const dcap_msg *m, const lcp_report_data *rd,
-                       char *err)
-{
-    memset(op, 0, 20);
-    if (m->operator_signature.len) {
-        uint8_t digest[32];
-        lcp_lc_eip712_dcap_register_enclave_key(digest, m->quote.ptr, m->quote.len);
-        if (lcp_secp256k1_recover(NULL, op, m->operator_signature.ptr, m->operator_signature.len, digest, err) != LCP_OK)
-            return lcp_fail_ctx(err, LCP_ERR_LC_DCAP_UNEXPECTED_OPERATOR, "operator signature");
-    }
-    if (!lcp_is_zero(rd->operator_addr, 20) && memcmp(rd->operator_addr, op, 20) != 0)
-        return lcp_fail(err, LCP_ERR_LC_DCAP_UNEXPECTED_OPERATOR,
-                        "the quote names an operator and the operator signature is not by it");
-    if (cs->operator_count > 0 && !listed(cs->operators, cs->operator_count, op, 20))
-        return lcp_fail(err, LCP_ERR_LC_DCAP_UNEXPECTED_OPERATOR, "the key's operator is not an operator of this client");
-    return LCP_OK;
-}
-
 int lcp_lc_register_enclave_key_dcap(lcp_lc *ctx, uint8_t key_out[20], lcp_lc_enclave_key *info_out,
                                      const char *client_id, const uint8_t *msg, size_t msg_len, int64_t now, char *err)
 {
@@ -217,14 +178,13 @@ int lcp_lc_register_enclave_key_dcap(lcp_lc *ctx, uint8_t key_out[20], lcp_lc_en
     if ((rc = tcb_number(&cs, &cs_changed, r->tcb_evaluation_data_number, now, err)) != LCP_OK) return rc;
     if (lcp_report_data_parse(&rd, r->report.report_data, err) != LCP_OK)
         return lcp_fail_ctx(err, LCP_ERR_LC_DCAP_INVALID, "report_data");
-    if ((rc = operator_of(info.operator_addr, &cs, &m, &rd, err)) != LCP_OK) return rc;
-    lcp_lc_enclave_key old;
+    uint8_t digest[32] = {0};
+    if (m.operator_signature.len) lcp_eip712_dcap_register_enclave_key(digest, m.quote.ptr, m.quote.len);
+    if ((rc = lc_registration_operator(info.operator_addr, &cs, digest, m.operator_signature, rd.operator_addr, "quote",
+                                       LCP_ERR_LC_DCAP_UNEXPECTED_OPERATOR, err)) != LCP_OK)
+        return rc;
     int found;
-    if ((rc = lc_load_key(ctx, &old, &found, client_id, rd.enclave_key, err)) != LCP_OK) return rc;
-    if (found && memcmp(old.operator_addr, info.operator_addr, 20) != 0)
-        return lcp_fail(err, LCP_ERR_LC_ENCLAVE_KEY_UNEXPECTED_OPERATOR, "key already registered with another operator");
-    if (found && old.expired_at != info.expired_at)
-        return lcp_fail(err, LCP_ERR_LC_ENCLAVE_KEY_UNEXPECTED_EXPIRED_AT, "key already registered with another expiry");
+    if ((rc = lc_check_reregistration(ctx, &found, client_id, rd.enclave_key, &info, err)) != LCP_OK) return rc;
     /* Every check passed: write. */
     if (cs_changed && (rc = lc_store_client(ctx, client_id, &cs, err)) != LCP_OK) return rc;
     if (!found && (rc = lc_store_key(ctx, client_id, rd.enclave_key, &info, err)) != LCP_OK) return rc;

@@ -116,7 +116,7 @@ static uint8_t *msg_for(world *w, const lcp_buf *q, uint32_t eval, const uint8_t
     uint8_t sig[65];
     if (op_sk) {
         uint8_t digest[32];
-        lcp_lc_eip712_dcap_register_enclave_key(digest, q->data, q->len);
+        lcp_eip712_dcap_register_enclave_key(digest, q->data, q->len);
         assert_int_equal(lcp_secp256k1_sign(sig, op_sk, digest), LCP_OK);
         sig[64] += 27;
     }
@@ -188,10 +188,10 @@ static void test_eip712_digest(void **state)
     (void)state;
     uint8_t q[100], d[32], want[32];
     for (int i = 0; i < 100; i++) q[i] = (uint8_t)i;
-    lcp_lc_eip712_dcap_register_enclave_key(d, q, sizeof q);
+    lcp_eip712_dcap_register_enclave_key(d, q, sizeof q);
     tu_hex(want, 32, "1e02a42f531f29e528ec83c50c25a9d3384d5fc6198520104ad855d6df812251");
     assert_memory_equal(d, want, 32);
-    lcp_lc_eip712_dcap_register_enclave_key(d, q, 0);
+    lcp_eip712_dcap_register_enclave_key(d, q, 0);
     tu_hex(want, 32, "36100be1d03e966a59c9e5827c506542bd0c3890342780e4e79ac41c65f36739");
     assert_memory_equal(d, want, 32);
 }
