@@ -127,8 +127,13 @@ static void test_self_measurement(void **state)
     assert_int_equal(lcp_tee_open(&t, &o, err), LCP_OK);
     lcp_tee_identity id;
     assert_int_equal(lcp_tee_identity_get(t, &id), LCP_OK);
-    uint8_t want[32];
-    assert_int_equal(lcp_tee_measure_file(want, "/proc/self/exe", 3, 4, 1, NULL), LCP_OK);
+    /* The executable's bytes through the measurement function on memory (whose formula the golden vectors pin),
+     * not through the file path the backend itself uses. */
+    uint8_t want[32], *image = NULL;
+    size_t image_len = 0;
+    assert_int_equal(lcp_file_read(&image, &image_len, "/proc/self/exe", 1u << 30, err), LCP_OK);
+    assert_int_equal(lcp_tee_measure(want, image, image_len, 3, 4, 1), LCP_OK);
+    lcp_free(image);
     assert_memory_equal(id.mrenclave, want, 32);
     assert_int_equal(lcp_sha256(want, pub, sizeof pub - 1), LCP_OK);
     assert_memory_equal(id.mrsigner, want, 32);
