@@ -153,15 +153,35 @@ static uint32_t rnd(void)
     return (uint32_t)rng;
 }
 
+/* The messages a stream holds, read independently of the reader: 5-byte prefixes (flag 0, big-endian length at
+ * most max) back to back, up to the first prefix the reader must refuse or the end of the bytes. */
+#define MAX_EXPECTED 128
 typedef struct {
     size_t max_seen, n;
+    size_t n_expected, off[MAX_EXPECTED], len[MAX_EXPECTED];
+    const uint8_t *buf;
+    int mismatch;
 } stats;
+
+static void expect_messages(stats *s, const uint8_t *buf, size_t len, size_t max)
+{
+    s->buf = buf;
+    for (size_t o = 0; o + 5 <= len && s->n_expected < MAX_EXPECTED;) {
+        size_t l = (size_t)buf[o + 1] << 24 | (size_t)buf[o + 2] << 16 | (size_t)buf[o + 3] << 8 | buf[o + 4];
+        if (buf[o] != 0 || l > max || o + 5 + l > len) break;
+        s->off[s->n_expected] = o + 5;
+        s->len[s->n_expected++] = l;
+        o += 5 + l;
+    }
+}
 
 static int count_msgs(void *ud, const uint8_t *msg, size_t len)
 {
-    (void)msg;
     stats *s = ud;
     if (len > s->max_seen) s->max_seen = len;
+    /* The n-th delivered message must be the n-th message of the stream, byte for byte. */
+    if (s->n >= s->n_expected || s->len[s->n] != len || (len && memcmp(msg, s->buf + s->off[s->n], len) != 0))
+        s->mismatch = 1;
     s->n++;
     return LCP_OK;
 }
@@ -183,7 +203,9 @@ static void test_reader_hostile(void **state)
         lcp_grpc_reader r;
         memset(&r, 0, sizeof r);
         r.max = 200;
-        stats st = {0, 0};
+        stats st;
+        memset(&st, 0, sizeof st);
+        expect_messages(&st, buf, len, 200);
         size_t off = 0;
         int rc = LCP_OK;
         while (off < len && rc == LCP_OK) {
@@ -194,6 +216,8 @@ static void test_reader_hostile(void **state)
         }
         assert_true(st.max_seen <= 200);
         assert_int_equal(st.n, r.messages);
+        assert_false(st.mismatch);
+        if (rc == LCP_OK) assert_int_equal(st.n, st.n_expected); /* nothing complete left undelivered */
         assert_true(rc == LCP_OK || rc == LCP_ERR_RANGE || rc == LCP_ERR_PROTO);
         if (rc != LCP_OK) assert_int_not_equal(r.status, LCP_GRPC_OK);
         delivered += st.n;
