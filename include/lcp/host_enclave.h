@@ -45,6 +45,20 @@ unsigned lcp_host_enclave_starts(const lcp_host_enclave *h);
  * about the transport: LCP_ERR_HOST_ENCLAVE_DIED, LCP_ERR_PROTO, LCP_ERR_IO. */
 int lcp_host_ecall(lcp_host_enclave *h, const Lcp__Enclave__V1__EcallRequest *req, lcp_host_ocall_fn ocall,
                    void *ud, Lcp__Enclave__V1__EcallResponse **resp, char *err) LCP_WARN_UNUSED;
+/* Where one ECALL's store OCALLs go: get returns a view valid until the next call (found 0 when absent); put and
+ * delete may fail with the store's codes. */
+typedef struct {
+    int (*get)(void *ud, lcp_bytes key, lcp_bytes *val, int *found, char *err);
+    int (*put)(void *ud, lcp_bytes key, lcp_bytes val, char *err);
+    int (*del)(void *ud, lcp_bytes key, char *err);
+} lcp_host_kv;
+/* Answers one OCALL of transaction tx_id (an OCALL naming another transaction is refused) against kv: GET, SET and
+ * REMOVE (keys of 1..max_key_len bytes), LOG. A failure goes back to the enclave in resp and sets *failed, after
+ * which the caller must not commit. Always returns LCP_OK (the failure travels in resp). */
+int lcp_host_serve_ocall(const lcp_host_kv *kv, void *ud, uint64_t tx_id, size_t max_key_len,
+                         const Lcp__Enclave__V1__OcallRequest *req, Lcp__Enclave__V1__OcallResponse *resp,
+                         lcp_buf *scratch, int *failed);
+
 /* Sends raw bytes as one frame (for fault tests: malformed and oversized frames) and returns the response. */
 int lcp_host_enclave_raw(lcp_host_enclave *h, const uint8_t *frame, size_t len, Lcp__Enclave__V1__EcallResponse **resp,
                          char *err) LCP_WARN_UNUSED;

@@ -52,54 +52,33 @@ lcp_store *lcp_host_store(lcp_host *h) { return h->store; }
 lcp_host_enclave *lcp_host_enclave_handle(lcp_host *h) { return h->enclave; }
 
 /* OCALLs of one ECALL go to its transaction; the enclave's keys are UTF-8 paths in the "elc" database. */
+static int kv_get(void *ud, lcp_bytes key, lcp_bytes *val, int *found, char *err)
+{
+    run_ctx *c = ud;
+    return lcp_store_get(c->t, LCP_STORE_DB_ELC, key.ptr, key.len, val, found, err);
+}
+
+static int kv_put(void *ud, lcp_bytes key, lcp_bytes val, char *err)
+{
+    run_ctx *c = ud;
+    if (!lcp_store_txn_is_write(c->t)) return lcp_fail(err, LCP_ERR_IO, "a query may not write the store");
+    return lcp_store_put(c->t, LCP_STORE_DB_ELC, key.ptr, key.len, val.ptr, val.len, err);
+}
+
+static int kv_del(void *ud, lcp_bytes key, char *err)
+{
+    run_ctx *c = ud;
+    if (!lcp_store_txn_is_write(c->t)) return lcp_fail(err, LCP_ERR_IO, "a query may not write the store");
+    return lcp_store_del(c->t, LCP_STORE_DB_ELC, key.ptr, key.len, NULL, err);
+}
+
 static int ocall(void *ud, const Lcp__Enclave__V1__OcallRequest *req, Lcp__Enclave__V1__OcallResponse *resp,
                  lcp_buf *scratch)
 {
-    run_ctx *rc_ = ud;
-    lcp_store_txn *t = rc_->t;
-    if (rc_->h->hook) rc_->h->hook(rc_->h->hook_ud, req);
-    char err[LCP_ERR_LEN] = "";
-    int rc = LCP_OK, found = 0;
-    lcp_bytes v;
-    if (req->tx_id != rc_->tx_id)
-        rc = lcp_fail(err, LCP_ERR_PROTO, "OCALL for transaction %llu during %llu", (unsigned long long)req->tx_id,
-                      (unsigned long long)rc_->tx_id);
-    else switch (req->command_case) {
-    case LCP__ENCLAVE__V1__OCALL_REQUEST__COMMAND_GET:
-        rc = lcp_store_get(t, LCP_STORE_DB_ELC, req->get->key.data, req->get->key.len, &v, &found, err);
-        if (rc == LCP_OK && found) {
-            /* The view dies with the next write: copy it out for the response. */
-            if ((rc = lcp_buf_append(scratch, v.ptr, v.len)) == LCP_OK) {
-                resp->value.data = scratch->data;
-                resp->value.len = v.len;
-            }
-        }
-        resp->found = found;
-        break;
-    case LCP__ENCLAVE__V1__OCALL_REQUEST__COMMAND_SET:
-        if (!lcp_store_txn_is_write(t)) rc = lcp_fail(err, LCP_ERR_IO, "a query may not write the store");
-        else rc = lcp_store_put(t, LCP_STORE_DB_ELC, req->set->key.data, req->set->key.len, req->set->value.data,
-                                req->set->value.len, err);
-        break;
-    case LCP__ENCLAVE__V1__OCALL_REQUEST__COMMAND_REMOVE:
-        if (!lcp_store_txn_is_write(t)) rc = lcp_fail(err, LCP_ERR_IO, "a query may not write the store");
-        else rc = lcp_store_del(t, LCP_STORE_DB_ELC, req->remove->key.data, req->remove->key.len, NULL, err);
-        break;
-    case LCP__ENCLAVE__V1__OCALL_REQUEST__COMMAND_LOG:
-        lcp_log((int)req->log->level, "enclave: %s", req->log->message ? req->log->message : "");
-        break;
-    default: rc = lcp_fail(err, LCP_ERR_PROTO, "unknown OCALL"); break;
-    }
-    if (rc != LCP_OK) {
-        rc_->failed = 1;
-        /* The reason must outlive this call until the response is packed: it goes in the scratch buffer. */
-        resp->code = rc;
-        scratch->len = 0;
-        resp->error = lcp_buf_append(scratch, err, strlen(err) + 1) == LCP_OK ? (char *)scratch->data : "store failure";
-        resp->found = 0;
-        resp->value.len = 0;
-    }
-    return LCP_OK;
+    static const lcp_host_kv kv = {kv_get, kv_put, kv_del};
+    run_ctx *c = ud;
+    if (c->h->hook) c->h->hook(c->h->hook_ud, req);
+    return lcp_host_serve_ocall(&kv, c, c->tx_id, lcp_store_max_key_len(c->h->store), req, resp, scratch, &c->failed);
 }
 
 static int lookup_sealed(lcp_store_txn *t, const uint8_t *signer, lcp_bytes *sealed, char *err)

@@ -88,61 +88,43 @@ static int kv_set(kv_list *l, const uint8_t *key, size_t klen, const uint8_t *va
     return LCP_OK;
 }
 
+/* The overlay's store: reads see its own writes first, then the snapshot (each first read is recorded for the
+ * conflict check); writes stay in the overlay until commit. */
+static int kv_get(void *ud, lcp_bytes key, lcp_bytes *val, int *found, char *err)
+{
+    overlay *o = ud;
+    kv *w = kv_find(&o->writes, key.ptr, key.len);
+    if (w) { /* read your own writes */
+        *found = w->present;
+        *val = (lcp_bytes){w->val, w->vlen};
+        return LCP_OK;
+    }
+    int rc = lcp_store_get(o->snap, LCP_STORE_DB_ELC, key.ptr, key.len, val, found, err);
+    if (rc == LCP_OK && !kv_find(&o->reads, key.ptr, key.len))
+        rc = kv_set(&o->reads, key.ptr, key.len, val->ptr, val->len, *found);
+    return rc;
+}
+
+static int kv_put(void *ud, lcp_bytes key, lcp_bytes val, char *err)
+{
+    (void)err;
+    overlay *o = ud;
+    return kv_set(&o->writes, key.ptr, key.len, val.ptr, val.len, 1);
+}
+
+static int kv_del(void *ud, lcp_bytes key, char *err)
+{
+    (void)err;
+    overlay *o = ud;
+    return kv_set(&o->writes, key.ptr, key.len, NULL, 0, 0);
+}
+
 static int ocall(void *ud, const Lcp__Enclave__V1__OcallRequest *req, Lcp__Enclave__V1__OcallResponse *resp,
                  lcp_buf *scratch)
 {
+    static const lcp_host_kv store = {kv_get, kv_put, kv_del};
     overlay *o = ud;
-    char err[LCP_ERR_LEN] = "";
-    int rc = LCP_OK;
-    if (req->tx_id != o->tx_id) {
-        rc = lcp_fail(err, LCP_ERR_PROTO, "OCALL for transaction %llu during %llu", (unsigned long long)req->tx_id,
-                      (unsigned long long)o->tx_id);
-    } else if (req->command_case == LCP__ENCLAVE__V1__OCALL_REQUEST__COMMAND_GET) {
-        const ProtobufCBinaryData *k = &req->get->key;
-        kv *w = kv_find(&o->writes, k->data, k->len);
-        lcp_bytes v = {NULL, 0};
-        int found = 0;
-        if (w) { /* read your own writes */
-            found = w->present;
-            v = (lcp_bytes){w->val, w->vlen};
-        } else if ((rc = lcp_store_get(o->snap, LCP_STORE_DB_ELC, k->data, k->len, &v, &found, err)) == LCP_OK &&
-                   !kv_find(&o->reads, k->data, k->len)) {
-            rc = kv_set(&o->reads, k->data, k->len, v.ptr, v.len, found);
-        }
-        if (rc == LCP_OK && found) {
-            scratch->len = 0;
-            if ((rc = lcp_buf_append(scratch, v.ptr ? v.ptr : (const uint8_t *)"", v.len)) == LCP_OK) {
-                resp->value.data = scratch->data;
-                resp->value.len = v.len;
-            }
-        }
-        resp->found = found;
-    } else if (req->command_case == LCP__ENCLAVE__V1__OCALL_REQUEST__COMMAND_SET) {
-        /* Refuse a key LMDB would refuse at commit now, so that the enclave sees the failure. */
-        if (req->set->key.len == 0 || req->set->key.len > lcp_store_max_key_len(o->st))
-            rc = lcp_fail(err, LCP_ERR_HOST_STORE_KEY, "store key of %zu bytes", req->set->key.len);
-        else
-            rc = kv_set(&o->writes, req->set->key.data, req->set->key.len, req->set->value.data, req->set->value.len, 1);
-    } else if (req->command_case == LCP__ENCLAVE__V1__OCALL_REQUEST__COMMAND_REMOVE) {
-        if (req->remove->key.len == 0 || req->remove->key.len > lcp_store_max_key_len(o->st))
-            rc = lcp_fail(err, LCP_ERR_HOST_STORE_KEY, "store key of %zu bytes", req->remove->key.len);
-        else
-            rc = kv_set(&o->writes, req->remove->key.data, req->remove->key.len, NULL, 0, 0);
-    } else if (req->command_case == LCP__ENCLAVE__V1__OCALL_REQUEST__COMMAND_LOG) {
-        lcp_log((int)req->log->level, "enclave: %s", req->log->message ? req->log->message : "");
-    } else {
-        rc = lcp_fail(err, LCP_ERR_PROTO, "unknown OCALL");
-    }
-    if (rc != LCP_OK) {
-        o->failed = 1;
-        resp->code = rc;
-        scratch->len = 0;
-        if (!err[0]) lcp_fail(err, rc, NULL);
-        resp->error = lcp_buf_append(scratch, err, strlen(err) + 1) == LCP_OK ? (char *)scratch->data : "store failure";
-        resp->found = 0;
-        resp->value.len = 0;
-    }
-    return LCP_OK;
+    return lcp_host_serve_ocall(&store, o, o->tx_id, lcp_store_max_key_len(o->st), req, resp, scratch, &o->failed);
 }
 
 /* Applies one ECALL's writes in t if every value it read is unchanged (as t sees it, which includes the writes
