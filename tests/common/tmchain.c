@@ -333,9 +333,10 @@ static void commit_encode(lcp_buf *out, const tmc_chain *c, int64_t h, const uin
             tmc_b_msg(out, 4, &s);
             continue;
         }
+        int nil = o && o->nil && o->nil[i];
         lcp_tm_commit_sig sig;
         memset(&sig, 0, sizeof sig);
-        sig.flag = LCP_TM_FLAG_COMMIT;
+        sig.flag = nil ? LCP_TM_FLAG_NIL : LCP_TM_FLAG_COMMIT;
         sig.timestamp.seconds = t.seconds + 1;
         sig.timestamp.nanos = (int32_t)(i * 1000);
         sig.has_timestamp = 1;
@@ -347,7 +348,7 @@ static void commit_encode(lcp_buf *out, const tmc_chain *c, int64_t h, const uin
             tmc_die("sign bytes: %s", err);
         crypto_sign_detached(sg, NULL, msg, ml, vs->v[i].sk);
         if (o && o->forge == (int)i + 1) sg[7] ^= 0x20;
-        tmc_b_uint_opt(&s, 1, LCP_TM_FLAG_COMMIT);
+        tmc_b_uint_opt(&s, 1, (uint64_t)sig.flag);
         tmc_b_bytes(&s, 2, vs->v[i].address, 20);
         b_time(&s, 3, sig.timestamp);
         tmc_b_bytes(&s, 4, sg, 64);

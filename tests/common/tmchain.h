@@ -68,6 +68,7 @@ typedef struct {
     int forge;               /* 1 + index of a validator whose signature is corrupted (0: none) */
     const uint8_t *app_hash; /* another app hash: a conflicting block at the same height */
     int64_t time_offset_ns;  /* shifts the header time: a conflicting block */
+    const uint8_t *nil;      /* nil[i] != 0: validator i votes nil (signs, for no block) */
 } tmc_sign_opts;
 
 /* ibc.lightclients.tendermint.v1.Header for block h (o may be NULL), trusting block trusted_h: signed header,

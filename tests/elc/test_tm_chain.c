@@ -250,6 +250,31 @@ static void test_signatures(void **state)
     world_close(&w);
 }
 
+/* Nil votes (flag 3, signed for no block, anywhere in the commit) count for nothing: a commit is accepted when the
+ * COMMIT votes alone pass 2/3 and refused when they do not; as in CometBFT's VerifyCommitLight (spec sheet §3), a nil
+ * vote's signature is not even checked. */
+static void test_nil_votes(void **state)
+{
+    (void)state;
+    world w;
+    world_open(&w, 30, 5);
+    for (int i = 0; i < 4; i++) tmc_chain_push(w.c, NULL, NULL);
+    create(&w, 1, NULL);
+    tmc_sign_opts o;
+    memset(&o, 0, sizeof o);
+    uint8_t nil[TMC_MAX_VALS];
+    memset(nil, 0, sizeof nil);
+    for (int i = 0; i < 9; i += 1) nil[i * 3] = 1; /* 9 of 30 vote nil, spread through the commit: 21 commit */
+    o.nil = nil;
+    update(&w, 2, 1, &o, 0, LCP_OK);
+    o.forge = 1; /* validator 0 votes nil with a corrupted signature: light verification ignores nil votes */
+    update(&w, 3, 2, &o, 0, LCP_OK);
+    o.forge = 0;
+    nil[1] = 1; /* 10 nil: the 20 COMMIT votes are exactly 2/3, not more */
+    update(&w, 4, 3, &o, 0, LCP_ERR_TM_NOT_ENOUGH_POWER);
+    world_close(&w);
+}
+
 /* Time rules: a header beyond now + drift, and trust expired. */
 static void test_time_rules(void **state)
 {
@@ -284,7 +309,7 @@ static void test_misbehaviour(void **state)
     memcpy(id1, w.msg.u.update.prev_state_id, 32);
     uint8_t other[32];
     memset(other, 0xab, sizeof other);
-    tmc_sign_opts fork = {NULL, 0, other, 0};
+    tmc_sign_opts fork = {NULL, 0, other, 0, NULL};
     lcp_buf h1 = {0}, h2 = {0}, mb = {0};
     tmc_ibc_header(&h1, w.c, 5, 3, NULL);
     tmc_ibc_header(&h2, w.c, 5, 1, &fork);
@@ -294,7 +319,7 @@ static void test_misbehaviour(void **state)
     mb.len = 0;
     /* not evidence: a forged signature on one side */
     lcp_buf bad = {0};
-    tmc_sign_opts forged = {NULL, 1, other, 0};
+    tmc_sign_opts forged = {NULL, 1, other, 0, NULL};
     tmc_ibc_header(&bad, w.c, 5, 1, &forged);
     tmc_misbehaviour(&mb, CID, &h1, &bad);
     assert_int_equal(submit(&w, TMC_T_MISB, &mb, 0, now_after(&w, 5)), LCP_ERR_TM_SIGNATURE);
@@ -351,7 +376,7 @@ static void test_misbehaviour_time(void **state)
     for (int i = 0; i < 6; i++) tmc_chain_push(w.c, NULL, NULL);
     create(&w, 1, NULL);
     /* header_1 at height 6 dated before header_2 at height 4: BFT time went backwards */
-    tmc_sign_opts early = {NULL, 0, NULL, -20ll * 1000000000};
+    tmc_sign_opts early = {NULL, 0, NULL, -20ll * 1000000000, NULL};
     lcp_buf h1 = {0}, h2 = {0}, mb = {0};
     tmc_ibc_header(&h1, w.c, 6, 1, &early);
     tmc_ibc_header(&h2, w.c, 4, 1, NULL);
@@ -495,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_repeat_is_deterministic),
         cmocka_unit_test(test_valset_changes),
         cmocka_unit_test(test_signatures),
+        cmocka_unit_test(test_nil_votes),
         cmocka_unit_test(test_time_rules),
         cmocka_unit_test(test_misbehaviour),
         cmocka_unit_test(test_misbehaviour_time),

@@ -183,7 +183,7 @@ static void test_commit_tally(void **state)
     tmc_valset_encode(&enc, vs);
     assert_int_equal(lcp_tm_decode_valset(dv, enc.data, enc.len, NULL), LCP_OK);
     for (int forge = 0; forge <= 150; forge += 10) {
-        tmc_sign_opts o = {NULL, forge, NULL, 0};
+        tmc_sign_opts o = {NULL, forge, NULL, 0, NULL};
         lcp_buf hdr = {0};
         tmc_ibc_header(&hdr, c, 2, 1, &o);
         lcp_tm_ibc_header h;

@@ -284,7 +284,7 @@ static void test_tendermint_through_enclave(void **state)
     /* an invalid header is refused by the enclave: a forged signature among the first validators */
     lcp_buf hdr = {0};
     Lcp__Enclave__V1__EcallResponse *r;
-    tmc_sign_opts forged = {NULL, 3, NULL, 0};
+    tmc_sign_opts forged = {NULL, 3, NULL, 0, NULL};
     tmc_ibc_header(&hdr, w.chain, 19, 17, &forged);
     r = enclave_update(&w, &hdr, TMC_T_HEADER, 0, LCP_ERR_TM_SIGNATURE);
     lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
@@ -360,7 +360,7 @@ static void test_tendermint_through_enclave(void **state)
     /* misbehaviour: two headers at height 19 (a fork) freeze the enclave's client and the LCP client */
     uint8_t other[32];
     memset(other, 0x5a, sizeof other);
-    tmc_sign_opts fork = {NULL, 0, other, 0};
+    tmc_sign_opts fork = {NULL, 0, other, 0, NULL};
     lcp_buf h1 = {0}, h2 = {0}, mb = {0};
     tmc_ibc_header(&h1, w.chain, 19, 17, NULL);
     tmc_ibc_header(&h2, w.chain, 19, 16, &fork);

@@ -343,7 +343,7 @@ static void test_tendermint_over_grpc(void **state)
 
     /* A forged signature: the enclave refuses the header, its reason comes back with ABORTED. */
     lcp_buf forged = {0};
-    tmc_sign_opts bad = {NULL, 3, NULL, 0};
+    tmc_sign_opts bad = {NULL, 3, NULL, 0, NULL};
     tmc_ibc_header(&forged, w.chain, 13, 12, &bad);
     update_request(&k, &w, "07-tendermint-0", &forged, 0);
     assert_int_equal(grpcc_wait(w.g, &k, MSG "UpdateClient"), LCP_GRPC_ABORTED);
