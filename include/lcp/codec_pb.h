@@ -85,7 +85,9 @@ int lcp_pb_next_as(lcp_pb_reader *r, lcp_pb_field *f, int code, char *err);
 int64_t lcp_pb_int64(uint64_t v);
 int32_t lcp_pb_int32(uint64_t v);
 /* 1 if v is the canonical encoding of an int32: the value sign-extended to 64 bits. Go and Rust truncate anything
- * else to 32 bits, which makes it a second encoding of a smaller value; decoders refuse it. */
+ * else to 32 bits, which would make it a second reading of a smaller value; decoders refuse it. (Other freedoms of
+ * the wire format remain, e.g. non-minimal varints and field order: decoders do not promise one encoding per
+ * message, only one value per encoding.) */
 int lcp_pb_int32_canonical(uint64_t v);
 /* An int32 field's value; a non-canonical encoding fails with code ("<msg>: field N is not a canonical int32";
  * msg may be NULL). */

@@ -16,7 +16,7 @@
  * Views and memory: decoded structures borrow the input bytes (they live as long as the input). A validator set
  * is the one exception: it copies keys and addresses into its own fixed array (about 75 KB, LCP_TM_MAX_VALIDATORS
  * entries): allocate it, do not put it on a small stack. Commit signatures are read on demand from the commit's
- * bytes. Nothing here allocates; verification uses at most ~25 KB of stack.
+ * bytes. Nothing here allocates; verification uses at most ~41 KB of stack (the vote table and its pre-check).
  *
  * Times are google.protobuf.Timestamp values {seconds, nanos} restricted to 0001-01-01..9999-12-31 with nanos in
  * [0, 1e9), as both Go and Rust decoders enforce; durations are {seconds, nanos} and all time arithmetic is
