@@ -57,6 +57,14 @@ int lcp_cli_read_blob(uint8_t **out, size_t *len, const char *path, char *err);
 int lcp_cli_decode_blob(uint8_t **out, size_t *len, uint8_t *raw, size_t n, const char *path, char *err);
 /* Parses a decimal unsigned integer fully (no sign, no trailing junk). */
 int lcp_cli_parse_u64(uint64_t *out, const char *s);
+/* The verification time: --time (UNIX seconds) if given, else the clock. Returns 0, or prints the usage error and
+ * returns LCP_CLI_EXIT_USAGE. */
+int lcp_cli_time_opt(int64_t *now, const lcp_cli_args *a);
+/* Splits a comma-separated list in place (s is modified). Returns the count, or -1 if there are more than max items
+ * or one is empty. */
+int lcp_cli_split_list(char **items, int max, char *s);
+/* Largest certificate or key file read. */
+#define LCP_CLI_MAX_CERT_FILE (1u << 20)
 
 /* Command groups. */
 int lcp_cli_commitment(const lcp_cli *cli, int argc, char **argv);

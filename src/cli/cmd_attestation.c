@@ -8,7 +8,6 @@
 #include "cli.h"
 #include "lcp/attestation_ias.h"
 
-#define MAX_CERT_FILE (1u << 20)
 #define MAX_REPORT_FILE (4u << 20)
 
 typedef struct {
@@ -82,7 +81,7 @@ static int read_cert(uint8_t **der, size_t *der_len, const char *path, char *err
 {
     uint8_t *raw;
     size_t n;
-    int rc = lcp_file_read(&raw, &n, path, MAX_CERT_FILE, err);
+    int rc = lcp_file_read(&raw, &n, path, LCP_CLI_MAX_CERT_FILE, err);
     if (rc != LCP_OK) return rc;
     if (n < 11 || memmem(raw, n, "-----BEGIN ", 11) == NULL) {
         *der = raw;
@@ -158,17 +157,11 @@ static int verify_ias(const lcp_cli *cli, int argc, char **argv)
         return 0;
     }
     const char *report_path = lcp_cli_opt(&a, "report"), *root_path = lcp_cli_opt(&a, "root");
-    const char *time_s = lcp_cli_opt(&a, "time");
     if (report_path == NULL || root_path == NULL)
         return lcp_cli_error(LCP_CLI_EXIT_USAGE, "verify-ias needs --report FILE and --root CERT (see --help)");
     if (a.npos > 0) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unexpected argument '%s'", a.pos[0]);
-    int64_t now = lcp_time_now();
-    if (time_s != NULL) {
-        uint64_t t;
-        if (lcp_cli_parse_u64(&t, time_s) != 0 || t > (uint64_t)INT64_MAX)
-            return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--time must be UNIX seconds, got '%s'", time_s);
-        now = (int64_t)t;
-    }
+    int64_t now;
+    if ((rc = lcp_cli_time_opt(&now, &a)) != 0) return rc;
 
     char err[LCP_ERR_LEN] = "";
     uint8_t *json = NULL, *root = NULL;

@@ -14,7 +14,6 @@
 #include "lcp/tee_sim.h"
 
 #define MAX_COLLATERAL_FILE (4u << 20)
-#define MAX_CERT_FILE (1u << 20)
 #define MAX_LIST 64
 
 static const char HELP[] =
@@ -53,21 +52,6 @@ static const char HELP[] =
     "  lcp attestation verify --quote quote.bin --collateral collateral.json --time 1752919277 \\\n"
     "      --allowed_statuses ConfigurationAndSWHardeningNeeded \\\n"
     "      --allowed_advisory_ids INTEL-SA-00289,INTEL-SA-00615\n";
-
-/* Splits a comma-separated list in place (s is modified). Returns the count, or -1 if there are more than max or
- * an item is empty. */
-static int split_list(char **items, int max, char *s)
-{
-    int n = 0;
-    for (char *tok = s;; n++) {
-        char *comma = strchr(tok, ',');
-        if (comma) *comma = '\0';
-        if (*tok == '\0' || n == max) return -1;
-        items[n] = tok;
-        if (!comma) return n + 1;
-        tok = comma + 1;
-    }
-}
 
 static cJSON *result_json(const lcp_dcap_result *r, int64_t verified_at)
 {
@@ -112,7 +96,7 @@ static int parse_policy(lcp_dcap_policy *pol, uint8_t mrenclave[32], char *statu
     if (st != NULL && *st != '\0') {
         char *items[MAX_LIST];
         snprintf(status_buf, 1024, "%s", st);
-        int n = split_list(items, MAX_LIST, status_buf);
+        int n = lcp_cli_split_list(items, MAX_LIST, status_buf);
         if (n < 0 || strlen(st) >= 1024) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--allowed_statuses: bad list");
         for (int i = 0; i < n; i++) {
             lcp_dcap_tcb_status s;
@@ -123,7 +107,7 @@ static int parse_policy(lcp_dcap_policy *pol, uint8_t mrenclave[32], char *statu
     }
     if (adv != NULL && *adv != '\0') {
         snprintf(ids_buf, 4096, "%s", adv);
-        int n = split_list(ids, MAX_LIST, ids_buf);
+        int n = lcp_cli_split_list(ids, MAX_LIST, ids_buf);
         if (n < 0 || strlen(adv) >= 4096) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--allowed_advisory_ids: bad list");
         pol->allowed_advisory_ids = (const char *const *)ids;
         pol->n_allowed_advisory_ids = (size_t)n;
@@ -159,17 +143,11 @@ int lcp_cli_attestation_verify_dcap(const lcp_cli *cli, int argc, char **argv)
     }
     const char *quote_path = lcp_cli_opt(&a, "quote"), *coll_path = lcp_cli_opt(&a, "collateral");
     const char *root_path = lcp_cli_opt(&a, "root"), *pck_path = lcp_cli_opt(&a, "pck_cert");
-    const char *time_s = lcp_cli_opt(&a, "time");
     if (quote_path == NULL || coll_path == NULL)
         return lcp_cli_error(LCP_CLI_EXIT_USAGE, "verify needs --quote FILE and --collateral FILE (see --help)");
     if (a.npos > 0) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unexpected argument '%s'", a.pos[0]);
-    int64_t now = lcp_time_now(); /* the CLI reads the clock; the verifier only ever takes time as an input */
-    if (time_s != NULL) {
-        uint64_t t;
-        if (lcp_cli_parse_u64(&t, time_s) != 0 || t > (uint64_t)INT64_MAX)
-            return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--time must be UNIX seconds, got '%s'", time_s);
-        now = (int64_t)t;
-    }
+    int64_t now;
+    if ((rc = lcp_cli_time_opt(&now, &a)) != 0) return rc;
     lcp_dcap_policy pol;
     uint8_t mrenclave[32];
     char status_buf[1024], ids_buf[4096];
@@ -200,12 +178,12 @@ int lcp_cli_attestation_verify_dcap(const lcp_cli *cli, int argc, char **argv)
         lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s: %s: %s", coll_path, lcp_errname(rc), err);
         goto done;
     }
-    if (root_path && lcp_file_read(&root, &root_len, root_path, MAX_CERT_FILE, err) != LCP_OK) {
+    if (root_path && lcp_file_read(&root, &root_len, root_path, LCP_CLI_MAX_CERT_FILE, err) != LCP_OK) {
         lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
         goto done;
     }
     if (pck_path) {
-        if (lcp_file_read(&pck, &pck_len, pck_path, MAX_CERT_FILE, err) != LCP_OK) {
+        if (lcp_file_read(&pck, &pck_len, pck_path, LCP_CLI_MAX_CERT_FILE, err) != LCP_OK) {
             lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
             goto done;
         }

@@ -69,12 +69,20 @@ int lcp_cli_attestation_simulate(const lcp_cli *cli, int argc, char **argv)
     if (!ek || lcp_cli_parse_address(addr, ek)) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--enclave_key 0x.. is required");
     if (!certp || !keyp) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--signing_cert_path and --signing_key are required");
     char advbuf[4096] = "";
+    char *items[MAX_ADV];
     const char *adv[MAX_ADV];
     size_t nadv = 0;
     const char *al = lcp_cli_opt(&a, "advisory_ids");
     if (al && *al) {
-        snprintf(advbuf, sizeof advbuf, "%s", al);
-        for (char *tok = strtok(advbuf, ","); tok && nadv < MAX_ADV; tok = strtok(NULL, ",")) adv[nadv++] = tok;
+        int n = -1;
+        if (strlen(al) < sizeof advbuf) {
+            memcpy(advbuf, al, strlen(al) + 1);
+            n = lcp_cli_split_list(items, MAX_ADV, advbuf);
+        }
+        if (n < 0)
+            return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--advisory_ids: at most %d non-empty IDs, comma-separated",
+                                 MAX_ADV);
+        for (int i = 0; i < n; i++) adv[nadv++] = items[i];
     }
     char err[LCP_ERR_LEN] = "";
     uint8_t *cert = NULL, *key = NULL;

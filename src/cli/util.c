@@ -164,3 +164,28 @@ int lcp_cli_parse_u64(uint64_t *out, const char *s)
     *out = v;
     return 0;
 }
+
+int lcp_cli_time_opt(int64_t *now, const lcp_cli_args *a)
+{
+    const char *s = lcp_cli_opt(a, "time");
+    *now = lcp_time_now(); /* the CLI reads the clock; verifiers only ever take time as an input */
+    if (s == NULL) return 0;
+    uint64_t t;
+    if (lcp_cli_parse_u64(&t, s) != 0 || t > (uint64_t)INT64_MAX)
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--time must be UNIX seconds, got '%s'", s);
+    *now = (int64_t)t;
+    return 0;
+}
+
+int lcp_cli_split_list(char **items, int max, char *s)
+{
+    int n = 0;
+    for (char *tok = s;; n++) {
+        char *comma = strchr(tok, ',');
+        if (comma) *comma = '\0';
+        if (*tok == '\0' || n == max) return -1;
+        items[n] = tok;
+        if (!comma) return n + 1;
+        tok = comma + 1;
+    }
+}
