@@ -136,25 +136,12 @@ static int load_json(void *arg)
     return lcp_dcap_collateral_from_json(&c, x->storage, x->cap, x->json, x->json_len, NULL);
 }
 
-static uint8_t *read_fixture(const char *rel, size_t *len)
-{
-    char path[1024], err[LCP_ERR_LEN] = "";
-    const char *root = getenv("LCP_TESTDATA");
-    snprintf(path, sizeof path, "%s/%s", root && *root ? root : LCP_TESTDATA, rel);
-    uint8_t *p = NULL;
-    if (lcp_file_read(&p, len, path, 1u << 24, err) != LCP_OK) {
-        fprintf(stderr, "bench/dcap: %s\n", err);
-        exit(1);
-    }
-    return p;
-}
-
 int main(int argc, char **argv)
 {
     static ctx x; /* large (TCB Info levels): not on the stack */
     char err[LCP_ERR_LEN] = "";
-    x.quote = read_fixture("dcap/phala_sgx_v3/quote.bin", &x.quote_len);
-    x.json = read_fixture("dcap/phala_sgx_v3/collateral.json", &x.json_len);
+    x.quote = lcp_bench_fixture("dcap", "dcap/phala_sgx_v3/quote.bin", &x.quote_len);
+    x.json = lcp_bench_fixture("dcap", "dcap/phala_sgx_v3/collateral.json", &x.json_len);
     x.cap = lcp_dcap_collateral_json_storage_len(x.json_len);
     x.storage = malloc(x.cap);
     if (x.storage == NULL || lcp_dcap_collateral_from_json(&x.c, x.storage, x.cap, x.json, x.json_len, err)) {

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "lcp/base.h"
+
 uint64_t lcp_bench_now_ns(void)
 {
     struct timespec ts;
@@ -54,4 +56,17 @@ const char *lcp_bench_faster(double *ratio)
 const char *lcp_bench_verdict(double value, double bound, int at_most)
 {
     return (at_most ? value <= bound : value >= bound) ? "met" : "MISSED";
+}
+
+uint8_t *lcp_bench_fixture(const char *bench, const char *rel, size_t *len)
+{
+    char path[1024], err[LCP_ERR_LEN] = "";
+    const char *root = getenv("LCP_TESTDATA");
+    snprintf(path, sizeof path, "%s/%s", root && *root ? root : LCP_TESTDATA, rel);
+    uint8_t *p = NULL;
+    if (lcp_file_read(&p, len, path, 64u << 20, err) != LCP_OK) {
+        fprintf(stderr, "bench/%s: %s\n", bench, err);
+        exit(1);
+    }
+    return p;
 }

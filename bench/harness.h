@@ -3,6 +3,7 @@
 #ifndef LCP_BENCH_HARNESS_H
 #define LCP_BENCH_HARNESS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Monotonic time in nanoseconds. */
@@ -18,6 +19,10 @@ double lcp_bench_run(const char *name, int (*fn)(void *arg), void *arg, uint64_t
  * "peer-figure <name> <value>" they print as LCP_PEER_<name>. Returns the value, or 0 when the benchmark runs
  * alone (then no ratio is printed). */
 double lcp_bench_peer(const char *name);
+
+/* A test vector under the shared test data ($LCP_TESTDATA, else the build's LCP_TESTDATA), read whole (at most
+ * 64 MiB; free with lcp_free). On failure it says why on stderr, naming the benchmark, and exits 1. */
+uint8_t *lcp_bench_fixture(const char *bench, const char *rel, size_t *len);
 
 /* For "N x faster/slower than the peer": returns "faster" for ratio >= 1, else "slower" with *ratio inverted. */
 const char *lcp_bench_faster(double *ratio);

@@ -30,15 +30,11 @@ static void die(const char *what)
 
 static cJSON *load_json(const char *rel)
 {
-    char path[512];
-    const char *root = getenv("LCP_TESTDATA");
-    snprintf(path, sizeof path, "%s/%s", root && *root ? root : LCP_TESTDATA, rel);
-    uint8_t *p;
     size_t n;
-    if (lcp_file_read(&p, &n, path, 64u << 20, NULL) != LCP_OK) die(path);
+    uint8_t *p = lcp_bench_fixture("ics23", rel, &n);
     cJSON *j = cJSON_ParseWithLength((const char *)p, n);
     lcp_free(p);
-    if (j == NULL) die(path);
+    if (j == NULL) die(rel);
     return j;
 }
 

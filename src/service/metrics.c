@@ -135,8 +135,10 @@ static void key_status(char *dst, size_t cap, const lcp_keystore_entry *k, long 
     }
     const cJSON *avr = cJSON_GetObjectItemCaseSensitive(ev, "avr");
     cJSON *rep = cJSON_IsString(avr) ? cJSON_Parse(avr->valuestring) : NULL;
+    /* IAS: the AVR's status; DCAP records name it "status" (or "tcb_status", as keys.c also reads). */
     const cJSON *st = rep ? cJSON_GetObjectItemCaseSensitive(rep, "isvEnclaveQuoteStatus")
                           : cJSON_GetObjectItemCaseSensitive(ev, "status");
+    if (!rep && !cJSON_IsString(st)) st = cJSON_GetObjectItemCaseSensitive(ev, "tcb_status");
     if (cJSON_IsString(st)) label_value(dst, cap, st->valuestring);
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(ev, "tcb_evaluation_data_number");
     if (cJSON_IsNumber(n) && n->valuedouble >= 0 && n->valuedouble < 1e9 && (long)n->valuedouble > *eval_number)
