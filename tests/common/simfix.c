@@ -9,14 +9,6 @@
 #include "lcp/crypto.h"
 #include "lcp/tee_sim.h"
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
 void simfix_tcb(simfix *f, lcp_sim_tcb *tcb)
 {
     lcp_tee_sim_platform p;
@@ -31,8 +23,7 @@ void simfix_tcb(simfix *f, lcp_sim_tcb *tcb)
 void simfix_open(simfix *f, int64_t now)
 {
     memset(f, 0, sizeof *f);
-    snprintf(f->tmp, sizeof f->tmp, "/tmp/lcp-simdcap-XXXXXX");
-    assert_non_null(mkdtemp(f->tmp));
+    tu_tmpdir(f->tmp, sizeof f->tmp, "simdcap");
     snprintf(f->platform, sizeof f->platform, "%s/platform", f->tmp);
     lcp_tee_sim_platform p;
     static const uint8_t cpusvn[16] = LCP_TEE_SIM_DEFAULT_CPUSVN;
@@ -54,7 +45,7 @@ void simfix_open(simfix *f, int64_t now)
 void simfix_close(simfix *f)
 {
     lcp_free(f->root);
-    assert_int_equal(nftw(f->tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+    tu_rmtree(f->tmp);
 }
 
 lcp_tee_identity simfix_identity(int debug)

@@ -1,5 +1,6 @@
 #include "testutil.h"
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,3 +67,19 @@ void tu_count_illegal(void)
     tu_illegal_calls = 0;
     lcp_set_illegal_hook(count_illegal, NULL);
 }
+
+void tu_tmpdir(char *dir, size_t cap, const char *tag)
+{
+    if ((size_t)snprintf(dir, cap, "/tmp/lcp-%s-XXXXXX", tag) >= cap) fail_msg("tu_tmpdir: path too long");
+    assert_non_null(mkdtemp(dir));
+}
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *w)
+{
+    (void)st;
+    (void)flag;
+    (void)w;
+    return remove(p);
+}
+
+void tu_rmtree(const char *dir) { assert_int_equal(nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0); }

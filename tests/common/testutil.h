@@ -22,6 +22,11 @@ cJSON *tu_json(const char *rel);
 uint8_t *tu_b64_field(const cJSON *obj, const char *name, size_t *len);
 /* Decodes hex (with or without 0x) into out; fails the test on error. Returns the length. */
 size_t tu_hex(uint8_t *out, size_t cap, const char *hex);
+/* A fresh empty directory /tmp/lcp-<tag>-XXXXXX (path written to dir, cap bytes); fails the test if it cannot. */
+void tu_tmpdir(char *dir, size_t cap, const char *tag);
+/* Removes dir and everything below it (not following links); fails the test if anything is left. */
+void tu_rmtree(const char *dir);
+
 /* Counts illegal-argument hook calls instead of aborting (install with tu_count_illegal()). */
 extern int tu_illegal_calls;
 void tu_count_illegal(void);

@@ -38,23 +38,11 @@ typedef struct {
 
 static void tmp_make(tmp_home *h)
 {
-    snprintf(h->root, sizeof h->root, "/tmp/lcp-crash-XXXXXX");
-    assert_non_null(mkdtemp(h->root));
+    tu_tmpdir(h->root, sizeof h->root, "crash");
     snprintf(h->home, sizeof h->home, "%s/home", h->root);
 }
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *w)
-{
-    (void)st;
-    (void)flag;
-    (void)w;
-    return remove(p);
-}
-
-static void tmp_remove(tmp_home *h)
-{
-    assert_int_equal(nftw(h->root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-}
+static void tmp_remove(tmp_home *h) { tu_rmtree(h->root); }
 
 /* ---- the consistent state: counter c in every c/i, each with a payload derived from c ---- */
 

@@ -26,24 +26,15 @@ typedef struct {
 static void fx_open(fixture *f)
 {
     char err[LCP_ERR_LEN];
-    snprintf(f->root, sizeof f->root, "/tmp/lcp-keystore-XXXXXX");
-    assert_non_null(mkdtemp(f->root));
+    tu_tmpdir(f->root, sizeof f->root, "keystore");
     snprintf(f->home, sizeof f->home, "%s/home", f->root);
     OK(lcp_store_open(&f->s, f->home, 0, err));
-}
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *w)
-{
-    (void)st;
-    (void)flag;
-    (void)w;
-    return remove(p);
 }
 
 static void fx_close(fixture *f)
 {
     lcp_store_close(f->s);
-    assert_int_equal(nftw(f->root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+    tu_rmtree(f->root);
 }
 
 static lcp_store_txn *begin(fixture *f, int write)

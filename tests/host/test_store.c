@@ -25,23 +25,11 @@ typedef struct {
 
 static void tmp_make(tmp_home *h)
 {
-    snprintf(h->root, sizeof h->root, "/tmp/lcp-store-XXXXXX");
-    assert_non_null(mkdtemp(h->root));
+    tu_tmpdir(h->root, sizeof h->root, "store");
     snprintf(h->home, sizeof h->home, "%s/home", h->root);
 }
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-    (void)st;
-    (void)flag;
-    (void)f;
-    return remove(p);
-}
-
-static void tmp_remove(tmp_home *h)
-{
-    assert_int_equal(nftw(h->root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-}
+static void tmp_remove(tmp_home *h) { tu_rmtree(h->root); }
 
 static void put_str(lcp_store_txn *t, lcp_store_db db, const char *k, const char *v)
 {

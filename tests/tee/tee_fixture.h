@@ -19,22 +19,10 @@
 #define TF_MODE64 0x4ull
 
 /* A fresh empty directory under /tmp (path in dir, 64 bytes). */
-static inline void tf_mkdtemp(char dir[64])
-{
-    snprintf(dir, 64, "/tmp/lcp-tee-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-}
-
-static inline int tf_rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
+static inline void tf_mkdtemp(char dir[64]) { tu_tmpdir(dir, 64, "tee"); }
 
 /* Removes dir and everything below it. */
-static inline void tf_rmrf(const char *dir) { assert_int_equal(nftw(dir, tf_rm_one, 16, FTW_DEPTH | FTW_PHYS), 0); }
+static inline void tf_rmrf(const char *dir) { tu_rmtree(dir); }
 
 /* The fixed test platform: fuse secret 00 01 .. 1f (plus `variant` added to every byte, so variant != 0 is
  * "another CPU"), the default CPUSVN, PCESVN 13. */
