@@ -3,6 +3,7 @@
  * created, updated and verified through ECALLs, every commitment accepted by the LCP client - and refused after the
  * key's expiry and by a client expecting another MRENCLAVE. Also: the sandbox is really on, malformed and oversized
  * frames get error responses, and a killed enclave (or host) never leaves a half-written store. */
+#include "hostfix.h"
 #include "lcfix.h"
 
 #include <errno.h>
@@ -23,40 +24,26 @@
 
 #define NOW 1800000000ull /* 2027-01-15: inside the simulation signing certificate's validity */
 
-static char tmp[256], home[PATH_MAX], platform[PATH_MAX], enclave_bin[PATH_MAX];
+static hostfix fx;
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmp, sizeof tmp, "/tmp/lcp-e2e-XXXXXX");
-    assert_non_null(mkdtemp(tmp));
-    snprintf(home, sizeof home, "%s/home", tmp);
-    snprintf(platform, sizeof platform, "%s/platform", tmp);
-    char err[LCP_ERR_LEN] = "";
-    if (lcp_tee_sim_init(NULL, platform, 0, err) != LCP_OK) fail_msg("sim init: %s", err);
-    /* The enclave of the same build variant: build/<variant>/bin/lcp-enclave beside build/<variant>/tests. */
-    ssize_t n = readlink("/proc/self/exe", enclave_bin, sizeof enclave_bin - 32);
-    assert_true(n > 0);
-    enclave_bin[n] = '\0';
-    char *t = strstr(enclave_bin, "/tests/");
-    assert_non_null(t);
-    snprintf(t, 32, "/bin/lcp-enclave");
+    hostfix_setup(&fx, "e2e");
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-    return system(cmd) == 0 ? 0 : -1;
+    return hostfix_teardown(&fx);
 }
 
 static lcp_host *open_host(void)
 {
     lcp_host *h;
     char err[LCP_ERR_LEN] = "";
-    lcp_host_options o = {home, platform, enclave_bin, "sim"};
+    lcp_host_options o = {fx.home, fx.platform, fx.enclave_bin, "sim"};
     if (lcp_host_open(&h, &o, err) != LCP_OK) fail_msg("host: %s", err);
     return h;
 }

@@ -5,6 +5,7 @@
  * a height the LCP client never saw is signed by the enclave but refused by the LCP client (prev_state_id), an
  * invalid header is refused by the enclave, misbehaviour freezes both, and the commit signatures were checked by
  * worker threads inside the sandbox. Prints the enclave process's peak RSS (VmHWM) after a 150-validator update. */
+#include "hostfix.h"
 #include "lcfix.h"
 #include "tmchain.h"
 
@@ -24,32 +25,19 @@
 #define T0 ((int64_t)NOW - 900)
 #define NVALS 150
 
-static char tmp[256], home[PATH_MAX], platform[PATH_MAX], enclave_bin[PATH_MAX];
+static hostfix fx;
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmp, sizeof tmp, "/tmp/lcp-tme2e-XXXXXX");
-    assert_non_null(mkdtemp(tmp));
-    snprintf(home, sizeof home, "%s/home", tmp);
-    snprintf(platform, sizeof platform, "%s/platform", tmp);
-    char err[LCP_ERR_LEN] = "";
-    if (lcp_tee_sim_init(NULL, platform, 0, err) != LCP_OK) fail_msg("sim init: %s", err);
-    ssize_t n = readlink("/proc/self/exe", enclave_bin, sizeof enclave_bin - 32);
-    assert_true(n > 0);
-    enclave_bin[n] = '\0';
-    char *t = strstr(enclave_bin, "/tests/");
-    assert_non_null(t);
-    snprintf(t, 32, "/bin/lcp-enclave");
+    hostfix_setup(&fx, "tme2e");
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-    return system(cmd) == 0 ? 0 : -1;
+    return hostfix_teardown(&fx);
 }
 
 typedef struct {
@@ -74,8 +62,8 @@ static void open_world(world *w, const char *name)
 {
     memset(w, 0, sizeof *w);
     char err[LCP_ERR_LEN] = "", dir[PATH_MAX + 32];
-    snprintf(dir, sizeof dir, "%s-%s", home, name);
-    lcp_host_options o = {dir, platform, enclave_bin, "sim"};
+    snprintf(dir, sizeof dir, "%s-%s", fx.home, name);
+    lcp_host_options o = {dir, fx.platform, fx.enclave_bin, "sim"};
     if (lcp_host_open(&w->h, &o, err) != LCP_OK) fail_msg("host: %s", err);
     if (lcp_host_generate_key(w->h, w->addr, NULL, err) != LCP_OK) fail_msg("generate-key: %s", err);
     lcp_store_txn *t;

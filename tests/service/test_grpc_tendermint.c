@@ -4,6 +4,7 @@
  * chunks giving the very same commitment as UpdateClient on a twin client), a membership and a non-membership
  * proven with ICS-23 proofs, a forged header refused with the enclave's reason, two clients updated at once, and
  * Query/Client agreeing with what was committed. Times are the host clock's, as a relayer's would be. */
+#include "hostfix.h"
 #include "grpcc.h"
 #include "lcfix.h"
 #include "tmchain.h"
@@ -25,32 +26,19 @@
 #define NVALS 150
 #define MSG "/lcp.service.elc.v1.Msg/"
 
-static char tmp[256], home[PATH_MAX], platform[PATH_MAX], enclave_bin[PATH_MAX];
+static hostfix fx;
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmp, sizeof tmp, "/tmp/lcp-svctm-XXXXXX");
-    assert_non_null(mkdtemp(tmp));
-    snprintf(home, sizeof home, "%s/home", tmp);
-    snprintf(platform, sizeof platform, "%s/platform", tmp);
-    char err[LCP_ERR_LEN] = "";
-    if (lcp_tee_sim_init(NULL, platform, 0, err) != LCP_OK) fail_msg("sim init: %s", err);
-    ssize_t n = readlink("/proc/self/exe", enclave_bin, sizeof enclave_bin - 32);
-    assert_true(n > 0);
-    enclave_bin[n] = '\0';
-    char *t = strstr(enclave_bin, "/tests/");
-    assert_non_null(t);
-    snprintf(t, 32, "/bin/lcp-enclave");
+    hostfix_setup(&fx, "svctm");
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-    return system(cmd) == 0 ? 0 : -1;
+    return hostfix_teardown(&fx);
 }
 
 typedef struct {
@@ -79,7 +67,7 @@ static void open_world(world *w)
     w->now = lcp_time_now();
     char err[LCP_ERR_LEN] = "";
     lcp_host *h;
-    lcp_host_options o = {home, platform, enclave_bin, "sim"};
+    lcp_host_options o = {fx.home, fx.platform, fx.enclave_bin, "sim"};
     if (lcp_host_open(&h, &o, err) != LCP_OK) fail_msg("host: %s", err);
     if (lcp_host_generate_key(h, w->addr, NULL, err) != LCP_OK) fail_msg("generate-key: %s", err);
     lcp_store_txn *t;
@@ -130,9 +118,9 @@ static void open_world(world *w)
     memset(&so, 0, sizeof so);
     so.address = "127.0.0.1:0";
     so.threads = 2;
-    so.home = home;
-    so.sim_platform = platform;
-    so.enclave_path = enclave_bin;
+    so.home = fx.home;
+    so.sim_platform = fx.platform;
+    so.enclave_path = fx.enclave_bin;
     if (lcp_service_new(&w->s, &so, err) != LCP_OK) fail_msg("service: %s", err);
     char addr[80];
     assert_int_equal(lcp_service_bound_address(w->s, 0, addr, sizeof addr), LCP_OK);

@@ -2,6 +2,7 @@
  * ports, answers health and readiness, survives garbage on its gRPC port, and stops cleanly on request (also
  * when asked before it ran), leaving no enclave process behind. The full API is tested through a real gRPC
  * client in tests/cli/test_service.sh. */
+#include "hostfix.h"
 #include "testutil.h"
 
 #include <arpa/inet.h>
@@ -19,33 +20,19 @@
 #include "lcp/service.h"
 #include "lcp/tee_sim.h"
 
-static char tmp[256], home[PATH_MAX], platform[PATH_MAX], enclave_bin[PATH_MAX];
+static hostfix fx;
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmp, sizeof tmp, "/tmp/lcp-svc-XXXXXX");
-    assert_non_null(mkdtemp(tmp));
-    snprintf(home, sizeof home, "%s/home", tmp);
-    snprintf(platform, sizeof platform, "%s/platform", tmp);
-    char err[LCP_ERR_LEN] = "";
-    if (lcp_tee_sim_init(NULL, platform, 0, err) != LCP_OK) fail_msg("sim init: %s", err);
-    /* The enclave of the same build variant, beside build/<variant>/tests. */
-    ssize_t n = readlink("/proc/self/exe", enclave_bin, sizeof enclave_bin - 32);
-    assert_true(n > 0);
-    enclave_bin[n] = '\0';
-    char *t = strstr(enclave_bin, "/tests/");
-    assert_non_null(t);
-    snprintf(t, 32, "/bin/lcp-enclave");
+    hostfix_setup(&fx, "svc");
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-    return system(cmd) == 0 ? 0 : -1;
+    return hostfix_teardown(&fx);
 }
 
 static lcp_service_options options(void)
@@ -55,9 +42,9 @@ static lcp_service_options options(void)
     o.address = "127.0.0.1:0";
     o.metrics_address = "127.0.0.1:0";
     o.threads = 2;
-    o.home = home;
-    o.sim_platform = platform;
-    o.enclave_path = enclave_bin;
+    o.home = fx.home;
+    o.sim_platform = fx.platform;
+    o.enclave_path = fx.enclave_bin;
     o.drain_seconds = 5;
     return o;
 }
