@@ -107,8 +107,9 @@ static int enclave_info(lcp_enclave *e, ecall_resp *resp, Lcp__Enclave__V1__Encl
     return LCP_OK;
 }
 
-/* Diagnostic: what the sandbox allows. Tries to open a file (forbidden under the filter) and reports the errno,
- * the seccomp mode and the dumpable flag, so the host's tests can see the sandbox is really there. */
+/* Diagnostic: what the sandbox allows. Tries to open a file and to write to stdout (both forbidden under the filter)
+ * and reports the errnos, the seccomp mode and the dumpable flag, so the host's tests can see the sandbox is really
+ * there. */
 static void test_sandbox(ecall_resp *resp, Lcp__Enclave__V1__TestSandboxResult *r)
 {
     lcp__enclave__v1__test_sandbox_result__init(r);
@@ -116,6 +117,8 @@ static void test_sandbox(ecall_resp *resp, Lcp__Enclave__V1__TestSandboxResult *
     int fd = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
     r->open_errno = fd < 0 ? errno : 0;
     if (fd >= 0) close(fd);
+    errno = 0;
+    r->other_fd_write_errno = write(1, "", 0) < 0 ? errno : 0; /* stdout: neither the socket nor stderr */
     r->seccomp_mode = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
     r->dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1;
     resp->result_case = LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_TEST_SANDBOX;

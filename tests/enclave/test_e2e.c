@@ -305,6 +305,7 @@ static void test_sandbox_is_on(void **state)
     Lcp__Enclave__V1__EcallResponse *r = ecall(h, &req, NULL, 0, LCP_OK);
     assert_int_equal(r->test_sandbox->seccomp_mode, 2);
     assert_int_equal(r->test_sandbox->open_errno, EPERM);
+    assert_int_equal(r->test_sandbox->other_fd_write_errno, EPERM); /* only the socket and stderr */
     assert_false(r->test_sandbox->dumpable);
     lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
     /* The kernel agrees: /proc/PID/status says seccomp mode 2 (filter). */

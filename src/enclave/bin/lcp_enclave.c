@@ -186,7 +186,7 @@ int main(int argc, char **argv)
         lcp_tee_close(tee);
         return 0;
     }
-    if (lcp_enclave_sandbox(err) != LCP_OK) {
+    if (lcp_enclave_sandbox(fd, err) != LCP_OK) {
         send_error(fd, LCP_ERR_TEE, err);
         fprintf(stderr, "lcp-enclave: %s\n", err);
         return 1;

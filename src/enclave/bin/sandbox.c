@@ -1,5 +1,6 @@
 /* The enclave process's sandbox (DESIGN.md, "The enclave boundary"): no core dumps and no ptrace, memory locked,
- * and a seccomp filter that allows reading and writing the already-open socket, memory management, time,
+ * and a seccomp filter that allows reading and writing the already-open socket (and writing stderr, for logs), memory
+ * management, time,
  * randomness, threads and exiting - nothing that opens, connects or executes. Under Gramine the same binary runs
  * in a real enclave; there this is defence in depth, in sim it is the only isolation there is. */
 #include <errno.h>
@@ -11,7 +12,7 @@
 #include "sandbox.h"
 
 static const int ALLOWED[] = {
-    SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev), SCMP_SYS(close),
+    SCMP_SYS(close),
     SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
     SCMP_SYS(madvise), SCMP_SYS(mprotect), SCMP_SYS(futex), SCMP_SYS(clock_gettime), SCMP_SYS(clock_nanosleep),
     SCMP_SYS(nanosleep), SCMP_SYS(getrandom), SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
@@ -20,7 +21,20 @@ static const int ALLOWED[] = {
     SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek),
 };
 
-int lcp_enclave_sandbox(char *err)
+/* I/O on the socket only (and logs to stderr): a descriptor inherited by mistake is of no use to the enclave. */
+static int allow_io(scmp_filter_ctx ctx, int fd)
+{
+    static const int READS[] = {SCMP_SYS(read), SCMP_SYS(readv)}, WRITES[] = {SCMP_SYS(write), SCMP_SYS(writev)};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < 2; i++) {
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, READS[i], 1, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fd));
+        if (rc == 0) rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, WRITES[i], 1, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fd));
+        if (rc == 0) rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, WRITES[i], 1, SCMP_A0(SCMP_CMP_EQ, 2));
+    }
+    return rc;
+}
+
+int lcp_enclave_sandbox(int fd, char *err)
 {
     /* Not dumpable: no core files with the unsealed key in them, and no ptrace by the host's uid. */
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) return lcp_fail(err, LCP_ERR_IO, "PR_SET_DUMPABLE failed");
@@ -34,6 +48,7 @@ int lcp_enclave_sandbox(char *err)
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < sizeof ALLOWED / sizeof ALLOWED[0]; i++)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, ALLOWED[i], 0);
+    if (rc == 0) rc = allow_io(ctx, fd);
     /* prctl only to read the sandbox state back (the diagnostic command), never to change it. */
     if (rc == 0) rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, PR_GET_SECCOMP));
     if (rc == 0) rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, PR_GET_DUMPABLE));

@@ -2,5 +2,6 @@
 #ifndef LCP_ENCLAVE_SANDBOX_H
 #define LCP_ENCLAVE_SANDBOX_H
 #include "lcp/base.h"
-int lcp_enclave_sandbox(char *err);
+/* fd: the socket to the host, the only descriptor the enclave may read or write (besides writing stderr). */
+int lcp_enclave_sandbox(int fd, char *err);
 #endif
