@@ -175,7 +175,8 @@ respond:
     if (brc == LCP_OK) {
         out->len = lcp__enclave__v1__ecall_response__pack(&resp, out->data);
     }
-    /* Release results; the sealed key is not secret, but the buffers go through the wiping allocator anyway. */
+    /* Release results: none is secret (the sealed key is encrypted; the unsealed one never leaves keys.c, which
+     * wipes it). */
     lcp_free(gen.sealed_enclave_key.data);
     lcp_free(gen.report.data);
     lcp_free(gen.pub_key.data);
