@@ -4,9 +4,9 @@
  *    message like a QE report; and our own verification of it (dcap_p256.c) without a table and with the key's
  *    table, since a long-lived verifier makes 7 of its 9 verifications under tabled keys;
  *  - a full verification (collateral + quote + policy): cold (lcp_dcap_verify: a fresh verifier parses the root and
- *    every certificate, no tables; also with the collateral JSON load) and through a long-lived lcp_dcap_verifier (root and certificates parsed once,
- *    the root, PCK CA, TCB Signing and PCK keys with precomputed P-256 tables; every signature still verified), the
- *    latter also with loading the one-file collateral JSON;
+ *    every certificate, no tables) and through a long-lived lcp_dcap_verifier (root and certificates parsed once,
+ *    the root, PCK CA, TCB Signing and PCK keys with precomputed P-256 tables; every signature still verified),
+ *    both also with loading the one-file collateral JSON;
  *  - the two stages apart (long-lived verifier): verifying the collateral, and verifying a quote with collateral
  *    verified earlier (what caching verified collateral per FMSPC costs per quote);
  *  - parsing alone (quote, TCB Info).

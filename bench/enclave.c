@@ -84,7 +84,8 @@ int main(void)
     double pp = -1;
     if (sched_setaffinity(0, sizeof one, &one) == 0) {
         lcp_host_close(host);
-        if (lcp_host_open(&host, &ho, err) == LCP_OK && lcp_host_enclave_start(lcp_host_enclave_handle(host), err) == LCP_OK)
+        if (lcp_host_open(&host, &ho, err) == LCP_OK &&
+            lcp_host_enclave_start(lcp_host_enclave_handle(host), err) == LCP_OK)
             pp = lcp_bench_run("empty ECALL, host and enclave pinned to one CPU", ping_process, NULL, 2000, 1.0);
     }
     double d = lcp_bench_run("empty ECALL as a direct call", ping_direct, NULL, 20000, 0.5);
