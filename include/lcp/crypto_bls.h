@@ -27,7 +27,7 @@ typedef struct {
 } lcp_bls_pubkey;
 
 /* Decompresses and validates a public key (KeyValidate: on curve, in the subgroup, not infinity).
- * Returns LCP_OK or LCP_ERR_CRYPTO_KEY with a reason in err (LCP_ERR_MSG_LEN bytes, may be NULL). */
+ * Returns LCP_OK or LCP_ERR_CRYPTO_KEY with a reason in err (LCP_ERR_LEN bytes, may be NULL). */
 int lcp_bls_pubkey_decode(lcp_bls_pubkey *out, const uint8_t in[LCP_BLS_PUBKEY_LEN], char *err) LCP_WARN_UNUSED;
 /* Compressed encoding of a decoded key (the inverse of decode). */
 void lcp_bls_pubkey_encode(uint8_t out[LCP_BLS_PUBKEY_LEN], const lcp_bls_pubkey *pk);
