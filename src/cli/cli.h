@@ -13,6 +13,9 @@
 
 #include "lcp/base.h"
 
+/* lcp-c's release; `lcp --version` prints it. */
+#define LCP_CLI_VERSION "0.3.0"
+
 #define LCP_CLI_EXIT_FAIL 1
 #define LCP_CLI_EXIT_USAGE 2
 
@@ -35,13 +38,19 @@ typedef struct {
     int help;
 } lcp_cli_args;
 
-/* Parses argv (after the verb). flags lists option names that take no value (NULL-terminated, may be NULL);
- * known lists every accepted option name (NULL-terminated). Prints the error and returns LCP_CLI_EXIT_USAGE on an
- * unknown option or a missing value, else 0. */
+/* Parses argv (after the verb). known lists the options that take a value, flags those that take none (both
+ * NULL-terminated, may be NULL). A flag listed with a trailing '?' ("expired_valid_to?") is a boolean that may also
+ * be given an explicit true or false, as LCP's CLI accepts; lcp_cli_has then reports its value. The same rules hold
+ * for every verb: an unknown option, a missing value, a value that is another option ("--key --other"; write
+ * "--key=--other" if that is meant), a value given to a flag, or any positional argument is a usage error (printed,
+ * LCP_CLI_EXIT_USAGE returned). `-a` stands for `--available_only` where that flag exists. */
 int lcp_cli_parse(lcp_cli_args *a, int argc, char **argv, const char *const *known, const char *const *flags);
+/* The same, allowing up to max_pos positional arguments (FILE operands). */
+int lcp_cli_parse_pos(lcp_cli_args *a, int argc, char **argv, const char *const *known, const char *const *flags,
+                      int max_pos);
 /* The value of option name, or NULL if absent. */
 const char *lcp_cli_opt(const lcp_cli_args *a, const char *name);
-/* 1 if the flag (or option) is present. */
+/* 1 if the flag (or option) is present; for a '?' boolean given "false", 0. */
 int lcp_cli_has(const lcp_cli_args *a, const char *name);
 
 /* Prints "lcp: error: ..." on stderr and returns code (use the LCP_CLI_EXIT_* values). */
@@ -65,6 +74,27 @@ int lcp_cli_time_opt(int64_t *now, const lcp_cli_args *a);
 int lcp_cli_split_list(char **items, int max, char *s);
 /* Largest certificate or key file read. */
 #define LCP_CLI_MAX_CERT_FILE (1u << 20)
+
+/* One verb of a command group. */
+typedef struct {
+    const char *name;
+    int (*run)(const lcp_cli *cli, int argc, char **argv);
+    const char *summary;
+} lcp_cli_verb;
+
+/* The one dispatcher of every command group, so that all groups behave alike: `help`, `--help` or `-h` print the
+ * group's usage (intro, then the verbs) on stdout and return 0; no verb prints it on stderr and returns
+ * LCP_CLI_EXIT_USAGE; an unknown verb is one "lcp: error:" line and LCP_CLI_EXIT_USAGE. `--enclave PATH` is taken
+ * from the verb's arguments wherever it stands (as LCP accepts it per verb) and overrides the global option. */
+int lcp_cli_dispatch(const lcp_cli *cli, const char *group, const char *intro, const lcp_cli_verb *verbs,
+                     size_t n_verbs, int argc, char **argv);
+/* Parses a 20-byte address option: absent → "--NAME ... is required"; present but not 20 bytes of hex →
+ * "--NAME: malformed address". Returns 0 or the usage error already printed. */
+int lcp_cli_address_opt(uint8_t out[20], const lcp_cli_args *a, const char *name, int required, int *present);
+/* 1 if s is one of the NULL-terminated values (exact match). */
+int lcp_cli_one_of(const char *s, const char *const *values);
+/* 1 if s has the form of an Intel advisory ID: INTEL-SA-NNNNN (5 digits) or INTEL-DOC-NNNNN. */
+int lcp_cli_is_advisory_id(const char *s);
 
 /* Command groups. */
 int lcp_cli_commitment(const lcp_cli *cli, int argc, char **argv);

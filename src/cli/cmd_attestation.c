@@ -10,15 +10,9 @@
 
 #define MAX_REPORT_FILE (4u << 20)
 
-typedef struct {
-    const char *name;
-    int (*run)(const lcp_cli *cli, int argc, char **argv);
-    const char *summary;
-} verb;
-
 static int verify_ias(const lcp_cli *cli, int argc, char **argv);
 
-static const verb VERBS[] = {
+static const lcp_cli_verb VERBS[] = {
     {"verify-ias", verify_ias, "verify an IAS attestation verification report (signature, chain, contents)"},
     /* DCAP: implemented in cmd_attestation_dcap.c by the DCAP work. */
     {"verify", lcp_cli_attestation_verify_dcap, "verify an SGX DCAP quote with its collateral"},
@@ -27,26 +21,9 @@ static const verb VERBS[] = {
 };
 #define N_VERBS (sizeof VERBS / sizeof VERBS[0])
 
-static void group_usage(FILE *f)
-{
-    fprintf(f, "usage: lcp attestation <verb> [options]\n\nverbs:\n");
-    for (size_t i = 0; i < N_VERBS; i++) fprintf(f, "  %-12s %s\n", VERBS[i].name, VERBS[i].summary);
-    fprintf(f, "\nRun 'lcp attestation <verb> --help' for the options of a verb.\n");
-}
-
 int lcp_cli_attestation(const lcp_cli *cli, int argc, char **argv)
 {
-    if (argc < 1) {
-        group_usage(stderr);
-        return LCP_CLI_EXIT_USAGE;
-    }
-    if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "help") == 0) {
-        group_usage(stdout);
-        return 0;
-    }
-    for (size_t i = 0; i < N_VERBS; i++)
-        if (strcmp(argv[0], VERBS[i].name) == 0) return VERBS[i].run(cli, argc - 1, argv + 1);
-    return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown verb 'attestation %s' (see lcp attestation --help)", argv[0]);
+    return lcp_cli_dispatch(cli, "attestation", NULL, VERBS, N_VERBS, argc, argv);
 }
 
 /* ---- verify-ias ---- */

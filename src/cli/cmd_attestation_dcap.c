@@ -109,6 +109,10 @@ static int parse_policy(lcp_dcap_policy *pol, uint8_t mrenclave[32], char *statu
         snprintf(ids_buf, 4096, "%s", adv);
         int n = lcp_cli_split_list(ids, MAX_LIST, ids_buf);
         if (n < 0 || strlen(adv) >= 4096) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--allowed_advisory_ids: bad list");
+        for (int i = 0; i < n; i++)
+            if (!lcp_cli_is_advisory_id(ids[i]))
+                return lcp_cli_error(LCP_CLI_EXIT_USAGE,
+                                     "--allowed_advisory_ids: '%s' is not an advisory ID (INTEL-SA-NNNNN)", ids[i]);
         pol->allowed_advisory_ids = (const char *const *)ids;
         pol->n_allowed_advisory_ids = (size_t)n;
     }
@@ -164,8 +168,23 @@ int lcp_cli_attestation_verify_dcap(const lcp_cli *cli, int argc, char **argv)
         lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
         goto done;
     }
+    /* Judge the quote's form before anything else: a file that is no quote at all should say so, not report a
+     * collateral window that happens to be checked first. */
+    lcp_dcap_quote parsed;
+    if (quote_len == 0) {
+        lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s is empty", quote_path);
+        goto done;
+    }
+    if ((rc = lcp_dcap_quote_parse(&parsed, quote, quote_len, err)) != LCP_OK) {
+        lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s: not an SGX quote (%s: %s)", quote_path, lcp_errname(rc), err);
+        goto done;
+    }
     if (lcp_file_read(&json, &json_len, coll_path, MAX_COLLATERAL_FILE, err) != LCP_OK) {
         lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+        goto done;
+    }
+    if (json_len == 0) {
+        lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s is empty", coll_path);
         goto done;
     }
     if ((storage = lcp_malloc(lcp_dcap_collateral_json_storage_len(json_len))) == NULL ||
@@ -355,10 +374,8 @@ int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
         return 0;
     }
     uint8_t addr[20];
+    if ((rc = lcp_cli_address_opt(addr, &a, "enclave_key", 1, NULL)) != 0) return rc;
     const char *ek = lcp_cli_opt(&a, "enclave_key");
-    if (ek == NULL || lcp_cli_parse_address(addr, ek) != 0)
-        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--enclave_key 0x.. (a 20-byte address) is required");
-    if (a.npos > 0) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unexpected argument '%s'", a.pos[0]);
     int reverify = lcp_cli_has(&a, "reverify");
     lcp_dcap_policy pol;
     uint8_t mrenclave[32];

@@ -66,7 +66,20 @@ int lcp_cli_attestation_simulate(const lcp_cli *cli, int argc, char **argv)
     uint8_t addr[20];
     const char *ek = lcp_cli_opt(&a, "enclave_key"), *certp = lcp_cli_opt(&a, "signing_cert_path"),
                *keyp = lcp_cli_opt(&a, "signing_key");
-    if (!ek || lcp_cli_parse_address(addr, ek)) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--enclave_key 0x.. is required");
+    (void)ek;
+    int urc = lcp_cli_address_opt(addr, &a, "enclave_key", 1, NULL);
+    if (urc) return urc;
+    static const char *const statuses[] = {"OK", "SIGNATURE_INVALID", "GROUP_REVOKED", "SIGNATURE_REVOKED",
+                                           "KEY_REVOKED", "SIGRL_VERSION_MISMATCH", "GROUP_OUT_OF_DATE",
+                                           "CONFIGURATION_NEEDED", "SW_HARDENING_NEEDED",
+                                           "CONFIGURATION_AND_SW_HARDENING_NEEDED", NULL};
+    static const char *const bools[] = {"true", "false", NULL};
+    const char *qs = lcp_cli_opt(&a, "isv_enclave_quote_status"), *vc = lcp_cli_opt(&a, "validate_cert");
+    if (qs && !lcp_cli_one_of(qs, statuses))
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--isv_enclave_quote_status: unknown IAS status '%s' (OK, "
+                             "GROUP_OUT_OF_DATE, CONFIGURATION_NEEDED, SW_HARDENING_NEEDED, ...)", qs);
+    if (vc && !lcp_cli_one_of(vc, bools))
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--validate_cert takes true or false, got '%s'", vc);
     if (!certp || !keyp) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--signing_cert_path and --signing_key are required");
     char advbuf[4096] = "";
     char *items[MAX_ADV];
@@ -82,7 +95,12 @@ int lcp_cli_attestation_simulate(const lcp_cli *cli, int argc, char **argv)
         if (n < 0)
             return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--advisory_ids: at most %d non-empty IDs, comma-separated",
                                  MAX_ADV);
-        for (int i = 0; i < n; i++) adv[nadv++] = items[i];
+        for (int i = 0; i < n; i++) {
+            if (!lcp_cli_is_advisory_id(items[i]))
+                return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--advisory_ids: '%s' is not an advisory ID (INTEL-SA-NNNNN)",
+                                     items[i]);
+            adv[nadv++] = items[i];
+        }
     }
     char err[LCP_ERR_LEN] = "";
     uint8_t *cert = NULL, *key = NULL;

@@ -202,9 +202,8 @@ static int cmd_decode(int argc, char **argv)
 {
     lcp_cli_args a;
     static const char *const known[] = {NULL};
-    if (lcp_cli_parse(&a, argc, argv, known, NULL)) return LCP_CLI_EXIT_USAGE;
+    if (lcp_cli_parse_pos(&a, argc, argv, known, NULL, 1)) return LCP_CLI_EXIT_USAGE;
     if (a.help) return fputs(DECODE_HELP, stdout) < 0;
-    if (a.npos > 1) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "decode takes one FILE (see --help)");
     uint8_t *msg;
     size_t len;
     char err[LCP_ERR_LEN] = "";
@@ -253,17 +252,23 @@ static int cmd_verify(int argc, char **argv)
     return lcp_cli_print_json(o);
 }
 
-int lcp_cli_commitment(const lcp_cli *cli, int argc, char **argv)
+static int verb_decode(const lcp_cli *cli, int argc, char **argv)
 {
     (void)cli;
-    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
-        printf("usage: lcp commitment <verb>\n\n"
-               "verbs:\n"
-               "  decode [FILE|-]                          print every field of a commitment as JSON\n"
-               "  verify --message FILE --signature HEX    recover the enclave key that signed it\n");
-        return argc < 1 ? LCP_CLI_EXIT_USAGE : 0;
-    }
-    if (strcmp(argv[0], "decode") == 0) return cmd_decode(argc - 1, argv + 1);
-    if (strcmp(argv[0], "verify") == 0) return cmd_verify(argc - 1, argv + 1);
-    return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown verb 'commitment %s' (see lcp commitment --help)", argv[0]);
+    return cmd_decode(argc, argv);
+}
+
+static int verb_verify(const lcp_cli *cli, int argc, char **argv)
+{
+    (void)cli;
+    return cmd_verify(argc, argv);
+}
+
+int lcp_cli_commitment(const lcp_cli *cli, int argc, char **argv)
+{
+    static const lcp_cli_verb verbs[] = {
+        {"decode", verb_decode, "[FILE|-] print every field of a commitment as JSON"},
+        {"verify", verb_verify, "--message FILE --signature HEX: recover the enclave key that signed it"},
+    };
+    return lcp_cli_dispatch(cli, "commitment", NULL, verbs, sizeof verbs / sizeof verbs[0], argc, argv);
 }

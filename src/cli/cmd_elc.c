@@ -233,14 +233,25 @@ static int run(const lcp_cli *cli, const char *verb, int argc, char **argv)
     return lcp_cli_print_json(out);
 }
 
+static int create_client(const lcp_cli *cli, int argc, char **argv) { return run(cli, "create-client", argc, argv); }
+static int update_client(const lcp_cli *cli, int argc, char **argv) { return run(cli, "update-client", argc, argv); }
+static int verify_mem(const lcp_cli *cli, int argc, char **argv) { return run(cli, "verify-membership", argc, argv); }
+static int verify_nonmem(const lcp_cli *cli, int argc, char **argv)
+{
+    return run(cli, "verify-non-membership", argc, argv);
+}
+static int query_client(const lcp_cli *cli, int argc, char **argv) { return run(cli, "query-client", argc, argv); }
+
 int lcp_cli_elc(const lcp_cli *cli, int argc, char **argv)
 {
-    static const char *const verbs[] = {"create-client", "update-client", "verify-membership", "verify-non-membership",
-                                        "query-client"};
-    if (argc >= 1)
-        for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-            if (strcmp(argv[0], verbs[i]) == 0) return run(cli, verbs[i], argc - 1, argv + 1);
-    if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) return fputs(HELP, stdout) < 0;
-    fputs(HELP, stderr);
-    return argc >= 1 ? lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown verb 'elc %s'", argv[0]) : LCP_CLI_EXIT_USAGE;
+    static const lcp_cli_verb verbs[] = {
+        {"create-client", create_client, "create a light client from --input (sim backend)"},
+        {"update-client", update_client, "update a light client with a header"},
+        {"verify-membership", verify_mem, "verify a membership proof and sign the commitment"},
+        {"verify-non-membership", verify_nonmem, "verify a non-membership proof and sign the commitment"},
+        {"query-client", query_client, "print a light client's state (no signature)"},
+    };
+    return lcp_cli_dispatch(cli, "elc", "Light-client commands run in the enclave (sim backend). Each verb reads its "
+                            "request from --input FILE (JSON);\n'lcp elc <verb> --help' shows the fields.",
+                            verbs, sizeof verbs / sizeof verbs[0], argc, argv);
 }

@@ -1,6 +1,7 @@
 /* lcp enclave generate-key | list-keys | prune-keys | metadata (LCP's verbs, spec §4 and §7). */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "lcp/host.h"
@@ -41,8 +42,14 @@ static int generate_key(const lcp_cli *cli, int argc, char **argv)
     if (lcp_cli_parse(&a, argc, argv, known, NULL)) return LCP_CLI_EXIT_USAGE;
     if (a.help) return fputs(GEN_HELP, stdout) < 0;
     uint8_t op[20], addr[20];
-    const char *o = lcp_cli_opt(&a, "operator");
-    if (o && lcp_cli_parse_address(op, o)) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--operator must be a 20-byte hex address");
+    int has_op, urc = lcp_cli_address_opt(op, &a, "operator", 0, &has_op);
+    if (urc) return urc;
+    /* LCP's quoting-enclave targets, any case. The sim backend's report always targets its simulated QE3, which
+     * serves every attestation verb here; the value is checked so that a typo is not silently ignored. */
+    const char *qe = lcp_cli_opt(&a, "target_qe");
+    if (qe && strcasecmp(qe, "QE") != 0 && strcasecmp(qe, "QE3") != 0 && strcasecmp(qe, "QE3SIM") != 0)
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--target_qe takes QE, QE3 or QE3SIM, got '%s'", qe);
+    const char *o = has_op ? "" : NULL;
     lcp_host *h;
     int rc = lcp_cli_open_host(cli, &h);
     if (rc) return rc;
@@ -140,7 +147,7 @@ static int list_keys(const lcp_cli *cli, int argc, char **argv)
 static int prune_keys(const lcp_cli *cli, int argc, char **argv)
 {
     lcp_cli_args a;
-    static const char *const known[] = {"expiration_period", NULL}, *const flags[] = {"expired_valid_to", NULL};
+    static const char *const known[] = {"expiration_period", NULL}, *const flags[] = {"expired_valid_to?", NULL};
     if (lcp_cli_parse(&a, argc, argv, known, flags)) return LCP_CLI_EXIT_USAGE;
     if (a.help) return fputs(PRUNE_HELP, stdout) < 0;
     uint64_t period = LCP_KEYSTORE_DEFAULT_EXPIRATION_PERIOD;
@@ -195,23 +202,12 @@ static int metadata(const lcp_cli *cli, int argc, char **argv)
 
 int lcp_cli_enclave(const lcp_cli *cli, int argc, char **argv)
 {
-    static const struct {
-        const char *name;
-        int (*run)(const lcp_cli *, int, char **);
-        const char *summary;
-    } verbs[] = {
+    static const lcp_cli_verb verbs[] = {
         {"generate-key", generate_key, "generate a new enclave key, sealed to this enclave build"},
         {"list-keys", list_keys, "list the enclave keys in the key store (JSON)"},
         {"prune-keys", prune_keys, "delete unusable keys"},
         {"metadata", metadata, "print the enclave's identity (mrenclave, mrsigner, backend, ...)"},
     };
-    if (argc >= 1)
-        for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-            if (strcmp(argv[0], verbs[i].name) == 0) return verbs[i].run(cli, argc - 1, argv + 1);
-    int help = argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0);
-    FILE *f = help ? stdout : stderr;
-    fprintf(f, "usage: lcp enclave <verb> [options]\n\nverbs:\n");
-    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) fprintf(f, "  %-13s %s\n", verbs[i].name, verbs[i].summary);
-    if (argc >= 1 && !help) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown verb 'enclave %s'", argv[0]);
-    return help ? 0 : LCP_CLI_EXIT_USAGE;
+    return lcp_cli_dispatch(cli, "enclave", "Enclave keys and identity (sim backend).", verbs,
+                            sizeof verbs / sizeof verbs[0], argc, argv);
 }

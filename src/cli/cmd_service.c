@@ -90,8 +90,8 @@ static int start(const lcp_cli *cli, int argc, char **argv)
 
 int lcp_cli_service(const lcp_cli *cli, int argc, char **argv)
 {
-    if (argc >= 1 && strcmp(argv[0], "start") == 0) return start(cli, argc - 1, argv + 1);
-    if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) return fputs(HELP, stdout) < 0;
-    fputs(HELP, stderr);
-    return argc >= 1 ? lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown verb 'service %s'", argv[0]) : LCP_CLI_EXIT_USAGE;
+    static const lcp_cli_verb verbs[] = {
+        {"start", start, "serve LCP's gRPC API (sim backend) with metrics and health endpoints"},
+    };
+    return lcp_cli_dispatch(cli, "service", NULL, verbs, 1, argc, argv);
 }

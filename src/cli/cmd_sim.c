@@ -341,8 +341,9 @@ static int cmd_recovery(const lcp_cli *cli, int argc, char **argv)
         return 0;
     }
     const char *adv = lcp_cli_opt(&a, "advisory");
-    if (a.npos || adv == NULL)
-        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "sim tcb-recovery needs --advisory INTEL-SA-NNNNN (see --help)");
+    if (adv == NULL || !lcp_cli_is_advisory_id(adv))
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "sim tcb-recovery needs --advisory INTEL-SA-NNNNN (see --help)%s%s",
+                             adv ? "; got " : "", adv ? adv : "");
     char dir[4096], err[LCP_ERR_LEN] = "";
     int rc = platform_dir(dir, cli);
     if (rc) return rc;
@@ -411,7 +412,7 @@ static int cmd_measure(int argc, char **argv)
     lcp_cli_args a;
     static const char *const known[] = {"isv_prod_id", "isv_svn", "signer_pubkey", NULL};
     static const char *const flags[] = {"debug", NULL};
-    if (lcp_cli_parse(&a, argc, argv, known, flags)) return LCP_CLI_EXIT_USAGE;
+    if (lcp_cli_parse_pos(&a, argc, argv, known, flags, 1)) return LCP_CLI_EXIT_USAGE;
     if (a.help) {
         fputs(MEASURE_HELP, stdout);
         return 0;
@@ -448,26 +449,24 @@ static int cmd_measure(int argc, char **argv)
     return print(o);
 }
 
+static int verb_measure(const lcp_cli *cli, int argc, char **argv)
+{
+    (void)cli;
+    return cmd_measure(argc, argv);
+}
+
 int lcp_cli_sim(const lcp_cli *cli, int argc, char **argv)
 {
-    if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
-        printf("usage: lcp [--sim_platform DIR] sim <verb>\n\n"
-               "The SIMULATED SGX platform (default ~/.lcp-sim): a directory standing for one CPU, for machines\n"
-               "without SGX. It protects nothing.\n\n"
-               "verbs:\n"
-               "  init [--force]                         create a platform (never replaces one without --force)\n"
-               "  show                                   print its id, CPUSVN and PCESVN\n"
-               "  microcode-update [--set HEX] [--pcesvn N]  raise (or set) the CPUSVN; reissue the PCK certificate\n"
-               "  tcb-recovery --advisory ID             simulated Intel: new collateral, current TCB OutOfDate\n"
-               "  refresh-collateral                     simulated Intel: republish collateral with fresh dates\n"
-               "  measure FILE [...]                     the sim MRENCLAVE/MRSIGNER of an enclave executable\n");
-        return argc < 1 ? LCP_CLI_EXIT_USAGE : 0;
-    }
-    if (strcmp(argv[0], "init") == 0) return cmd_init(cli, argc - 1, argv + 1);
-    if (strcmp(argv[0], "show") == 0) return cmd_show(cli, argc - 1, argv + 1);
-    if (strcmp(argv[0], "microcode-update") == 0) return cmd_update(cli, argc - 1, argv + 1);
-    if (strcmp(argv[0], "tcb-recovery") == 0) return cmd_recovery(cli, argc - 1, argv + 1);
-    if (strcmp(argv[0], "refresh-collateral") == 0) return cmd_refresh(cli, argc - 1, argv + 1);
-    if (strcmp(argv[0], "measure") == 0) return cmd_measure(argc - 1, argv + 1);
-    return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown verb 'sim %s' (see lcp sim --help)", argv[0]);
+    static const lcp_cli_verb verbs[] = {
+        {"init", cmd_init, "[--force] create a platform (never replaces one without --force)"},
+        {"show", cmd_show, "print its id, CPUSVN and PCESVN"},
+        {"microcode-update", cmd_update, "[--set HEX] [--pcesvn N] raise (or set) the CPUSVN; reissue the PCK cert"},
+        {"tcb-recovery", cmd_recovery, "--advisory ID: simulated Intel: new collateral, current TCB OutOfDate"},
+        {"refresh-collateral", cmd_refresh, "simulated Intel: republish collateral with fresh dates"},
+        {"measure", verb_measure, "FILE: the sim MRENCLAVE/MRSIGNER of an enclave executable"},
+    };
+    return lcp_cli_dispatch(cli, "sim",
+                            "The SIMULATED SGX platform (--sim_platform DIR, default ~/.lcp-sim): a directory standing "
+                            "for one CPU,\nfor machines without SGX. It protects nothing.",
+                            verbs, sizeof verbs / sizeof verbs[0], argc, argv);
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
@@ -39,17 +40,22 @@ static void usage(FILE *f)
             "  --home DIR          state directory (default $LCP_HOME, else ~/.lcp)\n"
             "  --sim_platform DIR  simulated SGX platform directory (default ~/.lcp-sim); 'sim' means no real SGX\n"
             "  --enclave PATH      the lcp-enclave executable (default: beside lcp)\n"
-            "  --log_level LEVEL   off, error, warn (default), info or debug\n"
+            "  --log_level LEVEL   off, error, warn (default), info, debug or trace (any case)\n"
+            "  --version           print lcp's version and exit\n"
             "\n"
             "Run 'lcp <group> --help' for the verbs of a group.\n");
 }
 
+/* LCP's levels, in any case; trace logs as much as debug (lcp-c has nothing finer). */
 static int parse_level(const char *s)
 {
-    static const char *names[] = {"error", "warn", "info", "debug"};
-    if (strcmp(s, "off") == 0) return -1;
-    for (int i = 0; i < 4; i++)
-        if (strcmp(s, names[i]) == 0) return i;
+    static const struct {
+        const char *name;
+        int level;
+    } levels[] = {{"off", -1},          {"error", LCP_LOG_ERROR}, {"warn", LCP_LOG_WARN},
+                  {"info", LCP_LOG_INFO}, {"debug", LCP_LOG_DEBUG}, {"trace", LCP_LOG_DEBUG}};
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++)
+        if (strcasecmp(s, levels[i].name) == 0) return levels[i].level;
     return -2;
 }
 
@@ -66,7 +72,11 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         }
-        const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("lcp %s (lcp-c; TEE backend: sim)\n", LCP_CLI_VERSION);
+            return 0;
+        }
+        const char *val = eq ? eq + 1 : (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0 ? argv[++i] : NULL);
         if (val == NULL) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "option --%.*s needs a value", (int)nl, opt);
         if (nl == 4 && strncmp(opt, "home", 4) == 0) cli.home = val;
         else if (nl == 12 && strncmp(opt, "sim_platform", 12) == 0) cli.sim_platform = val;

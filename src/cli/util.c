@@ -7,14 +7,44 @@
 
 #include "cli.h"
 
-static int in_list(const char *const *list, const char *s, size_t n)
+/* Finds s[0..n) in list. A listed name may end in '?' (a boolean flag that also takes true/false): *is_bool then
+ * says so. Returns 1 when found. */
+static int find_name(const char *const *list, const char *s, size_t n, int *is_bool)
 {
-    for (; list && *list; list++)
-        if (strlen(*list) == n && strncmp(*list, s, n) == 0) return 1;
+    for (; list && *list; list++) {
+        size_t l = strlen(*list);
+        int b = l > 0 && (*list)[l - 1] == '?';
+        if (l - (size_t)b == n && strncmp(*list, s, n) == 0) {
+            if (is_bool) *is_bool = b;
+            return 1;
+        }
+    }
     return 0;
 }
 
-int lcp_cli_parse(lcp_cli_args *a, int argc, char **argv, const char *const *known, const char *const *flags)
+static int is_bool_word(const char *s)
+{
+    return s && (strcmp(s, "true") == 0 || strcmp(s, "false") == 0);
+}
+
+/* A value that is itself an option ("--key --other") means the value was forgotten. */
+static int looks_like_option(const char *s)
+{
+    return s[0] == '-' && s[1] == '-' && s[2] != '\0';
+}
+
+static int add_opt(lcp_cli_args *a, const char *name, const char *val)
+{
+    if (a->n == LCP_CLI_MAX_ARGS) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "too many options");
+    /* names point into argv and may still carry "=value": lcp_cli_opt compares up to '=' or the end. */
+    a->names[a->n] = name;
+    a->values[a->n] = val;
+    a->n++;
+    return 0;
+}
+
+int lcp_cli_parse_pos(lcp_cli_args *a, int argc, char **argv, const char *const *known, const char *const *flags,
+                      int max_pos)
 {
     memset(a, 0, sizeof *a);
     for (int i = 0; i < argc; i++) {
@@ -23,31 +53,48 @@ int lcp_cli_parse(lcp_cli_args *a, int argc, char **argv, const char *const *kno
             a->help = 1;
             continue;
         }
+        if (strcmp(s, "-a") == 0 && find_name(flags, "available_only", 14, NULL)) {
+            if (add_opt(a, "available_only", NULL)) return LCP_CLI_EXIT_USAGE;
+            continue;
+        }
+        if (s[0] == '-' && s[1] != '\0' && s[1] != '-')
+            return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown option %s (see --help)", s);
         if (strncmp(s, "--", 2) != 0 || s[2] == '\0') {
-            if (a->npos == LCP_CLI_MAX_ARGS) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "too many arguments");
+            if (a->npos >= max_pos || a->npos == LCP_CLI_MAX_ARGS)
+                return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unexpected argument '%s' (see --help)", s);
             a->pos[a->npos++] = s;
             continue;
         }
         const char *name = s + 2, *eq = strchr(name, '=');
         size_t nl = eq ? (size_t)(eq - name) : strlen(name);
-        if (!in_list(known, name, nl) && !in_list(flags, name, nl))
+        int is_bool = 0, is_flag = find_name(flags, name, nl, &is_bool), is_known = find_name(known, name, nl, NULL);
+        if (!is_known && !is_flag)
             return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown option --%.*s (see --help)", (int)nl, name);
-        if (a->n == LCP_CLI_MAX_ARGS) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "too many options");
         const char *val = NULL;
-        /* A flag has no value: "--allow_debug=false" must not quietly mean "allow debug". */
-        if (eq && in_list(flags, name, nl) && !in_list(known, name, nl))
-            return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--%.*s is a flag and takes no value", (int)nl, name);
-        if (eq) val = eq + 1;
-        else if (!in_list(flags, name, nl)) {
-            if (i + 1 >= argc) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "option --%s needs a value", name);
+        if (is_flag && is_bool) {
+            /* --flag, --flag=true|false, or --flag true|false (LCP's form) */
+            if (eq) val = eq + 1;
+            else if (i + 1 < argc && is_bool_word(argv[i + 1])) val = argv[++i];
+            if (val && !is_bool_word(val))
+                return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--%.*s takes true or false, got '%s'", (int)nl, name, val);
+        } else if (is_flag) {
+            /* A flag has no value: "--allow_debug=false" must not quietly mean "allow debug". */
+            if (eq) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--%.*s is a flag and takes no value", (int)nl, name);
+        } else if (eq) {
+            val = eq + 1;
+        } else {
+            if (i + 1 >= argc || looks_like_option(argv[i + 1]))
+                return lcp_cli_error(LCP_CLI_EXIT_USAGE, "option --%s needs a value", name);
             val = argv[++i];
         }
-        /* names point into argv and may still carry "=value": lcp_cli_opt compares up to '=' or the end. */
-        a->names[a->n] = name;
-        a->values[a->n] = val;
-        a->n++;
+        if (add_opt(a, name, val)) return LCP_CLI_EXIT_USAGE;
     }
     return 0;
+}
+
+int lcp_cli_parse(lcp_cli_args *a, int argc, char **argv, const char *const *known, const char *const *flags)
+{
+    return lcp_cli_parse_pos(a, argc, argv, known, flags, 0);
 }
 
 static int name_is(const char *stored, const char *name)
@@ -66,9 +113,10 @@ const char *lcp_cli_opt(const lcp_cli_args *a, const char *name)
 
 int lcp_cli_has(const lcp_cli_args *a, const char *name)
 {
+    int has = 0;
     for (int i = 0; i < a->n; i++)
-        if (name_is(a->names[i], name)) return 1;
-    return 0;
+        if (name_is(a->names[i], name)) has = !(a->values[i] && strcmp(a->values[i], "false") == 0);
+    return has;
 }
 
 int lcp_cli_error(int code, const char *fmt, ...)
@@ -188,4 +236,80 @@ int lcp_cli_split_list(char **items, int max, char *s)
         if (!comma) return n + 1;
         tok = comma + 1;
     }
+}
+
+static void group_usage(FILE *f, const char *group, const char *intro, const lcp_cli_verb *verbs, size_t n)
+{
+    fprintf(f, "usage: lcp %s <verb> [options]\n\n", group);
+    if (intro && *intro) fprintf(f, "%s\n\n", intro);
+    fprintf(f, "verbs:\n");
+    for (size_t i = 0; i < n; i++) fprintf(f, "  %-22s %s\n", verbs[i].name, verbs[i].summary);
+    fprintf(f, "\nRun 'lcp %s <verb> --help' for the options of a verb.\n", group);
+}
+
+int lcp_cli_dispatch(const lcp_cli *cli, const char *group, const char *intro, const lcp_cli_verb *verbs,
+                     size_t n_verbs, int argc, char **argv)
+{
+    if (argc < 1) {
+        group_usage(stderr, group, intro, verbs, n_verbs);
+        return LCP_CLI_EXIT_USAGE;
+    }
+    if (strcmp(argv[0], "help") == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
+        if (argc > 1) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unexpected argument '%s' after help", argv[1]);
+        group_usage(stdout, group, intro, verbs, n_verbs);
+        return 0;
+    }
+    const lcp_cli_verb *v = NULL;
+    for (size_t i = 0; i < n_verbs && v == NULL; i++)
+        if (strcmp(argv[0], verbs[i].name) == 0) v = &verbs[i];
+    if (v == NULL)
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown verb '%s %s' (see lcp %s --help)", group, argv[0], group);
+    /* --enclave PATH may follow the verb, as in LCP: take it out and let it override the global option. */
+    lcp_cli c = *cli;
+    char *rest[LCP_CLI_MAX_ARGS * 2];
+    int nrest = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--enclave") == 0) {
+            if (i + 1 >= argc || looks_like_option(argv[i + 1]))
+                return lcp_cli_error(LCP_CLI_EXIT_USAGE, "option --enclave needs a value");
+            c.enclave = argv[++i];
+        } else if (strncmp(argv[i], "--enclave=", 10) == 0) {
+            c.enclave = argv[i] + 10;
+        } else {
+            if (nrest == (int)(sizeof rest / sizeof rest[0])) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "too many arguments");
+            rest[nrest++] = argv[i];
+        }
+    }
+    return v->run(&c, nrest, rest);
+}
+
+int lcp_cli_address_opt(uint8_t out[20], const lcp_cli_args *a, const char *name, int required, int *present)
+{
+    const char *s = lcp_cli_opt(a, name);
+    if (present) *present = s != NULL;
+    if (s == NULL)
+        return required ? lcp_cli_error(LCP_CLI_EXIT_USAGE, "--%s 0x.. (a 20-byte address) is required", name) : 0;
+    if (lcp_cli_parse_address(out, s) != 0)
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--%s: malformed address '%s' (expected 20 bytes of hex, 0x...)",
+                             name, s);
+    return 0;
+}
+
+int lcp_cli_one_of(const char *s, const char *const *values)
+{
+    for (; s && values && *values; values++)
+        if (strcmp(s, *values) == 0) return 1;
+    return 0;
+}
+
+int lcp_cli_is_advisory_id(const char *s)
+{
+    const char *d;
+    if (strncmp(s, "INTEL-SA-", 9) == 0) d = s + 9;
+    else if (strncmp(s, "INTEL-DOC-", 10) == 0) d = s + 10;
+    else return 0;
+    size_t n = 0;
+    for (; d[n]; n++)
+        if (d[n] < '0' || d[n] > '9') return 0;
+    return n == 5;
 }

@@ -125,5 +125,5 @@ stop_service INT
 # Usage errors.
 "$LCP" --sim_platform "$P" service start --threads 0 2>/dev/null; [ $? -eq 2 ] || fail "--threads 0 is not a usage error"
 "$LCP" --sim_platform "$P" service start --address nonsense 2>"$T/e"; [ $? -eq 1 ] && grep -q 'HOST:PORT' "$T/e" || fail "bad --address"
-"$LCP" service --help | grep -q 'metrics_address' || fail "service --help"
+"$LCP" service start --help | grep -q metrics_address && "$LCP" service --help | grep -q start || fail "service --help"
 echo "ok"
