@@ -56,7 +56,7 @@ ASAN_TESTS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_SRCS))
 FUZZERS    := $(patsubst fuzz/%.c,$(BUILD)/fuzz/bin/%,$(FUZZ_SRCS))
 BENCHES    := $(patsubst bench/%.c,$(BUILD)/rel/bench/%,$(BENCH_MAINS))
 
-.PHONY: all deps lib tests test run fuzz fuzz-build bench clean check-layers reproduce
+.PHONY: all deps lib tests test run fuzz fuzz-build bench clean check-layers reproduce install
 .SECONDARY:
 .SECONDEXPANSION:
 
@@ -190,6 +190,13 @@ reproduce: deps
 
 check-layers:
 	@sh mk/check-layers.sh
+
+# Installs the two programs side by side (lcp finds lcp-enclave beside itself): make install PREFIX=/usr/local
+PREFIX  ?= /usr/local
+DESTDIR ?=
+install: $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(DESTDIR)$(PREFIX)/bin/
 
 clean:
 	rm -rf $(BUILD)

@@ -16,10 +16,14 @@ case "$missing" in *nodejs*|*npm*)
     fi;;
 esac
 [ -z "$(echo $missing)" ] && exit 0
-echo "deps: installing:$missing" >&2
+echo "deps: installing Debian packages:$missing" >&2
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
+# Another apt (unattended upgrades, a parallel job) may hold the lock: wait for it instead of failing.
+LOCK_WAIT="-o DPkg::Lock::Timeout=600"
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+$SUDO apt-get $LOCK_WAIT update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get $LOCK_WAIT install -y -q --no-install-recommends $missing
+echo "deps: installed:$missing" >&2
