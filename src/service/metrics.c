@@ -281,6 +281,13 @@ int svc_metrics_render(lcp_service *s, lcp_buf *b)
     size_t qlen = s->q_len;
     unsigned running = s->running;
     pthread_mutex_unlock(&s->mu);
+    /* The network thread owns these; a scrape runs on it too. */
+    put(&o, "# HELP lcp_grpc_connections_open gRPC connections open.\n# TYPE lcp_grpc_connections_open gauge\n"
+            "lcp_grpc_connections_open %zu\n", s->nconns);
+    put(&o, "# HELP lcp_grpc_peers Peers (IPv4 addresses, IPv6 /64s) holding gRPC connections.\n"
+            "# TYPE lcp_grpc_peers gauge\nlcp_grpc_peers %zu\n", s->h2_peers.len);
+    put(&o, "# HELP lcp_grpc_buffered_bytes Request bytes held by requests still being received.\n"
+            "# TYPE lcp_grpc_buffered_bytes gauge\nlcp_grpc_buffered_bytes %zu\n", s->buffered);
     put(&o, "# HELP lcp_jobs_queued Requests waiting for an enclave worker.\n# TYPE lcp_jobs_queued gauge\n"
             "lcp_jobs_queued %zu\n", qlen);
     put(&o, "# HELP lcp_jobs_running Requests an enclave worker is running.\n# TYPE lcp_jobs_running gauge\n"
@@ -324,6 +331,12 @@ int svc_metrics_render(lcp_service *s, lcp_buf *b)
     put(&o, "# HELP lcp_grpc_protocol_errors_total Connections closed for an HTTP/2 protocol error.\n"
             "# TYPE lcp_grpc_protocol_errors_total counter\nlcp_grpc_protocol_errors_total %llu\n",
         (unsigned long long)m->protocol_errors);
+    put(&o, "# HELP lcp_grpc_connections_evicted_total Connections closed to let a peer holding none in.\n"
+            "# TYPE lcp_grpc_connections_evicted_total counter\nlcp_grpc_connections_evicted_total %llu\n",
+        (unsigned long long)m->connections_evicted);
+    put(&o, "# HELP lcp_grpc_request_timeouts_total Requests not received in full within the request timeout.\n"
+            "# TYPE lcp_grpc_request_timeouts_total counter\nlcp_grpc_request_timeouts_total %llu\n",
+        (unsigned long long)m->request_timeouts);
     lcp_free(m);
     return o.rc;
 }

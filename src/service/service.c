@@ -39,7 +39,7 @@ static int listen_on(int *fd_out, char *bound, size_t bound_cap, const char *add
         }
         int one = 1;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 128) != 0) {
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, SOMAXCONN) != 0) {
             last = errno;
             close(fd);
             fd = -1;
@@ -96,6 +96,8 @@ int lcp_service_new(lcp_service **out, const lcp_service_options *opt, char *err
     if (!s->opt.drain_seconds) s->opt.drain_seconds = LCP_SERVICE_DEFAULT_DRAIN_SECONDS;
     if (!s->opt.idle_seconds) s->opt.idle_seconds = LCP_SERVICE_DEFAULT_IDLE_SECONDS;
     if (!s->opt.max_buffered) s->opt.max_buffered = LCP_SERVICE_MAX_BUFFERED;
+    if (!s->opt.request_timeout_ms) s->opt.request_timeout_ms = LCP_SERVICE_DEFAULT_REQUEST_TIMEOUT_MS;
+    if (!s->opt.max_connections_per_peer) s->opt.max_connections_per_peer = LCP_SERVICE_DEFAULT_MAX_CONNECTIONS_PER_PEER;
     s->epfd = s->evfd = s->grpc_fd = s->metrics_fd = -1;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
@@ -108,6 +110,15 @@ int lcp_service_new(lcp_service **out, const lcp_service_options *opt, char *err
         return lcp_fail(err, LCP_ERR_RANGE, "--threads must be 1..%d", LCP_SERVICE_MAX_THREADS);
     }
     s->nworkers = s->opt.threads;
+    if (s->opt.max_connections_per_peer > LCP_SERVICE_MAX_CONNECTIONS) {
+        lcp_service_free(s);
+        return lcp_fail(err, LCP_ERR_RANGE, "--max_connections_per_peer must be 1..%d", LCP_SERVICE_MAX_CONNECTIONS);
+    }
+    if (svc_peers_init(&s->h2_peers, LCP_SERVICE_MAX_CONNECTIONS, LCP_SERVICE_CONNECTION_RESERVE,
+                       s->opt.max_connections_per_peer) != LCP_OK) {
+        lcp_service_free(s);
+        return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+    }
     /* Refuse a malformed address before starting any enclave process. */
     char host[256];
     uint16_t port;
@@ -328,6 +339,7 @@ void lcp_service_free(lcp_service *s)
     if (s->evfd >= 0) close(s->evfd);
     lcp_host_close(s->host); /* worker 0's enclave and the store */
     svc_metrics_destroy(&s->metrics);
+    svc_peers_free(&s->h2_peers);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->gc_cv);

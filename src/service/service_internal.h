@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "lcp/host.h"
 #include "lcp/service.h"
@@ -100,6 +101,8 @@ typedef struct {
     uint64_t connections_total;
     uint64_t connections_refused;
     uint64_t protocol_errors;
+    uint64_t connections_evicted;
+    uint64_t request_timeouts;
 } svc_metrics;
 
 void svc_metrics_init(svc_metrics *m);
@@ -108,6 +111,42 @@ void svc_metrics_request(svc_metrics *m, int method, int status, uint64_t ns);
 void svc_metrics_ecall(svc_metrics *m, int command, uint64_t ns, int ok);
 void svc_metrics_count(svc_metrics *m, uint64_t *counter);
 void svc_hist_add(svc_hist *h, uint64_t ns);
+
+/* ---- peers.c: connection admission by peer address ---- */
+typedef struct {
+    uint8_t b[9]; /* family (4 or 6), then the IPv4 address or the IPv6 /64 prefix */
+} svc_peer_key;
+
+typedef struct {
+    svc_peer_key key;
+    unsigned n; /* connections it holds */
+} svc_peer;
+
+/* One listener's connections by peer. Rules (svc_peers_admit): a peer holds at most per_peer connections; the
+ * last `reserve` of the max slots go only to peers holding none; when all max are taken, a peer holding none
+ * still gets in by evicting one connection of the peer that holds most (if that one holds two or more). */
+typedef struct {
+    svc_peer *v;
+    size_t len, cap;
+    size_t open;    /* connections counted */
+    size_t max, reserve;
+    unsigned per_peer;
+} svc_peers;
+
+enum { SVC_ADMIT, SVC_ADMIT_EVICT, SVC_REFUSE_PEER, SVC_REFUSE_FULL };
+
+/* Returns LCP_OK, LCP_ERR_NOMEM, LCP_ERR_ILLEGAL_ARG (max 0, reserve >= max, per_peer 0). */
+int svc_peers_init(svc_peers *p, size_t max, size_t reserve, unsigned per_peer);
+void svc_peers_free(svc_peers *p);
+/* The peer of an accepted socket's address (IPv4 address; IPv6 /64; IPv4-mapped IPv6 as IPv4). */
+void svc_peer_key_of(svc_peer_key *k, const struct sockaddr_storage *ss);
+unsigned svc_peers_count(const svc_peers *p, const svc_peer_key *k);
+/* What to do with a new connection from k: SVC_ADMIT; SVC_ADMIT_EVICT (first close one connection of *victim,
+ * then admit); SVC_REFUSE_PEER (k is at its cap); SVC_REFUSE_FULL. */
+int svc_peers_admit(const svc_peers *p, const svc_peer_key *k, svc_peer_key *victim);
+/* Counts a connection of k in (after admit) and out (when it closes). */
+void svc_peers_add(svc_peers *p, const svc_peer_key *k);
+void svc_peers_del(svc_peers *p, const svc_peer_key *k);
 
 /* ---- the service ---- */
 typedef struct {
@@ -158,6 +197,7 @@ struct lcp_service {
     uint64_t drain_deadline_ns;
     struct svc_conn *conns;
     size_t nconns;
+    svc_peers h2_peers;
     struct svc_http1 *http1s;
     struct svc_conn *h2_dead;       /* closed during this epoll batch, freed after it */
     struct svc_http1 *http1_dead;

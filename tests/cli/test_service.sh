@@ -125,5 +125,9 @@ stop_service INT
 # Usage errors.
 "$LCP" --sim_platform "$P" service start --threads 0 2>/dev/null; [ $? -eq 2 ] || fail "--threads 0 is not a usage error"
 "$LCP" --sim_platform "$P" service start --address nonsense 2>"$T/e"; [ $? -eq 1 ] && grep -q 'HOST:PORT' "$T/e" || fail "bad --address"
+"$LCP" --sim_platform "$P" service start --request_timeout 0 2>/dev/null; [ $? -eq 2 ] || fail "--request_timeout 0 is not a usage error"
+"$LCP" --sim_platform "$P" service start --max_connections_per_peer 1025 2>/dev/null; [ $? -eq 2 ] || fail "--max_connections_per_peer 1025 is not a usage error"
 "$LCP" service --help | grep -q 'metrics_address' || fail "service --help"
+"$LCP" service --help | grep -q -- '--request_timeout' || fail "service --help: --request_timeout"
+"$LCP" service --help | grep -q -- '--max_connections_per_peer' || fail "service --help: --max_connections_per_peer"
 echo "ok"
