@@ -33,7 +33,10 @@
  * max_connections_per_peer gRPC connections; the last LCP_SERVICE_CONNECTION_RESERVE of the
  * LCP_SERVICE_MAX_CONNECTIONS slots go only to peers holding none; and when every slot is taken, a new peer's
  * connection replaces the least recently active connection of the peer holding most. Connections beyond these
- * rules are closed at accept. Behind a proxy or NAT every caller is one peer: raise the per-peer cap there.
+ * rules are closed at accept. Behind a proxy or NAT every caller is one peer: raise the per-peer cap there. The
+ * metrics listener has the same rules with its own small numbers (8 per peer, 64 in all, 16 reserved; when 64
+ * peers hold one each, a new one evicts the oldest) and 2 s from accept for a request head, so /readyz stays
+ * answerable for a prober while other peers misbehave.
  *
  * CPUs. Each enclave process verifies Tendermint commit signatures on LCP_VERIFY_THREADS threads; when that
  * variable is not set, lcp_service_new sets it to CPUs / threads (at least 1) for the enclaves it starts, so that

@@ -288,6 +288,8 @@ int svc_metrics_render(lcp_service *s, lcp_buf *b)
             "# TYPE lcp_grpc_peers gauge\nlcp_grpc_peers %zu\n", s->h2_peers.len);
     put(&o, "# HELP lcp_grpc_buffered_bytes Request bytes held by requests still being received.\n"
             "# TYPE lcp_grpc_buffered_bytes gauge\nlcp_grpc_buffered_bytes %zu\n", s->buffered);
+    put(&o, "# HELP lcp_http_connections_open Connections open on this metrics listener.\n"
+            "# TYPE lcp_http_connections_open gauge\nlcp_http_connections_open %zu\n", s->http1_peers.open);
     put(&o, "# HELP lcp_jobs_queued Requests waiting for an enclave worker.\n# TYPE lcp_jobs_queued gauge\n"
             "lcp_jobs_queued %zu\n", qlen);
     put(&o, "# HELP lcp_jobs_running Requests an enclave worker is running.\n# TYPE lcp_jobs_running gauge\n"
@@ -337,6 +339,15 @@ int svc_metrics_render(lcp_service *s, lcp_buf *b)
     put(&o, "# HELP lcp_grpc_request_timeouts_total Requests not received in full within the request timeout.\n"
             "# TYPE lcp_grpc_request_timeouts_total counter\nlcp_grpc_request_timeouts_total %llu\n",
         (unsigned long long)m->request_timeouts);
+    put(&o, "# HELP lcp_http_connections_refused_total Metrics-listener connections refused (per-peer cap, full).\n"
+            "# TYPE lcp_http_connections_refused_total counter\nlcp_http_connections_refused_total %llu\n",
+        (unsigned long long)m->http_refused);
+    put(&o, "# HELP lcp_http_connections_evicted_total Metrics-listener connections closed to let a peer holding none in.\n"
+            "# TYPE lcp_http_connections_evicted_total counter\nlcp_http_connections_evicted_total %llu\n",
+        (unsigned long long)m->http_evicted);
+    put(&o, "# HELP lcp_http_header_timeouts_total Metrics-listener requests whose head did not arrive within 2 s.\n"
+            "# TYPE lcp_http_header_timeouts_total counter\nlcp_http_header_timeouts_total %llu\n",
+        (unsigned long long)m->http_timeouts);
     lcp_free(m);
     return o.rc;
 }

@@ -71,7 +71,7 @@ int svc_peers_admit(const svc_peers *p, const svc_peer_key *k, svc_peer_key *vic
     const svc_peer *top = NULL;
     for (size_t i = 0; i < p->len; i++)
         if (!top || p->v[i].n > top->n) top = &p->v[i];
-    if (!top || top->n < 2) return SVC_REFUSE_FULL;
+    if (!top || top->n < 2) return p->evict_oldest ? SVC_ADMIT_EVICT_OLDEST : SVC_REFUSE_FULL;
     *victim = top->key;
     return SVC_ADMIT_EVICT;
 }

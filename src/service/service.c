@@ -115,7 +115,8 @@ int lcp_service_new(lcp_service **out, const lcp_service_options *opt, char *err
         return lcp_fail(err, LCP_ERR_RANGE, "--max_connections_per_peer must be 1..%d", LCP_SERVICE_MAX_CONNECTIONS);
     }
     if (svc_peers_init(&s->h2_peers, LCP_SERVICE_MAX_CONNECTIONS, LCP_SERVICE_CONNECTION_RESERVE,
-                       s->opt.max_connections_per_peer) != LCP_OK) {
+                       s->opt.max_connections_per_peer) != LCP_OK ||
+        svc_http1_init(s) != LCP_OK) {
         lcp_service_free(s);
         return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
     }
@@ -257,7 +258,8 @@ int lcp_service_run(lcp_service *s, char *err)
         uint64_t now = svc_now_ns();
         if (atomic_load(&s->stop_requested) && !s->draining) begin_drain(s);
         uint64_t next = svc_h2_deadlines(s, now);
-        svc_http1_sweep(s, now);
+        uint64_t next1 = svc_http1_sweep(s, now);
+        if (next1 && (!next || next1 < next)) next = next1;
         if (s->draining) {
             if (s->jobs_out == 0 && !s->conns) break;
             if (now >= s->drain_deadline_ns && !forced) {
@@ -268,7 +270,7 @@ int lcp_service_run(lcp_service *s, char *err)
             }
             if (!forced && (!next || s->drain_deadline_ns < next)) next = s->drain_deadline_ns;
         }
-        /* At most 1 s between rounds, so HTTP/1.1 timeouts are swept without a timer per connection. */
+        /* At most 1 s between rounds (no deadline is missed by more than that even if one is not reported). */
         int timeout = 1000;
         if (next) {
             uint64_t ms = next > now ? (next - now + 999999) / 1000000 : 0;
@@ -340,6 +342,7 @@ void lcp_service_free(lcp_service *s)
     lcp_host_close(s->host); /* worker 0's enclave and the store */
     svc_metrics_destroy(&s->metrics);
     svc_peers_free(&s->h2_peers);
+    svc_peers_free(&s->http1_peers);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->gc_cv);

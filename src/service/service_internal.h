@@ -103,6 +103,9 @@ typedef struct {
     uint64_t protocol_errors;
     uint64_t connections_evicted;
     uint64_t request_timeouts;
+    uint64_t http_refused;
+    uint64_t http_evicted;
+    uint64_t http_timeouts;
 } svc_metrics;
 
 void svc_metrics_init(svc_metrics *m);
@@ -131,9 +134,10 @@ typedef struct {
     size_t open;    /* connections counted */
     size_t max, reserve;
     unsigned per_peer;
+    int evict_oldest; /* full and no peer holds two: evict the oldest connection (short-lived requests only) */
 } svc_peers;
 
-enum { SVC_ADMIT, SVC_ADMIT_EVICT, SVC_REFUSE_PEER, SVC_REFUSE_FULL };
+enum { SVC_ADMIT, SVC_ADMIT_EVICT, SVC_ADMIT_EVICT_OLDEST, SVC_REFUSE_PEER, SVC_REFUSE_FULL };
 
 /* Returns LCP_OK, LCP_ERR_NOMEM, LCP_ERR_ILLEGAL_ARG (max 0, reserve >= max, per_peer 0). */
 int svc_peers_init(svc_peers *p, size_t max, size_t reserve, unsigned per_peer);
@@ -142,7 +146,8 @@ void svc_peers_free(svc_peers *p);
 void svc_peer_key_of(svc_peer_key *k, const struct sockaddr_storage *ss);
 unsigned svc_peers_count(const svc_peers *p, const svc_peer_key *k);
 /* What to do with a new connection from k: SVC_ADMIT; SVC_ADMIT_EVICT (first close one connection of *victim,
- * then admit); SVC_REFUSE_PEER (k is at its cap); SVC_REFUSE_FULL. */
+ * then admit); SVC_ADMIT_EVICT_OLDEST (evict_oldest set: first close the oldest connection); SVC_REFUSE_PEER (k
+ * is at its cap); SVC_REFUSE_FULL. */
 int svc_peers_admit(const svc_peers *p, const svc_peer_key *k, svc_peer_key *victim);
 /* Counts a connection of k in (after admit) and out (when it closes). */
 void svc_peers_add(svc_peers *p, const svc_peer_key *k);
@@ -197,7 +202,7 @@ struct lcp_service {
     uint64_t drain_deadline_ns;
     struct svc_conn *conns;
     size_t nconns;
-    svc_peers h2_peers;
+    svc_peers h2_peers, http1_peers;
     struct svc_http1 *http1s;
     struct svc_conn *h2_dead;       /* closed during this epoll batch, freed after it */
     struct svc_http1 *http1_dead;
@@ -246,9 +251,12 @@ int svc_metrics_render(lcp_service *s, lcp_buf *out);
 int svc_ready(lcp_service *s, char *why, size_t cap);
 
 /* http1.c */
+/* Sets up the metrics listener's connection table. Returns LCP_OK or LCP_ERR_NOMEM. */
+int svc_http1_init(lcp_service *s);
 int svc_http1_accept(lcp_service *s);
 void svc_http1_event(lcp_service *s, struct svc_http1 *c, uint32_t events);
-void svc_http1_sweep(lcp_service *s, uint64_t now);
+/* Closes connections past their deadline; returns the next deadline (0 = none). */
+uint64_t svc_http1_sweep(lcp_service *s, uint64_t now);
 void svc_http1_close_all(lcp_service *s);
 void svc_http1_reap(lcp_service *s);
 

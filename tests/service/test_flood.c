@@ -2,8 +2,9 @@
  * (HEADERS and one byte of a message that promises 100) from one peer, then from hundreds, must not lock a
  * well-behaved caller on another loopback address out: EnclaveInfo answered within a second every time while the
  * attack lasts, with the service's connections and memory bounded; and a request that never completes is answered
- * DEADLINE_EXCEEDED after request_timeout_ms, its connection still usable. Every loop is bounded in count and
- * time. Loopback only: attackers use 127.0.0.2 and up (Linux routes all of 127/8 to lo). */
+ * DEADLINE_EXCEEDED after request_timeout_ms, its connection still usable. The metrics listener likewise: partial
+ * request heads from one peer, then from a hundred, leave /readyz answered for a prober elsewhere, and a head that
+ * never ends is cut after 2 s. Every loop is bounded in count and time. Loopback only: attackers use 127.0.0.2 and up (Linux routes all of 127/8 to lo). */
 #include "grpcc.h"
 #include "hostfix.h"
 #include "testutil.h"
@@ -169,11 +170,16 @@ static size_t half_open_request(uint8_t *out)
     return n + sizeof data;
 }
 
-/* Opens a connection from src and sends the half-open request; -1 if refused before the bytes went out. */
-static int attack_one(const char *addr, const char *src)
+/* The metrics listener's attack: a request head that never ends. */
+static const char PARTIAL_HTTP[] = "GET /readyz HTTP/1.1\r\nHost: x\r\n";
+
+/* Opens a connection from src and sends the half-open request (HTTP/2, or http1: a partial HTTP/1.1 head);
+ * -1 if refused before the bytes went out. */
+static int attack_one(const char *addr, const char *src, int http1)
 {
     uint8_t req[256];
-    size_t n = half_open_request(req);
+    size_t n = http1 ? sizeof PARTIAL_HTTP - 1 : half_open_request(req);
+    if (http1) memcpy(req, PARTIAL_HTTP, n);
     int fd = dial(addr, src);
     if (fd < 0) return -1;
     if (send(fd, req, n, MSG_NOSIGNAL) != (ssize_t)n) {
@@ -199,6 +205,7 @@ static int closed_by_server(int fd)
 typedef struct {
     const char *addr;
     const char *src;           /* one attacking peer */
+    int http1;                 /* the metrics listener's attack instead of gRPC's */
     int *fds;
     size_t n;
     atomic_int stop;
@@ -215,7 +222,7 @@ static void *attack_loop(void *arg)
         for (size_t i = 0; i < a->n && !atomic_load(&a->stop); i++) {
             if (a->fds[i] >= 0 && !closed_by_server(a->fds[i])) continue;
             if (a->fds[i] >= 0) close(a->fds[i]);
-            a->fds[i] = attack_one(a->addr, a->src);
+            a->fds[i] = attack_one(a->addr, a->src, a->http1);
             a->reconnects++;
         }
         usleep(2000);
@@ -301,7 +308,7 @@ static void test_half_open_one_peer(void **state)
     size_t opened = 0;
     uint64_t t0 = now_ns();
     for (size_t i = 0; i < N; i++)
-        if ((fds[i] = attack_one(v.grpc, "127.0.0.2")) >= 0) opened++;
+        if ((fds[i] = attack_one(v.grpc, "127.0.0.2", 0)) >= 0) opened++;
     double open_s = (double)(now_ns() - t0) / 1e9;
     attacker a = {.addr = v.grpc, .src = "127.0.0.2", .fds = fds, .n = N};
     pthread_t th;
@@ -347,7 +354,7 @@ static void test_half_open_many_peers(void **state)
         char src[32];
         snprintf(src, sizeof src, "127.0.%d.%d", 1 + (10 + p) / 250, 1 + (10 + p) % 250);
         for (int i = 0; i < EACH; i++)
-            if ((fds[p * EACH + i] = attack_one(v.grpc, src)) >= 0) opened++;
+            if ((fds[p * EACH + i] = attack_one(v.grpc, src, 0)) >= 0) opened++;
     }
     /* Let the service take in the backlog before measuring. */
     usleep(300000);
@@ -417,12 +424,126 @@ static void test_request_timeout(void **state)
     stop(&v);
 }
 
+/* GET path from src to the metrics listener; returns the HTTP status (-1 if closed without one) and the time. */
+static int http_get(const char *maddr, const char *src, const char *path, double *ms)
+{
+    uint64_t t0 = now_ns();
+    int fd = dial(maddr, src);
+    if (fd < 0) return -1;
+    char req[128];
+    int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", path);
+    int code = -1;
+    if (send(fd, req, (size_t)n, MSG_NOSIGNAL) == n) {
+        char buf[4096];
+        size_t got = 0;
+        ssize_t r;
+        while (got < sizeof buf - 1 && (r = recv(fd, buf + got, sizeof buf - 1 - got, 0)) > 0) got += (size_t)r;
+        buf[got] = '\0';
+        if (sscanf(buf, "HTTP/1.1 %d", &code) != 1) code = -1;
+    }
+    close(fd);
+    *ms = (double)(now_ns() - t0) / 1e6;
+    return code;
+}
+
+/* /readyz from 127.0.0.1 every 100 ms for `seconds`: answered (503 here: this home has no attested key, and the
+ * reason is what a prober needs) within a second, every time. Returns the worst latency in ms. */
+static double probe_calls(const char *maddr, double seconds, int *calls)
+{
+    double worst = 0;
+    uint64_t end = now_ns() + (uint64_t)(seconds * 1e9);
+    *calls = 0;
+    while (now_ns() < end) {
+        double ms;
+        int code = http_get(maddr, "127.0.0.1", "/readyz", &ms);
+        if (code != 503) fail_msg("/readyz during the attack: %d after %.0f ms", code, ms);
+        if (ms >= 1000.0) fail_msg("/readyz took %.0f ms during the attack", ms);
+        if (ms > worst) worst = ms;
+        (*calls)++;
+        usleep(100000);
+    }
+    return worst;
+}
+
+/* 200 partial request heads from one peer (more than the 64 the listener holds), reopened as soon as they are
+ * closed, for longer than the head deadline: the prober on another address is answered every time. */
+static void test_http_partial_one_peer(void **state)
+{
+    (void)state;
+    svc v;
+    start(&v, 0);
+    enum { N = 200 };
+    int fds[N];
+    for (size_t i = 0; i < N; i++) fds[i] = attack_one(v.metrics, "127.0.0.2", 1);
+    attacker a = {.addr = v.metrics, .src = "127.0.0.2", .http1 = 1, .fds = fds, .n = N};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, attack_loop, &a), 0);
+    int calls;
+    double worst = probe_calls(v.metrics, 3.0, &calls);
+    long open_conns = metric(v.metrics, "lcp_http_connections_open");
+    long timeouts = metric(v.metrics, "lcp_http_header_timeouts_total");
+    long refused = metric(v.metrics, "lcp_http_connections_refused_total");
+    atomic_store(&a.stop, 1);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    print_message("metrics listener, one peer: %d partial heads kept open (%zu reopened); /readyz from another "
+                  "address %d times, worst %.1f ms; %ld connections open, %ld head timeouts, %ld refused\n",
+                  N, a.reconnects, calls, worst, open_conns, timeouts, refused);
+    assert_true(calls >= 10);
+    assert_true(open_conns >= 1 && open_conns <= 8 + 1); /* the attacker's 8, and this scrape */
+    assert_true(timeouts >= 8);                          /* held heads were cut at 2 s, the attacker came back */
+    for (size_t i = 0; i < N; i++)
+        if (fds[i] >= 0) close(fds[i]);
+    stop(&v);
+}
+
+/* 100 peers x 8 partial heads fill the listener: a new prober still gets in and is answered; a head that never
+ * ends is closed 2 s after accept. */
+static void test_http_partial_many_peers(void **state)
+{
+    (void)state;
+    svc v;
+    start(&v, 0);
+    enum { PEERS = 100, EACH = 8 };
+    int fds[PEERS * EACH];
+    for (int p = 0; p < PEERS; p++) {
+        char src[32];
+        snprintf(src, sizeof src, "127.0.1.%d", 1 + p);
+        for (int i = 0; i < EACH; i++) fds[p * EACH + i] = attack_one(v.metrics, src, 1);
+    }
+    usleep(200000);
+    double ms;
+    int code = http_get(v.metrics, "127.0.0.1", "/readyz", &ms);
+    long evicted = metric(v.metrics, "lcp_http_connections_evicted_total");
+    print_message("metrics listener, %d peers x %d partial heads: /readyz answered %d in %.1f ms, %ld evicted\n",
+                  PEERS, EACH, code, ms, evicted);
+    assert_int_equal(code, 503);
+    assert_true(ms < 1000.0);
+    assert_true(evicted >= 1);
+    for (size_t i = 0; i < PEERS * EACH; i++)
+        if (fds[i] >= 0) close(fds[i]);
+    /* The head deadline. */
+    int fd = attack_one(v.metrics, "127.0.0.3", 1);
+    assert_true(fd >= 0);
+    uint64_t t0 = now_ns();
+    char buf[256];
+    ssize_t r;
+    while ((r = recv(fd, buf, sizeof buf, 0)) > 0) {
+    }
+    double s = (double)(now_ns() - t0) / 1e9;
+    close(fd);
+    assert_int_equal(r, 0); /* closed by the service, not the 3 s receive timeout */
+    assert_true(s >= 1.5 && s < 2.9);
+    stop(&v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_request_timeout),
         cmocka_unit_test(test_half_open_one_peer),
         cmocka_unit_test(test_half_open_many_peers),
+        cmocka_unit_test(test_http_partial_one_peer),
+        cmocka_unit_test(test_http_partial_many_peers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
