@@ -106,10 +106,11 @@ typedef struct {
 
 typedef struct lcp_service lcp_service;
 
-/* Opens the store, starts every enclave worker (each must answer EnclaveInfo with the same MRENCLAVE) and binds
- * the listeners. Nothing is served until lcp_service_run.
- * Returns: LCP_OK; LCP_ERR_IO (address unusable, bind failed); host errors (store, enclave start);
- *   LCP_ERR_NOMEM.
+/* Takes the home's lock (lcp/host_lock.h: one service per home, held until lcp_service_free), opens the store,
+ * starts every enclave worker (each must answer EnclaveInfo with the same MRENCLAVE) and binds the listeners.
+ * Nothing is served until lcp_service_run.
+ * Returns: LCP_OK; LCP_ERR_HOST_LOCKED (another service runs on this home: err names its pid, nothing started);
+ *   LCP_ERR_IO (address unusable, bind failed); host errors (store, enclave start); LCP_ERR_NOMEM.
  * Out: out: the service, to be freed with lcp_service_free. */
 int lcp_service_new(lcp_service **out, const lcp_service_options *opt, char *err) LCP_WARN_UNUSED;
 

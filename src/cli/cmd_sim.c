@@ -3,10 +3,12 @@
  * simulation, and every output says so: the fuse secret and Intel's keys are files, so nothing is protected. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "lcp/attestation_sim.h"
+#include "lcp/host_lock.h"
 #include "lcp/tee.h"
 #include "lcp/tee_sim.h"
 
@@ -448,6 +450,25 @@ static int cmd_measure(int argc, char **argv)
     return print(o);
 }
 
+/* Runs a verb that writes the platform while holding its lock (lcp/host_lock.h): two writers at once could leave
+ * files of two different CPUs (fuse secret of one, PCK certificate of the other). init creates the directory
+ * first. A directory that cannot be locked for another reason (missing) is left to the verb to report. */
+static int locked(int (*verb)(const lcp_cli *, int, char **), int create, const lcp_cli *cli, int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return verb(cli, argc, argv);
+    char dir[4096], what[4200], err[LCP_ERR_LEN] = "";
+    int rc = platform_dir(dir, cli);
+    if (rc) return rc;
+    if (create) (void)mkdir(dir, 0700); /* as lcp_tee_sim_init would; it reports a failure itself */
+    snprintf(what, sizeof what, "the simulated platform %s", dir);
+    lcp_dir_lock l;
+    if (lcp_host_lock(&l, dir, what, err) == LCP_ERR_HOST_LOCKED) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    rc = verb(cli, argc, argv);
+    lcp_host_unlock(&l);
+    return rc;
+}
+
 int lcp_cli_sim(const lcp_cli *cli, int argc, char **argv)
 {
     if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
@@ -463,11 +484,11 @@ int lcp_cli_sim(const lcp_cli *cli, int argc, char **argv)
                "  measure FILE [...]                     the sim MRENCLAVE/MRSIGNER of an enclave executable\n");
         return argc < 1 ? LCP_CLI_EXIT_USAGE : 0;
     }
-    if (strcmp(argv[0], "init") == 0) return cmd_init(cli, argc - 1, argv + 1);
+    if (strcmp(argv[0], "init") == 0) return locked(cmd_init, 1, cli, argc - 1, argv + 1);
     if (strcmp(argv[0], "show") == 0) return cmd_show(cli, argc - 1, argv + 1);
-    if (strcmp(argv[0], "microcode-update") == 0) return cmd_update(cli, argc - 1, argv + 1);
-    if (strcmp(argv[0], "tcb-recovery") == 0) return cmd_recovery(cli, argc - 1, argv + 1);
-    if (strcmp(argv[0], "refresh-collateral") == 0) return cmd_refresh(cli, argc - 1, argv + 1);
+    if (strcmp(argv[0], "microcode-update") == 0) return locked(cmd_update, 0, cli, argc - 1, argv + 1);
+    if (strcmp(argv[0], "tcb-recovery") == 0) return locked(cmd_recovery, 0, cli, argc - 1, argv + 1);
+    if (strcmp(argv[0], "refresh-collateral") == 0) return locked(cmd_refresh, 0, cli, argc - 1, argv + 1);
     if (strcmp(argv[0], "measure") == 0) return cmd_measure(argc - 1, argv + 1);
     return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown verb 'sim %s' (see lcp sim --help)", argv[0]);
 }

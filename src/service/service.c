@@ -9,8 +9,10 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "lcp/host_lock.h"
 #include "service_internal.h"
 
 int svc_tag_listen_grpc = SVC_TAG_LISTEN_GRPC, svc_tag_listen_metrics = SVC_TAG_LISTEN_METRICS,
@@ -83,6 +85,23 @@ static int worker_info(svc_worker *w, Lcp__Enclave__V1__EcallResponse **resp, ch
     return rc;
 }
 
+/* Takes the home's lock (lcp/host_lock.h), creating the home (0700) if it does not exist yet. */
+static int lock_home(lcp_service *s, char *err)
+{
+    if (!s->opt.home) return lcp_fail(err, LCP_ERR_ILLEGAL_ARG, "no home directory given");
+    if (mkdir(s->opt.home, 0700) != 0 && errno != EEXIST)
+        return lcp_fail(err, LCP_ERR_IO, "cannot create %s: %s", s->opt.home, strerror(errno));
+    char what[4200];
+    snprintf(what, sizeof what, "LCP_HOME %s", s->opt.home);
+    int rc = lcp_host_lock(&s->home_lock, s->opt.home, what, err);
+    if (rc == LCP_ERR_HOST_LOCKED) {
+        char e[LCP_ERR_LEN];
+        snprintf(e, sizeof e, "%s", err ? err : "");
+        lcp_fail(err, rc, "%s; one lcp service per home", e);
+    }
+    return rc;
+}
+
 int lcp_service_new(lcp_service **out, const lcp_service_options *opt, char *err)
 {
     *out = NULL;
@@ -99,6 +118,7 @@ int lcp_service_new(lcp_service **out, const lcp_service_options *opt, char *err
     if (!s->opt.request_timeout_ms) s->opt.request_timeout_ms = LCP_SERVICE_DEFAULT_REQUEST_TIMEOUT_MS;
     if (!s->opt.max_connections_per_peer) s->opt.max_connections_per_peer = LCP_SERVICE_DEFAULT_MAX_CONNECTIONS_PER_PEER;
     s->epfd = s->evfd = s->grpc_fd = s->metrics_fd = -1;
+    s->home_lock.fd = -1;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     pthread_mutex_init(&s->gc_mu, NULL);
@@ -141,8 +161,14 @@ int lcp_service_new(lcp_service **out, const lcp_service_options *opt, char *err
         snprintf(v, sizeof v, "%ld", share > 64 ? 64L : share); /* the enclave's pool takes 1..64 */
         setenv("LCP_VERIFY_THREADS", v, 0);
     }
+    /* One service per home, before any enclave starts: a second one would share the store and the keys. */
+    int rc = lock_home(s, err);
+    if (rc != LCP_OK) {
+        lcp_service_free(s);
+        return rc;
+    }
     lcp_host_options ho = {s->opt.home, s->opt.sim_platform, s->opt.enclave_path, s->opt.backend};
-    int rc = lcp_host_open(&s->host, &ho, err);
+    rc = lcp_host_open(&s->host, &ho, err);
     if (rc != LCP_OK) {
         lcp_service_free(s);
         return rc;
@@ -340,6 +366,7 @@ void lcp_service_free(lcp_service *s)
     }
     if (s->evfd >= 0) close(s->evfd);
     lcp_host_close(s->host); /* worker 0's enclave and the store */
+    lcp_host_unlock(&s->home_lock); /* last: the store is closed */
     svc_metrics_destroy(&s->metrics);
     svc_peers_free(&s->h2_peers);
     svc_peers_free(&s->http1_peers);

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "lcp/host.h"
+#include "lcp/host_lock.h"
 #include "lcp/service.h"
 #include "proto/lcp_service.pb-c.h"
 #include "proto/lcp_service_enclave.pb-c.h"
@@ -170,6 +171,7 @@ struct svc_http1;
 struct lcp_service {
     lcp_service_options opt;
     lcp_host *host;            /* the store and worker 0's enclave */
+    lcp_dir_lock home_lock;    /* held from new to free: one service per home */
     lcp_store *store;
     svc_worker workers[LCP_SERVICE_MAX_THREADS];
     unsigned nworkers;
