@@ -26,7 +26,17 @@
  * percent-encoded. A malformed connection (bad preface, protocol error) is closed; others are unaffected.
  * Resources are bounded: connections (LCP_SERVICE_MAX_CONNECTIONS), streams per connection (100), request bytes
  * held across all requests (max_buffered), queued requests (LCP_SERVICE_MAX_QUEUE), idle and silent
- * connections (idle_seconds).
+ * connections (idle_seconds), and the time a request may take to arrive (request_timeout_ms, from its HEADERS
+ * to its END_STREAM; the enclave work after that is bounded by grpc-timeout only).
+ *
+ * Connections. No single peer can hold the port: a peer (an IPv4 address, or an IPv6 /64) holds at most
+ * max_connections_per_peer gRPC connections; the last LCP_SERVICE_CONNECTION_RESERVE of the
+ * LCP_SERVICE_MAX_CONNECTIONS slots go only to peers holding none; and when every slot is taken, a new peer's
+ * connection replaces the least recently active connection of the peer holding most. Connections beyond these
+ * rules are closed at accept. Behind a proxy or NAT every caller is one peer: raise the per-peer cap there. The
+ * metrics listener has the same rules with its own small numbers (8 per peer, 64 in all, 16 reserved; when 64
+ * peers hold one each, a new one evicts the oldest) and 2 s from accept for a request head, so /readyz stays
+ * answerable for a prober while other peers misbehave.
  *
  * CPUs. Each enclave process verifies Tendermint commit signatures on LCP_VERIFY_THREADS threads; when that
  * variable is not set, lcp_service_new sets it to CPUs / threads (at least 1) for the enclaves it starts, so that
@@ -64,6 +74,11 @@ extern "C" {
 /* Requests waiting for a worker; beyond this they get RESOURCE_EXHAUSTED. */
 #define LCP_SERVICE_MAX_QUEUE 4096
 #define LCP_SERVICE_MAX_CONNECTIONS 1024
+/* Of those, the last ones are kept for peers that hold no connection yet (see "Connections" above). */
+#define LCP_SERVICE_CONNECTION_RESERVE 128
+#define LCP_SERVICE_DEFAULT_MAX_CONNECTIONS_PER_PEER 64
+/* From a stream's HEADERS to the end of its request (the client's half-close). */
+#define LCP_SERVICE_DEFAULT_REQUEST_TIMEOUT_MS 5000
 /* Request bytes the service holds at once (being received or queued); beyond it: RESOURCE_EXHAUSTED. */
 #define LCP_SERVICE_MAX_BUFFERED ((size_t)512 << 20)
 #define LCP_SERVICE_DEFAULT_IDLE_SECONDS 300
@@ -83,14 +98,19 @@ typedef struct {
     unsigned idle_seconds;       /* a connection without streams for this long is closed (0 = default); one
                                   * that has not sent a frame within min(10, idle_seconds) s, too */
     size_t max_buffered;         /* 0 = LCP_SERVICE_MAX_BUFFERED */
+    unsigned request_timeout_ms; /* a request not complete this long after its HEADERS is answered
+                                  * DEADLINE_EXCEEDED and reset (0 = LCP_SERVICE_DEFAULT_REQUEST_TIMEOUT_MS) */
+    unsigned max_connections_per_peer; /* gRPC connections one peer may hold, 1..LCP_SERVICE_MAX_CONNECTIONS
+                                        * (0 = LCP_SERVICE_DEFAULT_MAX_CONNECTIONS_PER_PEER) */
 } lcp_service_options;
 
 typedef struct lcp_service lcp_service;
 
-/* Opens the store, starts every enclave worker (each must answer EnclaveInfo with the same MRENCLAVE) and binds
- * the listeners. Nothing is served until lcp_service_run.
- * Returns: LCP_OK; LCP_ERR_IO (address unusable, bind failed); host errors (store, enclave start);
- *   LCP_ERR_NOMEM.
+/* Takes the home's lock (lcp/host_lock.h: one service per home, held until lcp_service_free), opens the store,
+ * starts every enclave worker (each must answer EnclaveInfo with the same MRENCLAVE) and binds the listeners.
+ * Nothing is served until lcp_service_run.
+ * Returns: LCP_OK; LCP_ERR_HOST_LOCKED (another service runs on this home: err names its pid, nothing started);
+ *   LCP_ERR_IO (address unusable, bind failed); host errors (store, enclave start); LCP_ERR_NOMEM.
  * Out: out: the service, to be freed with lcp_service_free. */
 int lcp_service_new(lcp_service **out, const lcp_service_options *opt, char *err) LCP_WARN_UNUSED;
 

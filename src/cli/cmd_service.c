@@ -7,20 +7,29 @@
 #include "lcp/service.h"
 
 static const char HELP[] =
-    "usage: lcp service start [--address ADDR] [--threads N] [--metrics_address ADDR]\n"
+    "usage: lcp service start [--address ADDR] [--threads N] [--metrics_address ADDR] [--request_timeout S]\n"
+    "                         [--max_connections_per_peer N] [--drain_seconds S]\n"
     "\n"
     "Serves LCP's gRPC API (h2c, no TLS: keep it on loopback or behind a proxy): lcp.service.elc.v1.Msg\n"
     "(CreateClient, UpdateClient, UpdateClientStream, AggregateMessages, VerifyMembership, VerifyNonMembership),\n"
     "lcp.service.elc.v1.Query/Client and lcp.service.enclave.v1.Query (EnclaveInfo, AvailableEnclaveKeys,\n"
     "EnclaveKey). Light-client requests run in N enclave processes; updates of one client are serialised.\n"
     "Prints {\"grpc\", \"metrics\", ...} with the bound addresses once it listens. SIGTERM or SIGINT: stops accepting,\n"
-    "lets the requests in progress finish, closes the store, exits 0.\n"
+    "lets the requests in progress finish, closes the store, exits 0. One service per home: it locks $LCP_HOME\n"
+    "(file 'lock' there), and a second start on the same home exits 1 naming the running one's pid.\n"
     "\n"
     "options:\n"
     "  --address ADDR          gRPC listener, HOST:PORT or [IPV6]:PORT (default [::1]:50051; port 0 = any free)\n"
     "  --threads N             enclave workers, 1..64 (default 2)\n"
     "  --metrics_address ADDR  HTTP/1.1 listener for /metrics (Prometheus), /healthz and /readyz (default: none)\n"
     "  --drain_seconds S       how long a stop waits for requests in progress (default 30)\n"
+    "  --request_timeout S     a request must arrive in full within S seconds of its headers, else it is\n"
+    "                          answered DEADLINE_EXCEEDED and reset (default 5; raise it for big\n"
+    "                          UpdateClientStream headers over slow links)\n"
+    "  --max_connections_per_peer N\n"
+    "                          gRPC connections one peer (IPv4 address, IPv6 /64) may hold, 1..1024\n"
+    "                          (default 64). Of 1024 connections in all, the last 128 are kept for peers\n"
+    "                          holding none. Behind a proxy or NAT all callers are one peer: raise it there.\n"
     "\n"
     "example:\n"
     "  lcp service start --address [::1]:50051 --metrics_address 127.0.0.1:9090\n";
@@ -37,7 +46,10 @@ static void on_signal(int sig)
 static int start(const lcp_cli *cli, int argc, char **argv)
 {
     lcp_cli_args a;
-    static const char *const known[] = {"address", "threads", "metrics_address", "drain_seconds", NULL};
+    static const char *const known[] = {"address",         "threads",
+                                        "metrics_address", "drain_seconds",
+                                        "request_timeout", "max_connections_per_peer",
+                                        NULL};
     if (lcp_cli_parse(&a, argc, argv, known, NULL)) return LCP_CLI_EXIT_USAGE;
     if (a.help) return fputs(HELP, stdout) < 0;
     lcp_service_options o;
@@ -56,6 +68,13 @@ static int start(const lcp_cli *cli, int argc, char **argv)
     if (d && (lcp_cli_parse_u64(&v, d) || v < 1 || v > 3600))
         return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--drain_seconds must be 1..3600");
     if (d) o.drain_seconds = (unsigned)v;
+    const char *rt = lcp_cli_opt(&a, "request_timeout"), *pp = lcp_cli_opt(&a, "max_connections_per_peer");
+    if (rt && (lcp_cli_parse_u64(&v, rt) || v < 1 || v > 3600))
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--request_timeout must be 1..3600 seconds");
+    if (rt) o.request_timeout_ms = (unsigned)v * 1000u;
+    if (pp && (lcp_cli_parse_u64(&v, pp) || v < 1 || v > LCP_SERVICE_MAX_CONNECTIONS))
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--max_connections_per_peer must be 1..%d", LCP_SERVICE_MAX_CONNECTIONS);
+    if (pp) o.max_connections_per_peer = (unsigned)v;
 
     char err[LCP_ERR_LEN] = "";
     lcp_service *s;

@@ -3,10 +3,12 @@
  * simulation, and every output says so: the fuse secret and Intel's keys are files, so nothing is protected. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "lcp/attestation_sim.h"
+#include "lcp/host_lock.h"
 #include "lcp/tee.h"
 #include "lcp/tee_sim.h"
 
@@ -449,20 +451,49 @@ static int cmd_measure(int argc, char **argv)
     return print(o);
 }
 
+/* Runs a verb that writes the platform while holding its lock (lcp/host_lock.h): two writers at once could leave
+ * files of two different CPUs (fuse secret of one, PCK certificate of the other). init creates the directory
+ * first. A directory that cannot be locked for another reason (missing) is left to the verb to report. */
+static int locked(int (*verb)(const lcp_cli *, int, char **), int create, const lcp_cli *cli, int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return verb(cli, argc, argv);
+    char dir[4096], what[4200], err[LCP_ERR_LEN] = "";
+    int rc = platform_dir(dir, cli);
+    if (rc) return rc;
+    if (create) (void)mkdir(dir, 0700); /* as lcp_tee_sim_init would; it reports a failure itself */
+    snprintf(what, sizeof what, "the simulated platform %s", dir);
+    lcp_dir_lock l;
+    if (lcp_host_lock(&l, dir, what, err) == LCP_ERR_HOST_LOCKED) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    rc = verb(cli, argc, argv);
+    lcp_host_unlock(&l);
+    return rc;
+}
+
 static int verb_measure(const lcp_cli *cli, int argc, char **argv)
 {
     (void)cli;
     return cmd_measure(argc, argv);
 }
+static int locked_init(const lcp_cli *cli, int argc, char **argv) { return locked(cmd_init, 1, cli, argc, argv); }
+static int locked_update(const lcp_cli *cli, int argc, char **argv) { return locked(cmd_update, 0, cli, argc, argv); }
+static int locked_recovery(const lcp_cli *cli, int argc, char **argv)
+{
+    return locked(cmd_recovery, 0, cli, argc, argv);
+}
+static int locked_refresh(const lcp_cli *cli, int argc, char **argv)
+{
+    return locked(cmd_refresh, 0, cli, argc, argv);
+}
 
 int lcp_cli_sim(const lcp_cli *cli, int argc, char **argv)
 {
     static const lcp_cli_verb verbs[] = {
-        {"init", cmd_init, "[--force] create a platform (never replaces one without --force)"},
+        {"init", locked_init, "[--force] create a platform (never replaces one without --force)"},
         {"show", cmd_show, "print its id, CPUSVN and PCESVN"},
-        {"microcode-update", cmd_update, "[--set HEX] [--pcesvn N] raise (or set) the CPUSVN; reissue the PCK cert"},
-        {"tcb-recovery", cmd_recovery, "--advisory ID: simulated Intel: new collateral, current TCB OutOfDate"},
-        {"refresh-collateral", cmd_refresh, "simulated Intel: republish collateral with fresh dates"},
+        {"microcode-update", locked_update, "[--set HEX] [--pcesvn N] raise (or set) the CPUSVN; reissue the PCK cert"},
+        {"tcb-recovery", locked_recovery, "--advisory ID: simulated Intel: new collateral, current TCB OutOfDate"},
+        {"refresh-collateral", locked_refresh, "simulated Intel: republish collateral with fresh dates"},
         {"measure", verb_measure, "FILE: the sim MRENCLAVE/MRSIGNER of an enclave executable"},
     };
     return lcp_cli_dispatch(cli, "sim",

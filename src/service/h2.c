@@ -39,6 +39,7 @@ typedef struct svc_conn {
     int dead;           /* close at the end of the current event */
     int spoke;          /* a valid frame arrived (the preface was good) */
     uint64_t t_accept, t_active;
+    svc_peer_key peer;  /* counted in s->h2_peers while open */
 } svc_conn;
 
 typedef struct svc_stream {
@@ -48,7 +49,10 @@ typedef struct svc_stream {
     int method;         /* -1 = unknown path */
     char path[96];
     int is_post, ct_ok, bad_timeout;
+    int headers_in;     /* the request's header block is complete */
+    int request_in;     /* the client half-closed: the request is complete */
     uint64_t t_start, deadline;
+    uint64_t recv_deadline; /* the request must be complete by then (request_timeout_ms) */
     lcp_grpc_reader rd;
     lcp_buf unary;      /* the unary request message */
     size_t nmsgs;
@@ -193,6 +197,7 @@ static int on_begin_headers(nghttp2_session *h2, const nghttp2_frame *f, void *u
     st->id = f->hd.stream_id;
     st->method = -1;
     st->t_start = svc_now_ns();
+    st->recv_deadline = st->t_start + (uint64_t)c->s->opt.request_timeout_ms * 1000000ull;
     st->rd.max = c->s->opt.max_message_len;
     st->next = c->streams;
     if (c->streams) c->streams->prev = st;
@@ -300,6 +305,7 @@ static int on_data(nghttp2_session *h2, uint8_t flags, int32_t id, const uint8_t
 static void request_done(svc_stream *st)
 {
     lcp_service *s = st->conn->s;
+    st->request_in = 1;
     if (st->responded) return;
     if (!lcp_grpc_reader_idle(&st->rd)) {
         respond_error(st, LCP_GRPC_INTERNAL, "request ends inside a message (truncated gRPC message)");
@@ -354,7 +360,10 @@ static int on_frame_recv(nghttp2_session *h2, const nghttp2_frame *f, void *ud)
     if (f->hd.type != NGHTTP2_HEADERS && f->hd.type != NGHTTP2_DATA) return 0;
     svc_stream *st = stream_of(h2, f->hd.stream_id);
     if (!st) return 0;
-    if (f->hd.type == NGHTTP2_HEADERS && f->headers.cat == NGHTTP2_HCAT_REQUEST) headers_done(st);
+    if (f->hd.type == NGHTTP2_HEADERS && f->headers.cat == NGHTTP2_HCAT_REQUEST) {
+        st->headers_in = 1;
+        headers_done(st);
+    }
     if (f->hd.flags & NGHTTP2_FLAG_END_STREAM) request_done(st);
     return 0;
 }
@@ -393,6 +402,7 @@ static void conn_close(lcp_service *s, svc_conn *c)
     else s->conns = c->next;
     if (c->next) c->next->prev = c->prev;
     s->nconns--;
+    svc_peers_del(&s->h2_peers, &c->peer);
     lcp_buf_free(&c->pend);
     c->tag = SVC_TAG_CLOSED;
     c->h2 = NULL;
@@ -452,10 +462,38 @@ static void conn_flush(lcp_service *s, svc_conn *c)
     set_events(s, c, EPOLLIN | (pending ? EPOLLOUT : 0));
 }
 
+/* Makes room for a new peer: closes the least recently active connection of victim. */
+static void evict(lcp_service *s, const svc_peer_key *victim)
+{
+    svc_conn *old = NULL;
+    for (svc_conn *c = s->conns; c; c = c->next)
+        if (memcmp(&c->peer, victim, sizeof *victim) == 0 && (!old || c->t_active < old->t_active)) old = c;
+    if (!old) return;
+    svc_metrics_count(&s->metrics, &s->metrics.connections_evicted);
+    nghttp2_session_terminate_session(old->h2, NGHTTP2_ENHANCE_YOUR_CALM);
+    conn_flush(s, old);
+    conn_close(s, old);
+}
+
+/* Applies the connection rules to a new connection from ss (lcp/service.h "Connections"). 1 = keep it. */
+static int admit(lcp_service *s, const struct sockaddr_storage *ss, svc_peer_key *peer)
+{
+    svc_peer_key victim;
+    svc_peer_key_of(peer, ss);
+    if (s->draining) return 0;
+    int a = svc_peers_admit(&s->h2_peers, peer, &victim);
+    if (a == SVC_ADMIT_EVICT) evict(s, &victim);
+    else if (a != SVC_ADMIT) return 0;
+    return 1;
+}
+
 int svc_h2_accept(lcp_service *s)
 {
     for (;;) {
-        int fd = accept4(s->grpc_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        memset(&ss, 0, sizeof ss);
+        int fd = accept4(s->grpc_fd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNABORTED) return LCP_OK;
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
@@ -464,7 +502,8 @@ int svc_h2_accept(lcp_service *s)
             }
             return LCP_ERR_IO;
         }
-        if (s->nconns >= LCP_SERVICE_MAX_CONNECTIONS || s->draining) {
+        svc_peer_key peer;
+        if (!admit(s, &ss, &peer)) {
             svc_metrics_count(&s->metrics, &s->metrics.connections_refused);
             close(fd);
             continue;
@@ -496,6 +535,7 @@ int svc_h2_accept(lcp_service *s)
             c->s = s;
             c->events = EPOLLIN;
             c->t_accept = c->t_active = svc_now_ns();
+            c->peer = peer;
             ok = epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) == 0;
         }
         if (!ok) {
@@ -508,6 +548,7 @@ int svc_h2_accept(lcp_service *s)
         if (s->conns) s->conns->prev = c;
         s->conns = c;
         s->nconns++;
+        svc_peers_add(&s->h2_peers, &c->peer);
         svc_metrics_count(&s->metrics, &s->metrics.connections_total);
         conn_flush(s, c);
         if (c->dead) conn_close(s, c);
@@ -561,6 +602,24 @@ void svc_h2_complete(lcp_service *s, svc_job *j)
     svc_job_free(j);
 }
 
+/* The client did not finish its request within request_timeout_ms: answer it (unless answered already) and reset
+ * the stream, which frees what it holds (on_stream_close). */
+static void request_timeout(svc_stream *st)
+{
+    lcp_service *s = st->conn->s;
+    st->request_in = 1; /* once */
+    svc_metrics_count(&s->metrics, &s->metrics.request_timeouts);
+    if (!st->responded && st->headers_in) {
+        char m[LCP_ERR_LEN];
+        snprintf(m, sizeof m, "request not received within %u ms of its headers (--request_timeout)",
+                 s->opt.request_timeout_ms);
+        respond_error(st, LCP_GRPC_DEADLINE_EXCEEDED, m);
+        /* on_frame_send resets the stream once the response is out, as the client has not half-closed. */
+    } else if (st->headers_in) {
+        nghttp2_submit_rst_stream(st->conn->h2, NGHTTP2_FLAG_NONE, st->id, NGHTTP2_CANCEL);
+    }
+}
+
 uint64_t svc_h2_deadlines(lcp_service *s, uint64_t now)
 {
     uint64_t next = 0;
@@ -578,7 +637,19 @@ uint64_t svc_h2_deadlines(lcp_service *s, uint64_t now)
             c = cn;
             continue;
         }
+        int stalled = 0;
         for (svc_stream *st = c->streams; st; st = st->next) {
+            /* The request must arrive in time, whether or not an early error was answered: a stream left open
+             * by its client holds a slot and buffers until then. */
+            if (!st->request_in) {
+                if (now >= st->recv_deadline) {
+                    if (!st->headers_in) stalled = 1; /* inside a header block: nothing else can be sent */
+                    request_timeout(st);
+                    touched = 1;
+                } else if (!next || st->recv_deadline < next) {
+                    next = st->recv_deadline;
+                }
+            }
             if (!st->deadline || st->responded) continue;
             if (now >= st->deadline) {
                 respond_error(st, LCP_GRPC_DEADLINE_EXCEEDED, "deadline exceeded");
@@ -586,6 +657,13 @@ uint64_t svc_h2_deadlines(lcp_service *s, uint64_t now)
             } else if (!next || st->deadline < next) {
                 next = st->deadline;
             }
+        }
+        if (stalled) {
+            nghttp2_session_terminate_session(c->h2, NGHTTP2_PROTOCOL_ERROR);
+            conn_flush(s, c);
+            conn_close(s, c);
+            c = cn;
+            continue;
         }
         if (touched) {
             conn_flush(s, c);

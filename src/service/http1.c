@@ -1,6 +1,9 @@
 /* The metrics listener: a deliberately small HTTP/1.1 server. One request per connection (GET or HEAD of
- * /metrics, /healthz, /readyz), answered with Connection: close. Requests are bounded (4 KiB of head, 10 s to
- * send it), so a scraper that misbehaves costs one small buffer until it times out. */
+ * /metrics, /healthz, /readyz), answered with Connection: close. Requests are bounded (4 KiB of head, 2 s from
+ * accept to send it, 10 s more to take the answer), and so are connections: HTTP1_PER_PEER per peer, the last
+ * HTTP1_RESERVE of MAX_HTTP1 kept for peers holding none, and when all are taken a new peer evicts the oldest
+ * connection of the peer holding most, or the oldest of all when every peer holds one (svc_peers). A prober from one address is answered whatever another
+ * address does; one that misbehaves costs a few small buffers for two seconds. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,8 +14,11 @@
 #include "service_internal.h"
 
 #define HEAD_MAX 4096
-#define HEAD_TIMEOUT_NS (10ull * 1000000000ull)
+#define HEAD_TIMEOUT_NS (2ull * 1000000000ull)
+#define WRITE_TIMEOUT_NS (10ull * 1000000000ull)
 #define MAX_HTTP1 64
+#define HTTP1_RESERVE 16
+#define HTTP1_PER_PEER 8
 
 typedef struct svc_http1 {
     int tag;
@@ -23,14 +29,17 @@ typedef struct svc_http1 {
     lcp_buf out;
     size_t out_off;
     int responding;
+    uint64_t t_accept;
     uint64_t deadline;
+    svc_peer_key peer;
 } svc_http1;
 
-static size_t count(const lcp_service *s)
+int svc_http1_init(lcp_service *s)
 {
-    size_t n = 0;
-    for (const svc_http1 *c = s->http1s; c; c = c->next) n++;
-    return n;
+    int rc = svc_peers_init(&s->http1_peers, MAX_HTTP1, HTTP1_RESERVE, HTTP1_PER_PEER);
+    /* A request here takes milliseconds: when 64 peers hold one connection each, the oldest is the stalled one. */
+    s->http1_peers.evict_oldest = 1;
+    return rc;
 }
 
 static void close_conn(lcp_service *s, svc_http1 *c)
@@ -40,6 +49,7 @@ static void close_conn(lcp_service *s, svc_http1 *c)
     if (c->prev) c->prev->next = c->next;
     else s->http1s = c->next;
     if (c->next) c->next->prev = c->prev;
+    svc_peers_del(&s->http1_peers, &c->peer);
     lcp_buf_free(&c->out);
     c->tag = SVC_TAG_CLOSED;
     c->next = s->http1_dead;
@@ -55,19 +65,42 @@ void svc_http1_reap(lcp_service *s)
     }
 }
 
+/* Closes the oldest connection of victim (NULL: of anyone), for a peer that holds none. */
+static void evict(lcp_service *s, const svc_peer_key *victim)
+{
+    svc_http1 *old = NULL;
+    for (svc_http1 *c = s->http1s; c; c = c->next)
+        if ((!victim || memcmp(&c->peer, victim, sizeof *victim) == 0) && (!old || c->t_accept < old->t_accept))
+            old = c;
+    if (!old) return;
+    svc_metrics_count(&s->metrics, &s->metrics.http_evicted);
+    close_conn(s, old);
+}
+
 int svc_http1_accept(lcp_service *s)
 {
     for (;;) {
-        int fd = accept4(s->metrics_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        memset(&ss, 0, sizeof ss);
+        int fd = accept4(s->metrics_fd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? LCP_OK : LCP_ERR_IO;
-        svc_http1 *c = count(s) < MAX_HTTP1 ? lcp_calloc(1, sizeof *c) : NULL;
+        svc_peer_key peer, victim;
+        svc_peer_key_of(&peer, &ss);
+        int a = svc_peers_admit(&s->http1_peers, &peer, &victim);
+        if (a == SVC_ADMIT_EVICT || a == SVC_ADMIT_EVICT_OLDEST) evict(s, a == SVC_ADMIT_EVICT ? &victim : NULL);
+        svc_http1 *c = a == SVC_ADMIT || a == SVC_ADMIT_EVICT || a == SVC_ADMIT_EVICT_OLDEST ? lcp_calloc(1, sizeof *c)
+                                                                                           : NULL;
         if (!c) {
+            svc_metrics_count(&s->metrics, &s->metrics.http_refused);
             close(fd);
             continue;
         }
         c->tag = SVC_TAG_HTTP1;
         c->fd = fd;
-        c->deadline = svc_now_ns() + HEAD_TIMEOUT_NS;
+        c->peer = peer;
+        c->t_accept = svc_now_ns();
+        c->deadline = c->t_accept + HEAD_TIMEOUT_NS;
         struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
         if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
             close(fd);
@@ -77,6 +110,7 @@ int svc_http1_accept(lcp_service *s)
         c->next = s->http1s;
         if (s->http1s) s->http1s->prev = c;
         s->http1s = c;
+        svc_peers_add(&s->http1_peers, &c->peer);
     }
 }
 
@@ -92,6 +126,8 @@ static int respond(svc_http1 *c, int code, const char *reason, const char *ctype
     int rc = lcp_buf_append(&c->out, h, (size_t)n);
     if (rc == LCP_OK && !head_only && len) rc = lcp_buf_append(&c->out, body, len);
     c->responding = 1;
+    /* The head arrived in time; the answer (a scrape can be large) gets its own bound. */
+    c->deadline = svc_now_ns() + WRITE_TIMEOUT_NS;
     return rc;
 }
 
@@ -194,14 +230,21 @@ void svc_http1_event(lcp_service *s, svc_http1 *c, uint32_t events)
     }
 }
 
-void svc_http1_sweep(lcp_service *s, uint64_t now)
+uint64_t svc_http1_sweep(lcp_service *s, uint64_t now)
 {
+    uint64_t first = 0;
     svc_http1 *c = s->http1s;
     while (c) {
         svc_http1 *next = c->next;
-        if (now >= c->deadline) close_conn(s, c);
+        if (now >= c->deadline) {
+            if (!c->responding) svc_metrics_count(&s->metrics, &s->metrics.http_timeouts);
+            close_conn(s, c);
+        } else if (!first || c->deadline < first) {
+            first = c->deadline;
+        }
         c = next;
     }
+    return first;
 }
 
 void svc_http1_close_all(lcp_service *s)

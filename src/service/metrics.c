@@ -122,6 +122,15 @@ static void hist(out *o, const char *name, const char *label, const char *value,
     put(o, "%s_count{%s=\"%s\"} %llu\n", name, label, value, (unsigned long long)h->n);
 }
 
+/* An unlabelled series with its HELP and TYPE lines. */
+static void series(out *o, const char *type, const char *name, const char *help, unsigned long long v)
+{
+    put(o, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", name, help, name, type, name, v);
+}
+
+static void counter(out *o, const char *name, const char *help, uint64_t v) { series(o, "counter", name, help, v); }
+static void gauge(out *o, const char *name, const char *help, size_t v) { series(o, "gauge", name, help, v); }
+
 static const char *method_label(int m) { return m < SVC_M_COUNT ? svc_methods[m].path : "unknown"; }
 
 /* The attestation status recorded with a key: IAS isvEnclaveQuoteStatus, or DCAP tcb_status. */
@@ -281,6 +290,11 @@ int svc_metrics_render(lcp_service *s, lcp_buf *b)
     size_t qlen = s->q_len;
     unsigned running = s->running;
     pthread_mutex_unlock(&s->mu);
+    /* The network thread owns these; a scrape runs on it too. */
+    gauge(&o, "lcp_grpc_connections_open", "gRPC connections open.", s->nconns);
+    gauge(&o, "lcp_grpc_peers", "Peers (IPv4 addresses, IPv6 /64s) holding gRPC connections.", s->h2_peers.len);
+    gauge(&o, "lcp_grpc_buffered_bytes", "Request bytes held by requests still being received.", s->buffered);
+    gauge(&o, "lcp_http_connections_open", "Connections open on this metrics listener.", s->http1_peers.open);
     put(&o, "# HELP lcp_jobs_queued Requests waiting for an enclave worker.\n# TYPE lcp_jobs_queued gauge\n"
             "lcp_jobs_queued %zu\n", qlen);
     put(&o, "# HELP lcp_jobs_running Requests an enclave worker is running.\n# TYPE lcp_jobs_running gauge\n"
@@ -324,6 +338,16 @@ int svc_metrics_render(lcp_service *s, lcp_buf *b)
     put(&o, "# HELP lcp_grpc_protocol_errors_total Connections closed for an HTTP/2 protocol error.\n"
             "# TYPE lcp_grpc_protocol_errors_total counter\nlcp_grpc_protocol_errors_total %llu\n",
         (unsigned long long)m->protocol_errors);
+    counter(&o, "lcp_grpc_connections_evicted_total", "Connections closed to let a peer holding none in.",
+            m->connections_evicted);
+    counter(&o, "lcp_grpc_request_timeouts_total", "Requests not received in full within the request timeout.",
+            m->request_timeouts);
+    counter(&o, "lcp_http_connections_refused_total", "Metrics-listener connections refused (per-peer cap, full).",
+            m->http_refused);
+    counter(&o, "lcp_http_connections_evicted_total", "Metrics-listener connections closed to let a peer holding none in.",
+            m->http_evicted);
+    counter(&o, "lcp_http_header_timeouts_total", "Metrics-listener requests whose head did not arrive within 2 s.",
+            m->http_timeouts);
     lcp_free(m);
     return o.rc;
 }

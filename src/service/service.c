@@ -9,8 +9,10 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "lcp/host_lock.h"
 #include "service_internal.h"
 
 int svc_tag_listen_grpc = SVC_TAG_LISTEN_GRPC, svc_tag_listen_metrics = SVC_TAG_LISTEN_METRICS,
@@ -39,7 +41,7 @@ static int listen_on(int *fd_out, char *bound, size_t bound_cap, const char *add
         }
         int one = 1;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 128) != 0) {
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, SOMAXCONN) != 0) {
             last = errno;
             close(fd);
             fd = -1;
@@ -83,6 +85,23 @@ static int worker_info(svc_worker *w, Lcp__Enclave__V1__EcallResponse **resp, ch
     return rc;
 }
 
+/* Takes the home's lock (lcp/host_lock.h), creating the home (0700) if it does not exist yet. */
+static int lock_home(lcp_service *s, char *err)
+{
+    if (!s->opt.home) return lcp_fail(err, LCP_ERR_ILLEGAL_ARG, "no home directory given");
+    if (mkdir(s->opt.home, 0700) != 0 && errno != EEXIST)
+        return lcp_fail(err, LCP_ERR_IO, "cannot create %s: %s", s->opt.home, strerror(errno));
+    char what[4200];
+    snprintf(what, sizeof what, "LCP_HOME %s", s->opt.home);
+    int rc = lcp_host_lock(&s->home_lock, s->opt.home, what, err);
+    if (rc == LCP_ERR_HOST_LOCKED) {
+        char e[LCP_ERR_LEN];
+        snprintf(e, sizeof e, "%s", err ? err : "");
+        lcp_fail(err, rc, "%s; one lcp service per home", e);
+    }
+    return rc;
+}
+
 int lcp_service_new(lcp_service **out, const lcp_service_options *opt, char *err)
 {
     *out = NULL;
@@ -96,7 +115,10 @@ int lcp_service_new(lcp_service **out, const lcp_service_options *opt, char *err
     if (!s->opt.drain_seconds) s->opt.drain_seconds = LCP_SERVICE_DEFAULT_DRAIN_SECONDS;
     if (!s->opt.idle_seconds) s->opt.idle_seconds = LCP_SERVICE_DEFAULT_IDLE_SECONDS;
     if (!s->opt.max_buffered) s->opt.max_buffered = LCP_SERVICE_MAX_BUFFERED;
+    if (!s->opt.request_timeout_ms) s->opt.request_timeout_ms = LCP_SERVICE_DEFAULT_REQUEST_TIMEOUT_MS;
+    if (!s->opt.max_connections_per_peer) s->opt.max_connections_per_peer = LCP_SERVICE_DEFAULT_MAX_CONNECTIONS_PER_PEER;
     s->epfd = s->evfd = s->grpc_fd = s->metrics_fd = -1;
+    s->home_lock.fd = -1;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     pthread_mutex_init(&s->gc_mu, NULL);
@@ -108,6 +130,16 @@ int lcp_service_new(lcp_service **out, const lcp_service_options *opt, char *err
         return lcp_fail(err, LCP_ERR_RANGE, "--threads must be 1..%d", LCP_SERVICE_MAX_THREADS);
     }
     s->nworkers = s->opt.threads;
+    if (s->opt.max_connections_per_peer > LCP_SERVICE_MAX_CONNECTIONS) {
+        lcp_service_free(s);
+        return lcp_fail(err, LCP_ERR_RANGE, "--max_connections_per_peer must be 1..%d", LCP_SERVICE_MAX_CONNECTIONS);
+    }
+    if (svc_peers_init(&s->h2_peers, LCP_SERVICE_MAX_CONNECTIONS, LCP_SERVICE_CONNECTION_RESERVE,
+                       s->opt.max_connections_per_peer) != LCP_OK ||
+        svc_http1_init(s) != LCP_OK) {
+        lcp_service_free(s);
+        return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+    }
     /* Refuse a malformed address before starting any enclave process. */
     char host[256];
     uint16_t port;
@@ -129,8 +161,14 @@ int lcp_service_new(lcp_service **out, const lcp_service_options *opt, char *err
         snprintf(v, sizeof v, "%ld", share > 64 ? 64L : share); /* the enclave's pool takes 1..64 */
         setenv("LCP_VERIFY_THREADS", v, 0);
     }
+    /* One service per home, before any enclave starts: a second one would share the store and the keys. */
+    int rc = lock_home(s, err);
+    if (rc != LCP_OK) {
+        lcp_service_free(s);
+        return rc;
+    }
     lcp_host_options ho = {s->opt.home, s->opt.sim_platform, s->opt.enclave_path, s->opt.backend};
-    int rc = lcp_host_open(&s->host, &ho, err);
+    rc = lcp_host_open(&s->host, &ho, err);
     if (rc != LCP_OK) {
         lcp_service_free(s);
         return rc;
@@ -246,7 +284,8 @@ int lcp_service_run(lcp_service *s, char *err)
         uint64_t now = svc_now_ns();
         if (atomic_load(&s->stop_requested) && !s->draining) begin_drain(s);
         uint64_t next = svc_h2_deadlines(s, now);
-        svc_http1_sweep(s, now);
+        uint64_t next1 = svc_http1_sweep(s, now);
+        if (next1 && (!next || next1 < next)) next = next1;
         if (s->draining) {
             if (s->jobs_out == 0 && !s->conns) break;
             if (now >= s->drain_deadline_ns && !forced) {
@@ -257,7 +296,7 @@ int lcp_service_run(lcp_service *s, char *err)
             }
             if (!forced && (!next || s->drain_deadline_ns < next)) next = s->drain_deadline_ns;
         }
-        /* At most 1 s between rounds, so HTTP/1.1 timeouts are swept without a timer per connection. */
+        /* At most 1 s between rounds (no deadline is missed by more than that even if one is not reported). */
         int timeout = 1000;
         if (next) {
             uint64_t ms = next > now ? (next - now + 999999) / 1000000 : 0;
@@ -327,7 +366,10 @@ void lcp_service_free(lcp_service *s)
     }
     if (s->evfd >= 0) close(s->evfd);
     lcp_host_close(s->host); /* worker 0's enclave and the store */
+    lcp_host_unlock(&s->home_lock); /* last: the store is closed */
     svc_metrics_destroy(&s->metrics);
+    svc_peers_free(&s->h2_peers);
+    svc_peers_free(&s->http1_peers);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->gc_cv);

@@ -11,8 +11,10 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "lcp/host.h"
+#include "lcp/host_lock.h"
 #include "lcp/service.h"
 #include "proto/lcp_service.pb-c.h"
 #include "proto/lcp_service_enclave.pb-c.h"
@@ -100,6 +102,11 @@ typedef struct {
     uint64_t connections_total;
     uint64_t connections_refused;
     uint64_t protocol_errors;
+    uint64_t connections_evicted;
+    uint64_t request_timeouts;
+    uint64_t http_refused;
+    uint64_t http_evicted;
+    uint64_t http_timeouts;
 } svc_metrics;
 
 void svc_metrics_init(svc_metrics *m);
@@ -108,6 +115,44 @@ void svc_metrics_request(svc_metrics *m, int method, int status, uint64_t ns);
 void svc_metrics_ecall(svc_metrics *m, int command, uint64_t ns, int ok);
 void svc_metrics_count(svc_metrics *m, uint64_t *counter);
 void svc_hist_add(svc_hist *h, uint64_t ns);
+
+/* ---- peers.c: connection admission by peer address ---- */
+typedef struct {
+    uint8_t b[9]; /* family (4 or 6), then the IPv4 address or the IPv6 /64 prefix */
+} svc_peer_key;
+
+typedef struct {
+    svc_peer_key key;
+    unsigned n; /* connections it holds */
+} svc_peer;
+
+/* One listener's connections by peer. Rules (svc_peers_admit): a peer holds at most per_peer connections; the
+ * last `reserve` of the max slots go only to peers holding none; when all max are taken, a peer holding none
+ * still gets in by evicting one connection of the peer that holds most (if that one holds two or more). */
+typedef struct {
+    svc_peer *v;
+    size_t len, cap;
+    size_t open;    /* connections counted */
+    size_t max, reserve;
+    unsigned per_peer;
+    int evict_oldest; /* full and no peer holds two: evict the oldest connection (short-lived requests only) */
+} svc_peers;
+
+enum { SVC_ADMIT, SVC_ADMIT_EVICT, SVC_ADMIT_EVICT_OLDEST, SVC_REFUSE_PEER, SVC_REFUSE_FULL };
+
+/* Returns LCP_OK, LCP_ERR_NOMEM, LCP_ERR_ILLEGAL_ARG (max 0, reserve >= max, per_peer 0). */
+int svc_peers_init(svc_peers *p, size_t max, size_t reserve, unsigned per_peer);
+void svc_peers_free(svc_peers *p);
+/* The peer of an accepted socket's address (IPv4 address; IPv6 /64; IPv4-mapped IPv6 as IPv4). */
+void svc_peer_key_of(svc_peer_key *k, const struct sockaddr_storage *ss);
+unsigned svc_peers_count(const svc_peers *p, const svc_peer_key *k);
+/* What to do with a new connection from k: SVC_ADMIT; SVC_ADMIT_EVICT (first close one connection of *victim,
+ * then admit); SVC_ADMIT_EVICT_OLDEST (evict_oldest set: first close the oldest connection); SVC_REFUSE_PEER (k
+ * is at its cap); SVC_REFUSE_FULL. */
+int svc_peers_admit(const svc_peers *p, const svc_peer_key *k, svc_peer_key *victim);
+/* Counts a connection of k in (after admit) and out (when it closes). */
+void svc_peers_add(svc_peers *p, const svc_peer_key *k);
+void svc_peers_del(svc_peers *p, const svc_peer_key *k);
 
 /* ---- the service ---- */
 typedef struct {
@@ -126,6 +171,7 @@ struct svc_http1;
 struct lcp_service {
     lcp_service_options opt;
     lcp_host *host;            /* the store and worker 0's enclave */
+    lcp_dir_lock home_lock;    /* held from new to free: one service per home */
     lcp_store *store;
     svc_worker workers[LCP_SERVICE_MAX_THREADS];
     unsigned nworkers;
@@ -158,6 +204,7 @@ struct lcp_service {
     uint64_t drain_deadline_ns;
     struct svc_conn *conns;
     size_t nconns;
+    svc_peers h2_peers, http1_peers;
     struct svc_http1 *http1s;
     struct svc_conn *h2_dead;       /* closed during this epoll batch, freed after it */
     struct svc_http1 *http1_dead;
@@ -206,9 +253,12 @@ int svc_metrics_render(lcp_service *s, lcp_buf *out);
 int svc_ready(lcp_service *s, char *why, size_t cap);
 
 /* http1.c */
+/* Sets up the metrics listener's connection table. Returns LCP_OK or LCP_ERR_NOMEM. */
+int svc_http1_init(lcp_service *s);
 int svc_http1_accept(lcp_service *s);
 void svc_http1_event(lcp_service *s, struct svc_http1 *c, uint32_t events);
-void svc_http1_sweep(lcp_service *s, uint64_t now);
+/* Closes connections past their deadline; returns the next deadline (0 = none). */
+uint64_t svc_http1_sweep(lcp_service *s, uint64_t now);
 void svc_http1_close_all(lcp_service *s);
 void svc_http1_reap(lcp_service *s);
 

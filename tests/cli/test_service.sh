@@ -79,6 +79,14 @@ start_service "$LCP_HOME"
 r=$(http_get /healthz); [ "${r%% *}" = 200 ] || fail "/healthz: $r"
 r=$(http_get /readyz); [ "${r%% *}" = 503 ] || fail "/readyz without an attested key: $r"
 echo "$r" | grep -q 'no attested' || fail "/readyz does not say why: $r"
+# One service per home: a second start on the same home exits 1 with one error line naming the first's pid.
+TO20=""
+command -v timeout >/dev/null 2>&1 && TO20="timeout 20"
+$TO20 "$LCP" --sim_platform "$P" service start --address 127.0.0.1:0 > /dev/null 2> "$T/second"
+[ $? -eq 1 ] || fail "a second service on the same home did not exit 1 (it ran, or timed out)"
+[ "$(wc -l < "$T/second")" -eq 1 ] && grep -q "^lcp: error: LCP_HOME .* is in use by process $SVC_PID " "$T/second" \
+    || fail "second service on one home: $(cat "$T/second")"
+kill -0 "$SVC_PID" 2>/dev/null || fail "the first service died when a second one was started"
 stop_service TERM
 
 # An attested key: ready.
@@ -125,5 +133,10 @@ stop_service INT
 # Usage errors.
 "$LCP" --sim_platform "$P" service start --threads 0 2>/dev/null; [ $? -eq 2 ] || fail "--threads 0 is not a usage error"
 "$LCP" --sim_platform "$P" service start --address nonsense 2>"$T/e"; [ $? -eq 1 ] && grep -q 'HOST:PORT' "$T/e" || fail "bad --address"
-"$LCP" service start --help | grep -q metrics_address && "$LCP" service --help | grep -q start || fail "service --help"
+"$LCP" service --help | grep -q start || fail "service --help"
+"$LCP" --sim_platform "$P" service start --request_timeout 0 2>/dev/null; [ $? -eq 2 ] || fail "--request_timeout 0 is not a usage error"
+"$LCP" --sim_platform "$P" service start --max_connections_per_peer 1025 2>/dev/null; [ $? -eq 2 ] || fail "--max_connections_per_peer 1025 is not a usage error"
+"$LCP" service start --help | grep -q 'metrics_address' || fail "service --help"
+"$LCP" service start --help | grep -q -- '--request_timeout' || fail "service --help: --request_timeout"
+"$LCP" service start --help | grep -q -- '--max_connections_per_peer' || fail "service --help: --max_connections_per_peer"
 echo "ok"

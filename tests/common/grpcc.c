@@ -44,7 +44,11 @@ static ssize_t body_read(nghttp2_session *s, int32_t id, uint8_t *buf, size_t le
     size_t n = k->body.len - k->off < len ? k->body.len - k->off : len;
     if (n) memcpy(buf, k->body.data + k->off, n);
     k->off += n;
-    if (k->off == k->body.len) *flags |= NGHTTP2_DATA_FLAG_EOF;
+    if (k->off == k->body.len) {
+        /* A half-open request: the body goes out, the stream stays open. */
+        if (k->keep_open) return n ? (ssize_t)n : NGHTTP2_ERR_DEFERRED;
+        *flags |= NGHTTP2_DATA_FLAG_EOF;
+    }
     return (ssize_t)n;
 }
 
@@ -90,7 +94,29 @@ static int on_close(nghttp2_session *s, int32_t id, uint32_t code, void *ud)
     return 0;
 }
 
-grpcc *grpcc_open(const char *addr)
+grpcc *grpcc_open(const char *addr) { return grpcc_open_from(addr, NULL); }
+
+/* Binds fd to the numeric address src (any port), of ss's family. */
+static int bind_source(int fd, int family, const char *src)
+{
+    struct sockaddr_storage b;
+    memset(&b, 0, sizeof b);
+    socklen_t bl;
+    if (family == AF_INET) {
+        struct sockaddr_in *a = (struct sockaddr_in *)&b;
+        a->sin_family = AF_INET;
+        if (inet_pton(AF_INET, src, &a->sin_addr) != 1) return -1;
+        bl = sizeof *a;
+    } else {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&b;
+        a->sin6_family = AF_INET6;
+        if (inet_pton(AF_INET6, src, &a->sin6_addr) != 1) return -1;
+        bl = sizeof *a;
+    }
+    return bind(fd, (struct sockaddr *)&b, bl);
+}
+
+grpcc *grpcc_open_from(const char *addr, const char *src)
 {
     char host[64];
     uint16_t port;
@@ -123,7 +149,8 @@ grpcc *grpcc_open(const char *addr)
     nghttp2_session_callbacks_set_on_header_callback(cb, on_header);
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, on_data);
     nghttp2_session_callbacks_set_on_stream_close_callback(cb, on_close);
-    int ok = c->fd >= 0 && connect(c->fd, (struct sockaddr *)&ss, sl) == 0 &&
+    int ok = c->fd >= 0 && (!src || bind_source(c->fd, ss.ss_family, src) == 0) &&
+             connect(c->fd, (struct sockaddr *)&ss, sl) == 0 &&
              nghttp2_session_client_new(&c->h2, cb, c) == 0 && nghttp2_submit_settings(c->h2, NGHTTP2_FLAG_NONE, NULL, 0) == 0;
     nghttp2_session_callbacks_del(cb);
     if (!ok) {
@@ -131,6 +158,12 @@ grpcc *grpcc_open(const char *addr)
         return NULL;
     }
     return c;
+}
+
+void grpcc_set_timeout(grpcc *c, unsigned seconds)
+{
+    struct timeval tv = {(time_t)seconds, 0};
+    setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
 
 void grpcc_close(grpcc *c)

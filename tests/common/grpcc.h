@@ -20,10 +20,15 @@ typedef struct {
     lcp_buf resp;       /* the response DATA, prefixes included */
     int done;
     uint64_t t0, t1;    /* submitted, closed (monotonic ns) */
+    int keep_open;      /* set before submit: send the body but never half-close (a request left hanging) */
 } grpcc_call;
 
 /* Connects to "HOST:PORT" / "[V6]:PORT" (numeric). NULL if the connection fails. */
 grpcc *grpcc_open(const char *addr);
+/* The same from the local address src (numeric, of addr's family; e.g. "127.0.0.2"), NULL = any. */
+grpcc *grpcc_open_from(const char *addr, const char *src);
+/* How long a read may block (default 30 s); a pump that times out reports a lost connection. */
+void grpcc_set_timeout(grpcc *c, unsigned seconds);
 void grpcc_close(grpcc *c);
 
 /* Appends m as one length-prefixed message to k->body. */

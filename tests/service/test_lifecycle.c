@@ -256,6 +256,28 @@ static void test_stop_before_run(void **state)
     lcp_service_free(s);
 }
 
+/* One service per home: a second one on the same home is refused before it starts anything, with the holder's
+ * pid; once the first is freed, the home is free. */
+static void test_one_service_per_home(void **state)
+{
+    (void)state;
+    char err[LCP_ERR_LEN] = "", want[64];
+    lcp_service *a = NULL, *b = NULL;
+    lcp_service_options o = options();
+    o.threads = 1;
+    if (lcp_service_new(&a, &o, err) != LCP_OK) fail_msg("new: %s", err);
+    assert_int_equal(enclave_children(), 1);
+    assert_int_equal(lcp_service_new(&b, &o, err), LCP_ERR_HOST_LOCKED);
+    assert_null(b);
+    snprintf(want, sizeof want, "is in use by process %ld ", (long)getpid());
+    assert_non_null(strstr(err, want));
+    assert_non_null(strstr(err, "one lcp service per home"));
+    assert_int_equal(enclave_children(), 1); /* the refused one started no enclave */
+    lcp_service_free(a);
+    if (lcp_service_new(&b, &o, err) != LCP_OK) fail_msg("new after free: %s", err);
+    lcp_service_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -263,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_serve_and_stop),
         cmocka_unit_test(test_stop_before_run),
         cmocka_unit_test(test_idle_connections),
+        cmocka_unit_test(test_one_service_per_home),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
