@@ -503,7 +503,8 @@ static void test_ibc_vectors(void **state)
         hexf(want, 32, a, "expected_account_storage_root");
         size_t wl = hexf(wire, sizeof wire, a, "account_proof_rlp");
         char err[LCP_ERR_LEN] = "";
-        if (lcp_eth_ibc_account_storage_root(got, root, addr, wire, wl, err) != LCP_OK) fail_msg("%s: %s", accts[i], err);
+        if (lcp_eth_ibc_account_storage_root(got, root, addr, wire, wl, err) != LCP_OK)
+            fail_msg("%s: %s", accts[i], err);
         assert_memory_equal(got, want, 32);
     }
     cJSON_Delete(j);

@@ -641,9 +641,10 @@ static void test_merkleize_rules(void **state)
     assert_int_equal(lcp_eth_ssz_gindex_depth(1ull << 63), 63);
 }
 
-/* Bellatrix ExecutionPayloadHeader (14 fields): no real vector carries one, so the golden root below was computed
- * with an independent list-based SSZ merkleizer (Python hashlib) for the header whose field i (from 1) is filled with byte i
- * (extra_data 11 bytes of 11, base fee 12, numbers 7..10, 16, 17). Capella and Deneb of the same header too. */
+/* Bellatrix ExecutionPayloadHeader (14 fields): no real vector carries one, so the golden roots below were computed
+ * with an independent list-based SSZ merkleizer (Python hashlib) for the header whose field i (from 1) is filled
+ * with byte i (extra_data 11 bytes of 11, base fee 12, numbers 7..10, 16, 17); Capella and Deneb of the same header
+ * too. */
 #define BELLATRIX_GOLDEN "0943cf73cb50a2c7b5b68734169748d423df1a45ffdb95e1c2ba9839d64b7065"
 #define CAPELLA_GOLDEN "f4b828664d3e5d7db897e5d463dcb4e8f7cb44e7d2a729485e29bef58fcefb84"
 #define DENEB_GOLDEN "ffc68f3be6e1c093af4eeaa28d17e4c03bbd99f9a6de97437cdd3f51b0103f61"
