@@ -143,7 +143,8 @@ int main(void)
 
     pubkeys = calloc(512, 48);
     if (pubkeys == NULL) die("out of memory");
-    cJSON *sc = load_json("ethereum/lightclient/ethereum-light-client-rs/mainnet/mainnet_sync_committee_period_713.json");
+    cJSON *sc =
+        load_json("ethereum/lightclient/ethereum-light-client-rs/mainnet/mainnet_sync_committee_period_713.json");
     size_t i = 0;
     const cJSON *x;
     cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(sc, "pubkeys"))
