@@ -78,6 +78,15 @@ static void committee_root(uint8_t root[32], const cJSON *sc, size_t want_n)
     uint8_t agg[48];
     hexf(agg, 48, sc, "aggregate_pubkey");
     assert_int_equal(lcp_eth_ssz_sync_committee_root(root, (const uint8_t(*)[48])pubkeys, n, agg), LCP_OK);
+    /* the view variant (protobuf repeated bytes) agrees, and refuses a key of another length */
+    static lcp_bytes views[512];
+    uint8_t r2[32];
+    for (size_t k = 0; k < n; k++) views[k] = (lcp_bytes){pubkeys[k], 48};
+    lcp_bytes av = {agg, 48};
+    assert_int_equal(lcp_eth_ssz_sync_committee_root_views(r2, views, n, &av), LCP_OK);
+    assert_memory_equal(r2, root, 32);
+    views[n - 1].len = 47;
+    assert_int_equal(lcp_eth_ssz_sync_committee_root_views(r2, views, n, &av), LCP_ERR_ETH_SSZ);
 }
 
 static void u256_dec_le(uint8_t out[32], const char *dec)
@@ -125,6 +134,12 @@ static void branch_ok(const uint8_t leaf[32], uint8_t (*br)[32], size_t n, uint6
     char err[LCP_ERR_LEN] = "";
     if (lcp_eth_ssz_verify_branch(leaf, (const uint8_t(*)[32])br, n, gindex, root, err) != LCP_OK)
         fail_msg("branch at gindex %llu: %s", (unsigned long long)gindex, err);
+    lcp_bytes views[16];
+    assert_true(n <= 16);
+    for (size_t i = 0; i < n; i++) views[i] = (lcp_bytes){br[i], 32};
+    assert_int_equal(lcp_eth_ssz_verify_branch_views(leaf, views, n, gindex, root, NULL), LCP_OK);
+    views[n - 1].len = 31; /* Rust panics on a short branch node; we refuse it */
+    assert_int_equal(lcp_eth_ssz_verify_branch_views(leaf, views, n, gindex, root, NULL), LCP_ERR_ETH_SSZ_BRANCH);
     uint8_t l2[32];
     memcpy(l2, leaf, 32);
     for (size_t b = 0; b < 32; b++) {
