@@ -214,6 +214,32 @@ static void test_mainnet_bellatrix(void **state)
     tu_hex(want, 32, "07000000bba4da96354c9f25476cf1bc69bf583a7f9e0af049305b62de676640");
     assert_memory_equal(d3, want, 32);
 
+    /* The sheet's computed-only domains (§2), given there as first 12 and last 6 hex digits: mainnet Deneb, Electra,
+     * Fulu and Sepolia Deneb, Electra, Fulu. */
+    static const struct {
+        const char *gvr, *version, *head, *tail;
+    } sheet[] = {
+        {NULL, "04000000", "070000006a95a1a9", "564636"},
+        {NULL, "05000000", "07000000ad532ceb", "1da754"},
+        {NULL, "06000000", "0700000082fae541", "ba1a07"},
+        {"d8ea171f3c94aea21ebc42a1ed61052acf3f9209c00e4efbaaddac09ed9b8078", "90000073", "07000000d31f6191", "565808"},
+        {"d8ea171f3c94aea21ebc42a1ed61052acf3f9209c00e4efbaaddac09ed9b8078", "90000074", "0700000014045b5a", "e95aaa"},
+        {"d8ea171f3c94aea21ebc42a1ed61052acf3f9209c00e4efbaaddac09ed9b8078", "90000075", "07000000f52c1527", "9ca539"},
+    };
+    for (size_t i = 0; i < sizeof sheet / sizeof *sheet; i++) {
+        uint8_t g[32], v[4], d[32];
+        char hx[65];
+        if (sheet[i].gvr)
+            tu_hex(g, 32, sheet[i].gvr);
+        else
+            memcpy(g, gvr, 32);
+        tu_hex(v, 4, sheet[i].version);
+        assert_int_equal(lcp_eth_ssz_compute_domain(d, lcp_eth_domain_sync_committee, v, g), LCP_OK);
+        assert_int_equal(lcp_hex_encode(hx, sizeof hx, d, 32), LCP_OK);
+        assert_memory_equal(hx, sheet[i].head, 16);
+        assert_string_equal(hx + 58, sheet[i].tail);
+    }
+
     cJSON *u = tu_json(LC "ethereum-light-client-rs/mainnet/mainnet_light_client_update_slot_5841038.json");
     lcp_eth_beacon_header att, fin;
     beacon_from_json(&att, get(u, "attested_header"));
@@ -233,7 +259,7 @@ static void test_mainnet_bellatrix(void **state)
     branch_json(root, cJSON_GetArrayItem(nsc, 1), 55, att.state_root);
     cJSON_Delete(u);
     assert_int_equal(branches_checked, 2);
-    printf("ssz mainnet bellatrix: committee root, 2 domains, signing root, branches 105/55 ok\n");
+    printf("ssz mainnet bellatrix: committee root, 8 domains, signing root, branches 105/55 ok\n");
 }
 
 static void test_minimal_bellatrix(void **state)
