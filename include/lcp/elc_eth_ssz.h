@@ -1,8 +1,10 @@
 /* lcp/elc_eth_ssz.h — part of elc (floor 4), an Ethereum helper: SSZ hash_tree_root of the consensus containers
  * the Ethereum light client hashes, and Merkle-branch checks at generalized indices.
  *
- * Why in elc and not codec: SSZ merkleization needs SHA-256 from crypto, and codec sits on the same floor as
- * crypto (DESIGN.md), so it may not include it. Nothing here is specific to one light client's state.
+ * Why in elc and not codec: SSZ merkleization needs SHA-256 and crypto's constant-time compare, and codec sits on
+ * the same floor as crypto (DESIGN.md), so it may not include it. Nothing here is specific to one light client's
+ * state. Node hashing uses OpenSSL's low-level SHA-256 on the stack (as elc's ICS-23 does), not crypto's EVP
+ * wrapper, which allocates a context per digest.
  *
  * Sources: consensus-specs (ssz/simple-serialize.md merkleization; phase0/altair/bellatrix/capella/deneb/electra
  * beacon-chain.md and light-client sync-protocol.md containers); the exact-branch-length rule of

@@ -3,6 +3,12 @@
  * documents; branch rule of ethereum-light-client-rs, see ethereum.md §4). */
 #include <string.h>
 
+/* SHA256_Init & co. are deprecated in OpenSSL 3 in favour of EVP, but EVP allocates a context per digest and costs
+ * about 1 µs of dispatch per 64-byte node (a 512-key committee root is 1025 of them); the low-level calls keep the
+ * state on the stack and run the same assembly (as ics23_ops.c does). */
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
+
 #include "lcp/crypto.h"
 #include "lcp/elc_eth_ssz.h"
 
@@ -11,8 +17,9 @@ const uint8_t lcp_eth_domain_sync_committee[4] = {7, 0, 0, 0};
 /* SHA256(a ‖ b) of two 32-byte nodes. */
 static int hash2(uint8_t out[32], const uint8_t a[32], const uint8_t b[32])
 {
-    const lcp_bytes parts[2] = {{a, 32}, {b, 32}};
-    return lcp_sha256_parts(out, parts, 2);
+    SHA256_CTX c;
+    int ok = SHA256_Init(&c) && SHA256_Update(&c, a, 32) && SHA256_Update(&c, b, 32) && SHA256_Final(out, &c);
+    return ok ? LCP_OK : LCP_ERR_CRYPTO;
 }
 
 /* Streaming merkleizer: leaves go in one at a time; level d keeps the root of the last complete left subtree of
