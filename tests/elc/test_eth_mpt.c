@@ -749,6 +749,9 @@ static void test_malformed_nodes(void **state)
     for (size_t i = 0; i <= LCP_ETH_MPT_MAX_NODES; i++) many[i] = one;
     assert_int_equal(lcp_eth_mpt_verify(&found, &v, root, key, 1, many, LCP_ETH_MPT_MAX_NODES + 1, NULL),
                      LCP_ERR_ETH_MPT);
+    /* keys longer than the limit are refused before any walk */
+    static uint8_t longkey[LCP_ETH_MPT_MAX_KEY + 1];
+    assert_int_equal(lcp_eth_mpt_verify(&found, &v, root, longkey, sizeof longkey, &one, 1, NULL), LCP_ERR_ETH_MPT);
     /* account RLP must have exactly 4 well-formed fields */
     lcp_eth_account acct;
     const uint8_t acc3[] = {0xc3, 0x01, 0x80, 0x80};
