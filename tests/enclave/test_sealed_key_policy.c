@@ -112,6 +112,21 @@ static size_t seal(uint8_t *blob, size_t cap, lcp_tee *t, uint16_t policy, const
     return n;
 }
 
+/* Runs req in the enclave; returns the response (free it). */
+static Lcp__Enclave__V1__EcallResponse *call(Lcp__Enclave__V1__EcallRequest *req)
+{
+    lcp_buf in = {0}, out = {0};
+    req->current_time_ns = NOW_NS;
+    assert_int_equal(lcp_buf_reserve(&in, lcp__enclave__v1__ecall_request__get_packed_size(req)), LCP_OK);
+    in.len = lcp__enclave__v1__ecall_request__pack(req, in.data);
+    assert_int_equal(lcp_enclave_ecall(enc, in.data, in.len, &out), LCP_OK);
+    Lcp__Enclave__V1__EcallResponse *r = lcp__enclave__v1__ecall_response__unpack(NULL, out.len, out.data);
+    assert_non_null(r);
+    lcp_buf_free(&in);
+    lcp_buf_free(&out);
+    return r;
+}
+
 /* AggregateMessages signed with the sealed blob as p's key; returns the response (free it). */
 static Lcp__Enclave__V1__EcallResponse *aggregate(signed_pair *p, uint8_t *blob, size_t blob_len)
 {
@@ -126,18 +141,9 @@ static Lcp__Enclave__V1__EcallResponse *aggregate(signed_pair *p, uint8_t *blob,
     am.signatures = sigs;
     req.sealed_enclave_key.data = blob;
     req.sealed_enclave_key.len = blob_len;
-    req.current_time_ns = NOW_NS;
     req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_AGGREGATE_MESSAGES;
     req.aggregate_messages = &am;
-    lcp_buf in = {0}, out = {0};
-    assert_int_equal(lcp_buf_reserve(&in, lcp__enclave__v1__ecall_request__get_packed_size(&req)), LCP_OK);
-    in.len = lcp__enclave__v1__ecall_request__pack(&req, in.data);
-    assert_int_equal(lcp_enclave_ecall(enc, in.data, in.len, &out), LCP_OK);
-    Lcp__Enclave__V1__EcallResponse *r = lcp__enclave__v1__ecall_response__unpack(NULL, out.len, out.data);
-    assert_non_null(r);
-    lcp_buf_free(&in);
-    lcp_buf_free(&out);
-    return r;
+    return call(&req);
 }
 
 static void expect_refused(signed_pair *p, uint8_t *blob, size_t n, int code, const char *why)
@@ -205,20 +211,13 @@ static void test_generated_key_is_sealed_mrenclave(void **state)
     Lcp__Enclave__V1__GenerateEnclaveKey g = LCP__ENCLAVE__V1__GENERATE_ENCLAVE_KEY__INIT;
     req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_GENERATE_ENCLAVE_KEY;
     req.generate_enclave_key = &g;
-    lcp_buf in = {0}, out = {0};
-    assert_int_equal(lcp_buf_reserve(&in, lcp__enclave__v1__ecall_request__get_packed_size(&req)), LCP_OK);
-    in.len = lcp__enclave__v1__ecall_request__pack(&req, in.data);
-    assert_int_equal(lcp_enclave_ecall(enc, in.data, in.len, &out), LCP_OK);
-    Lcp__Enclave__V1__EcallResponse *r = lcp__enclave__v1__ecall_response__unpack(NULL, out.len, out.data);
-    assert_non_null(r);
+    Lcp__Enclave__V1__EcallResponse *r = call(&req);
     assert_int_equal(r->code, 0);
     lcp_tee_sealed_info info;
     const ProtobufCBinaryData *b = &r->generate_enclave_key->sealed_enclave_key;
     assert_int_equal(lcp_tee_sealed_parse(&info, b->data, b->len, NULL), LCP_OK);
     assert_int_equal(info.req.key_policy, LCP_TEE_KEYPOLICY_MRENCLAVE);
     lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
-    lcp_buf_free(&in);
-    lcp_buf_free(&out);
 }
 
 int main(void)
