@@ -113,13 +113,18 @@ void tmc_state_proof(lcp_buf *out, const tmc_kv *kvs, size_t n, const char *key,
  * the place the first d bits of SHA-256(key) name; the keys must fill the n places (else tmc_die). Place i is
  * also the i-th key in SHA-256 order, which is the order SmtSpec proofs compare keys in. */
 void tmc_smt_app_hash(uint8_t out[32], const tmc_kv *kvs, size_t n);
+/* Four packet commitments ("commitments/ports/transfer/channels/channel-0/sequences/1" to ".../4", values
+ * "commitment N") that fill a depth-2 SMT: in SHA-256 order (places 0..3) sequences 4, 1, 3, 2. So sequence 2 is
+ * right-most and sorts before sequence 4, the left-most, as raw bytes: the pair that tells hashed from raw key
+ * order apart. */
+extern const tmc_kv tmc_smt_packets[4];
 /* The key-value at place i. */
 const tmc_kv *tmc_smt_at(const tmc_kv *kvs, size_t n, size_t i);
 /* ExistenceProof (SmtSpec) of the key-value at place i, appended to out. */
 void tmc_smt_exist(lcp_buf *out, const tmc_kv *kvs, size_t n, size_t i);
-/* A MerkleProof: commitment_proof (an encoded CommitmentProof about the "ibc" store, honest or not), then the
- * store's root in the multistore. Appended to out. */
-void tmc_smt_merkle_proof(lcp_buf *out, const tmc_kv *kvs, size_t n, const lcp_buf *commitment_proof);
+/* A MerkleProof about the "ibc" store, appended to out: first CommitmentProof{field: proof} (field 1: proof is an
+ * ExistenceProof, 2: a NonExistenceProof; honest or not), then the store's root in the multistore. */
+void tmc_smt_merkle_proof(lcp_buf *out, const tmc_kv *kvs, size_t n, uint32_t field, const lcp_buf *proof);
 
 /* ---- a memory store behind lcp_elc_env ---- */
 typedef struct tmc_memstore tmc_memstore;

@@ -10,6 +10,13 @@
 
 #define SMT_MAX 16
 
+const tmc_kv tmc_smt_packets[4] = {
+    {"commitments/ports/transfer/channels/channel-0/sequences/1", (const uint8_t *)"commitment 1", 12},
+    {"commitments/ports/transfer/channels/channel-0/sequences/2", (const uint8_t *)"commitment 2", 12},
+    {"commitments/ports/transfer/channels/channel-0/sequences/3", (const uint8_t *)"commitment 3", 12},
+    {"commitments/ports/transfer/channels/channel-0/sequences/4", (const uint8_t *)"commitment 4", 12},
+};
+
 typedef struct {
     const tmc_kv *kv[SMT_MAX];
     uint8_t leaf[SMT_MAX][32];
@@ -116,12 +123,14 @@ void tmc_smt_exist(lcp_buf *out, const tmc_kv *kvs, size_t n, size_t i)
     lcp_buf_free(&path);
 }
 
-void tmc_smt_merkle_proof(lcp_buf *out, const tmc_kv *kvs, size_t n, const lcp_buf *commitment_proof)
+void tmc_smt_merkle_proof(lcp_buf *out, const tmc_kv *kvs, size_t n, uint32_t field, const lcp_buf *proof)
 {
     smt t;
     uint8_t root[32];
+    lcp_buf cp = {0};
     smt_build(&t, kvs, n);
     smt_tree(root, &t, 0, n, 0, NULL);
-    tmc_b_bytes(out, 1, commitment_proof->data, commitment_proof->len);
+    tmc_b_bytes(&cp, field, proof->data, proof->len);
+    tmc_b_msg(out, 1, &cp);
     tmc_store_proof(out, root);
 }

@@ -283,7 +283,7 @@ static Lcp__Enclave__V1__EcallResponse *enclave_verify(world *w, const char *pat
     return ecall(w, &vr, 0, expect);
 }
 
-/* The LCP client's verdict on a membership commitment r for value at height h. */
+/* The LCP client's verdict on a commitment r: the membership of value (NULL: the absence of path) at height h. */
 static int lc_verify(world *w, const Lcp__Enclave__V1__EcallResponse *r, const char *path, const tmc_kv *value,
                      uint64_t h)
 {
@@ -292,8 +292,11 @@ static int lc_verify(world *w, const Lcp__Enclave__V1__EcallResponse *r, const c
     lcp_height lh = {1, h};
     size_t n;
     uint8_t *p = lcfix_proofs(r->commitment->message.data, r->commitment->message.len, &s, 1, &n);
-    int rc = lcp_lc_verify_membership(w->c.lc, "lcp-0", &lh, (const uint8_t *)"ibc", 3, (const uint8_t *)path,
-                                      strlen(path), value->value, value->value_len, p, n, (int64_t)NOW, err);
+    const uint8_t *ip = (const uint8_t *)"ibc", *pp = (const uint8_t *)path;
+    int rc = value ? lcp_lc_verify_membership(w->c.lc, "lcp-0", &lh, ip, 3, pp, strlen(path), value->value,
+                                              value->value_len, p, n, (int64_t)NOW, err)
+                   : lcp_lc_verify_non_membership(w->c.lc, "lcp-0", &lh, ip, 3, pp, strlen(path), p, n, (int64_t)NOW,
+                                                  err);
     lcp_free(p);
     return rc;
 }
@@ -323,7 +326,6 @@ static void test_tendermint_through_enclave(void **state)
     (void)state;
     world w;
     open_world(&w, "main");
-    char err[LCP_ERR_LEN] = "";
     tmc_valset *vs = lcp_malloc(sizeof *vs);
     assert_non_null(vs);
     tmc_valset_make(vs, 42, 0, NVALS, NULL, 100);
@@ -374,67 +376,20 @@ static void test_tendermint_through_enclave(void **state)
     lcp_buf_free(&hdr);
 
     /* membership and non-membership at height 11, accepted by the LCP client */
-    lcp_height h11 = {1, 11};
     for (int member = 1; member >= 0; member--) {
         const char *path = member ? KVS[1].key : "clients/07-tendermint-9/clientState";
+        const tmc_kv *value = member ? &KVS[1] : NULL;
         lcp_buf proof = {0};
         tmc_state_proof(&proof, KVS, 3, path, member);
-        Lcp__Enclave__V1__EcallRequest vr = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
-        Lcp__Enclave__V1__VerifyMembership vm = LCP__ENCLAVE__V1__VERIFY_MEMBERSHIP__INIT;
-        Lcp__Enclave__V1__VerifyNonMembership vn = LCP__ENCLAVE__V1__VERIFY_NON_MEMBERSHIP__INIT;
-        Lcp__Enclave__V1__Height ph = LCP__ENCLAVE__V1__HEIGHT__INIT;
-        ph.revision_number = 1;
-        ph.revision_height = 11;
-        if (member) {
-            vm.client_id = "07-tendermint-0";
-            vm.prefix.data = (uint8_t *)"ibc";
-            vm.prefix.len = 3;
-            vm.path = (char *)path;
-            vm.value.data = (uint8_t *)KVS[1].value;
-            vm.value.len = KVS[1].value_len;
-            vm.proof_height = &ph;
-            vm.proof.data = proof.data;
-            vm.proof.len = proof.len;
-            vm.signer.data = w.addr;
-            vm.signer.len = 20;
-            vr.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_VERIFY_MEMBERSHIP;
-            vr.verify_membership = &vm;
-        } else {
-            vn.client_id = "07-tendermint-0";
-            vn.prefix.data = (uint8_t *)"ibc";
-            vn.prefix.len = 3;
-            vn.path = (char *)path;
-            vn.proof_height = &ph;
-            vn.proof.data = proof.data;
-            vn.proof.len = proof.len;
-            vn.signer.data = w.addr;
-            vn.signer.len = 20;
-            vr.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_VERIFY_NON_MEMBERSHIP;
-            vr.verify_non_membership = &vn;
-        }
-        r = ecall(&w, &vr, 0, LCP_OK);
-        lcp_bytes s = {r->commitment->signature.data, r->commitment->signature.len};
-        size_t n;
-        uint8_t *p = lcfix_proofs(r->commitment->message.data, r->commitment->message.len, &s, 1, &n);
-        int rc = member ? lcp_lc_verify_membership(w.c.lc, "lcp-0", &h11, (const uint8_t *)"ibc", 3,
-                                                   (const uint8_t *)path, strlen(path), KVS[1].value,
-                                                   KVS[1].value_len, p, n, (int64_t)NOW, err)
-                        : lcp_lc_verify_non_membership(w.c.lc, "lcp-0", &h11, (const uint8_t *)"ibc", 3,
-                                                       (const uint8_t *)path, strlen(path), p, n, (int64_t)NOW, err);
-        if (rc != LCP_OK) fail_msg("LCP client, %smembership: %s", member ? "" : "non-", err);
-        /* the LCP client holds the value to its hash: another value is refused */
-        if (member)
-            assert_int_not_equal(lcp_lc_verify_membership(w.c.lc, "lcp-0", &h11, (const uint8_t *)"ibc", 3,
-                                                          (const uint8_t *)path, strlen(path), (const uint8_t *)"x", 1,
-                                                          p, n, (int64_t)NOW, err),
-                                 LCP_OK);
-        lcp_free(p);
+        r = enclave_verify(&w, path, value, 11, &proof, LCP_OK);
+        int rc = lc_verify(&w, r, path, value, 11);
+        if (rc != LCP_OK) fail_msg("LCP client, %smembership: %s", member ? "" : "non-", lcp_errname(rc));
+        /* the LCP client holds the value to its hash, and the enclave the proof to its value: another is refused */
+        tmc_kv other = {path, (const uint8_t *)"x", 1};
+        if (member) assert_int_not_equal(lc_verify(&w, r, path, &other, 11), LCP_OK);
         lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
-        /* the enclave refuses the same proof for another value */
         if (member) {
-            vm.value.data = (uint8_t *)"x";
-            vm.value.len = 1;
-            r = ecall(&w, &vr, 0, LCP_ERR_ICS23_VERIFY);
+            r = enclave_verify(&w, path, &other, 11, &proof, LCP_ERR_ICS23_VERIFY);
             lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
         }
         lcp_buf_free(&proof);
@@ -473,26 +428,7 @@ static void test_tendermint_through_enclave(void **state)
     close_world(&w);
 }
 
-/* Four packet commitments filling a depth-2 SMT: in SHA-256 order sequences 4, 1, 3, 2 (tmchain.h). */
-static const tmc_kv SMT_KVS[4] = {
-    {"commitments/ports/transfer/channels/channel-0/sequences/1", (const uint8_t *)"commitment 1", 12},
-    {"commitments/ports/transfer/channels/channel-0/sequences/2", (const uint8_t *)"commitment 2", 12},
-    {"commitments/ports/transfer/channels/channel-0/sequences/3", (const uint8_t *)"commitment 3", 12},
-    {"commitments/ports/transfer/channels/channel-0/sequences/4", (const uint8_t *)"commitment 4", 12},
-};
-
-/* A MerkleProof whose first CommitmentProof is {field: inner} (1 = existence, 2 = non-existence). */
-static void smt_proof(lcp_buf *out, const tmc_kv *kvs, uint32_t field, const lcp_buf *inner)
-{
-    lcp_buf cp = {0};
-    lcp_pb_writer pw;
-    assert_int_equal(lcp_buf_reserve(&cp, inner->len + 16), LCP_OK);
-    lcp_pb_writer_init(&pw, cp.data, cp.cap);
-    lcp_pb_put_message(&pw, field, inner->data, inner->len);
-    cp.len = pw.len;
-    tmc_smt_merkle_proof(out, kvs, 4, &cp);
-    lcp_buf_free(&cp);
-}
+#define SMT_KVS tmc_smt_packets
 
 /* Issue 10 item 1: membership and non-membership of one key at one height are never both signed. */
 static void test_smt_membership_and_absence(void **state)
@@ -519,7 +455,7 @@ static void test_smt_membership_and_absence(void **state)
     assert_ptr_equal(key, &SMT_KVS[1]);
     lcp_buf ep = {0}, right = {0}, ne = {0}, member = {0}, absent = {0};
     tmc_smt_exist(&ep, SMT_KVS, 4, 3);
-    smt_proof(&member, SMT_KVS, 1, &ep);
+    tmc_smt_merkle_proof(&member, SMT_KVS, 4, 1, &ep);
     /* its forged absence: the left-most leaf (sequence 4) as right neighbour, "above" it as raw bytes */
     tmc_smt_exist(&right, SMT_KVS, 4, 0);
     assert_true(strcmp(key->key, tmc_smt_at(SMT_KVS, 4, 0)->key) < 0);
@@ -529,7 +465,7 @@ static void test_smt_membership_and_absence(void **state)
     lcp_pb_put_bytes(&pw, 1, key->key, strlen(key->key));
     lcp_pb_put_message(&pw, 3, right.data, right.len);
     ne.len = pw.len;
-    smt_proof(&absent, SMT_KVS, 2, &ne);
+    tmc_smt_merkle_proof(&absent, SMT_KVS, 4, 2, &ne);
 
     /* membership at 2: signed, and accepted by the LCP client */
     Lcp__Enclave__V1__EcallResponse *r = enclave_verify(&w, key->key, key, 2, &member, LCP_OK);
@@ -580,7 +516,7 @@ static void test_smt_membership_and_absence(void **state)
     host_put(&w, "clients/07-tendermint-0/consensusStates/1-9", cons_any.data, cons_any.len);
     lcp_buf_free(&ep);
     tmc_smt_exist(&ep, forged, 4, 3);
-    smt_proof(&forged_member, forged, 1, &ep);
+    tmc_smt_merkle_proof(&forged_member, forged, 4, 1, &ep);
     r = enclave_verify(&w, key->key, &forged[1], 9, &forged_member, LCP_OK);
     assert_int_equal(lc_verify(&w, r, key->key, &forged[1], 9), LCP_ERR_LC_CONSENSUS_STATE_NOT_FOUND);
     lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
