@@ -5,6 +5,24 @@
  * makes a lying host harmless) and the enclave's notion of now. The light client verifies and returns the
  * commitment it wants signed (a proxy message) plus the states to store; the enclave signs and stores them.
  *
+ * The host store rule. Everything a light client reads from the store was written by the untrusted host, which may
+ * rewrite any of it between two commands. A commitment is safe only because the LCP client accepts it against the
+ * state id it already holds (prev_state_id of an update, state_id of a membership). Hence: nothing the host can
+ * rewrite in a stored client or consensus state may change a verdict (what is signed, or whether anything is)
+ * unless that change is bound into the state id the commitment carries, so that the LCP client refuses the
+ * commitment. Concretely, for a light client:
+ *  - every field it reads from a stored state goes into the bytes its state id hashes, or is checked against
+ *    something that does (a verifier that reads a field its re-encoder drops is a hole: the host strips the field,
+ *    the state id stays the same, the verdict changes);
+ *  - a field the state id leaves out by design must not widen what is signed, only narrow it, or be enforced by
+ *    the LCP client on its own state. LCP's canonical state ids leave out the client's latest and frozen heights:
+ *    a proof height above the latest one needs a consensus state the LCP client never accepted (it refuses the
+ *    commitment), and a client frozen by a Misbehaviour commitment is frozen in the LCP client itself (it refuses
+ *    every later commitment);
+ *  - where a rule cannot be bound (a field LCP's state id format has no room for), the light client fails closed:
+ *    it refuses the command rather than let the stored bytes decide.
+ * Each light client's header says how it keeps this rule; tests flip and strip every field its verifier reads.
+ *
  * Store keys are LCP's (§1.3): "clients/<id>/clientType", "clients/<id>/clientState",
  * "clients/<id>/consensusStates/<rev>-<height>", values being protobuf Any encodings.
  * Allocation: results are lcp_buf (host-style growable buffers) owned by the caller's result struct; free them

@@ -4,8 +4,12 @@
  * (state.rs gen_state_id, `From<ClientState> for Any`). A compatible enclave must reproduce that encoding exactly
  * (spec lcp-spec.md §3.4), so this file writes proto3 the way prost does: fields in number order, scalar defaults
  * skipped, every Option<message> that ibc-rs fills written even when empty, packed repeated scalars. The field set
- * is that of the crates LCP pins: ics23 0.9's ProofSpec has no prehash_key_before_comparison (field 5), so it is
- * dropped, as LCP drops it. */
+ * is that of the crates LCP pins, with one deliberate exception: ics23 0.9's ProofSpec has no
+ * prehash_key_before_comparison (field 5) and LCP drops it, but this light client reads it, and everything it reads
+ * from a stored client state must be in the bytes the state id hashes (lcp/elc.h). So field 5 is kept. For every
+ * spec without it (ibc-go's IAVL and Tendermint specs: the field is false and proto3 omits it) the bytes, and so
+ * the state ids, are LCP's; for a spec that sets it they differ from LCP's, which hashes a state that drops what
+ * the verifier was told. */
 #include <string.h>
 
 #include "tm_elc_internal.h"
@@ -56,6 +60,16 @@ int tm_elc_consensus_state(lcp_tm_consensus_state *out, const lcp_pb_any *any, c
 }
 
 int tm_elc_is_frozen(const lcp_tm_client_state *cs) { return cs->frozen_height.revision_height != 0; }
+
+int tm_elc_specs_hash_keys(const lcp_tm_client_state *cs)
+{
+    for (size_t i = 0; i < cs->n_proof_specs; i++) {
+        lcp_ics23_spec s;
+        if (lcp_ics23_decode_spec(&s, cs->proof_specs[i].ptr, cs->proof_specs[i].len, NULL) != LCP_OK) return 1;
+        if (s.leaf_spec.prehash_key != LCP_ICS23_NO_HASH || s.prehash_key_before_comparison) return 1;
+    }
+    return 0;
+}
 
 /* ---- prost-style encoding ---- */
 
@@ -131,7 +145,8 @@ static void put_proof_spec(lcp_pb_writer *w, const void *m)
     if (s->has_inner_spec) put_nested(w, 2, put_inner_spec, &s->inner_spec);
     put_i64_opt(w, 3, s->max_depth);
     put_i64_opt(w, 4, s->min_depth);
-    /* field 5 (prehash_key_before_comparison) does not exist in ics23 0.9: LCP drops it */
+    /* field 5 (prehash_key_before_comparison): absent in ics23 0.9, read here, so bound here (see the top) */
+    lcp_pb_put_uint_opt(w, 5, (uint64_t)(s->prehash_key_before_comparison != 0));
 }
 
 typedef struct {

@@ -80,10 +80,16 @@ void tmc_misbehaviour(lcp_buf *out, const char *client_id, const lcp_buf *h1, co
 typedef struct {
     uint64_t trust_num, trust_den;             /* default 1/3 */
     int64_t trusting_s, unbonding_s, drift_s;  /* default 14 days, 21 days, 10 s */
+    const lcp_buf *proof_specs;                /* encoded ProofSpecs; none: ibc-go's default (IAVL, Tendermint) */
+    size_t n_proof_specs;
 } tmc_client_params;
-/* ClientState value (not the Any) at latest height h, with ibc-go's default proof specs (IAVL, Tendermint) and
- * upgrade path ["upgrade", "upgradedIBCState"]; p may be NULL. */
+/* ClientState value (not the Any) at latest height h, with p's proof specs and upgrade path
+ * ["upgrade", "upgradedIBCState"]; p may be NULL (the defaults). */
 void tmc_client_state(lcp_buf *out, const tmc_chain *c, int64_t h, const tmc_client_params *p);
+/* The standard ProofSpecs of cosmos/ics23 as chains encode them, appended to out: IavlSpec and TendermintSpec
+ * (ibc-go's defaults), and SmtSpec (prehash_key SHA-256, prehash_key_before_comparison set, max depth 256). */
+enum { TMC_SPEC_IAVL, TMC_SPEC_TENDERMINT, TMC_SPEC_SMT };
+void tmc_proof_spec(lcp_buf *out, int which);
 /* ConsensusState value of block h: {time, MerkleRoot{app hash}, next_validators_hash}. */
 void tmc_consensus_state(lcp_buf *out, const tmc_chain *c, int64_t h);
 /* A view of buf as an Any of type_url (valid while buf and type_url live). */
@@ -101,6 +107,24 @@ void tmc_state_app_hash(uint8_t out[32], const tmc_kv *kvs, size_t n);
 /* ibc.core.commitment.v1.MerkleProof of key in that state: existence (exist = 1, key present) or non-existence
  * (exist = 0, key absent), then the "ibc" store's root in the multistore. Appended to out. */
 void tmc_state_proof(lcp_buf *out, const tmc_kv *kvs, size_t n, const char *key, int exist);
+
+/* The same multistore with a sparse Merkle tree as its "ibc" store (SmtSpec: leaf SHA-256(0 || SHA-256(key) ||
+ * SHA-256(value)), inner SHA-256(1 || left || right)): n = 2^d leaves (n = 1, 2, 4, 8 or 16), each at depth d in
+ * the place the first d bits of SHA-256(key) name; the keys must fill the n places (else tmc_die). Place i is
+ * also the i-th key in SHA-256 order, which is the order SmtSpec proofs compare keys in. */
+void tmc_smt_app_hash(uint8_t out[32], const tmc_kv *kvs, size_t n);
+/* Four packet commitments ("commitments/ports/transfer/channels/channel-0/sequences/1" to ".../4", values
+ * "commitment N") that fill a depth-2 SMT: in SHA-256 order (places 0..3) sequences 4, 1, 3, 2. So sequence 2 is
+ * right-most and sorts before sequence 4, the left-most, as raw bytes: the pair that tells hashed from raw key
+ * order apart. */
+extern const tmc_kv tmc_smt_packets[4];
+/* The key-value at place i. */
+const tmc_kv *tmc_smt_at(const tmc_kv *kvs, size_t n, size_t i);
+/* ExistenceProof (SmtSpec) of the key-value at place i, appended to out. */
+void tmc_smt_exist(lcp_buf *out, const tmc_kv *kvs, size_t n, size_t i);
+/* A MerkleProof about the "ibc" store, appended to out: first CommitmentProof{field: proof} (field 1: proof is an
+ * ExistenceProof, 2: a NonExistenceProof; honest or not), then the store's root in the multistore. */
+void tmc_smt_merkle_proof(lcp_buf *out, const tmc_kv *kvs, size_t n, uint32_t field, const lcp_buf *proof);
 
 /* ---- a memory store behind lcp_elc_env ---- */
 typedef struct tmc_memstore tmc_memstore;
