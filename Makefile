@@ -13,8 +13,9 @@ TESTDATA ?= $(abspath ../shared/testdata)
 # Each parallel worker may build into its own tree: make BUILD=build-foo test
 BUILD    ?= build
 
-# Floors 1-4 plus lcpclient make the library; cli is the `lcp` program.
-LIB_MODULES := base crypto codec commitment attestation tee elc lcpclient enclave host service
+# Floors 1-6 make the library; cli is the `lcp` program. dev holds development tools (the Tendermint test-chain
+# generator) for the CLI, tests and benchmarks.
+LIB_MODULES := base crypto codec commitment attestation tee elc lcpclient enclave host service dev
 LIBS     := -lcrypto -lsecp256k1 -lsodium -lcjson -lprotobuf-c -llmdb -lnghttp2 -lpthread
 TEST_LIBS := -lcmocka
 
@@ -29,11 +30,14 @@ ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,
 FUZZ_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
                -Wno-unused-command-line-argument
 
-LIB_SRCS  := $(foreach m,$(LIB_MODULES),$(wildcard src/$(m)/*.c))
+# The test enclave's additions (the mock light client, the sandbox diagnostic): linked only into lcp-enclave-test,
+# tests, benchmarks and fuzzers, never into the release lcp-enclave.
+TEST_ENCLAVE_SRCS := src/elc/mock.c src/enclave/bin/test_enclave.c
+LIB_SRCS  := $(filter-out $(TEST_ENCLAVE_SRCS),$(foreach m,$(LIB_MODULES),$(wildcard src/$(m)/*.c)))
 PROTO_SRCS := $(wildcard proto/*.proto)
 PROTO_C   := $(patsubst proto/%.proto,$(BUILD)/gen/proto/%.pb-c.c,$(PROTO_SRCS))
 CLI_SRCS  := $(wildcard src/cli/*.c)
-ENCLAVE_BIN_SRCS := $(wildcard src/enclave/bin/*.c)
+ENCLAVE_BIN_SRCS := $(filter-out $(TEST_ENCLAVE_SRCS),$(wildcard src/enclave/bin/*.c))
 # The enclave's build config, measured into MRENCLAVE (DESIGN.md): product id, SVN and debug flag.
 ENCLAVE_CONFIG := -DLCP_ENCLAVE_ISV_PROD_ID=0 -DLCP_ENCLAVE_ISV_SVN=0 -DLCP_ENCLAVE_DEBUG=1
 # The enclave links its libraries statically so that its measurement covers the code it runs.
@@ -50,6 +54,10 @@ objs = $(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$(2))
 REL_LIB  := $(BUILD)/rel/liblcp.a
 ASAN_LIB := $(BUILD)/asan/liblcp.a
 FUZZ_LIB := $(BUILD)/fuzz/liblcp.a
+# What tests link: the test enclave's additions first (they use the library).
+REL_TLIB  := $(BUILD)/rel/liblcp_test.a $(REL_LIB)
+ASAN_TLIB := $(BUILD)/asan/liblcp_test.a $(ASAN_LIB)
+FUZZ_TLIB := $(BUILD)/fuzz/liblcp_test.a $(FUZZ_LIB)
 
 REL_TESTS  := $(patsubst tests/%.c,$(BUILD)/rel/tests/%,$(TEST_SRCS))
 ASAN_TESTS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_SRCS))
@@ -104,6 +112,10 @@ $(BUILD)/%/liblcp.a: $$(call objs,$$*,$(LIB_SRCS) $(PROTO_C))
 	@rm -f $@
 	@$(if $(V),true,echo "  AR     $@")
 	$(Q)ar rcs $@ $^
+$(BUILD)/%/liblcp_test.a: $$(call objs,$$*,$(TEST_ENCLAVE_SRCS))
+	@rm -f $@
+	@$(if $(V),true,echo "  AR     $@")
+	$(Q)ar rcs $@ $^
 
 # ---- programs ----
 $(BUILD)/rel/bin/lcp: $(call objs,rel,$(CLI_SRCS)) $(REL_LIB)
@@ -124,6 +136,21 @@ $(BUILD)/asan/bin/lcp-enclave: $(call objs,asan,$(ENCLAVE_BIN_SRCS)) $(ASAN_LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LIBS) -lseccomp
+# The test enclave: the same program compiled with LCP_TEST_ENCLAVE, plus the mock light client and the sandbox
+# diagnostic. Another binary, so another MRENCLAVE; EnclaveInfo (`lcp enclave metadata`) says test_enclave.
+TEST_ENCLAVE_OBJS = $(call objs,$(1),src/enclave/bin/lcp_enclave_test.c $(filter-out src/enclave/bin/lcp_enclave.c,$(ENCLAVE_BIN_SRCS)))
+$(BUILD)/rel/bin/lcp-enclave-test: $(call TEST_ENCLAVE_OBJS,rel) $(REL_TLIB)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  LD     $@")
+	$(Q)$(CC) $(REL_CFLAGS) -Wl,--build-id=none -o $@ $^ $(ENCLAVE_STATIC_LIBS) 2>$@.ldlog || { cat $@.ldlog; exit 1; }
+$(BUILD)/asan/bin/lcp-enclave-test: $(call TEST_ENCLAVE_OBJS,asan) $(ASAN_TLIB)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  LD     $@")
+	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LIBS) -lseccomp
+$(BUILD)/%/obj/src/enclave/bin/lcp_enclave_test.o: src/enclave/bin/lcp_enclave.c $(PROTO_C)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  CC     $@")
+	$(Q)$(CC) $(if $(filter asan,$*),$(ASAN_CFLAGS),$(REL_CFLAGS)) $(ENCLAVE_CONFIG) -DLCP_TEST_ENCLAVE=1 -MMD -MP -c $< -o $@
 $(BUILD)/rel/obj/src/enclave/bin/%.o: src/enclave/bin/%.c $(PROTO_C)
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  CC     $@")
@@ -134,16 +161,17 @@ $(BUILD)/asan/obj/src/enclave/bin/%.o: src/enclave/bin/%.c $(PROTO_C)
 	$(Q)$(CC) $(ASAN_CFLAGS) $(ENCLAVE_CONFIG) -MMD -MP -c $< -o $@
 
 # ---- tests ----
-$(BUILD)/rel/tests/%: $(call objs,rel,tests/%.c) $(call objs,rel,$(TEST_COMMON)) $(REL_LIB)
+$(BUILD)/rel/tests/%: $(call objs,rel,tests/%.c) $(call objs,rel,$(TEST_COMMON)) $(REL_TLIB)
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
-$(BUILD)/asan/tests/%: $(call objs,asan,tests/%.c) $(call objs,asan,$(TEST_COMMON)) $(ASAN_LIB)
+$(BUILD)/asan/tests/%: $(call objs,asan,tests/%.c) $(call objs,asan,$(TEST_COMMON)) $(ASAN_TLIB)
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
-tests: $(REL_TESTS) $(ASAN_TESTS) $(BUILD)/rel/bin/lcp $(BUILD)/asan/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/asan/bin/lcp-enclave
+tests: $(REL_TESTS) $(ASAN_TESTS) $(BUILD)/rel/bin/lcp $(BUILD)/asan/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/asan/bin/lcp-enclave \
+       $(BUILD)/rel/bin/lcp-enclave-test $(BUILD)/asan/bin/lcp-enclave-test
 
 # Runs every test binary in both variants, then the CLI tests, and prints one summary line.
 test: deps
@@ -155,7 +183,7 @@ run: deps
 	@BUILD=$(BUILD) sh mk/run.sh
 
 # ---- fuzzing ----
-$(BUILD)/fuzz/bin/%: $(call objs,fuzz,fuzz/%.c) $(FUZZ_LIB)
+$(BUILD)/fuzz/bin/%: $(call objs,fuzz,fuzz/%.c) $(FUZZ_TLIB)
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
@@ -166,21 +194,16 @@ fuzz: deps
 	@TESTDATA=$(TESTDATA) sh mk/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 # ---- benchmarks ----
-$(BUILD)/rel/bench/%: $(call objs,rel,bench/%.c) $(call objs,rel,bench/harness.c) $(REL_LIB)
+$(BUILD)/rel/bench/%: $(call objs,rel,bench/%.c) $(call objs,rel,bench/harness.c) $(REL_TLIB)
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
-# bench/tendermint builds its chains with the tests' chain generator (linked before the library it uses).
-$(BUILD)/rel/bench/tendermint: $(call objs,rel,bench/tendermint.c bench/harness.c tests/common/tmchain.c tests/common/tmchain_state.c) $(REL_LIB)
-	@mkdir -p $(dir $@)
-	@$(if $(V),true,echo "  LD     $@")
-	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
-$(BUILD)/rel/bench/service: $(call objs,rel,bench/service.c bench/harness.c tests/common/tmchain.c tests/common/grpcc.c) $(REL_LIB)
+$(BUILD)/rel/bench/service: $(call objs,rel,bench/service.c bench/harness.c tests/common/grpcc.c) $(REL_TLIB)
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
 bench: deps
-	@$(MAKE) --no-print-directory $(BENCHES) $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave
+	@$(MAKE) --no-print-directory $(BENCHES) $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/rel/bin/lcp-enclave-test
 	@sh mk/run-bench.sh $(BENCHES)
 
 # Two clean builds of lcp-enclave in separate directories must be byte-identical (same MRENCLAVE).

@@ -13,6 +13,7 @@
 #include "lcp/lcpclient.h"
 #include "lcp/tee_sim.h"
 #include "proto/lcp_enclave.pb-c.h"
+#include "enclave/bin/test_enclave.h"
 
 static char dir[64];
 static lcp_tee *tee;
@@ -67,6 +68,7 @@ static int setup(void **state)
     if (lcp_tee_open(&tee, &o, err) != LCP_OK) fail_msg("%s", err);
     mem = lcp_lc_memstore_new();
     assert_int_equal(lcp_enclave_new(&enc, tee, ocall, NULL, err), LCP_OK);
+    lcp_test_enclave_setup(enc); /* the mock light client */
     return 0;
 }
 

@@ -1,6 +1,8 @@
 /* lcp-enclave: the trusted program as a process. The host starts it with one end of a socketpair as --fd; it opens
  * its TEE (measuring itself), locks itself down, then serves ECALL frames until the host closes the socket.
- * Everything it does after that arrives in a frame; everything it needs from outside is an OCALL. */
+ * Everything it does after that arrives in a frame; everything it needs from outside is an OCALL.
+ * Compiled a second time with LCP_TEST_ENCLAVE into lcp-enclave-test, which adds test_enclave.h (the mock light
+ * client, the sandbox diagnostic): another binary, so another MRENCLAVE, and it says so in EnclaveInfo. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,12 @@
 #include "lcp/enclave.h"
 #include "proto/lcp_enclave.pb-c.h"
 #include "sandbox.h"
+#ifdef LCP_TEST_ENCLAVE
+#include "test_enclave.h"
+#define PROGRAM "lcp-enclave-test"
+#else
+#define PROGRAM "lcp-enclave"
+#endif
 
 #ifndef LCP_ENCLAVE_ISV_PROD_ID
 #define LCP_ENCLAVE_ISV_PROD_ID 0
@@ -130,7 +138,13 @@ static int serve(lcp_enclave *e, conn *c)
             if (send_error(c->fd, LCP_ERR_PROTO, "malformed frame: expected an ECALL") != LCP_OK) break;
             continue;
         }
+#ifdef LCP_TEST_ENCLAVE
+        rc = lcp_test_enclave_ecall(req.ptr, req.len, &resp);
+        if (rc == 0) rc = lcp_enclave_ecall(e, req.ptr, req.len, &resp);
+        else if (rc == 1) rc = LCP_OK;
+#else
         rc = lcp_enclave_ecall(e, req.ptr, req.len, &resp);
+#endif
         if (rc != LCP_OK) rc = send_error(c->fd, rc, "enclave out of memory");
         else rc = send_response(c->fd, &resp);
         if (rc != LCP_OK) break;
@@ -141,9 +155,13 @@ static int serve(lcp_enclave *e, conn *c)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: lcp-enclave --fd N [--sim_platform DIR] [--backend sim|gramine]\n"
+    fprintf(stderr, "usage: " PROGRAM " --fd N [--sim_platform DIR] [--backend sim|gramine]\n"
                     "The trusted half of lcp-c. It is started by the lcp host over a socketpair; running it by hand\n"
-                    "is only useful for `lcp-enclave --measure` (prints MRENCLAVE of this binary).\n");
+                    "is only useful for `" PROGRAM " --measure` (prints MRENCLAVE of this binary).\n");
+#ifdef LCP_TEST_ENCLAVE
+    fprintf(stderr, "This is the TEST enclave: it runs the mock light client, which verifies nothing. Never register\n"
+                    "its MRENCLAVE with an LCP client.\n");
+#endif
 }
 
 int main(int argc, char **argv)
@@ -174,7 +192,7 @@ int main(int argc, char **argv)
     lcp_tee *tee = NULL;
     if (lcp_tee_open(&tee, &opt, err) != LCP_OK) {
         if (fd >= 0) send_error(fd, LCP_ERR_TEE, err);
-        fprintf(stderr, "lcp-enclave: %s\n", err);
+        fprintf(stderr, PROGRAM ": %s\n", err);
         return 1;
     }
     if (measure) {
@@ -188,12 +206,15 @@ int main(int argc, char **argv)
     }
     if (lcp_enclave_sandbox(fd, err) != LCP_OK) {
         send_error(fd, LCP_ERR_TEE, err);
-        fprintf(stderr, "lcp-enclave: %s\n", err);
+        fprintf(stderr, PROGRAM ": %s\n", err);
         return 1;
     }
     conn c = {fd, {0}};
     lcp_enclave *e;
     if (lcp_enclave_new(&e, tee, do_ocall, &c, err) != LCP_OK) return 1;
+#ifdef LCP_TEST_ENCLAVE
+    lcp_test_enclave_setup(e);
+#endif
     serve(e, &c);
     lcp_enclave_free(e);
     lcp_buf_free(&c.in);
