@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "enclave_internal.h"
+#include "lcp/codec_protobuf.h"
 
 int lcp_enclave_new(lcp_enclave **out, lcp_tee *tee, lcp_enclave_ocall_fn ocall, void *ud, char *err)
 {
@@ -30,11 +31,11 @@ static int ocall(lcp_enclave *e, Lcp__Enclave__V1__OcallRequest *req, Lcp__Encla
     rc = e->ocall(e->ud, in.data, in.len, &out, err);
     lcp_buf_free(&in);
     if (rc == LCP_OK) {
-        *resp = lcp__enclave__v1__ocall_response__unpack(NULL, out.len, out.data);
+        *resp = lcp__enclave__v1__ocall_response__unpack(lcp_pb_allocator(), out.len, out.data);
         if (*resp == NULL) rc = lcp_fail(err, LCP_ERR_PROTO, "malformed OCALL response from the host");
         else if ((*resp)->code != 0) {
             rc = lcp_fail(err, (*resp)->code, "host: %s", (*resp)->error ? (*resp)->error : "OCALL failed");
-            lcp__enclave__v1__ocall_response__free_unpacked(*resp, NULL);
+            lcp__enclave__v1__ocall_response__free_unpacked(*resp, lcp_pb_allocator());
         }
     }
     lcp_buf_free(&out);
@@ -54,7 +55,7 @@ static int env_get(void *ud, const char *key, lcp_buf *out, int *found, char *er
     if (rc != LCP_OK) return rc;
     *found = resp->found;
     if (resp->found) rc = lcp_buf_append(out, resp->value.data, resp->value.len);
-    lcp__enclave__v1__ocall_response__free_unpacked(resp, NULL);
+    lcp__enclave__v1__ocall_response__free_unpacked(resp, lcp_pb_allocator());
     return rc;
 }
 
@@ -70,7 +71,7 @@ static int env_set(void *ud, const char *key, const uint8_t *value, size_t len, 
     req.command_case = LCP__ENCLAVE__V1__OCALL_REQUEST__COMMAND_SET;
     req.set = &set;
     int rc = ocall(ud, &req, &resp, err);
-    if (rc == LCP_OK) lcp__enclave__v1__ocall_response__free_unpacked(resp, NULL);
+    if (rc == LCP_OK) lcp__enclave__v1__ocall_response__free_unpacked(resp, lcp_pb_allocator());
     return rc;
 }
 
@@ -115,7 +116,7 @@ int lcp_enclave_ecall(lcp_enclave *e, const uint8_t *req_bytes, size_t len, lcp_
     Lcp__Enclave__V1__EnclaveInfoResult info;
     lcp_tee_identity id;
     int rc;
-    ecall_req *req = lcp__enclave__v1__ecall_request__unpack(NULL, len, req_bytes);
+    ecall_req *req = lcp__enclave__v1__ecall_request__unpack(lcp_pb_allocator(), len, req_bytes);
     if (req == NULL) {
         rc = lcp_fail(err, LCP_ERR_PROTO, "malformed ECALL request");
         goto respond;
@@ -157,6 +158,6 @@ respond:
     lcp_free(gen.pub_key.data);
     lcp_free(gen.address.data);
     enclave_out_free(&o);
-    if (req) lcp__enclave__v1__ecall_request__free_unpacked(req, NULL);
+    if (req) lcp__enclave__v1__ecall_request__free_unpacked(req, lcp_pb_allocator());
     return brc;
 }

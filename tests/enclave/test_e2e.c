@@ -20,6 +20,7 @@
 #include "lcp/crypto.h"
 #include "lcp/enclave.h"
 #include "lcp/host.h"
+#include "host/host_test.h"
 #include "lcp/tee_sim.h"
 
 #define NOW 1800000000ull /* 2027-01-15: inside the simulation signing certificate's validity */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lcp/codec_pb.h"
+#include "lcp/codec_protobuf.h"
 #include "lcp/enclave.h"
 #include "proto/lcp_enclave.pb-c.h"
 #include "sandbox.h"
@@ -40,7 +41,7 @@ static int do_ocall(void *ud, const uint8_t *req, size_t len, lcp_buf *resp, cha
 {
     conn *c = ud;
     Lcp__Enclave__V1__EnclaveFrame f = LCP__ENCLAVE__V1__ENCLAVE_FRAME__INIT;
-    Lcp__Enclave__V1__OcallRequest *r = lcp__enclave__v1__ocall_request__unpack(NULL, len, req);
+    Lcp__Enclave__V1__OcallRequest *r = lcp__enclave__v1__ocall_request__unpack(lcp_pb_allocator(), len, req);
     if (r == NULL) return lcp_fail(err, LCP_ERR_PROTO, "cannot re-read our own OCALL");
     f.frame_case = LCP__ENCLAVE__V1__ENCLAVE_FRAME__FRAME_OCALL;
     f.ocall = r;
@@ -50,22 +51,22 @@ static int do_ocall(void *ud, const uint8_t *req, size_t len, lcp_buf *resp, cha
         out.len = lcp__enclave__v1__enclave_frame__pack(&f, out.data);
         rc = lcp_frame_write(c->fd, out.data, out.len);
     }
-    lcp__enclave__v1__ocall_request__free_unpacked(r, NULL);
+    lcp__enclave__v1__ocall_request__free_unpacked(r, lcp_pb_allocator());
     lcp_buf_free(&out);
     if (rc != LCP_OK) return lcp_fail(err, rc, "host went away during an OCALL");
     size_t over;
     if ((rc = lcp_frame_read(c->fd, &c->in, LCP_ENCLAVE_MAX_FRAME, &over)) != LCP_OK)
         return lcp_fail(err, rc, "no OCALL response from the host");
-    Lcp__Enclave__V1__HostFrame *h = lcp__enclave__v1__host_frame__unpack(NULL, c->in.len, c->in.data);
+    Lcp__Enclave__V1__HostFrame *h = lcp__enclave__v1__host_frame__unpack(lcp_pb_allocator(), c->in.len, c->in.data);
     if (h == NULL || h->frame_case != LCP__ENCLAVE__V1__HOST_FRAME__FRAME_OCALL_RESPONSE) {
-        if (h) lcp__enclave__v1__host_frame__free_unpacked(h, NULL);
+        if (h) lcp__enclave__v1__host_frame__free_unpacked(h, lcp_pb_allocator());
         return lcp_fail(err, LCP_ERR_PROTO, "expected an OCALL response from the host");
     }
     resp->len = 0;
     size_t n = lcp__enclave__v1__ocall_response__get_packed_size(h->ocall_response);
     rc = lcp_buf_reserve(resp, n);
     if (rc == LCP_OK) resp->len = lcp__enclave__v1__ocall_response__pack(h->ocall_response, resp->data);
-    lcp__enclave__v1__host_frame__free_unpacked(h, NULL);
+    lcp__enclave__v1__host_frame__free_unpacked(h, lcp_pb_allocator());
     return rc;
 }
 
