@@ -173,8 +173,9 @@ static int write_chain(const char *dir, const char *chain_id, const char *client
     return 0;
 }
 
-static int cmd_chain(int argc, char **argv)
+static int cmd_chain(const lcp_cli *cli, int argc, char **argv)
 {
+    (void)cli;
     lcp_cli_args a;
     static const char *const known[] = {"out", "chain_id", "validators", "client_id", NULL};
     if (lcp_cli_parse(&a, argc, argv, known, NULL)) return LCP_CLI_EXIT_USAGE;
@@ -215,16 +216,24 @@ static int cmd_chain(int argc, char **argv)
     return lcp_cli_print_json(summary);
 }
 
+static const char INTRO[] = "DEVELOPMENT TOOLS: inputs for trying lcp-c out; nothing here belongs in a deployment.";
+
 int lcp_cli_dev(const lcp_cli *cli, int argc, char **argv)
 {
-    (void)cli;
+    static const struct {
+        const char *name;
+        int (*run)(const lcp_cli *, int, char **);
+        const char *summary;
+    } verbs[] = {
+        {"tendermint-chain", cmd_chain, "--out DIR: a Tendermint chain signed now (create/update inputs, proofs)"},
+    };
     if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "help") == 0) {
-        printf("usage: lcp dev <verb>\n\n"
-               "DEVELOPMENT TOOLS: inputs for trying lcp-c out; nothing here belongs in a deployment.\n\n"
-               "verbs:\n"
-               "  tendermint-chain --out DIR   a Tendermint chain signed now: create/update inputs and proofs\n");
+        fprintf(argc < 1 ? stderr : stdout, "usage: lcp dev <verb>\n\n%s\n\nverbs:\n", INTRO);
+        for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+            fprintf(argc < 1 ? stderr : stdout, "  %-18s %s\n", verbs[i].name, verbs[i].summary);
         return argc < 1 ? LCP_CLI_EXIT_USAGE : 0;
     }
-    if (strcmp(argv[0], "tendermint-chain") == 0) return cmd_chain(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        if (strcmp(argv[0], verbs[i].name) == 0) return verbs[i].run(cli, argc - 1, argv + 1);
     return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown verb 'dev %s' (see lcp dev --help)", argv[0]);
 }
