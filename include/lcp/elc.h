@@ -78,16 +78,13 @@ typedef struct {
     int (*latest_height)(const lcp_elc_env *env, lcp_height *out, const char *client_id, char *err);
 } lcp_elc_ops;
 
-/* The built-in light clients, for the enclave's registry. NULL-terminated. */
-extern const lcp_elc_ops *const lcp_elc_builtin[];
-/* The light client registered for type_url, or NULL. */
-const lcp_elc_ops *lcp_elc_find(const lcp_bytes *type_url);
-/* The light client whose client_type is name, or NULL. */
-const lcp_elc_ops *lcp_elc_find_type(const char *name);
-
-/* The mock light client (ibc-rs mock semantics): no verification at all, so it proves nothing; it exists to test
- * the whole enclave path. Type URLs "/ibc.mock.ClientState", "/ibc.mock.ConsensusState", "/ibc.mock.Header". */
-extern const lcp_elc_ops lcp_elc_mock;
+/* The light clients of the release enclave (07-tendermint), NULL-terminated. An enclave looks clients up only in
+ * the list it was built with; the mock light client exists only in the test enclave (src/elc/elc_mock.h). */
+extern const lcp_elc_ops *const lcp_elc_release[];
+/* The light client of clients (NULL-terminated) registered for type_url, or NULL. */
+const lcp_elc_ops *lcp_elc_find(const lcp_elc_ops *const *clients, const lcp_bytes *type_url);
+/* The light client of clients whose client_type is name, or NULL. */
+const lcp_elc_ops *lcp_elc_find_type(const lcp_elc_ops *const *clients, const char *name);
 
 /* ---- helpers for light clients ---- */
 /* "clients/<id>/clientState" etc. into out (cap >= 256). */

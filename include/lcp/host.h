@@ -36,10 +36,6 @@ lcp_host_enclave *lcp_host_enclave_handle(lcp_host *h);
 int lcp_host_run(lcp_host *h, Lcp__Enclave__V1__EcallRequest *req, const uint8_t *signer, int write,
                  Lcp__Enclave__V1__EcallResponse **resp, char *err) LCP_WARN_UNUSED;
 
-/* Fault injection for tests: fn runs before each OCALL of lcp_host_run is served (NULL removes it). */
-typedef void (*lcp_host_ocall_hook)(void *ud, const Lcp__Enclave__V1__OcallRequest *req);
-void lcp_host_set_ocall_hook(lcp_host *h, lcp_host_ocall_hook fn, void *ud);
-
 /* The enclave's identity (EnclaveInfo ECALL). Out: *resp as above, its enclave_info set. */
 int lcp_host_enclave_info(lcp_host *h, Lcp__Enclave__V1__EcallResponse **resp, char *err) LCP_WARN_UNUSED;
 

@@ -59,10 +59,6 @@ int lcp_host_serve_ocall(const lcp_host_kv *kv, void *ud, uint64_t tx_id, size_t
                          const Lcp__Enclave__V1__OcallRequest *req, Lcp__Enclave__V1__OcallResponse *resp,
                          lcp_buf *scratch, int *failed);
 
-/* Sends raw bytes as one frame (for fault tests: malformed and oversized frames) and returns the response. */
-int lcp_host_enclave_raw(lcp_host_enclave *h, const uint8_t *frame, size_t len, Lcp__Enclave__V1__EcallResponse **resp,
-                         char *err) LCP_WARN_UNUSED;
-
 #ifdef __cplusplus
 }
 #endif

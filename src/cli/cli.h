@@ -104,6 +104,7 @@ int lcp_cli_sim(const lcp_cli *cli, int argc, char **argv);
 int lcp_cli_enclave(const lcp_cli *cli, int argc, char **argv);
 int lcp_cli_elc(const lcp_cli *cli, int argc, char **argv);
 int lcp_cli_service(const lcp_cli *cli, int argc, char **argv);
+int lcp_cli_dev(const lcp_cli *cli, int argc, char **argv);
 int lcp_cli_attestation_simulate(const lcp_cli *cli, int argc, char **argv);
 
 /* Opens the host node (store under --home, enclave process, sim platform) for verbs that need the enclave.

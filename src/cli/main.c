@@ -21,6 +21,7 @@ static const group GROUPS[] = {
     {"sim", lcp_cli_sim, "the SIMULATED SGX platform (no real SGX): init, show, microcode-update, tcb-recovery, measure, ..."},
     {"service", lcp_cli_service, "the gRPC service relayers call (sim backend): start"},
     {"demo", lcp_cli_demo, "replay the LCP fixture flows through the LCP client, with readable output"},
+    {"dev", lcp_cli_dev, "DEVELOPMENT TOOLS (not for deployments): tendermint-chain writes inputs signed now"},
 };
 
 static void usage(FILE *f)

@@ -5,21 +5,22 @@
 #include "lcp/elc.h"
 #include "lcp/elc_tendermint.h"
 
-const lcp_elc_ops *const lcp_elc_builtin[] = {&lcp_elc_mock, &lcp_elc_tendermint, NULL};
+/* Only light clients that verify: the mock is registered by the test enclave alone (elc_mock.h). */
+const lcp_elc_ops *const lcp_elc_release[] = {&lcp_elc_tendermint, NULL};
 
-const lcp_elc_ops *lcp_elc_find(const lcp_bytes *type_url)
+const lcp_elc_ops *lcp_elc_find(const lcp_elc_ops *const *clients, const lcp_bytes *type_url)
 {
-    for (size_t i = 0; lcp_elc_builtin[i]; i++) {
-        const char *u = lcp_elc_builtin[i]->client_state_type_url;
-        if (strlen(u) == type_url->len && memcmp(u, type_url->ptr, type_url->len) == 0) return lcp_elc_builtin[i];
+    for (size_t i = 0; clients[i]; i++) {
+        const char *u = clients[i]->client_state_type_url;
+        if (strlen(u) == type_url->len && memcmp(u, type_url->ptr, type_url->len) == 0) return clients[i];
     }
     return NULL;
 }
 
-const lcp_elc_ops *lcp_elc_find_type(const char *name)
+const lcp_elc_ops *lcp_elc_find_type(const lcp_elc_ops *const *clients, const char *name)
 {
-    for (size_t i = 0; lcp_elc_builtin[i]; i++)
-        if (strcmp(lcp_elc_builtin[i]->client_type, name) == 0) return lcp_elc_builtin[i];
+    for (size_t i = 0; clients[i]; i++)
+        if (strcmp(clients[i]->client_type, name) == 0) return clients[i];
     return NULL;
 }
 

@@ -12,6 +12,8 @@ struct lcp_enclave {
     void *ud;
     uint64_t tx_id;   /* of the command in progress */
     uint64_t now_ns;
+    const lcp_elc_ops *const *clients; /* the light clients of this build: lcp_elc_release unless a test enclave */
+    int test_build;                    /* 1 in the test enclave (src/enclave/bin/test_enclave.c): EnclaveInfo says so */
 };
 
 typedef Lcp__Enclave__V1__EcallRequest ecall_req;

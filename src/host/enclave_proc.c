@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "host_test.h"
 #include "lcp/host_enclave.h"
 
 struct lcp_host_enclave {

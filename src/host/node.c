@@ -1,6 +1,7 @@
 /* The host node (lcp/host.h): store transactions around ECALLs, and the key store around the enclave key. */
 #include <string.h>
 
+#include "host_test.h"
 #include "lcp/host.h"
 
 struct lcp_host {

@@ -1,5 +1,5 @@
-/* Private to tests/common/tmchain*.c: protobuf written into growable buffers, and helpers that abort on failure
- * (test code). */
+/* Private to src/dev/tmchain*.c: protobuf written into growable buffers, and helpers that abort on failure
+ * (development code). */
 #ifndef LCP_TEST_TMCHAIN_INTERNAL_H
 #define LCP_TEST_TMCHAIN_INTERNAL_H
 

@@ -1,6 +1,6 @@
 /* tmchain, part 2: a committed state (an IAVL store under a multistore) with its ICS-23 proofs, and the memory
  * store behind lcp_elc_env (tmchain.h). */
-#include "tmchain.h"
+#include "lcp/dev_tmchain.h"
 #include "tmchain_internal.h"
 
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* tmchain, part 3: a sparse Merkle tree store (cosmos/ics23 SmtSpec) under the multistore, with its existence
  * proofs (tmchain.h). The tree is the compact form an SMT takes when n = 2^d keys differ in their first d hash
  * bits: every leaf sits at depth d, in the place those bits name, so no subtree is empty. */
-#include "tmchain.h"
+#include "lcp/dev_tmchain.h"
 #include "tmchain_internal.h"
 
 #include <string.h>

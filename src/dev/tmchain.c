@@ -1,7 +1,7 @@
 /* The Tendermint test-chain generator (tmchain.h), part 1: validators, blocks, headers, client states. Encodings follow the proto definitions of CometBFT
  * (tendermint.types, tendermint.crypto), ibc-go (ibc.lightclients.tendermint.v1, ibc.core.commitment.v1) and
  * cosmos/ics23, written bottom-up: each nested message is built into its own buffer and then embedded. */
-#include "tmchain.h"
+#include "lcp/dev_tmchain.h"
 #include "tmchain_internal.h"
 
 #include <sodium.h>
