@@ -17,6 +17,12 @@ for v in rel asan; do
         if LCP_BIN="${BUILD:-build}/$v/bin/lcp" sh "$t"; then pass=$((pass+1)); else fail=$((fail+1)); failed="$failed $t($v)"; fi
     done
 done
+# Operations tests (monitoring rules and a live Prometheus, deploy manifests, rotation drill): once, release build.
+for t in tests/ops/*.sh; do
+    [ -f "$t" ] || continue
+    echo "=== $t"
+    if LCP_BIN="${BUILD:-build}/rel/bin/lcp" sh "$t"; then pass=$((pass+1)); else fail=$((fail+1)); failed="$failed $t"; fi
+done
 # Reproducible enclave build (DESIGN.md): two clean builds must be identical. Skip with LCP_SKIP_REPRODUCE=1.
 if [ "${LCP_SKIP_REPRODUCE:-0}" != 1 ]; then
     echo "=== mk/reproduce.sh"

@@ -235,6 +235,9 @@ static const char DCAP_HELP[] =
     "                      the policy, as for 'lcp attestation verify' (default: UpToDate only, no advisories,\n"
     "                      no debug enclaves)\n"
     "  --quote_out FILE    also write the quote (raw bytes) to FILE\n"
+    "  --key_validity D    record the key as valid for at most D from now (seconds, or 90s, 10m, 36h, 7d): set it\n"
+    "                      to the LCP client's key_expiration, so that the key's expiry here (metrics, rotation)\n"
+    "                      is the one the counterparty enforces (default: the collateral's window only)\n"
     "\n"
     "output (JSON): status, advisory_ids, fmspc, tcb_evaluation_data_number, valid_from, valid_to, mrenclave,\n"
     "enclave_key, sim (true), recorded. A policy rejection prints 'lcp: error: ...' and exits 1; nothing is recorded.\n"
@@ -345,7 +348,7 @@ static int write_quote(const char *path, const uint8_t *q, size_t n)
 int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
 {
     static const char *const known[] = {"enclave_key", "allowed_statuses", "allowed_advisory_ids", "mrenclave",
-                                        "min_tcb_evaluation_data_number", "quote_out", NULL};
+                                        "min_tcb_evaluation_data_number", "quote_out", "key_validity", NULL};
     static const char *const flags[] = {"allow_debug", "reverify", NULL};
     lcp_cli_args a;
     int rc = lcp_cli_parse(&a, argc, argv, known, flags);
@@ -360,6 +363,10 @@ int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
         return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--enclave_key 0x.. (a 20-byte address) is required");
     if (a.npos > 0) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unexpected argument '%s'", a.pos[0]);
     int reverify = lcp_cli_has(&a, "reverify");
+    uint64_t key_validity = 0;
+    const char *kv = lcp_cli_opt(&a, "key_validity");
+    if (kv && (lcp_cli_parse_duration(&key_validity, kv) != 0 || key_validity == 0))
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--key_validity must be a positive duration (e.g. 600, 10m, 7d)");
     lcp_dcap_policy pol;
     uint8_t mrenclave[32];
     char status_buf[1024], ids_buf[4096];
@@ -439,6 +446,8 @@ int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
     /* The quote file first: if it cannot be written, nothing is recorded and the command can simply be run again. */
     const char *qout = lcp_cli_opt(&a, "quote_out");
     if (qout && write_quote(qout, quote, quote_len) != 0) goto done;
+    /* The counterparty's key_expiration bounds the key's life from the attestation on. */
+    if (key_validity && r->valid_to > now + (int64_t)key_validity) r->valid_to = now + (int64_t)key_validity;
     if (!reverify) {
         if ((ev = evidence_json(quote, quote_len, coll, coll_len, r, now)) == NULL) {
             lcp_cli_error(LCP_CLI_EXIT_FAIL, "out of memory building the evidence");
