@@ -56,7 +56,7 @@ ASAN_TESTS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_SRCS))
 FUZZERS    := $(patsubst fuzz/%.c,$(BUILD)/fuzz/bin/%,$(FUZZ_SRCS))
 BENCHES    := $(patsubst bench/%.c,$(BUILD)/rel/bench/%,$(BENCH_MAINS))
 
-.PHONY: all deps lib tests test run fuzz fuzz-build bench clean check-layers reproduce
+.PHONY: all deps lib tests test run fuzz fuzz-build bench clean check-layers reproduce monitoring-rules
 .SECONDARY:
 .SECONDEXPANSION:
 
@@ -187,6 +187,10 @@ bench: deps
 reproduce: deps
 	@$(MAKE) --no-print-directory $(BUILD)/rel/bin/lcp
 	@BUILD=$(BUILD) sh mk/reproduce.sh
+
+# deploy/monitoring/prometheusrule.yaml from the rule files (tests/ops/test_deploy.sh fails when it is stale).
+monitoring-rules:
+	@node tools/prometheusrule.mjs deploy/monitoring/prometheusrule.yaml
 
 check-layers:
 	@sh mk/check-layers.sh

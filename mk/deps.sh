@@ -9,6 +9,9 @@ missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+# kubectl (kustomize rendering in tests/ops/test_deploy.sh): any kubectl on PATH will do; Debian ships it as
+# kubernetes-client.
+command -v kubectl >/dev/null 2>&1 || missing="$missing kubernetes-client"
 [ -z "$missing" ] && exit 0
 # Node.js may come from elsewhere than Debian (the CI image ships its own): accept any working node and npm.
 case "$missing" in *nodejs*|*npm*)
