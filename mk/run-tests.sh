@@ -23,7 +23,8 @@ for t in tests/ops/*.sh; do
     echo "=== $t"
     if LCP_BIN="${BUILD:-build}/rel/bin/lcp" sh "$t"; then pass=$((pass+1)); else fail=$((fail+1)); failed="$failed $t"; fi
 done
-# Reproducible enclave build (DESIGN.md): two clean builds must be identical. Skip with LCP_SKIP_REPRODUCE=1.
+# Reproducible enclave build (DESIGN.md, docs/reproduce.md): two clean builds under reprotest's variations must be
+# identical and measure to enclave/mrenclave.yaml. Skip with LCP_SKIP_REPRODUCE=1.
 if [ "${LCP_SKIP_REPRODUCE:-0}" != 1 ]; then
     echo "=== mk/reproduce.sh"
     if sh mk/reproduce.sh; then pass=$((pass+1)); else fail=$((fail+1)); failed="$failed reproduce"; fi
