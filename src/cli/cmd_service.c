@@ -7,7 +7,8 @@
 #include "lcp/service.h"
 
 static const char HELP[] =
-    "usage: lcp service start [--address ADDR] [--threads N] [--metrics_address ADDR]\n"
+    "usage: lcp service start [--address ADDR] [--threads N] [--metrics_address ADDR] [--drain_seconds S]\n"
+    "                         [--key_rotation_buffer D [--key_validity D]]\n"
     "\n"
     "Serves LCP's gRPC API (h2c, no TLS: keep it on loopback or behind a proxy): lcp.service.elc.v1.Msg\n"
     "(CreateClient, UpdateClient, UpdateClientStream, AggregateMessages, VerifyMembership, VerifyNonMembership),\n"
@@ -21,6 +22,15 @@ static const char HELP[] =
     "  --threads N             enclave workers, 1..64 (default 2)\n"
     "  --metrics_address ADDR  HTTP/1.1 listener for /metrics (Prometheus), /healthz and /readyz (default: none)\n"
     "  --drain_seconds S       how long a stop waits for requests in progress (default 30)\n"
+    "  --key_rotation_buffer D rotate keys without downtime (D: seconds, or 90s, 10m, 36h, 7d). The ACTIVE key\n"
+    "                          ($LCP_HOME/active-enclave-key; at first start the newest valid key) signs every\n"
+    "                          request whose signer is empty. When it expires within D, a new key is generated\n"
+    "                          in the enclave and attested (sim: simulated DCAP) and AvailableEnclaveKeys lists it\n"
+    "                          first; the old key keeps signing until the caller, having registered the new key\n"
+    "                          on the counterparty, calls lcp.service.enclave.v1.Msg/ActivateEnclaveKey. Expired\n"
+    "                          keys are then pruned. See docs/operations.md, \"Rotate keys\".\n"
+    "  --key_validity D        the LCP client's key_expiration: keys attested by rotation are valid until\n"
+    "                          min(collateral start + D, collateral end), as the client computes on registration\n"
     "\n"
     "example:\n"
     "  lcp service start --address [::1]:50051 --metrics_address 127.0.0.1:9090\n";
@@ -37,7 +47,8 @@ static void on_signal(int sig)
 static int start(const lcp_cli *cli, int argc, char **argv)
 {
     lcp_cli_args a;
-    static const char *const known[] = {"address", "threads", "metrics_address", "drain_seconds", NULL};
+    static const char *const known[] = {"address",           "threads",      "metrics_address", "drain_seconds",
+                                        "key_rotation_buffer", "key_validity", NULL};
     if (lcp_cli_parse(&a, argc, argv, known, NULL)) return LCP_CLI_EXIT_USAGE;
     if (a.help) return fputs(HELP, stdout) < 0;
     lcp_service_options o;
@@ -56,6 +67,15 @@ static int start(const lcp_cli *cli, int argc, char **argv)
     if (d && (lcp_cli_parse_u64(&v, d) || v < 1 || v > 3600))
         return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--drain_seconds must be 1..3600");
     if (d) o.drain_seconds = (unsigned)v;
+    const char *kb = lcp_cli_opt(&a, "key_rotation_buffer"), *kv = lcp_cli_opt(&a, "key_validity");
+    if (kb && (lcp_cli_parse_duration(&o.key_rotation_buffer, kb) != 0 || o.key_rotation_buffer == 0))
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--key_rotation_buffer must be a positive duration (e.g. 7d, 36h, 600)");
+    if (kv && (lcp_cli_parse_duration(&o.key_validity, kv) != 0 || o.key_validity == 0))
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--key_validity must be a positive duration (e.g. 30d)");
+    if (kv && !kb) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--key_validity applies to key rotation: give --key_rotation_buffer");
+    if (kv && o.key_rotation_buffer >= o.key_validity)
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--key_rotation_buffer must be shorter than --key_validity "
+                                                 "(else every new key is already due for rotation)");
 
     char err[LCP_ERR_LEN] = "";
     lcp_service *s;
@@ -75,6 +95,7 @@ static int start(const lcp_cli *cli, int argc, char **argv)
     if (lcp_service_bound_address(s, 1, m, sizeof m) == LCP_OK) cJSON_AddStringToObject(out, "metrics", m);
     else cJSON_AddNullToObject(out, "metrics");
     cJSON_AddNumberToObject(out, "threads", o.threads ? o.threads : LCP_SERVICE_DEFAULT_THREADS);
+    if (o.key_rotation_buffer) cJSON_AddNumberToObject(out, "key_rotation_buffer", (double)o.key_rotation_buffer);
     lcp_cli_json_hex(out, "mrenclave", lcp_service_mrenclave(s), 32);
     cJSON_AddStringToObject(out, "backend", "sim");
     cJSON_AddStringToObject(out, "note", "SIMULATED SGX: the enclave runs as a normal process, its keys are not hardware-protected");

@@ -238,6 +238,35 @@ static void key_series(out *o, const lcp_keystore_entry *keys, size_t n, uint64_
                "# TYPE lcp_tcb_evaluation_data_number gauge\nlcp_tcb_evaluation_data_number %ld\n", eval);
 }
 
+/* Key rotation (lcp/service.h): only when it is on, so that the alert rules can tell (lcp_key_rotation_buffer_seconds
+ * present = rotation on). */
+static void rotation_series(out *o, lcp_service *s)
+{
+    svc_rotation_stats st;
+    svc_rotation_stats_get(s, &st);
+    if (!st.enabled) return;
+    put(o, "# HELP lcp_key_rotation_buffer_seconds The service's --key_rotation_buffer: a new key is made this long before the active one expires.\n"
+           "# TYPE lcp_key_rotation_buffer_seconds gauge\nlcp_key_rotation_buffer_seconds %llu\n",
+        (unsigned long long)st.buffer);
+    if (st.have_active) {
+        char hex[41];
+        lcp_hex_encode(hex, sizeof hex, st.active, 20);
+        put(o, "# HELP lcp_enclave_active_key_expiry_timestamp_seconds Expiry of the active key (signs requests without a signer); 0 if it is gone.\n"
+               "# TYPE lcp_enclave_active_key_expiry_timestamp_seconds gauge\n"
+               "lcp_enclave_active_key_expiry_timestamp_seconds{key_address=\"0x%s\"} %llu\n",
+            hex, (unsigned long long)st.active_valid_to);
+    }
+    put(o, "# HELP lcp_key_rotation_pending 1 while a new attested key waits for ActivateEnclaveKey (registration on the counterparty).\n"
+           "# TYPE lcp_key_rotation_pending gauge\nlcp_key_rotation_pending %d\n", st.have_pending);
+    put(o, "# HELP lcp_key_rotations_total Key rotation steps: a key generated and attested, a key activated, a failed attempt.\n"
+           "# TYPE lcp_key_rotations_total counter\n"
+           "lcp_key_rotations_total{step=\"generated\"} %llu\nlcp_key_rotations_total{step=\"activated\"} %llu\n"
+           "lcp_key_rotations_total{step=\"failed\"} %llu\n",
+        (unsigned long long)st.generated, (unsigned long long)st.activated, (unsigned long long)st.failed);
+    put(o, "# HELP lcp_keys_pruned_total Expired keys deleted by key rotation.\n# TYPE lcp_keys_pruned_total counter\n"
+           "lcp_keys_pruned_total %llu\n", (unsigned long long)st.pruned);
+}
+
 static unsigned workers_up(const lcp_service *s)
 {
     unsigned up = 0;
@@ -313,6 +342,7 @@ int svc_metrics_render(lcp_service *s, lcp_buf *b)
         ready);
     key_series(&o, keys, n, now);
     lcp_free(keys);
+    rotation_series(&o, s);
 
     pthread_mutex_lock(&s->mu);
     size_t qlen = s->q_len;
