@@ -22,6 +22,7 @@ typedef struct {
     const char *sim_platform; /* --sim_platform, default ~/.lcp-sim */
     int log_level;            /* --log_level off|error|warn|info|debug */
     const char *enclave;      /* --enclave PATH: the lcp-enclave executable (default: beside lcp) */
+    const char *backend;      /* --backend sim|gramine (default sim) */
 } lcp_cli;
 
 /* A parsed verb command line: options `--name value` / `--name=value` / bare flags, plus positionals. */

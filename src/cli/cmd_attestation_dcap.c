@@ -304,6 +304,10 @@ int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
     if (ek == NULL || lcp_cli_parse_address(addr, ek) != 0)
         return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--enclave_key 0x.. (a 20-byte address) is required");
     if (a.npos > 0) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unexpected argument '%s'", a.pos[0]);
+    if (strcmp(cli->backend, "sim") != 0)
+        return lcp_cli_error(LCP_CLI_EXIT_FAIL,
+                             "attestation dcap runs on the sim backend only in this build: on gramine the quote must come "
+                             "from /dev/attestation/quote inside the enclave, and no ECALL returns it yet (docs/deploy-sgx.md)");
     int reverify = lcp_cli_has(&a, "reverify");
     uint64_t key_validity = 0;
     const char *kv = lcp_cli_opt(&a, "key_validity");

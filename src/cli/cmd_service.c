@@ -58,7 +58,7 @@ static int start(const lcp_cli *cli, int argc, char **argv)
     o.home = lcp_cli_home(cli);
     o.sim_platform = lcp_cli_sim_platform(cli);
     o.enclave_path = cli->enclave;
-    o.backend = "sim";
+    o.backend = cli->backend;
     uint64_t v;
     const char *t = lcp_cli_opt(&a, "threads"), *d = lcp_cli_opt(&a, "drain_seconds");
     if (t && (lcp_cli_parse_u64(&v, t) || v < 1 || v > LCP_SERVICE_MAX_THREADS))
@@ -97,8 +97,11 @@ static int start(const lcp_cli *cli, int argc, char **argv)
     cJSON_AddNumberToObject(out, "threads", o.threads ? o.threads : LCP_SERVICE_DEFAULT_THREADS);
     if (o.key_rotation_buffer) cJSON_AddNumberToObject(out, "key_rotation_buffer", (double)o.key_rotation_buffer);
     lcp_cli_json_hex(out, "mrenclave", lcp_service_mrenclave(s), 32);
-    cJSON_AddStringToObject(out, "backend", "sim");
-    cJSON_AddStringToObject(out, "note", "SIMULATED SGX: the enclave runs as a normal process, its keys are not hardware-protected");
+    cJSON_AddStringToObject(out, "backend", cli->backend);
+    if (strcmp(cli->backend, "sim") == 0)
+        cJSON_AddStringToObject(out, "note", "SIMULATED SGX: the enclave runs as a normal process, its keys are not hardware-protected");
+    else
+        cJSON_AddStringToObject(out, "note", "SGX under Gramine: the enclave runs as gramine-sgx lcp-enclave");
     if (lcp_cli_print_json(out) != 0 || fflush(stdout) != 0) lcp_log(LCP_LOG_WARN, "cannot print the bound addresses");
 
     int rc = lcp_service_run(s, err);
