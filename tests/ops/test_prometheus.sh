@@ -29,6 +29,11 @@ M=deploy/monitoring
 promtool check rules "$M/lcp-rules.yaml" "$M/lcp-policy-rules.yaml" > "$T/check.out" 2>&1 || { cat "$T/check.out"; fail "promtool check rules"; }
 promtool test rules "$M"/tests/*.yaml > "$T/test.out" 2>&1 || { cat "$T/test.out"; fail "promtool test rules"; }
 echo "promtool: rules checked, unit tests pass"
+# Every alert has its section in the handbook (the runbook annotation points there), and every alert is tested.
+for a in $(sed -n 's/^ *- alert: //p' "$M/lcp-rules.yaml"); do
+    grep -q "^### $a\$" docs/operations.md || fail "alert $a has no section in docs/operations.md"
+    grep -q "alertname: $a\$" "$M"/tests/*.yaml || fail "alert $a has no promtool unit test"
+done
 
 # A simulated platform and two keys: one UpToDate with a 1-hour validity, one OutOfDate after a TCB recovery.
 P="$T/sim"
