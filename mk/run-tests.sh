@@ -18,7 +18,7 @@ for v in rel asan; do
     done
 done
 # Operations tests (monitoring rules and a live Prometheus, deploy manifests, rotation drill): once, release build.
-for t in tests/ops/*.sh; do
+for t in tests/ops/test_*.sh; do
     [ -f "$t" ] || continue
     echo "=== $t"
     if LCP_BIN="${BUILD:-build}/rel/bin/lcp" sh "$t"; then pass=$((pass+1)); else fail=$((fail+1)); failed="$failed $t"; fi

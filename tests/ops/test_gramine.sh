@@ -16,6 +16,7 @@ SVC_PID=
 cleanup() { [ -n "$SVC_PID" ] && kill "$SVC_PID" 2>/dev/null && wait "$SVC_PID" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; [ -s "$T/err" ] && tail -5 "$T/err"; exit 1; }
+. tests/ops/lib.sh
 
 # The installation directory: lcp-enclave and its (here: stand-in) signed manifest.
 D="$T/opt/lcp"
@@ -46,12 +47,7 @@ echo "launch: $(head -1 "$STANDIN_LOG") -> key $K"
 (PATH="$T/bin:$PATH" exec "$LCP" --backend gramine --enclave "$D/lcp-enclave" --sim_platform "$T/sim" \
     service start --address 127.0.0.1:0 --threads 2 > "$T/out" 2> "$T/err") &
 SVC_PID=$!
-i=0
-while ! grep -q '"grpc"' "$T/out" 2>/dev/null; do
-    i=$((i + 1)); [ $i -gt 200 ] && fail "the service did not start"
-    kill -0 "$SVC_PID" 2>/dev/null || fail "the service exited at start"
-    sleep 0.1
-done
+wait_started "$T/out" "$SVC_PID"
 grep -q '"backend":[[:space:]]*"gramine"' "$T/out" || fail "service start does not say gramine: $(cat "$T/out")"
 [ "$(grep -c 'args=lcp-enclave' "$STANDIN_LOG")" -ge 3 ] || fail "the service's workers were not started through gramine-sgx"
 kill "$SVC_PID"; wait "$SVC_PID" || fail "service exit status"; SVC_PID=

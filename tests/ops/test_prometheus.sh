@@ -24,6 +24,7 @@ fail() {
 command -v promtool >/dev/null 2>&1 || fail "promtool is required (Debian package prometheus; make deps)"
 command -v prometheus >/dev/null 2>&1 || fail "prometheus is required (Debian package prometheus; make deps)"
 M=deploy/monitoring
+. tests/ops/lib.sh
 
 # Static checks and the unit tests of every alert.
 promtool check rules "$M/lcp-rules.yaml" "$M/lcp-policy-rules.yaml" > "$T/check.out" 2>&1 || { cat "$T/check.out"; fail "promtool check rules"; }
@@ -51,13 +52,8 @@ grep -q '"OutOfDate"' "$T/a2.json" || fail "the second key is not OutOfDate: $(c
 "$LCP" --sim_platform "$P" service start --address 127.0.0.1:0 --metrics_address 127.0.0.1:0 --threads 1 \
     > "$T/out" 2> "$T/err" &
 SVC_PID=$!
-i=0
-while ! grep -q '"metrics"' "$T/out" 2>/dev/null; do
-    i=$((i + 1)); [ $i -gt 200 ] && fail "the service did not start in 20 s"
-    kill -0 "$SVC_PID" 2>/dev/null || fail "the service exited at start"
-    sleep 0.1
-done
-METRICS=$(sed -n 's/.*"metrics":[^"]*"\([^"]*\)".*/\1/p' "$T/out")
+wait_started "$T/out" "$SVC_PID"
+[ -n "$METRICS" ] || fail "no metrics address in: $(cat "$T/out")"
 
 # A free loopback port for Prometheus (the kernel picks it; Prometheus cannot report port 0).
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
