@@ -3,8 +3,9 @@
 # the Kubernetes API schemas (tools/k8s-validate.mjs: npm kubernetes-models and its prometheus-operator models),
 # and checks the rules of issue 14 on the result (tests/ops/deploy_invariants.mjs). Shows that adding an enclave
 # instance on a new node is one overlay entry: a copy of enclave-1/ with its node name, plus one line, renders to
-# three pinned instances. Checks that the committed PrometheusRule is the one generated from the rule files, and
-# that the validator refuses a broken object (it is not a no-op).
+# three pinned instances. Runs the sim overlay's container command lines here. Checks that the committed
+# PrometheusRule is the one generated from the rule files, and that the validator refuses a broken object (it is
+# not a no-op).
 set -u
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -41,6 +42,52 @@ node tools/k8s-validate.mjs aks-sgx+1 < "$T/three.yaml" > "$T/three.val" || { ca
 node tests/ops/deploy_invariants.mjs aks-sgx < "$T/three.yaml" > "$T/three.inv" || { cat "$T/three.inv"; fail "third instance: rules"; }
 grep -q '3 instance(s)' "$T/three.inv" || fail "a third instance did not render: $(cat "$T/three.inv")"
 echo "aks-sgx + enclave-2: $(cat "$T/three.inv")"
+
+# The sim overlay's container command lines, as rendered, run here: the init container twice (idempotent), then
+# the service on a fresh home (volume paths and listen addresses moved to this machine's temporary directory and
+# loopback). It must start, bootstrap its first key by rotation, be ready, and stop cleanly on SIGTERM.
+LCP=${LCP_BIN:-build/rel/bin/lcp}
+mkdir -p "$T/vol"
+node -e '
+const y = require("js-yaml"); const fs = require("fs");
+const d = y.loadAll(fs.readFileSync(process.argv[1], "utf8")).find((o) => o && o.kind === "Deployment");
+const p = d.spec.template.spec;
+console.log(JSON.stringify({init: p.initContainers[0].args, main: p.containers[0].args}));' "$T/sim.yaml" > "$T/args.json" ||
+    fail "cannot read the sim Deployment's args"
+python3 - "$LCP" "$T" <<'PY' || fail "the sim overlay's command lines do not run"
+import json, subprocess, sys, time, urllib.request
+lcp, T = sys.argv[1], sys.argv[2]
+a = json.load(open(T + "/args.json"))
+fix = lambda args: [x.replace("/var/lib/lcp", T + "/vol").replace("0.0.0.0:", "127.0.0.1:").replace(":50051", ":0")
+                    .replace(":9090", ":0") for x in args]
+for _ in range(2):
+    subprocess.run([lcp] + fix(a["init"]), check=True, capture_output=True, timeout=60)
+p = subprocess.Popen([lcp] + fix(a["main"]), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+try:
+    text = ""
+    while not text.rstrip().endswith("}"):
+        line = p.stdout.readline()
+        assert line, "the service exited at start: " + p.stderr.read()[-500:]
+        text += line
+    out = json.loads(text)
+    assert out["backend"] == "sim" and "SIMULATED" in out["note"], out
+    ready = ""
+    for _ in range(100):
+        try:
+            ready = urllib.request.urlopen("http://%s/readyz" % out["metrics"], timeout=5).read().decode()
+            break
+        except Exception:
+            time.sleep(0.1)
+    assert ready.startswith("ready"), ready
+    met = urllib.request.urlopen("http://%s/metrics" % out["metrics"], timeout=5).read().decode()
+    for want in ('lcp_backend_info{backend="sim"} 1', "lcp_key_rotation_pending 1", 'lcp_key_rotations_total{step="generated"} 1'):
+        assert want in met, want
+finally:
+    p.terminate()
+    p.wait(timeout=60)
+assert p.returncode == 0, p.returncode
+print("sim overlay command lines: init (twice) and service ran; first key made by rotation, ready, clean stop")
+PY
 
 # The validator and the rules must be able to fail.
 sed 's/^  replicas: 1$/  replicas: "one"/' "$T/sim.yaml" > "$T/bad.yaml"
