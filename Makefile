@@ -79,7 +79,7 @@ ASAN_TESTS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_SRCS))
 FUZZERS    := $(patsubst fuzz/%.c,$(BUILD)/fuzz/bin/%,$(FUZZ_SRCS))
 BENCHES    := $(patsubst bench/%.c,$(BUILD)/rel/bench/%,$(BENCH_MAINS))
 
-.PHONY: all deps lib tests test run fuzz fuzz-build bench clean check-layers reproduce everything cc-check tcb install
+.PHONY: all deps lib tests test run fuzz fuzz-build bench clean check-layers reproduce everything cc-check tcb install monitoring-rules mrenclave-update
 .SECONDARY:
 .SECONDEXPANSION:
 
@@ -240,10 +240,20 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BENCHES) $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/rel/bin/lcp-enclave-test
 	@sh mk/run-bench.sh $(BENCHES)
 
-# Two clean builds of lcp-enclave in separate directories must be byte-identical (same MRENCLAVE).
+# lcp-enclave built twice under varied conditions (reprotest) must be byte-identical and measure to the value
+# published in enclave/mrenclave.yaml (docs/reproduce.md).
 reproduce: deps
 	@$(MAKE) --no-print-directory $(BUILD)/rel/bin/lcp
 	@BUILD=$(BUILD) sh mk/reproduce.sh
+
+# Refreshes enclave/mrenclave.yaml from this tree's enclave build (after an intended change of enclave code).
+mrenclave-update:
+	@$(MAKE) --no-print-directory $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave
+	@sh mk/mrenclave.sh update $(BUILD)/rel/bin/lcp-enclave $(BUILD)/rel/bin/lcp
+
+# deploy/monitoring/prometheusrule.yaml from the rule files (tests/ops/test_deploy.sh fails when it is stale).
+monitoring-rules:
+	@node tools/prometheusrule.mjs deploy/monitoring/prometheusrule.yaml
 
 check-layers:
 	@sh mk/check-layers.sh

@@ -52,6 +52,8 @@ const svc_method svc_methods[SVC_M_COUNT] = {
                                       &lcp__service__enclave__v1__query_available_enclave_keys_request__descriptor, SVC_KIND_LOCAL},
     [SVC_M_ENCLAVE_KEY] = {"/lcp.service.enclave.v1.Query/EnclaveKey",
                            &lcp__service__enclave__v1__query_enclave_key_request__descriptor, SVC_KIND_LOCAL},
+    [SVC_M_ACTIVATE_ENCLAVE_KEY] = {"/lcp.service.enclave.v1.Msg/ActivateEnclaveKey",
+                                    &lcp__service__enclave__v1__msg_activate_enclave_key__descriptor, SVC_KIND_LOCAL},
 };
 
 int svc_method_find(const char *path, size_t len)
@@ -103,16 +105,26 @@ static const char *lock_key_of(int method, const ProtobufCMessage *m)
     }
 }
 
-static int check_signer(const ProtobufCBinaryData *b, int *status, char *why)
+/* A request's signer: 20 bytes, or empty for the active key when key rotation is on (filled in here, in memory the
+ * message's own allocator frees). */
+static int check_signer(lcp_service *s, ProtobufCBinaryData *b, int *status, char *why)
 {
+    uint8_t active[20];
+    if (b->len == 0 && svc_rotation_signer(s, active)) {
+        uint8_t *d = svc_pb_alloc.alloc(svc_pb_alloc.allocator_data, 20);
+        if (!d) return bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
+        memcpy(d, active, 20);
+        b->data = d;
+        b->len = 20;
+    }
     if (b->len != 20)
-        return bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "signer must be a 20-byte enclave key address%s", "");
+        return bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "signer must be a 20-byte enclave key address%s",
+                   s->rotation ? " (empty = the active key, but none is active yet)" : "");
     return LCP_OK;
 }
 
 svc_job *svc_job_new(lcp_service *s, int method, const uint8_t *msg, size_t len, int *status, char *why)
 {
-    (void)s;
     int oom;
     ProtobufCMessage *m = svc_unpack(svc_methods[method].request, msg, len, &oom);
     if (!m) {
@@ -123,31 +135,31 @@ svc_job *svc_job_new(lcp_service *s, int method, const uint8_t *msg, size_t len,
     int rc = LCP_OK;
     switch (method) {
     case SVC_M_CREATE_CLIENT: {
-        const Lcp__Service__Elc__V1__MsgCreateClient *c = (const void *)m;
+        Lcp__Service__Elc__V1__MsgCreateClient *c = (void *)m;
         if (!c->client_state || !c->consensus_state)
             rc = bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "client_state and consensus_state are required%s", "");
-        else rc = check_signer(&c->signer, status, why);
+        else rc = check_signer(s, &c->signer, status, why);
         break;
     }
     case SVC_M_UPDATE_CLIENT: {
-        const Lcp__Service__Elc__V1__MsgUpdateClient *u = (const void *)m;
+        Lcp__Service__Elc__V1__MsgUpdateClient *u = (void *)m;
         if (!u->header) rc = bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "header is required%s", "");
-        else rc = check_signer(&u->signer, status, why);
+        else rc = check_signer(s, &u->signer, status, why);
         break;
     }
     case SVC_M_AGGREGATE_MESSAGES:
-        rc = check_signer(&((const Lcp__Service__Elc__V1__MsgAggregateMessages *)(const void *)m)->signer, status, why);
+        rc = check_signer(s, &((Lcp__Service__Elc__V1__MsgAggregateMessages *)(void *)m)->signer, status, why);
         break;
     case SVC_M_VERIFY_MEMBERSHIP: {
-        const Lcp__Service__Elc__V1__MsgVerifyMembership *v = (const void *)m;
+        Lcp__Service__Elc__V1__MsgVerifyMembership *v = (void *)m;
         if (!v->proof_height) rc = bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "proof_height is required%s", "");
-        else rc = check_signer(&v->signer, status, why);
+        else rc = check_signer(s, &v->signer, status, why);
         break;
     }
     case SVC_M_VERIFY_NON_MEMBERSHIP: {
-        const Lcp__Service__Elc__V1__MsgVerifyNonMembership *v = (const void *)m;
+        Lcp__Service__Elc__V1__MsgVerifyNonMembership *v = (void *)m;
         if (!v->proof_height) rc = bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "proof_height is required%s", "");
-        else rc = check_signer(&v->signer, status, why);
+        else rc = check_signer(s, &v->signer, status, why);
         break;
     }
     default: break;
@@ -179,10 +191,10 @@ int svc_stream_chunk(lcp_service *s, svc_job *j, const uint8_t *msg, size_t len,
                        oom ? "out of memory decoding %s" : "chunk is not a valid %s message", "MsgUpdateClientStreamChunk");
     int rc = LCP_OK;
     if (!j->stream_init) {
-        const Lcp__Service__Elc__V1__UpdateClientStreamInit *in = c->init;
+        Lcp__Service__Elc__V1__UpdateClientStreamInit *in = c->init;
         if (c->chunk_case != LCP__SERVICE__ELC__V1__MSG_UPDATE_CLIENT_STREAM_CHUNK__CHUNK_INIT || !in)
             rc = bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "the first chunk must be init%s", "");
-        else if ((rc = check_signer(&in->signer, status, why)) == LCP_OK) {
+        else if ((rc = check_signer(s, &in->signer, status, why)) == LCP_OK) {
             lcp__service__elc__v1__msg_update_client__init(&j->upd);
             google__protobuf__any__init(&j->upd_header);
             j->upd.client_id = dup_str(in->client_id ? in->client_id : "");
