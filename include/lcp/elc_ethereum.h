@@ -25,6 +25,7 @@
 #include "lcp/base.h"
 #include "lcp/crypto_bls.h"
 #include "lcp/elc.h"
+#include "lcp/elc_eth_ssz.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -52,7 +53,7 @@ typedef struct {
     uint8_t version[4];
     uint64_t epoch;
     lcp_eth_fork_spec spec;
-} lcp_eth_fork;
+} lcp_eth_fork_param;
 
 typedef struct {
     uint64_t seconds;
@@ -64,7 +65,7 @@ typedef struct {
     uint64_t min_sync_committee_participants;
     uint64_t genesis_time;
     uint8_t genesis_fork_version[4];
-    lcp_eth_fork forks[LCP_ETH_MAX_FORKS];
+    lcp_eth_fork_param forks[LCP_ETH_MAX_FORKS];
     size_t n_forks;
     uint64_t seconds_per_slot, slots_per_epoch, epochs_per_sync_committee_period;
     uint8_t ibc_address[20];
@@ -82,11 +83,6 @@ typedef struct {
     uint64_t timestamp_ns; /* ibc Timestamp: unix ns */
     uint8_t current_sync_committee[48], next_sync_committee[48];
 } lcp_eth_consensus_state;
-
-typedef struct {
-    uint64_t slot, proposer_index;
-    uint8_t parent_root[32], state_root[32], body_root[32];
-} lcp_eth_beacon_header;
 
 /* A list of 32-byte branch nodes or 48-byte keys, as views into the input. */
 typedef struct {
@@ -168,23 +164,23 @@ int lcp_eth_encode_misbehaviour(lcp_buf *out, const lcp_eth_misbehaviour *m) LCP
 int lcp_eth_state_id(uint8_t id[32], const lcp_eth_client_state *cs,
                      const lcp_eth_consensus_state *cons) LCP_WARN_UNUSED;
 
-/* ---- chain arithmetic and SSZ ---- */
+/* ---- chain arithmetic ---- */
 /* N for this client state (32 for the minimal preset, else 512). */
 size_t lcp_eth_committee_size(const lcp_eth_client_state *cs);
 uint64_t lcp_eth_period_of_slot(const lcp_eth_client_state *cs, uint64_t slot);
 /* The last fork whose epoch <= epoch (genesis version and spec {105} if none); *position = its list index + 1, 0
  * for genesis. */
-const lcp_eth_fork *lcp_eth_fork_at(const lcp_eth_client_state *cs, uint64_t epoch, lcp_eth_fork *genesis,
-                                    size_t *position);
-void lcp_eth_beacon_header_root(uint8_t out[32], const lcp_eth_beacon_header *h);
-/* hash_tree_root(SyncCommittee). */
-void lcp_eth_sync_committee_root(uint8_t out[32], const lcp_eth_sync_committee *c);
-/* Exactly-sized branch check (ethereum-light-client-rs is_valid_normalized_merkle_branch). */
-int lcp_eth_verify_branch(const uint8_t leaf[32], const lcp_eth_branch *branch, uint32_t gindex,
-                          const uint8_t root[32], const char *what, char *err) LCP_WARN_UNUSED;
+const lcp_eth_fork_param *lcp_eth_fork_at(const lcp_eth_client_state *cs, uint64_t epoch, lcp_eth_fork_param *genesis,
+                                          size_t *position);
+/* Checks an exactly-sized branch (views into a message) at gindex; what names it in err. */
+int lcp_eth_branch_check(const uint8_t leaf[32], const lcp_eth_branch *branch, uint32_t gindex,
+                         const uint8_t root[32], const char *what, char *err) LCP_WARN_UNUSED;
+/* hash_tree_root(SyncCommittee) of a decoded committee (exactly 32 or 512 keys). keys: scratch of n entries. */
+int lcp_eth_sync_committee_root(uint8_t out[32], const lcp_eth_sync_committee *c, uint8_t (*keys)[48],
+                                char *err) LCP_WARN_UNUSED;
 /* signing_root of the attested header for signature_slot. Out: domain (may be NULL). */
-void lcp_eth_signing_root(uint8_t out[32], uint8_t domain[32], const lcp_eth_client_state *cs,
-                          const lcp_eth_beacon_header *attested, uint64_t signature_slot);
+int lcp_eth_signing_root(uint8_t out[32], uint8_t domain[32], const lcp_eth_client_state *cs,
+                         const lcp_eth_beacon_header *attested, uint64_t signature_slot) LCP_WARN_UNUSED;
 
 /* ---- consensus verification ---- */
 /* A decoded committee: every key KeyValidate'd, their sum equal to aggregate_pubkey as compressed bytes. */
@@ -206,9 +202,10 @@ typedef struct {
     int is_next;
 } lcp_eth_store;
 
-/* Scratch for verification (one decoded next committee); allocate, it is ~53 KB. */
+/* Scratch for verification (one decoded next committee and its keys' bytes); allocate, it is ~78 KB. */
 typedef struct {
     lcp_eth_committee next;
+    uint8_t keys[LCP_ETH_MAX_COMMITTEE][48];
 } lcp_eth_scratch;
 
 /* Consensus-update validation and the sync-committee attestation (sheet §5, §6.6). now_s: host unix seconds. */
@@ -223,18 +220,10 @@ int lcp_eth_apply_update(lcp_eth_consensus_state *out, const lcp_eth_client_stat
                          const lcp_eth_consensus_state *trusted, const lcp_eth_consensus_update *u,
                          const uint8_t storage_root[32], uint64_t timestamp_s, char *err) LCP_WARN_UNUSED;
 
-/* ---- IBC commitments in the execution layer ---- */
-/* The storage root of the account `address` under state_root, from an EIP-1186 account proof (an RLP list of
- * nodes); an absent account gives 32 zero bytes. */
-int lcp_eth_account_storage_root(uint8_t out[32], const uint8_t state_root[32], const uint8_t address[20],
-                                 const uint8_t *proof, size_t proof_len, char *err) LCP_WARN_UNUSED;
-/* Parses an ICS-24 path and renders it canonically (ibc-rs Path Display) into out (cap bytes, NUL-terminated). */
+/* ---- IBC paths ---- */
+/* Parses an ICS-24 path as ibc-rs 0.29 does and renders it canonically (its Display) into out (cap bytes,
+ * NUL-terminated): the key and the committed path both use this form. LCP_ERR_ETH_PATH if it is not a path. */
 int lcp_eth_ics24_path(char *out, size_t cap, const char *path, char *err) LCP_WARN_UNUSED;
-/* The storage slot of a commitment: keccak256(keccak256(path) || commitments_slot). */
-void lcp_eth_commitment_location(uint8_t out[32], const char *path, const uint8_t commitments_slot[32]);
-/* Membership (value != NULL: keccak256(value) stored, compared as RLP of the trimmed hash) or absence. */
-int lcp_eth_verify_storage(const uint8_t storage_root[32], const uint8_t location[32], const uint8_t *value,
-                           size_t value_len, const uint8_t *proof, size_t proof_len, char *err) LCP_WARN_UNUSED;
 
 /* The light client (client type "ethereum"). */
 extern const lcp_elc_ops lcp_elc_ethereum;

@@ -24,7 +24,7 @@ uint64_t lcp_eth_period_of_slot(const lcp_eth_client_state *cs, uint64_t slot)
     return epoch_of(cs, slot) / cs->epochs_per_sync_committee_period;
 }
 
-const lcp_eth_fork *lcp_eth_fork_at(const lcp_eth_client_state *cs, uint64_t epoch, lcp_eth_fork *genesis,
+const lcp_eth_fork_param *lcp_eth_fork_at(const lcp_eth_client_state *cs, uint64_t epoch, lcp_eth_fork_param *genesis,
                                     size_t *position)
 {
     for (size_t i = cs->n_forks; i-- > 0;)
@@ -40,102 +40,41 @@ const lcp_eth_fork *lcp_eth_fork_at(const lcp_eth_client_state *cs, uint64_t epo
     return genesis;
 }
 
-/* ---- SSZ ---- */
+/* ---- SSZ (the helpers of lcp/elc_eth_ssz.h) ---- */
 
-static void h2(uint8_t out[32], const uint8_t a[32], const uint8_t b[32])
+int lcp_eth_branch_check(const uint8_t leaf[32], const lcp_eth_branch *branch, uint32_t gindex,
+                         const uint8_t root[32], const char *what, char *err)
 {
-    lcp_bytes parts[2] = {{a, 32}, {b, 32}};
-    /* SHA-256 of 64 bytes from memory cannot fail */
-    if (lcp_sha256_parts(out, parts, 2) != LCP_OK) memset(out, 0, 32);
+    /* the message's nodes are views between protobuf tags: gather them into one array */
+    uint8_t nodes[LCP_ETH_MAX_BRANCH][32];
+    for (size_t i = 0; i < branch->n; i++) memcpy(nodes[i], branch->item[i], 32);
+    int rc = lcp_eth_ssz_verify_branch(leaf, (const uint8_t(*)[32])nodes, branch->n, gindex, root, err);
+    return rc == LCP_OK ? LCP_OK : lcp_fail_ctx(err, rc, what);
 }
 
-static void u64_leaf(uint8_t out[32], uint64_t v)
+int lcp_eth_sync_committee_root(uint8_t out[32], const lcp_eth_sync_committee *c, uint8_t (*keys)[48], char *err)
 {
-    memset(out, 0, 32);
-    lcp_put_le64(out, v);
-}
-
-void lcp_eth_beacon_header_root(uint8_t out[32], const lcp_eth_beacon_header *h)
-{
-    uint8_t n[8][32], l1[4][32], l2[2][32];
-    memset(n, 0, sizeof n);
-    u64_leaf(n[0], h->slot);
-    u64_leaf(n[1], h->proposer_index);
-    memcpy(n[2], h->parent_root, 32);
-    memcpy(n[3], h->state_root, 32);
-    memcpy(n[4], h->body_root, 32);
-    for (int i = 0; i < 4; i++) h2(l1[i], n[2 * i], n[2 * i + 1]);
-    for (int i = 0; i < 2; i++) h2(l2[i], l1[2 * i], l1[2 * i + 1]);
-    h2(out, l2[0], l2[1]);
-}
-
-static void pubkey_root(uint8_t out[32], const uint8_t pk[48])
-{
-    uint8_t b[32] = {0};
-    memcpy(b, pk + 32, 16);
-    h2(out, pk, b);
-}
-
-void lcp_eth_sync_committee_root(uint8_t out[32], const lcp_eth_sync_committee *c)
-{
-    /* merkleize the key roots with a stack of pending subtree roots (n is a power of two: 32 or 512) */
-    uint8_t stack[16][32], agg[32];
-    size_t level[16], depth = 0, pos = 0;
+    size_t pos = 0, n = 0;
     const uint8_t *k;
-    while ((k = lcp_eth_committee_next(c, &pos)) != NULL) {
-        pubkey_root(stack[depth], k);
-        level[depth++] = 0;
-        while (depth >= 2 && level[depth - 1] == level[depth - 2]) {
-            h2(stack[depth - 2], stack[depth - 2], stack[depth - 1]);
-            level[depth - 2]++;
-            depth--;
-        }
-    }
-    pubkey_root(agg, c->aggregate_pubkey);
-    if (depth != 1) memset(stack[0], 0, 32); /* not a power of two: callers check the size first */
-    h2(out, stack[0], agg);
+    while ((k = lcp_eth_committee_next(c, &pos)) != NULL && n < LCP_ETH_MAX_COMMITTEE) memcpy(keys[n++], k, 48);
+    int rc = lcp_eth_ssz_sync_committee_root(out, (const uint8_t(*)[48])keys, n, c->aggregate_pubkey);
+    return rc == LCP_OK ? LCP_OK : lcp_fail(err, rc, "sync committee of %zu keys cannot be hashed", n);
 }
 
-int lcp_eth_verify_branch(const uint8_t leaf[32], const lcp_eth_branch *branch, uint32_t gindex,
-                          const uint8_t root[32], const char *what, char *err)
-{
-    if (gindex == 0) return lcp_fail(err, LCP_ERR_ETH_MERKLE, "%s: generalized index 0", what);
-    size_t depth = 0;
-    while ((gindex >> (depth + 1)) != 0) depth++;
-    /* ethereum-light-client-rs demands the exact depth: no zero-padded longer branches */
-    if (branch->n != depth)
-        return lcp_fail(err, LCP_ERR_ETH_MERKLE, "%s: branch of %zu nodes for gindex %u (depth %zu)", what, branch->n,
-                        (unsigned)gindex, depth);
-    uint32_t index = gindex - (1u << depth);
-    uint8_t node[32];
-    memcpy(node, leaf, 32);
-    for (size_t i = 0; i < depth; i++) {
-        if ((index >> i) & 1u)
-            h2(node, branch->item[i], node);
-        else
-            h2(node, node, branch->item[i]);
-    }
-    if (memcmp(node, root, 32) != 0)
-        return lcp_fail(err, LCP_ERR_ETH_MERKLE, "%s: branch does not reach the root (gindex %u)", what, (unsigned)gindex);
-    return LCP_OK;
-}
-
-void lcp_eth_signing_root(uint8_t out[32], uint8_t domain_out[32], const lcp_eth_client_state *cs,
-                          const lcp_eth_beacon_header *attested, uint64_t signature_slot)
+int lcp_eth_signing_root(uint8_t out[32], uint8_t domain_out[32], const lcp_eth_client_state *cs,
+                         const lcp_eth_beacon_header *attested, uint64_t signature_slot)
 {
     /* the spec's fork of the signature: epoch of max(signature_slot, 1) - 1 */
     uint64_t slot = (signature_slot > 1 ? signature_slot : 1) - 1;
-    lcp_eth_fork genesis;
-    const lcp_eth_fork *fk = lcp_eth_fork_at(cs, epoch_of(cs, slot), &genesis, NULL);
-    uint8_t version[32] = {0}, fork_data_root[32], domain[32], header_root[32];
-    memcpy(version, fk->version, 4);
-    h2(fork_data_root, version, cs->genesis_validators_root);
-    domain[0] = 7; /* DOMAIN_SYNC_COMMITTEE */
-    domain[1] = domain[2] = domain[3] = 0;
-    memcpy(domain + 4, fork_data_root, 28);
-    lcp_eth_beacon_header_root(header_root, attested);
-    h2(out, header_root, domain);
-    if (domain_out) memcpy(domain_out, domain, 32);
+    lcp_eth_fork_param genesis;
+    const lcp_eth_fork_param *fk = lcp_eth_fork_at(cs, epoch_of(cs, slot), &genesis, NULL);
+    uint8_t domain[32], header_root[32];
+    int rc = lcp_eth_ssz_compute_domain(domain, lcp_eth_domain_sync_committee, fk->version,
+                                        cs->genesis_validators_root);
+    if (rc == LCP_OK) rc = lcp_eth_ssz_beacon_header_root(header_root, attested);
+    if (rc == LCP_OK) rc = lcp_eth_ssz_signing_root(out, header_root, domain);
+    if (rc == LCP_OK && domain_out) memcpy(domain_out, domain, 32);
+    return rc;
 }
 
 /* ---- committees ---- */
@@ -199,19 +138,20 @@ static int verify_finality(const lcp_eth_client_state *cs, const lcp_eth_consens
                            const lcp_eth_fork_spec *attested_spec, char *err)
 {
     uint8_t leaf[32] = {0};
+    int rc;
     const lcp_eth_beacon_header *fin = &u->finalized_header;
     if (fin->slot == 0) {
         if (!is_zero_header(fin)) return UPD_FAIL("finalized header at slot 0 is not the zero header");
     } else {
         if (is_zero_header(fin)) return UPD_FAIL("finalized header is empty");
-        lcp_eth_fork g;
-        const lcp_eth_fork *fk = lcp_eth_fork_at(cs, epoch_of(cs, fin->slot), &g, NULL);
-        int rc = lcp_eth_verify_branch(u->finalized_execution_root, &u->finalized_execution_branch,
+        lcp_eth_fork_param g;
+        const lcp_eth_fork_param *fk = lcp_eth_fork_at(cs, epoch_of(cs, fin->slot), &g, NULL);
+        rc = lcp_eth_branch_check(u->finalized_execution_root, &u->finalized_execution_branch,
                                        fk->spec.execution_payload, fin->body_root, "finalized execution payload", err);
         if (rc != LCP_OK) return rc;
-        lcp_eth_beacon_header_root(leaf, fin);
+        if ((rc = lcp_eth_ssz_beacon_header_root(leaf, fin)) != LCP_OK) return lcp_fail(err, rc, NULL);
     }
-    return lcp_eth_verify_branch(leaf, &u->finalized_header_branch, attested_spec->finalized_root,
+    return lcp_eth_branch_check(leaf, &u->finalized_header_branch, attested_spec->finalized_root,
                                  u->attested_header.state_root, "finalized header", err);
 }
 
@@ -226,8 +166,8 @@ static int verify_next_committee(const lcp_eth_client_state *cs, const lcp_eth_s
         return lcp_fail(err, LCP_ERR_ETH_COMMITTEE, "next sync committee differs from the trusted one of period %llu",
                         (unsigned long long)p);
     uint8_t leaf[32];
-    lcp_eth_sync_committee_root(leaf, &u->next_sync_committee);
-    return lcp_eth_verify_branch(leaf, &u->next_sync_committee_branch, attested_spec->next_sync_committee,
+    if ((rc = lcp_eth_sync_committee_root(leaf, &u->next_sync_committee, scratch->keys, err)) != LCP_OK) return rc;
+    return lcp_eth_branch_check(leaf, &u->next_sync_committee_branch, attested_spec->next_sync_committee,
                                  u->attested_header.state_root, "next sync committee", err);
 }
 
@@ -244,7 +184,8 @@ static int verify_attestation(const lcp_eth_client_state *cs, const lcp_eth_stor
                         participants, n, (unsigned long long)cs->trust_numerator,
                         (unsigned long long)cs->trust_denominator);
     uint8_t root[32];
-    lcp_eth_signing_root(root, NULL, cs, &u->attested_header, u->signature_slot);
+    if (lcp_eth_signing_root(root, NULL, cs, &u->attested_header, u->signature_slot) != LCP_OK)
+        return lcp_fail(err, LCP_ERR_CRYPTO, "signing root");
     char e[LCP_ERR_LEN];
     if (lcp_bls_fast_aggregate_verify(st->committee->keys, n, u->sync_committee_bits.ptr, root, 32,
                                       u->sync_committee_signature, e) != LCP_OK)
@@ -275,7 +216,7 @@ int lcp_eth_verify_consensus_update(const lcp_eth_client_state *cs, const lcp_et
                         (unsigned long long)current_slot, (unsigned long long)u->signature_slot,
                         (unsigned long long)u->attested_header.slot, (unsigned long long)u->finalized_header.slot);
     /* the finalized header must be Bellatrix or later (the second fork of the list) */
-    lcp_eth_fork g;
+    lcp_eth_fork_param g;
     size_t position;
     (void)lcp_eth_fork_at(cs, epoch_of(cs, u->finalized_header.slot), &g, &position);
     if (position < 2) return UPD_FAIL("finalized header is before the second fork (Bellatrix)");
@@ -290,7 +231,7 @@ int lcp_eth_verify_consensus_update(const lcp_eth_client_state *cs, const lcp_et
     if (u->finalized_header.slot <= st->cons->slot)
         return UPD_FAIL("finalized slot %llu is not after the trusted slot %llu",
                         (unsigned long long)u->finalized_header.slot, (unsigned long long)st->cons->slot);
-    const lcp_eth_fork *afk = lcp_eth_fork_at(cs, epoch_of(cs, u->attested_header.slot), &g, NULL);
+    const lcp_eth_fork_param *afk = lcp_eth_fork_at(cs, epoch_of(cs, u->attested_header.slot), &g, NULL);
     lcp_eth_fork_spec aspec = afk->spec;
     int rc = verify_finality(cs, u, &aspec, err);
     if (rc == LCP_OK && u->has_next) rc = verify_next_committee(cs, st, u, &aspec, n, scratch, err);
@@ -303,15 +244,15 @@ int lcp_eth_verify_execution_update(const lcp_eth_client_state *cs, const lcp_et
 {
     if (e->state_root_branch.n == 0 || e->block_number_branch.n == 0)
         return UPD_FAIL("execution update has an empty branch");
-    lcp_eth_fork g;
-    const lcp_eth_fork *fk = lcp_eth_fork_at(cs, epoch_of(cs, u->finalized_header.slot), &g, NULL);
+    lcp_eth_fork_param g;
+    const lcp_eth_fork_param *fk = lcp_eth_fork_at(cs, epoch_of(cs, u->finalized_header.slot), &g, NULL);
     if (fk->spec.execution_payload == 0) return UPD_FAIL("the finalized slot's fork has no execution payload");
     uint8_t leaf[32];
-    int rc = lcp_eth_verify_branch(e->state_root, &e->state_root_branch, fk->spec.execution_state_root,
+    int rc = lcp_eth_branch_check(e->state_root, &e->state_root_branch, fk->spec.execution_state_root,
                                    u->finalized_execution_root, "execution state_root", err);
     if (rc != LCP_OK) return rc;
-    u64_leaf(leaf, e->block_number);
-    return lcp_eth_verify_branch(leaf, &e->block_number_branch, fk->spec.execution_block_number,
+    lcp_eth_ssz_uint64_leaf(leaf, e->block_number);
+    return lcp_eth_branch_check(leaf, &e->block_number_branch, fk->spec.execution_block_number,
                                  u->finalized_execution_root, "execution block_number", err);
 }
 

@@ -88,7 +88,7 @@ static int decode_fork_spec(lcp_eth_fork_spec *s, lcp_bytes in, char *err)
     return rc;
 }
 
-static int decode_fork(lcp_eth_fork *fk, lcp_bytes in, char *err)
+static int decode_fork(lcp_eth_fork_param *fk, lcp_bytes in, char *err)
 {
     static const char *msg = "Fork";
     lcp_pb_reader r;

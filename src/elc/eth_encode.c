@@ -32,7 +32,7 @@ static void put_fork_spec(lcp_pb_writer *w, const void *m)
 
 static void put_fork(lcp_pb_writer *w, const void *m)
 {
-    const lcp_eth_fork *f = m;
+    const lcp_eth_fork_param *f = m;
     lcp_pb_put_bytes_opt(w, 1, f->version, 4);
     lcp_pb_put_uint_opt(w, 2, f->epoch);
     put_nested(w, 3, put_fork_spec, &f->spec);

@@ -3,9 +3,10 @@
 #include <string.h>
 
 #include "lcp/elc.h"
+#include "lcp/elc_ethereum.h"
 #include "lcp/elc_tendermint.h"
 
-const lcp_elc_ops *const lcp_elc_builtin[] = {&lcp_elc_mock, &lcp_elc_tendermint, NULL};
+const lcp_elc_ops *const lcp_elc_builtin[] = {&lcp_elc_mock, &lcp_elc_tendermint, &lcp_elc_ethereum, NULL};
 
 const lcp_elc_ops *lcp_elc_find(const lcp_bytes *type_url)
 {
