@@ -49,7 +49,18 @@ int lcp_bls_eth_fast_aggregate_verify(const lcp_bls_pubkey *pks, size_t n, const
                                       const uint8_t *msg, size_t msg_len, const uint8_t sig[LCP_BLS_SIG_LEN],
                                       char *err) LCP_WARN_UNUSED;
 
-/* ---- signing: test chains and tools only; never linked into the enclave's code paths ---- */
+/* The same checks as the two functions above with the work split over two threads (pthreads): a worker aggregates
+ * the keys, hashes the message to G2 and runs that Miller loop while the calling thread decodes and checks the
+ * signature and runs its Miller loop; one final exponentiation follows. Same results and error codes. If no thread
+ * can be started, the work runs in sequence on the calling thread. */
+int lcp_bls_fast_aggregate_verify_mt(const lcp_bls_pubkey *pks, size_t n, const uint8_t *bits, const uint8_t *msg,
+                                     size_t msg_len, const uint8_t sig[LCP_BLS_SIG_LEN], char *err) LCP_WARN_UNUSED;
+int lcp_bls_eth_fast_aggregate_verify_mt(const lcp_bls_pubkey *pks, size_t n, const uint8_t *bits,
+                                         const uint8_t *msg, size_t msg_len, const uint8_t sig[LCP_BLS_SIG_LEN],
+                                         char *err) LCP_WARN_UNUSED;
+
+/* ---- signing: test chains and tools only; never linked into the enclave's code paths. VARIABLE TIME: the
+ * scalar multiplications branch on the secret key's bits, so these must not run where timing can be observed. ---- */
 /* Public key of a secret key (0 < sk < r, else LCP_ERR_CRYPTO_KEY). */
 int lcp_bls_sk_to_pk(uint8_t pk[LCP_BLS_PUBKEY_LEN], const uint8_t sk[LCP_BLS_SECKEY_LEN]) LCP_WARN_UNUSED;
 /* Sign(sk, msg) of the POP ciphersuite. */

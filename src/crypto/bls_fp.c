@@ -1,0 +1,351 @@
+/* BLS12-381 base field Fp (Montgomery, 6x64 limbs) and its quadratic extension Fp2 = Fp[i]/(i^2+1).
+ * Multiplication is CIOS Montgomery with 64x64->128 products (unsigned __int128, gcc and clang). Variable time. */
+#include <string.h>
+
+#include "crypto/bls_internal.h"
+#include "crypto/bls_consts.h"
+
+typedef unsigned __int128 u128;
+
+/* r = a - p if a >= p (a < 2p, 6 limbs) */
+static void reduce_once(uint64_t a[6])
+{
+    uint64_t t[6], borrow = 0;
+    for (int i = 0; i < 6; i++) {
+        u128 d = (u128)a[i] - BLS_P[i] - borrow;
+        t[i] = (uint64_t)d;
+        borrow = (uint64_t)(d >> 64) & 1;
+    }
+    if (!borrow) memcpy(a, t, sizeof t);
+}
+
+void lcp_bls_fp_add(bls_fp *r, const bls_fp *a, const bls_fp *b)
+{
+    uint64_t carry = 0; /* a + b < 2p < 2^384: no carry out */
+    for (int i = 0; i < 6; i++) {
+        u128 s = (u128)a->l[i] + b->l[i] + carry;
+        r->l[i] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+    reduce_once(r->l);
+}
+
+void lcp_bls_fp_sub(bls_fp *r, const bls_fp *a, const bls_fp *b)
+{
+    uint64_t borrow = 0;
+    for (int i = 0; i < 6; i++) {
+        u128 d = (u128)a->l[i] - b->l[i] - borrow;
+        r->l[i] = (uint64_t)d;
+        borrow = (uint64_t)(d >> 64) & 1;
+    }
+    if (borrow) {
+        uint64_t carry = 0;
+        for (int i = 0; i < 6; i++) {
+            u128 s = (u128)r->l[i] + BLS_P[i] + carry;
+            r->l[i] = (uint64_t)s;
+            carry = (uint64_t)(s >> 64);
+        }
+    }
+}
+
+void lcp_bls_fp_neg(bls_fp *r, const bls_fp *a)
+{
+    if (lcp_bls_fp_is_zero(a)) {
+        memset(r, 0, sizeof *r);
+        return;
+    }
+    uint64_t borrow = 0;
+    for (int i = 0; i < 6; i++) {
+        u128 d = (u128)BLS_P[i] - a->l[i] - borrow;
+        r->l[i] = (uint64_t)d;
+        borrow = (uint64_t)(d >> 64) & 1;
+    }
+}
+
+/* Montgomery multiplication, CIOS. p < 2^382, so the running value stays below 2p and fits 6 limbs plus one
+ * carry word; one conditional subtraction at the end. */
+void lcp_bls_fp_mul(bls_fp *r, const bls_fp *a, const bls_fp *b)
+{
+    uint64_t t[8] = {0};
+    for (int i = 0; i < 6; i++) {
+        uint64_t c = 0;
+        uint64_t bi = b->l[i];
+        for (int j = 0; j < 6; j++) {
+            u128 s = (u128)a->l[j] * bi + t[j] + c;
+            t[j] = (uint64_t)s;
+            c = (uint64_t)(s >> 64);
+        }
+        u128 s = (u128)t[6] + c;
+        t[6] = (uint64_t)s;
+        t[7] = (uint64_t)(s >> 64);
+        uint64_t m = t[0] * BLS_N0;
+        s = (u128)m * BLS_P[0] + t[0];
+        c = (uint64_t)(s >> 64);
+        for (int j = 1; j < 6; j++) {
+            s = (u128)m * BLS_P[j] + t[j] + c;
+            t[j - 1] = (uint64_t)s;
+            c = (uint64_t)(s >> 64);
+        }
+        s = (u128)t[6] + c;
+        t[5] = (uint64_t)s;
+        t[6] = t[7] + (uint64_t)(s >> 64);
+    }
+    memcpy(r->l, t, 48);
+    reduce_once(r->l);
+}
+
+void lcp_bls_fp_sqr(bls_fp *r, const bls_fp *a) { lcp_bls_fp_mul(r, a, a); }
+
+/* r = a^e for a plain exponent of 6 limbs, left to right with a 4-bit fixed window */
+static void fp_pow(bls_fp *r, const bls_fp *a, const uint64_t e[6])
+{
+    bls_fp tab[16];
+    lcp_bls_fp_set_one(&tab[0]);
+    for (int i = 1; i < 16; i++) lcp_bls_fp_mul(&tab[i], &tab[i - 1], a);
+    bls_fp acc;
+    lcp_bls_fp_set_one(&acc);
+    int started = 0;
+    for (int i = 5; i >= 0; i--) {
+        for (int sh = 60; sh >= 0; sh -= 4) {
+            unsigned nib = (unsigned)(e[i] >> sh) & 15;
+            if (started)
+                for (int k = 0; k < 4; k++) lcp_bls_fp_sqr(&acc, &acc);
+            if (nib) {
+                lcp_bls_fp_mul(&acc, &acc, &tab[nib]);
+                started = 1;
+            }
+        }
+    }
+    *r = acc;
+}
+
+void lcp_bls_fp_inv(bls_fp *r, const bls_fp *a) { fp_pow(r, a, BLS_P_MINUS2); }
+
+int lcp_bls_fp_sqrt(bls_fp *r, const bls_fp *a)
+{
+    bls_fp s, s2;
+    fp_pow(&s, a, BLS_P_PLUS1_DIV4);
+    lcp_bls_fp_sqr(&s2, &s);
+    *r = s;
+    return lcp_bls_fp_eq(&s2, a);
+}
+
+int lcp_bls_fp_is_zero(const bls_fp *a)
+{
+    uint64_t acc = 0;
+    for (int i = 0; i < 6; i++) acc |= a->l[i];
+    return acc == 0;
+}
+
+int lcp_bls_fp_eq(const bls_fp *a, const bls_fp *b) { return memcmp(a->l, b->l, 48) == 0; }
+
+void lcp_bls_fp_set_one(bls_fp *r) { *r = BLS_ONE; }
+
+int lcp_bls_fp_from_bytes(bls_fp *r, const uint8_t in[48])
+{
+    bls_fp t;
+    for (int i = 0; i < 6; i++) {
+        uint64_t w = 0;
+        for (int k = 0; k < 8; k++) w = (w << 8) | in[(5 - i) * 8 + k];
+        t.l[i] = w;
+    }
+    for (int i = 5; i >= 0; i--) { /* canonical: t < p */
+        if (t.l[i] < BLS_P[i]) break;
+        if (t.l[i] > BLS_P[i] || i == 0) return 0;
+    }
+    lcp_bls_fp_mul(r, &t, &BLS_R2);
+    return 1;
+}
+
+void lcp_bls_fp_from_mont(uint64_t out[6], const bls_fp *a)
+{
+    bls_fp one = {{1, 0, 0, 0, 0, 0}}, t;
+    lcp_bls_fp_mul(&t, a, &one);
+    memcpy(out, t.l, 48);
+}
+
+void lcp_bls_fp_to_bytes(uint8_t out[48], const bls_fp *a)
+{
+    uint64_t v[6];
+    lcp_bls_fp_from_mont(v, a);
+    for (int i = 0; i < 6; i++)
+        for (int k = 0; k < 8; k++) out[(5 - i) * 8 + k] = (uint8_t)(v[i] >> (56 - 8 * k));
+}
+
+int lcp_bls_fp_is_large(const bls_fp *a)
+{
+    uint64_t v[6];
+    lcp_bls_fp_from_mont(v, a);
+    for (int i = 5; i >= 0; i--) {
+        if (v[i] > BLS_P_MINUS1_DIV2[i]) return 1;
+        if (v[i] < BLS_P_MINUS1_DIV2[i]) return 0;
+    }
+    return 0;
+}
+
+/* in = H * 2^256 + L with H, L < 2^256 < p: Montgomery form = H*(2^256 R^2)/R + L*R^2/R */
+void lcp_bls_fp_from_64(bls_fp *r, const uint8_t in[64])
+{
+    bls_fp h = {{0}}, l = {{0}};
+    for (int i = 0; i < 4; i++) {
+        uint64_t wh = 0, wl = 0;
+        for (int k = 0; k < 8; k++) {
+            wh = (wh << 8) | in[(3 - i) * 8 + k];
+            wl = (wl << 8) | in[32 + (3 - i) * 8 + k];
+        }
+        h.l[i] = wh;
+        l.l[i] = wl;
+    }
+    lcp_bls_fp_mul(&h, &h, &BLS_R2_2_256);
+    lcp_bls_fp_mul(&l, &l, &BLS_R2);
+    lcp_bls_fp_add(r, &h, &l);
+}
+
+/* ---- Fp2 ---- */
+
+void lcp_bls_fp2_add(bls_fp2 *r, const bls_fp2 *a, const bls_fp2 *b)
+{
+    lcp_bls_fp_add(&r->c0, &a->c0, &b->c0);
+    lcp_bls_fp_add(&r->c1, &a->c1, &b->c1);
+}
+
+void lcp_bls_fp2_sub(bls_fp2 *r, const bls_fp2 *a, const bls_fp2 *b)
+{
+    lcp_bls_fp_sub(&r->c0, &a->c0, &b->c0);
+    lcp_bls_fp_sub(&r->c1, &a->c1, &b->c1);
+}
+
+void lcp_bls_fp2_neg(bls_fp2 *r, const bls_fp2 *a)
+{
+    lcp_bls_fp_neg(&r->c0, &a->c0);
+    lcp_bls_fp_neg(&r->c1, &a->c1);
+}
+
+void lcp_bls_fp2_dbl(bls_fp2 *r, const bls_fp2 *a) { lcp_bls_fp2_add(r, a, a); }
+
+void lcp_bls_fp2_conj(bls_fp2 *r, const bls_fp2 *a)
+{
+    r->c0 = a->c0;
+    lcp_bls_fp_neg(&r->c1, &a->c1);
+}
+
+/* Karatsuba: 3 multiplications */
+void lcp_bls_fp2_mul(bls_fp2 *r, const bls_fp2 *a, const bls_fp2 *b)
+{
+    bls_fp t0, t1, s0, s1;
+    lcp_bls_fp_mul(&t0, &a->c0, &b->c0);
+    lcp_bls_fp_mul(&t1, &a->c1, &b->c1);
+    lcp_bls_fp_add(&s0, &a->c0, &a->c1);
+    lcp_bls_fp_add(&s1, &b->c0, &b->c1);
+    lcp_bls_fp_mul(&s0, &s0, &s1);
+    lcp_bls_fp_sub(&s0, &s0, &t0);
+    lcp_bls_fp_sub(&r->c1, &s0, &t1);
+    lcp_bls_fp_sub(&r->c0, &t0, &t1);
+}
+
+void lcp_bls_fp2_mul_fp(bls_fp2 *r, const bls_fp2 *a, const bls_fp *b)
+{
+    lcp_bls_fp_mul(&r->c0, &a->c0, b);
+    lcp_bls_fp_mul(&r->c1, &a->c1, b);
+}
+
+/* (a0 + a1 i)^2 = (a0+a1)(a0-a1) + 2 a0 a1 i */
+void lcp_bls_fp2_sqr(bls_fp2 *r, const bls_fp2 *a)
+{
+    bls_fp s, d, m;
+    lcp_bls_fp_add(&s, &a->c0, &a->c1);
+    lcp_bls_fp_sub(&d, &a->c0, &a->c1);
+    lcp_bls_fp_mul(&m, &a->c0, &a->c1);
+    lcp_bls_fp_mul(&r->c0, &s, &d);
+    lcp_bls_fp_add(&r->c1, &m, &m);
+}
+
+/* (a0 + a1 i)(1 + i) = (a0 - a1) + (a0 + a1) i */
+void lcp_bls_fp2_mul_xi(bls_fp2 *r, const bls_fp2 *a)
+{
+    bls_fp t;
+    lcp_bls_fp_sub(&t, &a->c0, &a->c1);
+    lcp_bls_fp_add(&r->c1, &a->c0, &a->c1);
+    r->c0 = t;
+}
+
+void lcp_bls_fp2_inv(bls_fp2 *r, const bls_fp2 *a)
+{
+    bls_fp n, t;
+    lcp_bls_fp_sqr(&n, &a->c0);
+    lcp_bls_fp_sqr(&t, &a->c1);
+    lcp_bls_fp_add(&n, &n, &t);
+    lcp_bls_fp_inv(&n, &n);
+    lcp_bls_fp_mul(&r->c0, &a->c0, &n);
+    lcp_bls_fp_mul(&t, &a->c1, &n);
+    lcp_bls_fp_neg(&r->c1, &t);
+}
+
+/* Square root through the norm: for a = a0 + a1 i with norm n = a0^2 + a1^2 a square s^2 (else a is no square in
+ * Fp2), one of (a0 + s)/2 and (a0 - s)/2 is a square x0^2 (their product is -a1^2/4, a non-square when a1 != 0),
+ * and then sqrt(a) = x0 + (a1 / 2x0) i. When t = ((a0+s)/2)^((p+1)/4) is not a root of (a0+s)/2, t^2 = -(a0+s)/2
+ * and x0 = a1/(2t) is the root of (a0-s)/2, so one exponentiation serves both cases. */
+int lcp_bls_fp2_sqrt(bls_fp2 *r, const bls_fp2 *a)
+{
+    bls_fp n, t, s, h;
+    if (lcp_bls_fp_is_zero(&a->c1)) {
+        if (lcp_bls_fp_sqrt(&s, &a->c0)) {
+            r->c0 = s;
+            memset(&r->c1, 0, sizeof r->c1);
+        } else { /* sqrt(a0) = sqrt(-a0) i, since i^2 = -1 */
+            memset(&r->c0, 0, sizeof r->c0);
+            r->c1 = s;
+        }
+        return 1;
+    }
+    lcp_bls_fp_sqr(&n, &a->c0);
+    lcp_bls_fp_sqr(&t, &a->c1);
+    lcp_bls_fp_add(&n, &n, &t);
+    if (!lcp_bls_fp_sqrt(&s, &n)) return 0;
+    lcp_bls_fp_add(&h, &a->c0, &s);
+    lcp_bls_fp_mul(&h, &h, &BLS_HALF);
+    bls_fp x0, x1, inv;
+    if (lcp_bls_fp_sqrt(&t, &h)) {
+        x0 = t;
+        lcp_bls_fp_add(&inv, &x0, &x0);
+        lcp_bls_fp_inv(&inv, &inv);
+        lcp_bls_fp_mul(&x1, &a->c1, &inv);
+    } else {
+        lcp_bls_fp_add(&inv, &t, &t);
+        lcp_bls_fp_inv(&inv, &inv);
+        lcp_bls_fp_mul(&x0, &a->c1, &inv);
+        x1 = t;
+        /* x0 = a1/(2t), x1 = a1/(2 x0) = t */
+    }
+    bls_fp2 c = {x0, x1}, c2;
+    lcp_bls_fp2_sqr(&c2, &c);
+    if (!lcp_bls_fp2_eq(&c2, a)) { /* the sign of x1 relative to x0 */
+        lcp_bls_fp_neg(&c.c1, &c.c1);
+        lcp_bls_fp2_sqr(&c2, &c);
+        if (!lcp_bls_fp2_eq(&c2, a)) return 0;
+    }
+    *r = c;
+    return 1;
+}
+
+int lcp_bls_fp2_is_zero(const bls_fp2 *a) { return lcp_bls_fp_is_zero(&a->c0) && lcp_bls_fp_is_zero(&a->c1); }
+
+int lcp_bls_fp2_eq(const bls_fp2 *a, const bls_fp2 *b)
+{
+    return lcp_bls_fp_eq(&a->c0, &b->c0) && lcp_bls_fp_eq(&a->c1, &b->c1);
+}
+
+int lcp_bls_fp2_sgn0(const bls_fp2 *a)
+{
+    uint64_t v0[6], v1[6];
+    lcp_bls_fp_from_mont(v0, &a->c0);
+    lcp_bls_fp_from_mont(v1, &a->c1);
+    int zero0 = lcp_bls_fp_is_zero(&a->c0);
+    return (int)(v0[0] & 1) | (zero0 & (int)(v1[0] & 1));
+}
+
+int lcp_bls_fp2_is_large(const bls_fp2 *a)
+{
+    if (!lcp_bls_fp_is_zero(&a->c1)) return lcp_bls_fp_is_large(&a->c1);
+    return lcp_bls_fp_is_large(&a->c0);
+}

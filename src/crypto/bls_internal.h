@@ -1,0 +1,137 @@
+/* bls_internal.h — BLS12-381 arithmetic shared by src/crypto/bls_*.c (not a public interface).
+ *
+ * Fp elements are 6 little-endian 64-bit limbs in Montgomery form (aR mod p, R = 2^384), always fully reduced
+ * (< p). Tower: Fp2 = Fp[i]/(i^2+1), Fp6 = Fp2[v]/(v^3-xi) with xi = 1+i, Fp12 = Fp6[w]/(w^2-v).
+ * Points are Jacobian (x = X/Z^2, y = Y/Z^3; Z = 0 is infinity) on E1: y^2 = x^3+4 over Fp and on the M-type twist
+ * E2: y^2 = x^3+4(1+i) over Fp2. Nothing here is constant-time: verification handles public data only, and
+ * signing (tools) is documented as variable-time in lcp/crypto_bls.h. */
+#ifndef LCP_BLS_INTERNAL_H
+#define LCP_BLS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    uint64_t l[6];
+} bls_fp;
+typedef struct {
+    bls_fp c0, c1;
+} bls_fp2;
+typedef struct {
+    bls_fp2 c0, c1, c2;
+} bls_fp6;
+typedef struct {
+    bls_fp6 c0, c1;
+} bls_fp12;
+typedef struct {
+    bls_fp x, y, z;
+} bls_g1;
+typedef struct {
+    bls_fp2 x, y, z;
+} bls_g2;
+
+/* ---- Fp ---- */
+void lcp_bls_fp_add(bls_fp *r, const bls_fp *a, const bls_fp *b);
+void lcp_bls_fp_sub(bls_fp *r, const bls_fp *a, const bls_fp *b);
+void lcp_bls_fp_neg(bls_fp *r, const bls_fp *a);
+void lcp_bls_fp_mul(bls_fp *r, const bls_fp *a, const bls_fp *b);
+void lcp_bls_fp_sqr(bls_fp *r, const bls_fp *a);
+void lcp_bls_fp_inv(bls_fp *r, const bls_fp *a); /* 0 -> 0 */
+/* r = sqrt(a) when a is a square (returns 1); else r = sqrt(-a) and returns 0 (-1 is a non-square mod p). */
+int lcp_bls_fp_sqrt(bls_fp *r, const bls_fp *a);
+int lcp_bls_fp_is_zero(const bls_fp *a);
+int lcp_bls_fp_eq(const bls_fp *a, const bls_fp *b);
+void lcp_bls_fp_set_one(bls_fp *r);
+/* big-endian 48 bytes -> Montgomery form; returns 0 when the value is >= p */
+int lcp_bls_fp_from_bytes(bls_fp *r, const uint8_t in[48]);
+void lcp_bls_fp_to_bytes(uint8_t out[48], const bls_fp *a);
+/* the canonical (non-Montgomery) value */
+void lcp_bls_fp_from_mont(uint64_t out[6], const bls_fp *a);
+/* a > (p-1)/2 as an integer (the ZCash "lexicographically largest" rule) */
+int lcp_bls_fp_is_large(const bls_fp *a);
+/* 64 big-endian bytes reduced mod p (hash_to_field) */
+void lcp_bls_fp_from_64(bls_fp *r, const uint8_t in[64]);
+
+/* ---- Fp2 ---- */
+void lcp_bls_fp2_add(bls_fp2 *r, const bls_fp2 *a, const bls_fp2 *b);
+void lcp_bls_fp2_sub(bls_fp2 *r, const bls_fp2 *a, const bls_fp2 *b);
+void lcp_bls_fp2_neg(bls_fp2 *r, const bls_fp2 *a);
+void lcp_bls_fp2_dbl(bls_fp2 *r, const bls_fp2 *a);
+void lcp_bls_fp2_conj(bls_fp2 *r, const bls_fp2 *a);
+void lcp_bls_fp2_mul(bls_fp2 *r, const bls_fp2 *a, const bls_fp2 *b);
+void lcp_bls_fp2_mul_fp(bls_fp2 *r, const bls_fp2 *a, const bls_fp *b);
+void lcp_bls_fp2_sqr(bls_fp2 *r, const bls_fp2 *a);
+void lcp_bls_fp2_mul_xi(bls_fp2 *r, const bls_fp2 *a); /* times 1+i */
+void lcp_bls_fp2_inv(bls_fp2 *r, const bls_fp2 *a);
+int lcp_bls_fp2_sqrt(bls_fp2 *r, const bls_fp2 *a); /* 1 and r when a is a square, else 0 */
+int lcp_bls_fp2_is_zero(const bls_fp2 *a);
+int lcp_bls_fp2_eq(const bls_fp2 *a, const bls_fp2 *b);
+int lcp_bls_fp2_sgn0(const bls_fp2 *a);     /* RFC 9380 sgn0 */
+int lcp_bls_fp2_is_large(const bls_fp2 *a); /* ZCash rule: compare c1, then c0 when c1 = 0 */
+
+/* ---- Fp6 / Fp12 ---- */
+void lcp_bls_fp12_set_one(bls_fp12 *r);
+void lcp_bls_fp12_mul(bls_fp12 *r, const bls_fp12 *a, const bls_fp12 *b);
+void lcp_bls_fp12_sqr(bls_fp12 *r, const bls_fp12 *a);
+/* r = f * (l0 + l1 v + l4 v w): a Miller-loop line */
+void lcp_bls_fp12_mul_line(bls_fp12 *f, const bls_fp2 *l0, const bls_fp2 *l1, const bls_fp2 *l4);
+void lcp_bls_fp12_conj(bls_fp12 *r, const bls_fp12 *a);
+void lcp_bls_fp12_inv(bls_fp12 *r, const bls_fp12 *a);
+void lcp_bls_fp12_frob(bls_fp12 *r, const bls_fp12 *a, int k); /* k = 1, 2, 3 */
+void lcp_bls_fp12_cyc_sqr(bls_fp12 *r, const bls_fp12 *a);
+int lcp_bls_fp12_is_one(const bls_fp12 *a);
+/* f^((p^12-1)/r) up to a fixed cube (3 is prime to r, so the result is 1 exactly when the pairing product is) */
+void lcp_bls_final_exp(bls_fp12 *r, const bls_fp12 *f);
+
+/* ---- G1 ---- */
+void lcp_bls_g1_set_inf(bls_g1 *r);
+int lcp_bls_g1_is_inf(const bls_g1 *a);
+void lcp_bls_g1_from_affine(bls_g1 *r, const bls_fp *x, const bls_fp *y);
+void lcp_bls_g1_to_affine(bls_fp *x, bls_fp *y, const bls_g1 *a); /* a not infinity */
+void lcp_bls_g1_dbl(bls_g1 *r, const bls_g1 *a);
+void lcp_bls_g1_add(bls_g1 *r, const bls_g1 *a, const bls_g1 *b);
+void lcp_bls_g1_add_affine(bls_g1 *r, const bls_g1 *a, const bls_fp *x, const bls_fp *y);
+void lcp_bls_g1_neg(bls_g1 *r, const bls_g1 *a);
+int lcp_bls_g1_eq(const bls_g1 *a, const bls_g1 *b);
+void lcp_bls_g1_mul(bls_g1 *r, const bls_g1 *a, const uint64_t *k, size_t limbs); /* variable time */
+int lcp_bls_g1_on_curve_affine(const bls_fp *x, const bls_fp *y);
+int lcp_bls_g1_in_subgroup(const bls_g1 *a);
+/* compressed encoding: returns 0 on a malformed encoding, off-curve or non-subgroup point; inf set for infinity */
+int lcp_bls_g1_decode(bls_fp *x, bls_fp *y, int *inf, const uint8_t in[48]);
+void lcp_bls_g1_encode(uint8_t out[48], const bls_fp *x, const bls_fp *y, int inf);
+
+/* ---- G2 ---- */
+void lcp_bls_g2_set_inf(bls_g2 *r);
+int lcp_bls_g2_is_inf(const bls_g2 *a);
+void lcp_bls_g2_from_affine(bls_g2 *r, const bls_fp2 *x, const bls_fp2 *y);
+void lcp_bls_g2_to_affine(bls_fp2 *x, bls_fp2 *y, const bls_g2 *a);
+void lcp_bls_g2_dbl(bls_g2 *r, const bls_g2 *a);
+void lcp_bls_g2_add(bls_g2 *r, const bls_g2 *a, const bls_g2 *b);
+void lcp_bls_g2_neg(bls_g2 *r, const bls_g2 *a);
+int lcp_bls_g2_eq(const bls_g2 *a, const bls_g2 *b);
+void lcp_bls_g2_mul(bls_g2 *r, const bls_g2 *a, const uint64_t *k, size_t limbs); /* variable time */
+void lcp_bls_g2_mul_x(bls_g2 *r, const bls_g2 *a);                           /* times x (negative) */
+void lcp_bls_g2_psi(bls_g2 *r, const bls_g2 *a);
+int lcp_bls_g2_on_curve(const bls_g2 *a);
+int lcp_bls_g2_in_subgroup(const bls_g2 *a);
+void lcp_bls_g2_clear_cofactor(bls_g2 *r, const bls_g2 *a);
+int lcp_bls_g2_decode(bls_g2 *r, const uint8_t in[96]); /* as lcp_bls_g1_decode; r may be infinity */
+void lcp_bls_g2_encode(uint8_t out[96], const bls_g2 *a);
+
+/* ---- hash to curve (RFC 9380, BLS12381G2_XMD:SHA-256_SSWU_RO_) ---- */
+/* expand_message_xmd with SHA-256; len <= 8160, dst_len <= 255 (a longer DST is first hashed, as the RFC says).
+ * Returns 0 on a length out of range. */
+int lcp_bls_expand_xmd(uint8_t *out, size_t len, const uint8_t *msg, size_t msg_len, const uint8_t *dst,
+                       size_t dst_len);
+int lcp_bls_hash_to_g2(bls_g2 *r, const uint8_t *msg, size_t msg_len, const uint8_t *dst, size_t dst_len);
+void lcp_bls_map_to_g2(bls_g2 *r, const bls_fp2 *u); /* SSWU + isogeny, no cofactor clearing */
+
+/* ---- pairing ---- */
+typedef struct {
+    bls_fp x, y;   /* G1 affine, not infinity */
+    bls_fp2 qx, qy; /* G2 affine, not infinity */
+} bls_pair;
+/* product of the Miller loops f_{|x|,Q}(P) over n <= 4 pairs (more are ignored), conjugated for the negative x */
+void lcp_bls_miller_loop(bls_fp12 *f, const bls_pair *pairs, size_t n);
+
+#endif
