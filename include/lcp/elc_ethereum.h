@@ -152,6 +152,10 @@ int lcp_eth_decode_header(lcp_eth_header *out, const uint8_t *in, size_t len, ch
 /* FinalizedHeaderMisbehaviour (kind 1) or NextSyncCommitteeMisbehaviour (kind 2). */
 int lcp_eth_decode_misbehaviour(lcp_eth_misbehaviour *out, int kind, const uint8_t *in, size_t len,
                                 char *err) LCP_WARN_UNUSED;
+/* The parts of a Header, for tests and tools that hold them alone (same rules as inside a Header). */
+int lcp_eth_decode_sync_committee(lcp_eth_sync_committee *out, lcp_bytes in, char *err) LCP_WARN_UNUSED;
+int lcp_eth_decode_consensus_update(lcp_eth_consensus_update *out, lcp_bytes in, char *err) LCP_WARN_UNUSED;
+int lcp_eth_decode_execution_update(lcp_eth_execution_update *out, lcp_bytes in, char *err) LCP_WARN_UNUSED;
 /* Walks a decoded committee's keys in order: *pos starts at 0; returns the next 48-byte key or NULL at the end. */
 const uint8_t *lcp_eth_committee_next(const lcp_eth_sync_committee *c, size_t *pos);
 

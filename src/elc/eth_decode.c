@@ -305,7 +305,7 @@ static int decode_beacon_header(lcp_eth_beacon_header *h, lcp_bytes in, char *er
     return LCP_OK;
 }
 
-static int decode_sync_committee(lcp_eth_sync_committee *c, lcp_bytes in, char *err)
+int lcp_eth_decode_sync_committee(lcp_eth_sync_committee *c, lcp_bytes in, char *err)
 {
     static const char *msg = "SyncCommittee";
     lcp_pb_reader r;
@@ -369,7 +369,7 @@ static int decode_sync_aggregate(lcp_eth_consensus_update *u, lcp_bytes in, char
     return LCP_OK;
 }
 
-static int decode_consensus_update(lcp_eth_consensus_update *u, lcp_bytes in, char *err)
+int lcp_eth_decode_consensus_update(lcp_eth_consensus_update *u, lcp_bytes in, char *err)
 {
     static const char *msg = "ConsensusUpdate";
     lcp_pb_reader r;
@@ -381,7 +381,7 @@ static int decode_consensus_update(lcp_eth_consensus_update *u, lcp_bytes in, ch
     while ((rc = NEXT(&r, &f)) == 1) {
         switch (f.number) {
         case 1: FIELD(LCP_PB_LEN); rc = decode_beacon_header(&u->attested_header, f.bytes, err); break;
-        case 2: FIELD(LCP_PB_LEN); rc = decode_sync_committee(&u->next_sync_committee, f.bytes, err); break;
+        case 2: FIELD(LCP_PB_LEN); rc = lcp_eth_decode_sync_committee(&u->next_sync_committee, f.bytes, err); break;
         case 3: REPEATED(LCP_PB_LEN); rc = branch_add(&u->next_sync_committee_branch, &f, msg, err); break;
         case 4: FIELD(LCP_PB_LEN); rc = decode_beacon_header(&u->finalized_header, f.bytes, err); break;
         case 5: REPEATED(LCP_PB_LEN); rc = branch_add(&u->finalized_header_branch, &f, msg, err); break;
@@ -405,7 +405,7 @@ static int decode_consensus_update(lcp_eth_consensus_update *u, lcp_bytes in, ch
     return LCP_OK;
 }
 
-static int decode_execution_update(lcp_eth_execution_update *e, lcp_bytes in, char *err)
+int lcp_eth_decode_execution_update(lcp_eth_execution_update *e, lcp_bytes in, char *err)
 {
     static const char *msg = "ExecutionUpdate";
     lcp_pb_reader r;
@@ -463,7 +463,7 @@ static int decode_trusted(lcp_eth_trusted_committee *t, lcp_bytes in, char *err)
     while ((rc = NEXT(&r, &f)) == 1) {
         switch (f.number) {
         case 1: FIELD(LCP_PB_LEN); rc = decode_height(&t->trusted_height, f.bytes, err); break;
-        case 2: FIELD(LCP_PB_LEN); rc = decode_sync_committee(&t->sync_committee, f.bytes, err); break;
+        case 2: FIELD(LCP_PB_LEN); rc = lcp_eth_decode_sync_committee(&t->sync_committee, f.bytes, err); break;
         case 3:
             FIELD(LCP_PB_VARINT);
             if (f.u > 1) return DEC_FAIL("is_next is not a bool");
@@ -492,8 +492,8 @@ int lcp_eth_decode_header(lcp_eth_header *h, const uint8_t *in, size_t len, char
     while ((rc = NEXT(&r, &f)) == 1) {
         switch (f.number) {
         case 1: FIELD(LCP_PB_LEN); rc = decode_trusted(&h->trusted, f.bytes, err); break;
-        case 2: FIELD(LCP_PB_LEN); rc = decode_consensus_update(&h->consensus_update, f.bytes, err); break;
-        case 3: FIELD(LCP_PB_LEN); rc = decode_execution_update(&h->execution_update, f.bytes, err); break;
+        case 2: FIELD(LCP_PB_LEN); rc = lcp_eth_decode_consensus_update(&h->consensus_update, f.bytes, err); break;
+        case 3: FIELD(LCP_PB_LEN); rc = lcp_eth_decode_execution_update(&h->execution_update, f.bytes, err); break;
         case 4: FIELD(LCP_PB_LEN); rc = decode_account_update(h, f.bytes, err); break;
         case 5: FIELD(LCP_PB_VARINT); h->timestamp = f.u; rc = LCP_OK; break;
         default: rc = LCP_OK;
@@ -521,8 +521,8 @@ int lcp_eth_decode_misbehaviour(lcp_eth_misbehaviour *m, int kind, const uint8_t
         switch (f.number) {
         case 1: FIELD(LCP_PB_LEN); m->client_id = f.bytes; rc = LCP_OK; break;
         case 2: FIELD(LCP_PB_LEN); rc = decode_trusted(&m->trusted, f.bytes, err); break;
-        case 3: FIELD(LCP_PB_LEN); rc = decode_consensus_update(&m->update_1, f.bytes, err); break;
-        case 4: FIELD(LCP_PB_LEN); rc = decode_consensus_update(&m->update_2, f.bytes, err); break;
+        case 3: FIELD(LCP_PB_LEN); rc = lcp_eth_decode_consensus_update(&m->update_1, f.bytes, err); break;
+        case 4: FIELD(LCP_PB_LEN); rc = lcp_eth_decode_consensus_update(&m->update_2, f.bytes, err); break;
         default: rc = LCP_OK;
         }
         if (rc != LCP_OK) return rc;
