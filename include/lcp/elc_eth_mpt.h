@@ -38,9 +38,12 @@ extern const uint8_t lcp_eth_mpt_empty_root[32];
 int lcp_eth_mpt_verify(int *found, lcp_bytes *value, const uint8_t root[32], const uint8_t *key, size_t key_len,
                        const lcp_bytes *nodes, size_t n, char *err) LCP_WARN_UNUSED;
 
-/* Splits the wire form of a proof — one RLP list whose items are RLP strings each holding one node's encoding
- * (go-ethereum's AccountProofRLP/StorageProofRLP, ethereum-ibc-rs decode_eip1184_rlp_proof) — into node views.
- * Out: nodes[0..*n) (cap entries available; more items → LCP_ERR_ETH_MPT). The top level must be a list. */
+/* Splits the wire form of a proof — one RLP list whose items are the trie nodes themselves, each item's whole
+ * encoding being one node (go-ethereum's AccountProofRLP/StorageProofRLP; ethereum-ibc-rs
+ * decode_eip1184_rlp_proof takes as_raw of each item) — into node views. Out: nodes[0..*n) (cap entries
+ * available; more items → LCP_ERR_ETH_MPT). The input must be exactly one list (no trailing bytes; ethereum-ibc-rs
+ * ignores trailing bytes, we refuse them). Items are checked only as far as their headers here; the walk decodes
+ * strictly every node it uses. */
 int lcp_eth_mpt_proof_split(lcp_bytes *nodes, size_t cap, size_t *n, const uint8_t *proof_rlp, size_t proof_len,
                             char *err) LCP_WARN_UNUSED;
 
