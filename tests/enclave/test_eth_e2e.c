@@ -275,6 +275,7 @@ static void test_ethereum_through_enclave(void **state)
     ethc_update_opts u4 = {130, 12 * P + 16, 12 * P + 40, 150, 0, 0, 0, 0, 0};
     ethc_header(&hdr, w.chain, &u4);
     r = enclave_update(&w, &hdr, ETHC_T_HEADER, 0, LCP_ERR_ELC_FROZEN);
+    if (r) lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
     assert_int_equal(verify(&w, PACKET, pkt, sizeof pkt - 1, 130, &proof, LCP_ERR_ELC_FROZEN), LCP_ERR_ELC_FROZEN);
     lcp_buf_free(&hdr);
     lcp_buf_free(&mb);
