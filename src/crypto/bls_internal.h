@@ -151,6 +151,8 @@ void lcp_bls_fp2_sqr(bls_fp2 *r, const bls_fp2 *a);
 void lcp_bls_fp2_mul_xi(bls_fp2 *r, const bls_fp2 *a); /* times 1+i */
 void lcp_bls_fp2_inv(bls_fp2 *r, const bls_fp2 *a);
 int lcp_bls_fp2_sqrt(bls_fp2 *r, const bls_fp2 *a); /* 1 and r when a is a square, else 0 */
+/* the same when s (either sign) is already known to be a square root of a's norm a0^2 + a1^2 */
+int lcp_bls_fp2_sqrt_norm(bls_fp2 *r, const bls_fp2 *a, const bls_fp *s);
 int lcp_bls_fp2_is_zero(const bls_fp2 *a);
 int lcp_bls_fp2_eq(const bls_fp2 *a, const bls_fp2 *b);
 int lcp_bls_fp2_sgn0(const bls_fp2 *a);     /* RFC 9380 sgn0 */
