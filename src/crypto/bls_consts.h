@@ -12,6 +12,7 @@ static const uint64_t BLS_R[4] = {0xffffffff00000001ULL, 0x53bda402fffe5bfeULL, 
 /* (p+1)/4 (square roots in Fp), p-2 (inversion) and (p-1)/2 (Legendre symbol), plain */
 static const uint64_t BLS_P_PLUS1_DIV4[6] = {0xee7fbfffffffeaabULL, 0x07aaffffac54ffffULL, 0xd9cc34a83dac3d89ULL, 0xd91dd2e13ce144afULL, 0x92c6e9ed90d2eb35ULL, 0x0680447a8e5ff9a6ULL};
 static const uint64_t BLS_P_MINUS2[6] = {0xb9feffffffffaaa9ULL, 0x1eabfffeb153ffffULL, 0x6730d2a0f6b0f624ULL, 0x64774b84f38512bfULL, 0x4b1ba7b6434bacd7ULL, 0x1a0111ea397fe69aULL};
+static const uint64_t BLS_P_MINUS3_DIV4[6] = {0xee7fbfffffffeaaaULL, 0x07aaffffac54ffffULL, 0xd9cc34a83dac3d89ULL, 0xd91dd2e13ce144afULL, 0x92c6e9ed90d2eb35ULL, 0x0680447a8e5ff9a6ULL};
 static const uint64_t BLS_P_MINUS1_DIV2[6] = {0xdcff7fffffffd555ULL, 0x0f55ffff58a9ffffULL, 0xb39869507b587b12ULL, 0xb23ba5c279c2895fULL, 0x258dd3db21a5d66bULL, 0x0d0088f51cbff34dULL};
 /* |x| = 0xd201000000010000, the curve parameter x is negative */
 #define BLS_X_ABS 0xd201000000010000ULL
@@ -21,7 +22,7 @@ static const bls_fp BLS_ONE = {{0x760900000002fffdULL, 0xebf4000bc40c0002ULL, 0x
 static const bls_fp BLS_R2 = {{0xf4df1f341c341746ULL, 0x0a76e6a609d104f1ULL, 0x8de5476c4c95b6d5ULL, 0x67eb88a9939d83c0ULL, 0x9a793e85b519952dULL, 0x11988fe592cae3aaULL}};
 /* 2^256 R^2 mod p (reduces the upper half of a 64-byte hash_to_field value) */
 static const bls_fp BLS_R2_2_256 = {{0xfb73eaead26ebe58ULL, 0x861c23693de6a351ULL, 0x76e5bc3ff951c543ULL, 0xcc0868ce6a76590cULL, 0xf0a85a3f35446d0bULL, 0x0010a8c1a49a064fULL}};
-/* R^3 mod p in Montgomery form, i.e. R^4: turns a plain inverse of aR into Montgomery a^-1 */
+/* R^3 mod p as limbs (Montgomery form of R^2): Montgomery-multiplying the plain inverse of aR by it gives a^-1 R */
 static const bls_fp BLS_R3_RAW = {{0xed48ac6bd94ca1e0ULL, 0x315f831e03a7adf8ULL, 0x9a53352a615e29ddULL, 0x34c04e5e921e1761ULL, 0x2512d43565724728ULL, 0x0aa6346091755d4dULL}};
 /* b = 4 of E1: y^2 = x^3 + 4 */
 static const bls_fp BLS_B1 = {{0xaa270000000cfff3ULL, 0x53cc0032fc34000aULL, 0x478fe97a6b0a807fULL, 0xb1d37ebee6ba24d7ULL, 0x8ec9733bbf78ab2fULL, 0x09d645513d83de7eULL}};

@@ -5,95 +5,6 @@
 #include "crypto/bls_internal.h"
 #include "crypto/bls_consts.h"
 
-typedef unsigned __int128 u128;
-
-/* r = a - p if a >= p (a < 2p, 6 limbs) */
-static void reduce_once(uint64_t a[6])
-{
-    uint64_t t[6], borrow = 0;
-    for (int i = 0; i < 6; i++) {
-        u128 d = (u128)a[i] - BLS_P[i] - borrow;
-        t[i] = (uint64_t)d;
-        borrow = (uint64_t)(d >> 64) & 1;
-    }
-    if (!borrow) memcpy(a, t, sizeof t);
-}
-
-void lcp_bls_fp_add(bls_fp *r, const bls_fp *a, const bls_fp *b)
-{
-    uint64_t carry = 0; /* a + b < 2p < 2^384: no carry out */
-    for (int i = 0; i < 6; i++) {
-        u128 s = (u128)a->l[i] + b->l[i] + carry;
-        r->l[i] = (uint64_t)s;
-        carry = (uint64_t)(s >> 64);
-    }
-    reduce_once(r->l);
-}
-
-void lcp_bls_fp_sub(bls_fp *r, const bls_fp *a, const bls_fp *b)
-{
-    uint64_t borrow = 0;
-    for (int i = 0; i < 6; i++) {
-        u128 d = (u128)a->l[i] - b->l[i] - borrow;
-        r->l[i] = (uint64_t)d;
-        borrow = (uint64_t)(d >> 64) & 1;
-    }
-    if (borrow) {
-        uint64_t carry = 0;
-        for (int i = 0; i < 6; i++) {
-            u128 s = (u128)r->l[i] + BLS_P[i] + carry;
-            r->l[i] = (uint64_t)s;
-            carry = (uint64_t)(s >> 64);
-        }
-    }
-}
-
-void lcp_bls_fp_neg(bls_fp *r, const bls_fp *a)
-{
-    if (lcp_bls_fp_is_zero(a)) {
-        memset(r, 0, sizeof *r);
-        return;
-    }
-    uint64_t borrow = 0;
-    for (int i = 0; i < 6; i++) {
-        u128 d = (u128)BLS_P[i] - a->l[i] - borrow;
-        r->l[i] = (uint64_t)d;
-        borrow = (uint64_t)(d >> 64) & 1;
-    }
-}
-
-/* Montgomery multiplication, CIOS. p < 2^382, so the running value stays below 2p and fits 6 limbs plus one
- * carry word; one conditional subtraction at the end. */
-void lcp_bls_fp_mul(bls_fp *r, const bls_fp *a, const bls_fp *b)
-{
-    uint64_t t[8] = {0};
-    for (int i = 0; i < 6; i++) {
-        uint64_t c = 0;
-        uint64_t bi = b->l[i];
-        for (int j = 0; j < 6; j++) {
-            u128 s = (u128)a->l[j] * bi + t[j] + c;
-            t[j] = (uint64_t)s;
-            c = (uint64_t)(s >> 64);
-        }
-        u128 s = (u128)t[6] + c;
-        t[6] = (uint64_t)s;
-        t[7] = (uint64_t)(s >> 64);
-        uint64_t m = t[0] * BLS_N0;
-        s = (u128)m * BLS_P[0] + t[0];
-        c = (uint64_t)(s >> 64);
-        for (int j = 1; j < 6; j++) {
-            s = (u128)m * BLS_P[j] + t[j] + c;
-            t[j - 1] = (uint64_t)s;
-            c = (uint64_t)(s >> 64);
-        }
-        s = (u128)t[6] + c;
-        t[5] = (uint64_t)s;
-        t[6] = t[7] + (uint64_t)(s >> 64);
-    }
-    memcpy(r->l, t, 48);
-    reduce_once(r->l);
-}
-
 void lcp_bls_fp_sqr(bls_fp *r, const bls_fp *a) { lcp_bls_fp_mul(r, a, a); }
 
 /* r = a^e for a plain exponent of 6 limbs, left to right with a 4-bit fixed window */
@@ -281,13 +192,34 @@ void lcp_bls_fp2_inv(bls_fp2 *r, const bls_fp2 *a)
     lcp_bls_fp_neg(&r->c1, &t);
 }
 
-/* Square root through the norm: for a = a0 + a1 i with norm n = a0^2 + a1^2 a square s^2 (else a is no square in
- * Fp2), one of (a0 + s)/2 and (a0 - s)/2 is a square x0^2 (their product is -a1^2/4, a non-square when a1 != 0),
- * and then sqrt(a) = x0 + (a1 / 2x0) i. When t = ((a0+s)/2)^((p+1)/4) is not a root of (a0+s)/2, t^2 = -(a0+s)/2
- * and x0 = a1/(2t) is the root of (a0-s)/2, so one exponentiation serves both cases. */
+/* Square root through the norm. For a = a0 + a1 i with a1 != 0 and norm a0^2 + a1^2 = s^2 (a is a square in Fp2
+ * exactly when its norm is one in Fp), h = (a0 + s)/2 or (a0 - s)/2 is a square x0^2 (their product is -a1^2/4, a
+ * non-square), and sqrt(a) = x0 + (a1 / 2x0) i. One exponentiation t = h^((p-3)/4) gives both a root and its
+ * inverse: if t^2 h = 1, x0 = t h and 1/x0 = t; otherwise t h is a root of -h, and the root of (a0 - s)/2 is
+ * x0 = a1/(2 t h) = -a1 t/2 with x1 = t h. s is the caller's square root of the norm (any sign). */
+static void fp2_sqrt_from_norm(bls_fp2 *r, const bls_fp2 *a, const bls_fp *s)
+{
+    bls_fp h, t, t2h, th;
+    lcp_bls_fp_add(&h, &a->c0, s);
+    lcp_bls_fp_mul(&h, &h, &BLS_HALF);
+    fp_pow(&t, &h, BLS_P_MINUS3_DIV4);
+    lcp_bls_fp_mul(&th, &t, &h);
+    lcp_bls_fp_mul(&t2h, &th, &t);
+    bls_fp half_a1;
+    lcp_bls_fp_mul(&half_a1, &a->c1, &BLS_HALF);
+    if (lcp_bls_fp_eq(&t2h, &BLS_ONE)) {
+        r->c0 = th;
+        lcp_bls_fp_mul(&r->c1, &half_a1, &t);
+    } else {
+        lcp_bls_fp_mul(&r->c0, &half_a1, &t);
+        lcp_bls_fp_neg(&r->c0, &r->c0);
+        r->c1 = th;
+    }
+}
+
 int lcp_bls_fp2_sqrt(bls_fp2 *r, const bls_fp2 *a)
 {
-    bls_fp n, t, s, h;
+    bls_fp n, t, s;
     if (lcp_bls_fp_is_zero(&a->c1)) {
         if (lcp_bls_fp_sqrt(&s, &a->c0)) {
             r->c0 = s;
@@ -302,30 +234,16 @@ int lcp_bls_fp2_sqrt(bls_fp2 *r, const bls_fp2 *a)
     lcp_bls_fp_sqr(&t, &a->c1);
     lcp_bls_fp_add(&n, &n, &t);
     if (!lcp_bls_fp_sqrt(&s, &n)) return 0;
-    lcp_bls_fp_add(&h, &a->c0, &s);
-    lcp_bls_fp_mul(&h, &h, &BLS_HALF);
-    bls_fp x0, x1, inv;
-    if (lcp_bls_fp_sqrt(&t, &h)) {
-        x0 = t;
-        lcp_bls_fp_add(&inv, &x0, &x0);
-        lcp_bls_fp_inv(&inv, &inv);
-        lcp_bls_fp_mul(&x1, &a->c1, &inv);
-    } else {
-        lcp_bls_fp_add(&inv, &t, &t);
-        lcp_bls_fp_inv(&inv, &inv);
-        lcp_bls_fp_mul(&x0, &a->c1, &inv);
-        x1 = t;
-        /* x0 = a1/(2t), x1 = a1/(2 x0) = t */
-    }
-    bls_fp2 c = {x0, x1}, c2;
-    lcp_bls_fp2_sqr(&c2, &c);
-    if (!lcp_bls_fp2_eq(&c2, a)) { /* the sign of x1 relative to x0 */
-        lcp_bls_fp_neg(&c.c1, &c.c1);
-        lcp_bls_fp2_sqr(&c2, &c);
-        if (!lcp_bls_fp2_eq(&c2, a)) return 0;
-    }
-    *r = c;
-    return 1;
+    return lcp_bls_fp2_sqrt_norm(r, a, &s);
+}
+
+int lcp_bls_fp2_sqrt_norm(bls_fp2 *r, const bls_fp2 *a, const bls_fp *s)
+{
+    bls_fp2 c2;
+    if (lcp_bls_fp_is_zero(&a->c1)) return lcp_bls_fp2_sqrt(r, a);
+    fp2_sqrt_from_norm(r, a, s);
+    lcp_bls_fp2_sqr(&c2, r);
+    return lcp_bls_fp2_eq(&c2, a);
 }
 
 int lcp_bls_fp2_is_zero(const bls_fp2 *a) { return lcp_bls_fp_is_zero(&a->c0) && lcp_bls_fp_is_zero(&a->c1); }

@@ -18,6 +18,11 @@ void lcp_bls_g1_add_affine(bls_g1 *r, const bls_g1 *a, const bls_fp *x, const bl
 
 void lcp_bls_g1_to_affine(bls_fp *x, bls_fp *y, const bls_g1 *a)
 {
+    if (lcp_bls_fp_eq(&a->z, &BLS_ONE)) { /* already affine (a decoded point): no inversion */
+        *x = a->x;
+        *y = a->y;
+        return;
+    }
     bls_fp zi, zi2;
     lcp_bls_fp_inv(&zi, &a->z);
     lcp_bls_fp_sqr(&zi2, &zi);

@@ -17,6 +17,11 @@ static const bls_fp2 FP2_ONE = {{{0x760900000002fffdULL, 0xebf4000bc40c0002ULL, 
 
 void lcp_bls_g2_to_affine(bls_fp2 *x, bls_fp2 *y, const bls_g2 *a)
 {
+    if (lcp_bls_fp2_eq(&a->z, &FP2_ONE)) { /* already affine (a decoded point): no inversion */
+        *x = a->x;
+        *y = a->y;
+        return;
+    }
     bls_fp2 zi, zi2;
     lcp_bls_fp2_inv(&zi, &a->z);
     lcp_bls_fp2_sqr(&zi2, &zi);

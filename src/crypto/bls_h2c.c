@@ -89,43 +89,88 @@ static void iso3(bls_g2 *r, const bls_fp2 *x, const bls_fp2 *y)
     lcp_bls_fp2_mul(&r->y, &r->y, y);
 }
 
-/* simplified SWU (RFC 9380 6.6.2) onto E2', then the isogeny */
-void lcp_bls_map_to_g2(bls_g2 *r, const bls_fp2 *u)
+/* tv = Z u^2 and d = Z^2 u^4 + Z u^2 (whose inverse the map needs) */
+static void sswu_den(bls_fp2 *tv, bls_fp2 *d, const bls_fp2 *u)
 {
-    bls_fp2 tv, tv2, x, gx, y;
-    lcp_bls_fp2_sqr(&tv, u);
-    lcp_bls_fp2_mul(&tv, &tv, &BLS_SSWU_Z); /* Z u^2 */
-    lcp_bls_fp2_sqr(&tv2, &tv);
-    lcp_bls_fp2_add(&tv2, &tv2, &tv); /* Z^2 u^4 + Z u^2 */
-    if (lcp_bls_fp2_is_zero(&tv2)) {
+    lcp_bls_fp2_sqr(tv, u);
+    lcp_bls_fp2_mul(tv, tv, &BLS_SSWU_Z);
+    lcp_bls_fp2_sqr(d, tv);
+    lcp_bls_fp2_add(d, d, tv);
+}
+
+/* Simplified SWU (RFC 9380 6.6.2) onto E2', then the isogeny; dinv = 1/d of sswu_den (ignored when d = 0).
+ * The square test and root of g(x1) go through the norm (lcp_bls_fp2_sqrt_norm). When g(x1) is not a square,
+ * g(x2) = tv^3 g(x1) and norm(tv) = 5 norm(u)^2, so norm(g(x2)) = 125 norm(u)^6 norm(g(x1)); with s^2 = -norm(g(x1))
+ * (what the failed root gave) its root is 5 norm(u)^3 sqrt(-5) s: no second exponentiation for the test. */
+static void map_to_g2(bls_g2 *r, const bls_fp2 *u, const bls_fp2 *tv, const bls_fp2 *d, const bls_fp2 *dinv)
+{
+    bls_fp2 x, gx, y;
+    bls_fp n, s, t;
+    if (lcp_bls_fp2_is_zero(d)) {
         x = BLS_SSWU_B_OVER_ZA;
     } else {
-        lcp_bls_fp2_inv(&tv2, &tv2);
-        lcp_bls_fp_add(&tv2.c0, &tv2.c0, &BLS_ONE);
-        lcp_bls_fp2_mul(&x, &tv2, &BLS_SSWU_MB_OVER_A);
+        x = *dinv;
+        lcp_bls_fp_add(&x.c0, &x.c0, &BLS_ONE);
+        lcp_bls_fp2_mul(&x, &x, &BLS_SSWU_MB_OVER_A);
     }
     curve_rhs(&gx, &x);
-    if (!lcp_bls_fp2_sqrt(&y, &gx)) {
-        lcp_bls_fp2_mul(&x, &x, &tv); /* x2 = Z u^2 x1, whose g(x2) is then a square */
+    lcp_bls_fp_sqr(&n, &gx.c0);
+    lcp_bls_fp_sqr(&t, &gx.c1);
+    lcp_bls_fp_add(&n, &n, &t);
+    int square = lcp_bls_fp_sqrt(&s, &n);
+    if (!square) {
+        lcp_bls_fp2_mul(&x, &x, tv); /* x2 = Z u^2 x1 */
         curve_rhs(&gx, &x);
-        (void)lcp_bls_fp2_sqrt(&y, &gx);
+        bls_fp nu, nu3;
+        lcp_bls_fp_sqr(&nu, &u->c0);
+        lcp_bls_fp_sqr(&t, &u->c1);
+        lcp_bls_fp_add(&nu, &nu, &t);
+        lcp_bls_fp_sqr(&nu3, &nu);
+        lcp_bls_fp_mul(&nu3, &nu3, &nu);
+        lcp_bls_fp_mul(&s, &s, &nu3);
+        lcp_bls_fp_mul(&s, &s, &BLS_SQRT_M5);
+        lcp_bls_fp_add(&t, &s, &s);
+        lcp_bls_fp_add(&t, &t, &t);
+        lcp_bls_fp_add(&s, &t, &s); /* times 5 */
     }
+    /* the root exists by construction (test_bls checks this path never falls back); the fallback keeps the map
+     * exact even so */
+    if (!lcp_bls_fp2_sqrt_norm(&y, &gx, &s)) (void)lcp_bls_fp2_sqrt(&y, &gx);
     if (lcp_bls_fp2_sgn0(u) != lcp_bls_fp2_sgn0(&y)) lcp_bls_fp2_neg(&y, &y);
     iso3(r, &x, &y);
+}
+
+void lcp_bls_map_to_g2(bls_g2 *r, const bls_fp2 *u)
+{
+    bls_fp2 tv, d, dinv;
+    sswu_den(&tv, &d, u);
+    lcp_bls_fp2_inv(&dinv, &d);
+    map_to_g2(r, u, &tv, &d, &dinv);
 }
 
 int lcp_bls_hash_to_g2(bls_g2 *r, const uint8_t *msg, size_t msg_len, const uint8_t *dst, size_t dst_len)
 {
     uint8_t e[256];
     if (!lcp_bls_expand_xmd(e, sizeof e, msg, msg_len, dst, dst_len)) return 0;
-    bls_fp2 u0, u1;
-    lcp_bls_fp_from_64(&u0.c0, e);
-    lcp_bls_fp_from_64(&u0.c1, e + 64);
-    lcp_bls_fp_from_64(&u1.c0, e + 128);
-    lcp_bls_fp_from_64(&u1.c1, e + 192);
+    bls_fp2 u[2], tv[2], d[2], dinv[2], prod;
+    for (int k = 0; k < 2; k++) {
+        lcp_bls_fp_from_64(&u[k].c0, e + 128 * k);
+        lcp_bls_fp_from_64(&u[k].c1, e + 128 * k + 64);
+        sswu_den(&tv[k], &d[k], &u[k]);
+    }
+    /* one inversion for both denominators (Montgomery's trick); a zero one is the map's exceptional case */
+    lcp_bls_fp2_mul(&prod, &d[0], &d[1]);
+    if (!lcp_bls_fp2_is_zero(&prod)) {
+        lcp_bls_fp2_inv(&prod, &prod);
+        lcp_bls_fp2_mul(&dinv[0], &prod, &d[1]);
+        lcp_bls_fp2_mul(&dinv[1], &prod, &d[0]);
+    } else {
+        lcp_bls_fp2_inv(&dinv[0], &d[0]);
+        lcp_bls_fp2_inv(&dinv[1], &d[1]);
+    }
     bls_g2 q0, q1;
-    lcp_bls_map_to_g2(&q0, &u0);
-    lcp_bls_map_to_g2(&q1, &u1);
+    map_to_g2(&q0, &u[0], &tv[0], &d[0], &dinv[0]);
+    map_to_g2(&q1, &u[1], &tv[1], &d[1], &dinv[1]);
     lcp_bls_g2_add(&q0, &q0, &q1);
     lcp_bls_g2_clear_cofactor(r, &q0);
     return 1;

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct {
     uint64_t l[6];
@@ -30,11 +31,97 @@ typedef struct {
     bls_fp2 x, y, z;
 } bls_g2;
 
+#include "crypto/bls_consts.h"
+
 /* ---- Fp ---- */
-void lcp_bls_fp_add(bls_fp *r, const bls_fp *a, const bls_fp *b);
-void lcp_bls_fp_sub(bls_fp *r, const bls_fp *a, const bls_fp *b);
-void lcp_bls_fp_neg(bls_fp *r, const bls_fp *a);
-void lcp_bls_fp_mul(bls_fp *r, const bls_fp *a, const bls_fp *b);
+/* The hot operations are inline (static in every including file): a call costs as much as an addition. */
+typedef unsigned __int128 bls_u128;
+
+/* a - p when a >= p (a < 2p), without a data-dependent branch (the outcome is a coin toss, so a branch mispredicts
+ * half the time) */
+static inline void bls_fp_reduce_once(uint64_t a[6])
+{
+    uint64_t t[6], borrow = 0;
+    for (int i = 0; i < 6; i++) {
+        bls_u128 d = (bls_u128)a[i] - BLS_P[i] - borrow;
+        t[i] = (uint64_t)d;
+        borrow = (uint64_t)(d >> 64) & 1;
+    }
+    uint64_t keep = 0 - borrow; /* all ones: a < p, keep a */
+    for (int i = 0; i < 6; i++) a[i] = (a[i] & keep) | (t[i] & ~keep);
+}
+
+static inline void lcp_bls_fp_add(bls_fp *r, const bls_fp *a, const bls_fp *b)
+{
+    uint64_t carry = 0; /* a + b < 2p < 2^384: no carry out */
+    for (int i = 0; i < 6; i++) {
+        bls_u128 s = (bls_u128)a->l[i] + b->l[i] + carry;
+        r->l[i] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+    bls_fp_reduce_once(r->l);
+}
+
+static inline void lcp_bls_fp_sub(bls_fp *r, const bls_fp *a, const bls_fp *b)
+{
+    uint64_t borrow = 0;
+    for (int i = 0; i < 6; i++) {
+        bls_u128 d = (bls_u128)a->l[i] - b->l[i] - borrow;
+        r->l[i] = (uint64_t)d;
+        borrow = (uint64_t)(d >> 64) & 1;
+    }
+    uint64_t mask = 0 - borrow, carry = 0; /* add p back when it went negative */
+    for (int i = 0; i < 6; i++) {
+        bls_u128 s = (bls_u128)r->l[i] + (BLS_P[i] & mask) + carry;
+        r->l[i] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+}
+
+static inline void lcp_bls_fp_neg(bls_fp *r, const bls_fp *a)
+{
+    if ((a->l[0] | a->l[1] | a->l[2] | a->l[3] | a->l[4] | a->l[5]) == 0) {
+        *r = *a;
+        return;
+    }
+    uint64_t borrow = 0;
+    for (int i = 0; i < 6; i++) {
+        bls_u128 d = (bls_u128)BLS_P[i] - a->l[i] - borrow;
+        r->l[i] = (uint64_t)d;
+        borrow = (uint64_t)(d >> 64) & 1;
+    }
+}
+
+/* Montgomery multiplication, CIOS with the reduction interleaved. p's top limb is below 2^63 - 1, so the running
+ * value fits 6 limbs without the usual extra carry words (the "no-carry" variant), and one conditional subtraction
+ * ends it. Loops are fully unrolled by the compiler (constant trip counts). */
+static inline void lcp_bls_fp_mul(bls_fp *r, const bls_fp *a, const bls_fp *b)
+{
+    uint64_t t[6] = {0};
+#pragma GCC unroll 6
+    for (int i = 0; i < 6; i++) {
+        uint64_t bi = b->l[i];
+        bls_u128 s = (bls_u128)a->l[0] * bi + t[0];
+        uint64_t A = (uint64_t)(s >> 64);
+        t[0] = (uint64_t)s;
+        uint64_t m = t[0] * BLS_N0;
+        bls_u128 c = (bls_u128)m * BLS_P[0] + t[0];
+        uint64_t C = (uint64_t)(c >> 64);
+#pragma GCC unroll 6
+        for (int j = 1; j < 6; j++) {
+            s = (bls_u128)a->l[j] * bi + t[j] + A;
+            A = (uint64_t)(s >> 64);
+            t[j] = (uint64_t)s;
+            c = (bls_u128)m * BLS_P[j] + t[j] + C;
+            C = (uint64_t)(c >> 64);
+            t[j - 1] = (uint64_t)c;
+        }
+        t[5] = C + A;
+    }
+    bls_fp_reduce_once(t);
+    memcpy(r->l, t, 48);
+}
+
 void lcp_bls_fp_sqr(bls_fp *r, const bls_fp *a);
 void lcp_bls_fp_inv(bls_fp *r, const bls_fp *a); /* 0 -> 0 */
 /* r = sqrt(a) when a is a square (returns 1); else r = sqrt(-a) and returns 0 (-1 is a non-square mod p). */
@@ -64,6 +151,8 @@ void lcp_bls_fp2_sqr(bls_fp2 *r, const bls_fp2 *a);
 void lcp_bls_fp2_mul_xi(bls_fp2 *r, const bls_fp2 *a); /* times 1+i */
 void lcp_bls_fp2_inv(bls_fp2 *r, const bls_fp2 *a);
 int lcp_bls_fp2_sqrt(bls_fp2 *r, const bls_fp2 *a); /* 1 and r when a is a square, else 0 */
+/* the same when s (either sign) is already known to be a square root of a's norm a0^2 + a1^2 */
+int lcp_bls_fp2_sqrt_norm(bls_fp2 *r, const bls_fp2 *a, const bls_fp *s);
 int lcp_bls_fp2_is_zero(const bls_fp2 *a);
 int lcp_bls_fp2_eq(const bls_fp2 *a, const bls_fp2 *b);
 int lcp_bls_fp2_sgn0(const bls_fp2 *a);     /* RFC 9380 sgn0 */

@@ -1,0 +1,170 @@
+/* BLS12-381 cost: FastAggregateVerify over a 512-key committee (the mainnet sync committee) on one thread and on
+ * two (lcp_bls_fast_aggregate_verify_mt), next to the pieces it is made of (signature decoding with the G2 subgroup
+ * check, aggregation of 512 decoded keys, hash to G2, the two-pair Miller loop and the final exponentiation), whose
+ * sum is the floor. Peers from the same run (bench/peers/bls.mjs): blst through @chainsafe/blst and @noble/curves.
+ * Targets (issue 12): FastAggregateVerify(512) >= 10x faster than noble, within 2x of blst, and with two threads
+ * <= 0.65x the single-thread time. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "crypto/bls_internal.h"
+#include "crypto/bls_consts.h"
+#include "lcp/crypto.h"
+#include "lcp/crypto_bls.h"
+
+#define N 512
+static const char DST_POP[] = "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_";
+
+static struct {
+    lcp_bls_pubkey pks[N];
+    uint8_t msg[32], sig[96];
+    bls_pair pairs[2];
+    bls_fp12 f;
+} B;
+
+static void die(const char *what)
+{
+    fprintf(stderr, "bls bench: %s\n", what);
+    exit(1);
+}
+
+static int fav(void *a)
+{
+    (void)a;
+    return lcp_bls_fast_aggregate_verify(B.pks, N, NULL, B.msg, 32, B.sig, NULL);
+}
+static int fav_mt(void *a)
+{
+    (void)a;
+    return lcp_bls_fast_aggregate_verify_mt(B.pks, N, NULL, B.msg, 32, B.sig, NULL);
+}
+static int sig_decode(void *a)
+{
+    (void)a;
+    bls_g2 s;
+    return lcp_bls_g2_decode(&s, B.sig) ? 0 : 1;
+}
+static int h2g2(void *a)
+{
+    (void)a;
+    bls_g2 h;
+    return lcp_bls_hash_to_g2(&h, B.msg, 32, (const uint8_t *)DST_POP, sizeof DST_POP - 1) ? 0 : 1;
+}
+static int agg(void *a)
+{
+    (void)a;
+    lcp_bls_pubkey out;
+    return lcp_bls_pubkey_aggregate(&out, B.pks, N, NULL);
+}
+static int miller2(void *a)
+{
+    (void)a;
+    lcp_bls_miller_loop(&B.f, B.pairs, 2);
+    return 0;
+}
+static int final_exp(void *a)
+{
+    (void)a;
+    bls_fp12 r;
+    lcp_bls_final_exp(&r, &B.f);
+    return 0;
+}
+static int pairing_check(void *a)
+{
+    (void)a;
+    bls_fp12 f;
+    lcp_bls_miller_loop(&f, B.pairs, 2);
+    lcp_bls_final_exp(&f, &f);
+    return lcp_bls_fp12_is_one(&f) ? 0 : 1;
+}
+static int fp_mul(void *a)
+{
+    (void)a;
+    bls_fp x = BLS_G1X;
+    for (int i = 0; i < 1000; i++) lcp_bls_fp_mul(&x, &x, &BLS_G1Y);
+    return lcp_bls_fp_is_zero(&x);
+}
+
+static void setup(void)
+{
+    /* sk_i = SHA-256("lcp-bench-bls-" i) with the top two bits cleared (below r); the aggregate signature is
+     * (sum of sk_i) H(m), the sum taken over the integers (H(m) has order r) */
+    uint64_t sum[5] = {0};
+    if (lcp_sha256(B.msg, (const uint8_t *)"lcp-bench-bls-message", 21) != LCP_OK) die("sha256");
+    for (int i = 0; i < N; i++) {
+        char label[32];
+        uint8_t sk[32], pk[48];
+        int n = snprintf(label, sizeof label, "lcp-bench-bls-%d", i);
+        if (lcp_sha256(sk, (const uint8_t *)label, (size_t)n) != LCP_OK) die("sha256");
+        sk[0] &= 0x3f;
+        if (lcp_bls_sk_to_pk(pk, sk) != LCP_OK || lcp_bls_pubkey_decode(&B.pks[i], pk, NULL) != LCP_OK)
+            die("key");
+        unsigned __int128 c = 0;
+        for (int l = 0; l < 4; l++) {
+            uint64_t w = 0;
+            for (int b = 0; b < 8; b++) w = (w << 8) | sk[(3 - l) * 8 + b];
+            c += (unsigned __int128)sum[l] + w;
+            sum[l] = (uint64_t)c;
+            c >>= 64;
+        }
+        sum[4] += (uint64_t)c;
+    }
+    bls_g2 h, s;
+    if (!lcp_bls_hash_to_g2(&h, B.msg, 32, (const uint8_t *)DST_POP, sizeof DST_POP - 1)) die("hash");
+    lcp_bls_g2_mul(&s, &h, sum, 5);
+    lcp_bls_g2_encode(B.sig, &s);
+    if (fav(NULL) != LCP_OK || fav_mt(NULL) != LCP_OK) die("the committee's signature does not verify");
+    /* the pairing check's inputs, affine */
+    lcp_bls_pubkey ag;
+    if (lcp_bls_pubkey_aggregate(&ag, B.pks, N, NULL) != LCP_OK) die("aggregate");
+    B.pairs[0].x = BLS_G1X;
+    B.pairs[0].y = BLS_G1Y_NEG;
+    lcp_bls_g2_to_affine(&B.pairs[0].qx, &B.pairs[0].qy, &s);
+    memcpy(B.pairs[1].x.l, ag.x, 48);
+    memcpy(B.pairs[1].y.l, ag.y, 48);
+    lcp_bls_g2_to_affine(&B.pairs[1].qx, &B.pairs[1].qy, &h);
+    if (pairing_check(NULL) != 0) die("pairing check");
+    lcp_bls_miller_loop(&B.f, B.pairs, 2);
+}
+
+static void vs(const char *what, double ns, const char *peer_name, const char *peer_label)
+{
+    double p = lcp_bench_peer(peer_name);
+    if (p <= 0) return;
+    double x = p / ns;
+    const char *w = lcp_bench_faster(&x);
+    printf("  %s vs %s (%.0f ns): %.2fx %s\n", what, peer_label, p, x, w);
+}
+
+int main(void)
+{
+    setup();
+    printf("== BLS12-381 (512-key committee, 32-byte message)\n");
+    double mul = lcp_bench_run("bls fp_mul x1000", fp_mul, NULL, 200, 0.5);
+    double dec = lcp_bench_run("bls signature decode + G2 subgroup check", sig_decode, NULL, 50, 0.5);
+    double ag = lcp_bench_run("bls aggregate 512 decoded keys", agg, NULL, 50, 0.5);
+    double h = lcp_bench_run("bls hash_to_G2", h2g2, NULL, 50, 0.5);
+    double ml = lcp_bench_run("bls Miller loop, 2 pairs", miller2, NULL, 50, 0.5);
+    double fe = lcp_bench_run("bls final exponentiation", final_exp, NULL, 50, 0.5);
+    double pc = lcp_bench_run("bls pairing check (2 Miller loops + final exp)", pairing_check, NULL, 50, 0.5);
+    double st = lcp_bench_run("bls FastAggregateVerify(512), 1 thread", fav, NULL, 30, 1.0);
+    double mt = lcp_bench_run("bls FastAggregateVerify(512), 2 threads", fav_mt, NULL, 30, 1.0);
+    double floor = dec + ag + h + pc;
+    printf("  Miller loop share of the pairing check: %.0f%%, final exponentiation: %.0f%%\n", 100 * ml / pc, 100 * fe / pc);
+    printf("  Fp multiplication: %.1f ns\n", mul / 1000);
+    printf("  floor (decode + aggregate + hash + pairing check): %.0f ns; FastAggregateVerify / floor = %.2f\n", floor,
+           st / floor);
+    printf("  2 threads / 1 thread = %.2f (target <= 0.65: %s)\n", mt / st, lcp_bench_verdict(mt / st, 0.65, 1));
+    vs("FastAggregateVerify(512)", st, "blst_fav512_ns", "blst");
+    vs("FastAggregateVerify(512), 2 threads", mt, "blst_fav512_ns", "blst");
+    vs("FastAggregateVerify(512)", st, "noble_fav512_ns", "@noble/curves");
+    vs("aggregate 512", ag, "blst_agg512_ns", "blst");
+    vs("aggregate 512", ag, "noble_agg512_ns", "@noble/curves");
+    vs("hash_to_G2", h, "noble_h2g2_ns", "@noble/curves");
+    double pb = lcp_bench_peer("blst_fav512_ns"), pn = lcp_bench_peer("noble_fav512_ns");
+    if (pb > 0) printf("  target within 2x of blst: %.2fx of blst's time: %s\n", st / pb, lcp_bench_verdict(st / pb, 2.0, 1));
+    if (pn > 0) printf("  target >= 10x faster than noble: %.1fx: %s\n", pn / st, lcp_bench_verdict(pn / st, 10.0, 0));
+    return 0;
+}
