@@ -175,6 +175,11 @@ $(BUILD)/rel/bench/tendermint: $(call objs,rel,bench/tendermint.c bench/harness.
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
+# bench/ethereum builds its chain with the tests' Ethereum chain generator and memory store.
+$(BUILD)/rel/bench/ethereum: $(call objs,rel,bench/ethereum.c bench/harness.c tests/common/ethchain.c tests/common/ethtrie.c tests/common/tmchain.c tests/common/tmchain_state.c) $(REL_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  LD     $@")
+	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
 $(BUILD)/rel/bench/service: $(call objs,rel,bench/service.c bench/harness.c tests/common/tmchain.c tests/common/grpcc.c) $(REL_LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  LD     $@")

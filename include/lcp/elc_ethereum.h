@@ -193,9 +193,14 @@ typedef struct {
     uint8_t aggregate[48];
     lcp_bls_pubkey keys[LCP_ETH_MAX_COMMITTEE];
 } lcp_eth_committee;
-/* Decodes c (exactly n keys) into out and checks the aggregate. */
+/* Decodes c (exactly n keys) into out and checks the aggregate. A committee decoded before is taken from a small
+ * process-wide cache of validated committees (eth_committee_cache.c: keyed by SHA-256 of the key bytes, 4 entries,
+ * mutex-guarded), so a committee's keys are decoded once, not on every update. */
 int lcp_eth_committee_decode(lcp_eth_committee *out, const lcp_eth_sync_committee *c, size_t n,
                              char *err) LCP_WARN_UNUSED;
+/* Empties the committee cache (tests and benchmarks measure cold decoding), and the bytes it holds. */
+void lcp_eth_committee_cache_clear(void);
+size_t lcp_eth_committee_cache_bytes(void);
 
 /* The trusted store of one update: the consensus state at the trusted height and the committee the header
  * brings, which is its current (is_next 0) or next (is_next 1) committee. */

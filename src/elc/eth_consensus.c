@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "lcp/crypto.h"
-#include "lcp/elc_ethereum.h"
+#include "eth_internal.h"
 
 #define UPD_FAIL(...) lcp_fail(err, LCP_ERR_ETH_UPDATE, __VA_ARGS__)
 
@@ -83,6 +83,9 @@ int lcp_eth_committee_decode(lcp_eth_committee *out, const lcp_eth_sync_committe
 {
     if (c->n_pubkeys != n)
         return lcp_fail(err, LCP_ERR_ETH_COMMITTEE, "sync committee has %zu keys, not %zu", c->n_pubkeys, n);
+    uint8_t digest[32];
+    int cacheable = eth_committee_digest(digest, c) == LCP_OK;
+    if (cacheable && eth_committee_cache_get(out, digest)) return LCP_OK;
     size_t pos = 0;
     const uint8_t *k;
     char e[LCP_ERR_LEN];
@@ -99,6 +102,7 @@ int lcp_eth_committee_decode(lcp_eth_committee *out, const lcp_eth_sync_committe
         return lcp_fail(err, LCP_ERR_ETH_COMMITTEE, "sync committee keys do not sum to its aggregate_pubkey");
     out->n = n;
     memcpy(out->aggregate, c->aggregate_pubkey, 48);
+    if (cacheable) eth_committee_cache_put(digest, out);
     return LCP_OK;
 }
 
