@@ -151,6 +151,15 @@ static void committee_free(committee *k)
     free(k);
 }
 
+void ethc_override_committee(ethc_chain *c, uint64_t period, const uint8_t (*sk)[32], const uint8_t (*pk)[48],
+                             const uint8_t aggregate[48])
+{
+    committee *k = committee_of(c, period, 0);
+    memcpy(k->sk, sk, c->n * 32);
+    memcpy(k->pk, pk, c->n * 48);
+    memcpy(k->agg, aggregate, 48);
+}
+
 /* ---- chain ---- */
 
 uint64_t ethc_slot_time(const ethc_chain *c, uint64_t slot) { return c->p.genesis_time + slot * c->sps; }

@@ -75,6 +75,10 @@ void ethc_header(lcp_buf *out, ethc_chain *c, const ethc_update_opts *o);
 /* A FinalizedHeaderMisbehaviour (kind 1) or NextSyncCommitteeMisbehaviour (kind 2) value of two updates. */
 void ethc_misbehaviour(lcp_buf *out, ethc_chain *c, int kind, const char *client_id, const ethc_update_opts *a,
                        const ethc_update_opts *b);
+/* Replaces the committee of period (n = the preset's size keys): its members' secret keys (a member whose key is
+ * all zero cannot sign), public keys and the aggregate it claims. Lets a test play a committee the chain never had. */
+void ethc_override_committee(ethc_chain *c, uint64_t period, const uint8_t (*sk)[32], const uint8_t (*pk)[48],
+                             const uint8_t aggregate[48]);
 /* Header.timestamp of a finalized slot. */
 uint64_t ethc_header_time(const ethc_chain *c, uint64_t finalized_slot);
 

@@ -7,7 +7,10 @@
 #include "test_eth_util.h"
 #include "tmchain.h"
 
+#include <openssl/bn.h>
+
 #include "lcp/commitment.h"
+#include "lcp/crypto_bls.h"
 
 #define NS 1000000000ull
 #define CID "ethereum-0"
@@ -198,12 +201,69 @@ static void test_next_committee_misbehaviour(void **state)
     close_world(&w);
 }
 
+/* The limit ethereum-elc's design has (docs/ethereum.md): the stored state keeps only the committee's aggregate
+ * key, and a header's committee is checked only by its sum. A committee of 31 keys of one's own plus the difference
+ * key (the stored aggregate minus their sum) passes that check, and its 31 members pass 2/3: the update, and with it
+ * any execution state, is accepted. This test pins the compatible behaviour so that a change is deliberate. */
+static void test_rogue_committee_with_the_stored_aggregate(void **state)
+{
+    (void)state;
+    world w;
+    open_world(&w, 1);
+    uint64_t P = w.period, s0 = 10 * P + 10;
+    lcp_buf cons = {0};
+    ethc_consensus_state(&cons, w.c, s0);
+    lcp_eth_consensus_state stored;
+    assert_int_equal(lcp_eth_decode_consensus_state(&stored, cons.data, cons.len, NULL), LCP_OK);
+    lcp_buf_free(&cons);
+    uint8_t sk[32][32], pk[32][48], sum_sk[32];
+    BIGNUM *acc = BN_new(), *r = NULL, *t = BN_new();
+    BN_CTX *ctx = BN_CTX_new();
+    assert_true(acc && t && ctx && BN_hex2bn(&r, "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001"));
+    BN_zero(acc);
+    for (int i = 0; i < 31; i++) {
+        memset(sk[i], 0, 32);
+        sk[i][0] = 0x11;
+        sk[i][31] = (uint8_t)(i + 1);
+        assert_int_equal(lcp_bls_sk_to_pk(pk[i], sk[i]), LCP_OK);
+        assert_true(BN_bin2bn(sk[i], 32, t) && BN_mod_add(acc, acc, t, r, ctx));
+    }
+    /* the difference key: aggregate - (sum of the 31 keys) = aggregate + (r - sum) G; its secret is unknown */
+    assert_true(BN_sub(t, r, acc) && BN_bn2binpad(t, sum_sk, 32) == 32);
+    uint8_t neg[48];
+    assert_int_equal(lcp_bls_sk_to_pk(neg, sum_sk), LCP_OK);
+    lcp_bls_pubkey two[2], d;
+    assert_int_equal(lcp_bls_pubkey_decode(&two[0], stored.current_sync_committee, NULL), LCP_OK);
+    assert_int_equal(lcp_bls_pubkey_decode(&two[1], neg, NULL), LCP_OK);
+    assert_int_equal(lcp_bls_pubkey_aggregate(&d, two, 2, NULL), LCP_OK);
+    lcp_bls_pubkey_encode(pk[31], &d);
+    memset(sk[31], 0, 32);
+    ethc_override_committee(w.c, 10, (const uint8_t(*)[32])sk, (const uint8_t(*)[48])pk, stored.current_sync_committee);
+    BN_free(acc);
+    BN_free(t);
+    BN_free(r);
+    BN_CTX_free(ctx);
+    /* an execution state of the attacker's choosing */
+    ethc_set_commitment(w.c, "commitments/ports/transfer/channels/channel-0/sequences/99", (const uint8_t *)"forged", 6);
+    ethc_update_opts u = {100, s0, s0 + 30, 110, 0, 31, 0, 0, 0};
+    lcp_elc_result res = {0};
+    char err[LCP_ERR_LEN] = "";
+    if (update(&w, &u, ETHC_T_HEADER, &res, err) != LCP_OK) fail_msg("the rogue committee was refused: %s", err);
+    tmc_memstore_apply(w.m, CID, &res, 0);
+    lcp_elc_result_free(&res);
+    assert_int_equal(verify(&w, "commitments/ports/transfer/channels/channel-0/sequences/99", (const uint8_t *)"forged",
+                            6, 1, 110),
+                     LCP_OK);
+    close_world(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_minimal),
         cmocka_unit_test(test_next_committee_misbehaviour),
         cmocka_unit_test(test_mainnet),
+        cmocka_unit_test(test_rogue_committee_with_the_stored_aggregate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
