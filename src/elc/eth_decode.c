@@ -41,10 +41,10 @@ static int decode_height(lcp_height *h, lcp_bytes in, char *err)
     return rc == LCP_OK ? LCP_OK : lcp_fail_ctx(err, LCP_ERR_ETH_DECODE, "Height");
 }
 
-/* google.protobuf.Duration into core::time::Duration: a negative value is an error. */
-static int decode_duration(lcp_eth_duration *d, lcp_bytes in, char *err)
+/* google.protobuf.Duration and Timestamp share {1 seconds int64, 2 nanos int32}; ethereum-ibc-rs refuses negative
+ * parts of either (core::time::Duration; ibc Timestamp from a prost Timestamp). */
+static int decode_seconds_nanos(lcp_eth_duration *d, lcp_bytes in, const char *msg, char *err)
 {
-    static const char *msg = "Duration";
     lcp_pb_reader r;
     lcp_pb_field f;
     uint32_t seen = 0;
@@ -62,10 +62,15 @@ static int decode_duration(lcp_eth_duration *d, lcp_bytes in, char *err)
         }
     }
     if (rc != LCP_OK) return rc;
-    if (s < 0 || ns < 0 || ns > 999999999) return DEC_FAIL("Duration is negative or out of range");
+    if (s < 0 || ns < 0 || ns > 999999999) return DEC_FAIL("%s is negative or out of range", msg);
     d->seconds = (uint64_t)s;
     d->nanos = (uint32_t)ns;
     return LCP_OK;
+}
+
+static int decode_duration(lcp_eth_duration *d, lcp_bytes in, char *err)
+{
+    return decode_seconds_nanos(d, in, "Duration", err);
 }
 
 static int decode_fork_spec(lcp_eth_fork_spec *s, lcp_bytes in, char *err)
@@ -221,30 +226,14 @@ int lcp_eth_decode_client_state(lcp_eth_client_state *cs, const uint8_t *in, siz
     return cs_validate(cs, err);
 }
 
-/* google.protobuf.Timestamp into an ibc Timestamp (unix ns): negative parts are refused. */
+/* google.protobuf.Timestamp into an ibc Timestamp (unix ns). */
 static int decode_timestamp(uint64_t *ns, lcp_bytes in, char *err)
 {
-    static const char *msg = "Timestamp";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int64_t s = 0;
-    int32_t n = 0;
-    int rc;
-    lcp_pb_reader_init(&r, in.ptr, in.len);
-    while ((rc = NEXT(&r, &f)) == 1) {
-        if (f.number == 1) {
-            FIELD(LCP_PB_VARINT);
-            s = lcp_pb_int64(f.u);
-        } else if (f.number == 2) {
-            FIELD(LCP_PB_VARINT);
-            if ((rc = lcp_pb_get_int32(&n, &f, LCP_ERR_ETH_DECODE, msg, err)) != LCP_OK) return rc;
-        }
-    }
+    lcp_eth_duration t;
+    int rc = decode_seconds_nanos(&t, in, "Timestamp", err);
     if (rc != LCP_OK) return rc;
-    if (s < 0 || n < 0 || n > 999999999 || (uint64_t)s > (UINT64_MAX - (uint64_t)n) / 1000000000u)
-        return DEC_FAIL("Timestamp is negative or beyond u64 nanoseconds");
-    *ns = (uint64_t)s * 1000000000u + (uint64_t)n;
+    if (t.seconds > (UINT64_MAX - t.nanos) / 1000000000u) return DEC_FAIL("Timestamp is beyond u64 nanoseconds");
+    *ns = t.seconds * 1000000000u + t.nanos;
     return LCP_OK;
 }
 

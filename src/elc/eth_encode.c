@@ -7,18 +7,6 @@
 #include "lcp/codec_pb.h"
 #include "lcp/elc_ethereum.h"
 
-typedef void (*put_fn)(lcp_pb_writer *w, const void *m);
-
-static void put_nested(lcp_pb_writer *w, uint32_t field, put_fn fn, const void *m)
-{
-    lcp_pb_writer c;
-    lcp_pb_writer_init(&c, NULL, 0);
-    fn(&c, m);
-    lcp_pb_put_tag(w, field, LCP_PB_LEN);
-    lcp_pb_put_varint(w, c.len);
-    fn(w, m);
-}
-
 static void put_fork_spec(lcp_pb_writer *w, const void *m)
 {
     const lcp_eth_fork_spec *s = m;
@@ -35,14 +23,14 @@ static void put_fork(lcp_pb_writer *w, const void *m)
     const lcp_eth_fork_param *f = m;
     lcp_pb_put_bytes_opt(w, 1, f->version, 4);
     lcp_pb_put_uint_opt(w, 2, f->epoch);
-    put_nested(w, 3, put_fork_spec, &f->spec);
+    lcp_pb_put_nested(w, 3, put_fork_spec, &f->spec);
 }
 
 static void put_fork_parameters(lcp_pb_writer *w, const void *m)
 {
     const lcp_eth_client_state *cs = m;
     lcp_pb_put_bytes_opt(w, 1, cs->genesis_fork_version, 4);
-    for (size_t i = 0; i < cs->n_forks; i++) put_nested(w, 2, put_fork, &cs->forks[i]);
+    for (size_t i = 0; i < cs->n_forks; i++) lcp_pb_put_nested(w, 2, put_fork, &cs->forks[i]);
 }
 
 static void put_fraction(lcp_pb_writer *w, const void *m)
@@ -78,19 +66,19 @@ static void put_client_state(lcp_pb_writer *w, const void *m)
     lcp_pb_put_bytes_opt(w, 1, cs->genesis_validators_root, 32);
     lcp_pb_put_uint_opt(w, 2, cs->min_sync_committee_participants);
     lcp_pb_put_uint_opt(w, 3, cs->genesis_time);
-    put_nested(w, 4, put_fork_parameters, cs);
+    lcp_pb_put_nested(w, 4, put_fork_parameters, cs);
     lcp_pb_put_uint_opt(w, 5, cs->seconds_per_slot);
     lcp_pb_put_uint_opt(w, 6, cs->slots_per_epoch);
     lcp_pb_put_uint_opt(w, 7, cs->epochs_per_sync_committee_period);
     lcp_pb_put_bytes_opt(w, 8, cs->ibc_address, 20);
     lcp_pb_put_bytes_opt(w, 9, cs->ibc_commitments_slot, 32);
-    put_nested(w, 10, put_fraction, cs);
-    put_nested(w, 11, put_duration, &cs->trusting_period);
-    put_nested(w, 12, put_duration, &cs->max_clock_drift);
+    lcp_pb_put_nested(w, 10, put_fraction, cs);
+    lcp_pb_put_nested(w, 11, put_duration, &cs->trusting_period);
+    lcp_pb_put_nested(w, 12, put_duration, &cs->max_clock_drift);
     /* ethereum-elc's canonicalisation: no latest block number, no frozen height */
     if (!v->canonical) {
         lcp_pb_put_uint_opt(w, 13, cs->latest_execution_block_number);
-        if (cs->frozen) put_nested(w, 14, put_height, &cs->frozen_height);
+        if (cs->frozen) lcp_pb_put_nested(w, 14, put_height, &cs->frozen_height);
     }
 }
 
@@ -106,7 +94,7 @@ static void put_consensus_state(lcp_pb_writer *w, const void *m)
     const lcp_eth_consensus_state *c = m;
     lcp_pb_put_uint_opt(w, 1, c->slot);
     lcp_pb_put_bytes_opt(w, 2, c->storage_root, 32);
-    put_nested(w, 3, put_timestamp, &c->timestamp_ns);
+    lcp_pb_put_nested(w, 3, put_timestamp, &c->timestamp_ns);
     lcp_pb_put_bytes_opt(w, 4, c->current_sync_committee, 48);
     lcp_pb_put_bytes_opt(w, 5, c->next_sync_committee, 48);
 }
@@ -145,25 +133,25 @@ static void put_sync_aggregate(lcp_pb_writer *w, const void *m)
 static void put_consensus_update(lcp_pb_writer *w, const void *m)
 {
     const lcp_eth_consensus_update *u = m;
-    put_nested(w, 1, put_beacon_header, &u->attested_header);
+    lcp_pb_put_nested(w, 1, put_beacon_header, &u->attested_header);
     /* the normalised form: a next committee only with keys and a branch */
     if (u->has_next) {
-        put_nested(w, 2, put_sync_committee, &u->next_sync_committee);
+        lcp_pb_put_nested(w, 2, put_sync_committee, &u->next_sync_committee);
         put_branch(w, 3, &u->next_sync_committee_branch);
     }
-    put_nested(w, 4, put_beacon_header, &u->finalized_header);
+    lcp_pb_put_nested(w, 4, put_beacon_header, &u->finalized_header);
     put_branch(w, 5, &u->finalized_header_branch);
     lcp_pb_put_bytes_opt(w, 6, u->finalized_execution_root, 32);
     put_branch(w, 7, &u->finalized_execution_branch);
-    put_nested(w, 8, put_sync_aggregate, u);
+    lcp_pb_put_nested(w, 8, put_sync_aggregate, u);
     lcp_pb_put_uint_opt(w, 9, u->signature_slot);
 }
 
 static void put_trusted(lcp_pb_writer *w, const void *m)
 {
     const lcp_eth_trusted_committee *t = m;
-    put_nested(w, 1, put_height, &t->trusted_height);
-    put_nested(w, 2, put_sync_committee, &t->sync_committee);
+    lcp_pb_put_nested(w, 1, put_height, &t->trusted_height);
+    lcp_pb_put_nested(w, 2, put_sync_committee, &t->sync_committee);
     lcp_pb_put_uint_opt(w, 3, (uint64_t)(t->is_next != 0));
 }
 
@@ -171,42 +159,25 @@ static void put_misbehaviour(lcp_pb_writer *w, const void *m)
 {
     const lcp_eth_misbehaviour *mb = m;
     lcp_pb_put_bytes_opt(w, 1, mb->client_id.ptr, mb->client_id.len);
-    put_nested(w, 2, put_trusted, &mb->trusted);
-    put_nested(w, 3, put_consensus_update, &mb->update_1);
-    put_nested(w, 4, put_consensus_update, &mb->update_2);
-}
-
-/* Appends Any{type_url, fn(m)}: sized by a counting pass, then written into a scratch buffer. */
-static int put_any(lcp_buf *out, const char *type_url, put_fn fn, const void *m)
-{
-    lcp_pb_writer w;
-    lcp_pb_writer_init(&w, NULL, 0);
-    fn(&w, m);
-    lcp_buf value = {0};
-    int rc = lcp_buf_reserve(&value, w.len ? w.len : 1);
-    if (rc != LCP_OK) return rc;
-    lcp_pb_writer_init(&w, value.data, value.cap);
-    fn(&w, m);
-    rc = lcp_pb_writer_status(&w);
-    if (rc == LCP_OK) rc = lcp_elc_put_any(out, type_url, value.data, w.len);
-    lcp_buf_free(&value);
-    return rc;
+    lcp_pb_put_nested(w, 2, put_trusted, &mb->trusted);
+    lcp_pb_put_nested(w, 3, put_consensus_update, &mb->update_1);
+    lcp_pb_put_nested(w, 4, put_consensus_update, &mb->update_2);
 }
 
 int lcp_eth_encode_client_state(lcp_buf *out, const lcp_eth_client_state *cs, int canonical)
 {
     cs_view v = {cs, canonical};
-    return put_any(out, LCP_ETH_T_CS, put_client_state, &v);
+    return lcp_elc_put_any_fn(out, LCP_ETH_T_CS, put_client_state, &v);
 }
 
 int lcp_eth_encode_consensus_state(lcp_buf *out, const lcp_eth_consensus_state *cons)
 {
-    return put_any(out, LCP_ETH_T_CONS, put_consensus_state, cons);
+    return lcp_elc_put_any_fn(out, LCP_ETH_T_CONS, put_consensus_state, cons);
 }
 
 int lcp_eth_encode_misbehaviour(lcp_buf *out, const lcp_eth_misbehaviour *m)
 {
-    return put_any(out, m->kind == LCP_ETH_MISB_FINALIZED_HEADER ? LCP_ETH_T_MISB_FH : LCP_ETH_T_MISB_NSC,
+    return lcp_elc_put_any_fn(out, m->kind == LCP_ETH_MISB_FINALIZED_HEADER ? LCP_ETH_T_MISB_FH : LCP_ETH_T_MISB_NSC,
                    put_misbehaviour, m);
 }
 
