@@ -1,6 +1,8 @@
 /* e2efix: see e2efix.h. */
 #include "e2efix.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lcp/attestation_ias_sim.h"
@@ -92,4 +94,71 @@ int e2efix_lc_verify(lcfix_client *c, const lcp_height *h, const char *path, con
     if (rc != LCP_OK) print_message("LCP client: %s\n", err);
     lcp_free(p);
     return rc;
+}
+
+Lcp__Enclave__V1__EcallResponse *e2efix_ecall(lcp_host *h, const uint8_t addr[20], Lcp__Enclave__V1__EcallRequest *req,
+                                              uint64_t now_s, int write, int expect)
+{
+    Lcp__Enclave__V1__EcallResponse *resp = NULL;
+    char err[LCP_ERR_LEN] = "";
+    req->current_time_ns = now_s * 1000000000ull;
+    int rc = lcp_host_run(h, req, addr, write, &resp, err);
+    if (rc != expect) fail_msg("expected %s, got %s: %s", lcp_errname(expect), lcp_errname(rc), err);
+    return resp;
+}
+
+void e2efix_set_any(Lcp__Enclave__V1__Any *a, const char *type_url, const lcp_buf *v)
+{
+    lcp__enclave__v1__any__init(a);
+    a->type_url = (char *)type_url;
+    a->value.data = v->data;
+    a->value.len = v->len;
+}
+
+long e2efix_proc_status(pid_t pid, const char *field)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) return -1;
+    long v = -1;
+    size_t fl = strlen(field);
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, field, fl) == 0 && line[fl] == ':') v = strtol(line + fl + 1, NULL, 10);
+    fclose(f);
+    return v;
+}
+
+static void *run_service(void *arg)
+{
+    e2efix_service *sv = arg;
+    sv->run_rc = lcp_service_run(sv->s, NULL);
+    return NULL;
+}
+
+void e2efix_service_start(e2efix_service *sv, const hostfix *fx)
+{
+    char err[LCP_ERR_LEN] = "";
+    lcp_service_options so;
+    memset(sv, 0, sizeof *sv);
+    memset(&so, 0, sizeof so);
+    so.address = "127.0.0.1:0";
+    so.threads = 2;
+    so.home = fx->home;
+    so.sim_platform = fx->platform;
+    so.enclave_path = fx->enclave_bin;
+    if (lcp_service_new(&sv->s, &so, err) != LCP_OK) fail_msg("service: %s", err);
+    char addr[80];
+    assert_int_equal(lcp_service_bound_address(sv->s, 0, addr, sizeof addr), LCP_OK);
+    assert_int_equal(pthread_create(&sv->th, NULL, run_service, sv), 0);
+    assert_non_null(sv->g = grpcc_open(addr));
+}
+
+void e2efix_service_stop(e2efix_service *sv)
+{
+    grpcc_close(sv->g);
+    lcp_service_stop(sv->s);
+    assert_int_equal(pthread_join(sv->th, NULL), 0);
+    assert_int_equal(sv->run_rc, LCP_OK);
+    lcp_service_free(sv->s);
 }

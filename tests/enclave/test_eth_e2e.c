@@ -48,12 +48,7 @@ typedef struct {
 
 static Lcp__Enclave__V1__EcallResponse *ecall(world *w, Lcp__Enclave__V1__EcallRequest *req, int write, int expect)
 {
-    Lcp__Enclave__V1__EcallResponse *resp = NULL;
-    char err[LCP_ERR_LEN] = "";
-    req->current_time_ns = NOW * 1000000000ull;
-    int rc = lcp_host_run(w->h, req, w->addr, write, &resp, err);
-    if (rc != expect) fail_msg("expected %s, got %s: %s", lcp_errname(expect), lcp_errname(rc), err);
-    return resp;
+    return e2efix_ecall(w->h, w->addr, req, NOW, write, expect);
 }
 
 static void open_world(world *w, const char *name, int minimal)
@@ -78,14 +73,6 @@ static void close_world(world *w)
     ethc_chain_free(w->chain);
 }
 
-static void set_any(Lcp__Enclave__V1__Any *a, const char *type_url, const lcp_buf *v)
-{
-    lcp__enclave__v1__any__init(a);
-    a->type_url = (char *)type_url;
-    a->value.data = v->data;
-    a->value.len = v->len;
-}
-
 static void create(world *w, uint64_t slot, uint64_t block)
 {
     lcp_buf cs = {0}, cons = {0};
@@ -94,8 +81,8 @@ static void create(world *w, uint64_t slot, uint64_t block)
     Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
     Lcp__Enclave__V1__InitClient ic = LCP__ENCLAVE__V1__INIT_CLIENT__INIT;
     Lcp__Enclave__V1__Any a1, a2;
-    set_any(&a1, ETHC_T_CS, &cs);
-    set_any(&a2, ETHC_T_CONS, &cons);
+    e2efix_set_any(&a1, ETHC_T_CS, &cs);
+    e2efix_set_any(&a2, ETHC_T_CONS, &cons);
     ic.client_id = "";
     ic.client_state = &a1;
     ic.consensus_state = &a2;
@@ -117,7 +104,7 @@ static Lcp__Enclave__V1__EcallResponse *enclave_update(world *w, const lcp_buf *
     Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
     Lcp__Enclave__V1__UpdateClient uc = LCP__ENCLAVE__V1__UPDATE_CLIENT__INIT;
     Lcp__Enclave__V1__Any a;
-    set_any(&a, type_url, msg);
+    e2efix_set_any(&a, type_url, msg);
     uc.client_id = CID;
     uc.header = &a;
     uc.include_state = include;
@@ -229,7 +216,7 @@ static void test_ethereum_through_enclave(void **state)
         Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
         Lcp__Enclave__V1__UpdateClient uc = LCP__ENCLAVE__V1__UPDATE_CLIENT__INIT;
         Lcp__Enclave__V1__Any a;
-        set_any(&a, ETHC_T_HEADER, &hdr);
+        e2efix_set_any(&a, ETHC_T_HEADER, &hdr);
         uc.client_id = CID;
         uc.header = &a;
         uc.signer.data = w.addr;
@@ -284,20 +271,6 @@ static void test_ethereum_through_enclave(void **state)
     close_world(&w);
 }
 
-static long proc_status(pid_t pid, const char *field)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL) return -1;
-    long v = -1;
-    size_t fl = strlen(field);
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, field, fl) == 0 && line[fl] == ':') v = strtol(line + fl + 1, NULL, 10);
-    fclose(f);
-    return v;
-}
-
 /* A mainnet-preset client: 512-key committees, an update across a period boundary; the enclave's peak RSS. */
 static void test_mainnet_preset(void **state)
 {
@@ -307,13 +280,13 @@ static void test_mainnet_preset(void **state)
     uint64_t P = w.period, s0 = 10 * P + 10;
     create(&w, s0, 100);
     pid_t pid = lcp_host_enclave_pid(lcp_host_enclave_handle(w.h));
-    long before = proc_status(pid, "VmHWM");
+    long before = e2efix_proc_status(pid, "VmHWM");
     ethc_update_opts u1 = {100, s0, s0 + 64, 110, 0, 0, 0, 0, 0};
     update(&w, &u1, 1);
-    long after1 = proc_status(pid, "VmHWM");
+    long after1 = e2efix_proc_status(pid, "VmHWM");
     ethc_update_opts u2 = {110, s0 + 64, 11 * P + 64, 120, 1, 0, 0, 0, 0};
     update(&w, &u2, 0);
-    long after2 = proc_status(pid, "VmHWM");
+    long after2 = e2efix_proc_status(pid, "VmHWM");
     print_message("enclave process VmHWM: %ld kB before, %ld kB after a 512-key update, %ld kB after a rotation\n",
                   before, after1, after2);
     assert_true(after2 > 0);

@@ -41,19 +41,10 @@ typedef struct {
     lcfix_client c;
     uint8_t addr[20];
     int64_t now;
-    lcp_service *s;
-    pthread_t th;
-    int run_rc;
+    e2efix_service sv;
     grpcc *g;
     ethc_chain *chain;
 } world;
-
-static void *run_service(void *arg)
-{
-    world *w = arg;
-    w->run_rc = lcp_service_run(w->s, NULL);
-    return NULL;
-}
 
 static void open_world(world *w)
 {
@@ -66,18 +57,8 @@ static void open_world(world *w)
     if (lcp_host_generate_key(h, w->addr, NULL, err) != LCP_OK) fail_msg("generate-key: %s", err);
     e2efix_register(h, w->addr, &w->c, w->now);
     lcp_host_close(h); /* the service opens the store itself */
-    lcp_service_options so;
-    memset(&so, 0, sizeof so);
-    so.address = "127.0.0.1:0";
-    so.threads = 2;
-    so.home = fx.home;
-    so.sim_platform = fx.platform;
-    so.enclave_path = fx.enclave_bin;
-    if (lcp_service_new(&w->s, &so, err) != LCP_OK) fail_msg("service: %s", err);
-    char addr[80];
-    assert_int_equal(lcp_service_bound_address(w->s, 0, addr, sizeof addr), LCP_OK);
-    assert_int_equal(pthread_create(&w->th, NULL, run_service, w), 0);
-    assert_non_null(w->g = grpcc_open(addr));
+    e2efix_service_start(&w->sv, &fx);
+    w->g = w->sv.g;
     /* the current slot is the start of period 13 of a minimal-preset chain */
     ethc_params p = {1, (uint64_t)w->now - 13 * 64 * 6, 21, 0, 0};
     w->chain = ethc_chain_new(&p);
@@ -85,11 +66,7 @@ static void open_world(world *w)
 
 static void close_world(world *w)
 {
-    grpcc_close(w->g);
-    lcp_service_stop(w->s);
-    assert_int_equal(pthread_join(w->th, NULL), 0);
-    assert_int_equal(w->run_rc, LCP_OK);
-    lcp_service_free(w->s);
+    e2efix_service_stop(&w->sv);
     lcfix_close(&w->c);
     ethc_chain_free(w->chain);
 }
