@@ -208,9 +208,16 @@ static size_t peak_heap(int (*fn)(void *))
     return peak;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     setup();
+    /* `ethereum loop-update N` / `loop-fav N`: only that call, N times (for perf stat's instruction counts) */
+    if (argc == 3) {
+        int (*fn)(void *) = strcmp(argv[1], "loop-update") == 0 ? update_same : fav;
+        for (long i = atol(argv[2]); i > 0; i--)
+            if (fn(NULL) != LCP_OK) die("loop");
+        return 0;
+    }
     printf("== Ethereum light client (mainnet preset: 512-key sync committee, 511 signers)\n");
     double h = lcp_bench_run("eth floor: hash_to_G2 (signing root)", h2g2, NULL, 50, 0.5);
     double ag = lcp_bench_run("eth floor: aggregate the 511 signers' keys", agg, NULL, 50, 0.5);
