@@ -75,22 +75,6 @@ int lcp_bls_pubkey_aggregate(lcp_bls_pubkey *out, const lcp_bls_pubkey *pks, siz
 
 /* ---- the pairing check e(-G1, sig) * e(pk, H(m)) == 1 ---- */
 
-/* Miller loop of e(pk, H(msg)); pk affine, not infinity */
-static void msg_side(bls_fp12 *f, const lcp_bls_pubkey *pk, const uint8_t *msg, size_t msg_len)
-{
-    bls_g2 h;
-    bls_pair pr;
-    (void)lcp_bls_hash_to_g2(&h, msg, msg_len, (const uint8_t *)DST_POP, sizeof DST_POP - 1);
-    memcpy(pr.x.l, pk->x, sizeof pr.x.l);
-    memcpy(pr.y.l, pk->y, sizeof pr.y.l);
-    if (lcp_bls_g2_is_inf(&h)) { /* not reachable for SHA-256 outputs; e(pk, O) = 1 */
-        lcp_bls_fp12_set_one(f);
-        return;
-    }
-    lcp_bls_g2_to_affine(&pr.qx, &pr.qy, &h);
-    lcp_bls_miller_loop(f, &pr, 1);
-}
-
 /* Miller loop of e(-G1, sig) */
 static void sig_side(bls_fp12 *f, const bls_g2 *sig)
 {
@@ -203,49 +187,76 @@ int lcp_bls_eth_fast_aggregate_verify(const lcp_bls_pubkey *pks, size_t n, const
     return lcp_bls_fast_aggregate_verify(pks, n, bits, msg, msg_len, sig, err);
 }
 
-/* ---- two threads: the worker hashes the message, aggregates the keys and runs their Miller loop while the
- * caller's thread decodes and checks the signature and runs its Miller loop ---- */
+/* ---- two threads: the caller's thread aggregates the keys (handing the sum over), decodes and checks the signature
+ * and runs the Miller loop of e(-G1, sig); the worker hashes the message to G2 meanwhile, then runs the Miller loop
+ * of e(agg, H(m)). One final exponentiation of the product follows (giving each thread its own would not shorten
+ * the critical path, only add work). ---- */
 
 typedef struct {
-    const lcp_bls_pubkey *pks;
-    size_t n;
-    const uint8_t *bits;
     const uint8_t *msg;
     size_t msg_len;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int agg_state; /* 0 pending, 1 ready, -1 failed */
+    lcp_bls_pubkey agg;
     bls_fp12 f;
-    int rc;
-    char err[LCP_ERR_LEN];
+    int done; /* the worker computed f */
 } msg_job;
 
 static void *msg_worker(void *arg)
 {
     msg_job *j = arg;
-    lcp_bls_pubkey agg;
-    j->rc = aggregate_checked(&agg, j->pks, j->n, j->bits, j->err);
-    if (j->rc == LCP_OK) msg_side(&j->f, &agg, j->msg, j->msg_len);
+    bls_g2 h;
+    bls_pair pr;
+    (void)lcp_bls_hash_to_g2(&h, j->msg, j->msg_len, (const uint8_t *)DST_POP, sizeof DST_POP - 1);
+    lcp_bls_g2_to_affine(&pr.qx, &pr.qy, &h);
+    pthread_mutex_lock(&j->mu);
+    while (j->agg_state == 0) pthread_cond_wait(&j->cv, &j->mu);
+    int ok = j->agg_state == 1;
+    pthread_mutex_unlock(&j->mu);
+    if (!ok || lcp_bls_g2_is_inf(&h)) return NULL;
+    memcpy(pr.x.l, j->agg.x, sizeof pr.x.l);
+    memcpy(pr.y.l, j->agg.y, sizeof pr.y.l);
+    lcp_bls_miller_loop(&j->f, &pr, 1);
+    j->done = 1;
     return NULL;
+}
+
+static void publish_agg(msg_job *j, int state)
+{
+    pthread_mutex_lock(&j->mu);
+    j->agg_state = state;
+    pthread_cond_signal(&j->cv);
+    pthread_mutex_unlock(&j->mu);
 }
 
 int lcp_bls_fast_aggregate_verify_mt(const lcp_bls_pubkey *pks, size_t n, const uint8_t *bits, const uint8_t *msg,
                                      size_t msg_len, const uint8_t sig[LCP_BLS_SIG_LEN], char *err)
 {
     LCP_ARG_CHECK((pks != NULL || n == 0) && (msg != NULL || msg_len == 0) && sig != NULL);
-    msg_job j = {.pks = pks, .n = n, .bits = bits, .msg = msg, .msg_len = msg_len, .rc = LCP_OK};
-    j.err[0] = 0;
+    msg_job j = {.msg = msg, .msg_len = msg_len};
     pthread_t th;
-    int threaded = pthread_create(&th, NULL, msg_worker, &j) == 0;
-    if (!threaded) msg_worker(&j); /* no thread available: the same work in sequence */
+    if (pthread_mutex_init(&j.mu, NULL) != 0) return lcp_bls_fast_aggregate_verify(pks, n, bits, msg, msg_len, sig, err);
+    if (pthread_cond_init(&j.cv, NULL) != 0) {
+        pthread_mutex_destroy(&j.mu);
+        return lcp_bls_fast_aggregate_verify(pks, n, bits, msg, msg_len, sig, err);
+    }
+    if (pthread_create(&th, NULL, msg_worker, &j) != 0) { /* no thread available: the same work in sequence */
+        pthread_cond_destroy(&j.cv);
+        pthread_mutex_destroy(&j.mu);
+        return lcp_bls_fast_aggregate_verify(pks, n, bits, msg, msg_len, sig, err);
+    }
+    int rc = aggregate_checked(&j.agg, pks, n, bits, err);
+    publish_agg(&j, rc == LCP_OK ? 1 : -1);
     bls_g2 s;
     bls_fp12 f;
-    int rc = decode_sig(&s, sig, err);
+    if (rc == LCP_OK) rc = decode_sig(&s, sig, err);
     if (rc == LCP_OK) sig_side(&f, &s);
-    if (threaded) pthread_join(th, NULL);
-    if (j.rc != LCP_OK) {
-        if (err != NULL) memcpy(err, j.err, LCP_ERR_LEN);
-        return j.rc;
-    }
+    pthread_join(th, NULL);
+    pthread_cond_destroy(&j.cv);
+    pthread_mutex_destroy(&j.mu);
     if (rc != LCP_OK) return rc;
-    lcp_bls_fp12_mul(&f, &f, &j.f);
+    if (j.done) lcp_bls_fp12_mul(&f, &f, &j.f); /* not done only for an H(m) at infinity: e(agg, O) = 1 */
     lcp_bls_final_exp(&f, &f);
     if (!lcp_bls_fp12_is_one(&f))
         return lcp_fail(err, LCP_ERR_CRYPTO_VERIFY, "BLS aggregate signature does not verify");
