@@ -123,6 +123,47 @@ static inline void lcp_bls_fp_mul(bls_fp *r, const bls_fp *a, const bls_fp *b)
 }
 
 void lcp_bls_fp_sqr(bls_fp *r, const bls_fp *a);
+/* Lazy reduction for Fp2: 768-bit products and one Montgomery reduction per output instead of per product. */
+static inline void bls_fp_mul_wide(uint64_t r[12], const bls_fp *a, const bls_fp *b)
+{
+    memset(r, 0, 12 * sizeof r[0]);
+#pragma GCC unroll 6
+    for (int i = 0; i < 6; i++) {
+        uint64_t c = 0;
+#pragma GCC unroll 6
+        for (int j = 0; j < 6; j++) {
+            bls_u128 s = (bls_u128)a->l[j] * b->l[i] + r[i + j] + c;
+            r[i + j] = (uint64_t)s;
+            c = (uint64_t)(s >> 64);
+        }
+        r[i + 6] = c;
+    }
+}
+
+/* Montgomery reduction of t < 2p^2 (< pR): r = t / R mod p, fully reduced */
+static inline void bls_fp_redc(bls_fp *r, const uint64_t t[12])
+{
+    uint64_t u[12], c2 = 0; /* c2: the carry into u[i+7] left by row i */
+    memcpy(u, t, sizeof u);
+#pragma GCC unroll 6
+    for (int i = 0; i < 6; i++) {
+        uint64_t m = u[i] * BLS_N0, c = 0;
+#pragma GCC unroll 6
+        for (int j = 0; j < 6; j++) {
+            bls_u128 s = (bls_u128)m * BLS_P[j] + u[i + j] + c;
+            u[i + j] = (uint64_t)s;
+            c = (uint64_t)(s >> 64);
+        }
+        bls_u128 s = (bls_u128)u[i + 6] + c + c2;
+        u[i + 6] = (uint64_t)s;
+        c2 = (uint64_t)(s >> 64);
+    }
+    /* t < pR keeps the result below 2p < 2^383: c2 is 0 */
+    memcpy(r->l, u + 6, 48);
+    bls_fp_reduce_once(r->l);
+}
+
+
 void lcp_bls_fp_inv(bls_fp *r, const bls_fp *a); /* 0 -> 0 */
 /* r = sqrt(a) when a is a square (returns 1); else r = sqrt(-a) and returns 0 (-1 is a non-square mod p). */
 int lcp_bls_fp_sqrt(bls_fp *r, const bls_fp *a);
