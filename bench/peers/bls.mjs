@@ -11,19 +11,24 @@ const seconds = Number(process.argv[2] || 1.5);
 const DST = 'BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_';
 const N = 512;
 
+// best of three timed batches (the machine is shared; bench/bls.c reports its figures the same way)
 function run(name, fn, warm = 3) {
   for (let i = 0; i < warm; i++) if (!fn()) throw new Error(`${name}: failed`);
-  let n = 0;
-  const start = process.hrtime.bigint();
-  let elapsed = 0n;
-  while (elapsed < BigInt(Math.round(seconds * 1e9)) || n < 3) {
-    if (!fn()) throw new Error(`${name}: failed`);
-    n++;
-    elapsed = process.hrtime.bigint() - start;
+  let best = Infinity, total = 0;
+  for (let b = 0; b < 3; b++) {
+    let n = 0;
+    const start = process.hrtime.bigint();
+    let elapsed = 0n;
+    while (elapsed < BigInt(Math.round((seconds / 3) * 1e9)) || n < 2) {
+      if (!fn()) throw new Error(`${name}: failed`);
+      n++;
+      elapsed = process.hrtime.bigint() - start;
+    }
+    best = Math.min(best, Number(elapsed) / n);
+    total += n;
   }
-  const ns = Number(elapsed) / n;
-  console.log(`${name.padEnd(48)} ${String(n).padStart(7)} iters ${ns.toFixed(0).padStart(12)} ns/op`);
-  return ns;
+  console.log(`${name.padEnd(48)} ${String(total).padStart(7)} iters ${best.toFixed(0).padStart(12)} ns/op (best of 3)`);
+  return best;
 }
 
 // a committee of 512 keys (bench/bls.c builds its own of the same size; key values do not change the cost)

@@ -73,6 +73,32 @@ int lcp_bls_pubkey_aggregate(lcp_bls_pubkey *out, const lcp_bls_pubkey *pks, siz
     return LCP_OK;
 }
 
+int lcp_bls_pubkey_aggregate_with_total(lcp_bls_pubkey *out, const lcp_bls_pubkey *pks, size_t n,
+                                        const uint8_t *bits, const lcp_bls_pubkey *total)
+{
+    LCP_ARG_CHECK(out != NULL && (pks != NULL || n == 0));
+    size_t set = 0;
+    for (size_t i = 0; i < n; i++) set += (size_t)bit_set(bits, i);
+    if (total == NULL || set * 2 <= n) return lcp_bls_pubkey_aggregate(out, pks, n, bits);
+    bls_g1 acc;
+    bls_fp x, y;
+    lcp_bls_g1_set_inf(&acc);
+    if (!total->infinity) {
+        memcpy(x.l, total->x, sizeof x.l);
+        memcpy(y.l, total->y, sizeof y.l);
+        lcp_bls_g1_from_affine(&acc, &x, &y);
+    }
+    for (size_t i = 0; i < n; i++) { /* subtract the keys left out */
+        if (bit_set(bits, i) || pks[i].infinity) continue;
+        memcpy(x.l, pks[i].x, sizeof x.l);
+        memcpy(y.l, pks[i].y, sizeof y.l);
+        lcp_bls_fp_neg(&y, &y);
+        lcp_bls_g1_add_affine(&acc, &acc, &x, &y);
+    }
+    to_pubkey(out, &acc);
+    return LCP_OK;
+}
+
 /* ---- the pairing check e(-G1, sig) * e(pk, H(m)) == 1 ---- */
 
 /* Miller loop of e(-G1, sig) */
@@ -159,6 +185,19 @@ int lcp_bls_fast_aggregate_verify(const lcp_bls_pubkey *pks, size_t n, const uin
     if (rc != LCP_OK) return rc;
     if ((rc = decode_sig(&s, sig, err)) != LCP_OK) return rc;
     if (!core_verify(&agg, msg, msg_len, &s))
+        return lcp_fail(err, LCP_ERR_CRYPTO_VERIFY, "BLS aggregate signature does not verify");
+    return LCP_OK;
+}
+
+int lcp_bls_verify_aggregated(const lcp_bls_pubkey *agg, const uint8_t *msg, size_t msg_len,
+                              const uint8_t sig[LCP_BLS_SIG_LEN], char *err)
+{
+    LCP_ARG_CHECK(agg != NULL && (msg != NULL || msg_len == 0) && sig != NULL);
+    bls_g2 s;
+    if (agg->infinity) return lcp_fail(err, LCP_ERR_CRYPTO_VERIFY, "BLS aggregate public key is the point at infinity");
+    int rc = decode_sig(&s, sig, err);
+    if (rc != LCP_OK) return rc;
+    if (!core_verify(agg, msg, msg_len, &s))
         return lcp_fail(err, LCP_ERR_CRYPTO_VERIFY, "BLS aggregate signature does not verify");
     return LCP_OK;
 }
