@@ -191,7 +191,12 @@ static void test_aggregate_with_total(void **state)
     assert_int_equal(lcp_bls_pubkey_aggregate_with_total(&b, pks, n, bits, &total), LCP_OK);
     assert_int_equal(lcp_bls_verify_aggregated(&b, msg, sizeof msg, sig, NULL), LCP_OK);
     assert_int_equal(lcp_bls_fast_aggregate_verify(pks, n, bits, msg, sizeof msg, sig, NULL), LCP_OK);
-    bits[5] = 1; /* one key too many */
+    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(pks, n, bits, msg, sizeof msg, sig, NULL), LCP_OK);
+    bits[4] = 0x7f; /* one key missing (the two-thread split puts it in the caller's part) */
+    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(pks, n, bits, msg, sizeof msg, sig, NULL), LCP_ERR_CRYPTO_VERIFY);
+    bits[4] = 0xff;
+    bits[5] = 1; /* one key too many (in the worker's part) */
+    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(pks, n, bits, msg, sizeof msg, sig, NULL), LCP_ERR_CRYPTO_VERIFY);
     assert_int_equal(lcp_bls_pubkey_aggregate_with_total(&b, pks, n, bits, &total), LCP_OK);
     assert_int_equal(lcp_bls_verify_aggregated(&b, msg, sizeof msg, sig, NULL), LCP_ERR_CRYPTO_VERIFY);
     b.infinity = 1;
