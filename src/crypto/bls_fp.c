@@ -198,15 +198,23 @@ void lcp_bls_fp2_mul_fp(bls_fp2 *r, const bls_fp2 *a, const bls_fp *b)
     lcp_bls_fp_mul(&r->c1, &a->c1, b);
 }
 
-/* (a0 + a1 i)^2 = (a0+a1)(a0-a1) + 2 a0 a1 i */
+/* (a0 + a1 i)^2 = (a0+a1)(a0-a1) + 2 a0 a1 i. The Montgomery multiplication accepts factors below 2p (its result
+ * stays below 2p before the final subtraction since 4p < R), so the three sums are left unreduced:
+ * a0 + a1, a0 + (p - a1) and a0 + a0. */
 void lcp_bls_fp2_sqr(bls_fp2 *r, const bls_fp2 *a)
 {
-    bls_fp s, d, m;
-    lcp_bls_fp_add(&s, &a->c0, &a->c1);
-    lcp_bls_fp_sub(&d, &a->c0, &a->c1);
-    lcp_bls_fp_mul(&m, &a->c0, &a->c1);
+    bls_fp s, d, t;
+    add_noreduce(&s, &a->c0, &a->c1);
+    uint64_t borrow = 0;
+    for (int i = 0; i < 6; i++) { /* t = p - a1 (a1 < p: no borrow out) */
+        bls_u128 x = (bls_u128)BLS_P[i] - a->c1.l[i] - borrow;
+        t.l[i] = (uint64_t)x;
+        borrow = (uint64_t)(x >> 64) & 1;
+    }
+    add_noreduce(&d, &a->c0, &t);
+    add_noreduce(&t, &a->c0, &a->c0);
+    lcp_bls_fp_mul(&r->c1, &t, &a->c1);
     lcp_bls_fp_mul(&r->c0, &s, &d);
-    lcp_bls_fp_add(&r->c1, &m, &m);
 }
 
 /* (a0 + a1 i)(1 + i) = (a0 - a1) + (a0 + a1) i */
