@@ -28,6 +28,8 @@ extern "C" {
 #endif
 
 #define LCP_ETH_MPT_MAX_NODES 128
+/* Longest trie key accepted (Ethereum's secure tries use 32-byte keys). */
+#define LCP_ETH_MPT_MAX_KEY 1024
 /* keccak256(RLP("")) = keccak256(0x80): the root of the empty trie. */
 extern const uint8_t lcp_eth_mpt_empty_root[32];
 

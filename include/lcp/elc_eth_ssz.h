@@ -1,8 +1,10 @@
 /* lcp/elc_eth_ssz.h — part of elc (floor 4), an Ethereum helper: SSZ hash_tree_root of the consensus containers
  * the Ethereum light client hashes, and Merkle-branch checks at generalized indices.
  *
- * Why in elc and not codec: SSZ merkleization needs SHA-256 from crypto, and codec sits on the same floor as
- * crypto (DESIGN.md), so it may not include it. Nothing here is specific to one light client's state.
+ * Why in elc and not codec: SSZ merkleization needs SHA-256 and crypto's constant-time compare, and codec sits on
+ * the same floor as crypto (DESIGN.md), so it may not include it. Nothing here is specific to one light client's
+ * state. Node hashing uses OpenSSL's low-level SHA-256 on the stack (as elc's ICS-23 does), not crypto's EVP
+ * wrapper, which allocates a context per digest.
  *
  * Sources: consensus-specs (ssz/simple-serialize.md merkleization; phase0/altair/bellatrix/capella/deneb/electra
  * beacon-chain.md and light-client sync-protocol.md containers); the exact-branch-length rule of
@@ -85,6 +87,10 @@ int lcp_eth_ssz_pubkey_root(uint8_t root[32], const uint8_t pk[LCP_ETH_BLS_PUBKE
  * mainnet), else LCP_ERR_ETH_SSZ. */
 int lcp_eth_ssz_sync_committee_root(uint8_t root[32], const uint8_t (*pubkeys)[LCP_ETH_BLS_PUBKEY_LEN], size_t n,
                                     const uint8_t aggregate[LCP_ETH_BLS_PUBKEY_LEN]) LCP_WARN_UNUSED;
+/* The same from borrowed views (e.g. a protobuf's repeated pubkeys, no copy): every view must be 48 bytes, else
+ * LCP_ERR_ETH_SSZ. */
+int lcp_eth_ssz_sync_committee_root_views(uint8_t root[32], const lcp_bytes *pubkeys, size_t n,
+                                          const lcp_bytes *aggregate) LCP_WARN_UNUSED;
 /* ExecutionPayloadHeader of fork (Bellatrix or later; LCP_ERR_ETH_SSZ for Altair or extra_data > 32 bytes). */
 int lcp_eth_ssz_execution_header_root(uint8_t root[32], const lcp_eth_execution_header *h, lcp_eth_fork fork)
     LCP_WARN_UNUSED;
@@ -117,6 +123,10 @@ int lcp_eth_ssz_mix_in_length(uint8_t out[32], const uint8_t root[32], uint64_t 
  * SHA256(node ‖ branch[i])) and compare with root. Returns LCP_OK or LCP_ERR_ETH_SSZ_BRANCH (or LCP_ERR_CRYPTO). */
 int lcp_eth_ssz_verify_branch(const uint8_t leaf[32], const uint8_t (*branch)[32], size_t branch_len,
                               uint64_t gindex, const uint8_t root[32], char *err) LCP_WARN_UNUSED;
+/* The same with the branch as borrowed views (a protobuf's repeated bytes): every node must be 32 bytes (where
+ * the Rust ELC panics on another length, this returns LCP_ERR_ETH_SSZ_BRANCH). */
+int lcp_eth_ssz_verify_branch_views(const uint8_t leaf[32], const lcp_bytes *branch, size_t branch_len,
+                                    uint64_t gindex, const uint8_t root[32], char *err) LCP_WARN_UNUSED;
 /* floor(log2(gindex)): the branch length a gindex needs (0 for gindex 0 or 1). */
 unsigned lcp_eth_ssz_gindex_depth(uint64_t gindex);
 

@@ -73,23 +73,33 @@ int lcp_bls_pubkey_aggregate(lcp_bls_pubkey *out, const lcp_bls_pubkey *pks, siz
     return LCP_OK;
 }
 
-/* ---- the pairing check e(-G1, sig) * e(pk, H(m)) == 1 ---- */
-
-/* Miller loop of e(pk, H(msg)); pk affine, not infinity */
-static void msg_side(bls_fp12 *f, const lcp_bls_pubkey *pk, const uint8_t *msg, size_t msg_len)
+int lcp_bls_pubkey_aggregate_with_total(lcp_bls_pubkey *out, const lcp_bls_pubkey *pks, size_t n,
+                                        const uint8_t *bits, const lcp_bls_pubkey *total)
 {
-    bls_g2 h;
-    bls_pair pr;
-    (void)lcp_bls_hash_to_g2(&h, msg, msg_len, (const uint8_t *)DST_POP, sizeof DST_POP - 1);
-    memcpy(pr.x.l, pk->x, sizeof pr.x.l);
-    memcpy(pr.y.l, pk->y, sizeof pr.y.l);
-    if (lcp_bls_g2_is_inf(&h)) { /* not reachable for SHA-256 outputs; e(pk, O) = 1 */
-        lcp_bls_fp12_set_one(f);
-        return;
+    LCP_ARG_CHECK(out != NULL && (pks != NULL || n == 0));
+    size_t set = 0;
+    for (size_t i = 0; i < n; i++) set += (size_t)bit_set(bits, i);
+    if (total == NULL || set * 2 <= n) return lcp_bls_pubkey_aggregate(out, pks, n, bits);
+    bls_g1 acc;
+    bls_fp x, y;
+    lcp_bls_g1_set_inf(&acc);
+    if (!total->infinity) {
+        memcpy(x.l, total->x, sizeof x.l);
+        memcpy(y.l, total->y, sizeof y.l);
+        lcp_bls_g1_from_affine(&acc, &x, &y);
     }
-    lcp_bls_g2_to_affine(&pr.qx, &pr.qy, &h);
-    lcp_bls_miller_loop(f, &pr, 1);
+    for (size_t i = 0; i < n; i++) { /* subtract the keys left out */
+        if (bit_set(bits, i) || pks[i].infinity) continue;
+        memcpy(x.l, pks[i].x, sizeof x.l);
+        memcpy(y.l, pks[i].y, sizeof y.l);
+        lcp_bls_fp_neg(&y, &y);
+        lcp_bls_g1_add_affine(&acc, &acc, &x, &y);
+    }
+    to_pubkey(out, &acc);
+    return LCP_OK;
 }
+
+/* ---- the pairing check e(-G1, sig) * e(pk, H(m)) == 1 ---- */
 
 /* Miller loop of e(-G1, sig) */
 static void sig_side(bls_fp12 *f, const bls_g2 *sig)
@@ -179,6 +189,19 @@ int lcp_bls_fast_aggregate_verify(const lcp_bls_pubkey *pks, size_t n, const uin
     return LCP_OK;
 }
 
+int lcp_bls_verify_aggregated(const lcp_bls_pubkey *agg, const uint8_t *msg, size_t msg_len,
+                              const uint8_t sig[LCP_BLS_SIG_LEN], char *err)
+{
+    LCP_ARG_CHECK(agg != NULL && (msg != NULL || msg_len == 0) && sig != NULL);
+    bls_g2 s;
+    if (agg->infinity) return lcp_fail(err, LCP_ERR_CRYPTO_VERIFY, "BLS aggregate public key is the point at infinity");
+    int rc = decode_sig(&s, sig, err);
+    if (rc != LCP_OK) return rc;
+    if (!core_verify(agg, msg, msg_len, &s))
+        return lcp_fail(err, LCP_ERR_CRYPTO_VERIFY, "BLS aggregate signature does not verify");
+    return LCP_OK;
+}
+
 static size_t participants(const uint8_t *bits, size_t n)
 {
     size_t c = 0;
@@ -203,26 +226,71 @@ int lcp_bls_eth_fast_aggregate_verify(const lcp_bls_pubkey *pks, size_t n, const
     return lcp_bls_fast_aggregate_verify(pks, n, bits, msg, msg_len, sig, err);
 }
 
-/* ---- two threads: the worker hashes the message, aggregates the keys and runs their Miller loop while the
- * caller's thread decodes and checks the signature and runs its Miller loop ---- */
+/* ---- two threads. The caller's thread sums the first three quarters of the keys (handing that partial sum over),
+ * decodes and checks the signature and runs the Miller loop of e(-G1, sig); the worker hashes the message to G2,
+ * sums the last quarter, adds the caller's part and runs the Miller loop of e(agg, H(m)). The split balances the
+ * two (hashing costs about as much as summing 400 keys). One final exponentiation of the product follows. ---- */
 
 typedef struct {
     const lcp_bls_pubkey *pks;
-    size_t n;
+    size_t n, split;
     const uint8_t *bits;
     const uint8_t *msg;
     size_t msg_len;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int part_ready;
+    bls_g1 part; /* the caller's partial sum */
+    size_t part_count;
     bls_fp12 f;
-    int rc;
+    int rc, done; /* the worker's verdict on the aggregate; done: f holds its Miller loop */
     char err[LCP_ERR_LEN];
 } msg_job;
 
 static void *msg_worker(void *arg)
 {
     msg_job *j = arg;
+    bls_g2 h;
+    bls_g1 acc;
+    bls_pair pr;
+    size_t count;
+    (void)lcp_bls_hash_to_g2(&h, j->msg, j->msg_len, (const uint8_t *)DST_POP, sizeof DST_POP - 1);
+    lcp_bls_g2_to_affine(&pr.qx, &pr.qy, &h);
+    if (j->bits == NULL) {
+        aggregate(&acc, &count, j->pks + j->split, j->n - j->split, NULL);
+    } else { /* the bit offset of the last quarter is not a byte boundary in general */
+        lcp_bls_g1_set_inf(&acc);
+        count = 0;
+        for (size_t i = j->split; i < j->n; i++) {
+            if (!bit_set(j->bits, i)) continue;
+            count++;
+            if (j->pks[i].infinity) continue;
+            bls_fp x, y;
+            memcpy(x.l, j->pks[i].x, sizeof x.l);
+            memcpy(y.l, j->pks[i].y, sizeof y.l);
+            lcp_bls_g1_add_affine(&acc, &acc, &x, &y);
+        }
+    }
+    pthread_mutex_lock(&j->mu);
+    while (!j->part_ready) pthread_cond_wait(&j->cv, &j->mu);
+    pthread_mutex_unlock(&j->mu);
+    lcp_bls_g1_add(&acc, &acc, &j->part);
+    count += j->part_count;
     lcp_bls_pubkey agg;
-    j->rc = aggregate_checked(&agg, j->pks, j->n, j->bits, j->err);
-    if (j->rc == LCP_OK) msg_side(&j->f, &agg, j->msg, j->msg_len);
+    if (count == 0) {
+        j->rc = lcp_fail(j->err, LCP_ERR_CRYPTO_VERIFY, "BLS FastAggregateVerify: no public key");
+        return NULL;
+    }
+    to_pubkey(&agg, &acc);
+    if (agg.infinity) {
+        j->rc = lcp_fail(j->err, LCP_ERR_CRYPTO_VERIFY, "BLS aggregate public key is the point at infinity");
+        return NULL;
+    }
+    if (lcp_bls_g2_is_inf(&h)) return NULL; /* e(agg, O) = 1; not reachable for SHA-256 outputs */
+    memcpy(pr.x.l, agg.x, sizeof pr.x.l);
+    memcpy(pr.y.l, agg.y, sizeof pr.y.l);
+    lcp_bls_miller_loop(&j->f, &pr, 1);
+    j->done = 1;
     return NULL;
 }
 
@@ -230,22 +298,40 @@ int lcp_bls_fast_aggregate_verify_mt(const lcp_bls_pubkey *pks, size_t n, const 
                                      size_t msg_len, const uint8_t sig[LCP_BLS_SIG_LEN], char *err)
 {
     LCP_ARG_CHECK((pks != NULL || n == 0) && (msg != NULL || msg_len == 0) && sig != NULL);
-    msg_job j = {.pks = pks, .n = n, .bits = bits, .msg = msg, .msg_len = msg_len, .rc = LCP_OK};
-    j.err[0] = 0;
+    msg_job j = {.pks = pks, .n = n, .split = n - n / 4, .bits = bits, .msg = msg, .msg_len = msg_len};
     pthread_t th;
-    int threaded = pthread_create(&th, NULL, msg_worker, &j) == 0;
-    if (!threaded) msg_worker(&j); /* no thread available: the same work in sequence */
+    if (pthread_mutex_init(&j.mu, NULL) != 0) return lcp_bls_fast_aggregate_verify(pks, n, bits, msg, msg_len, sig, err);
+    if (pthread_cond_init(&j.cv, NULL) != 0) {
+        pthread_mutex_destroy(&j.mu);
+        return lcp_bls_fast_aggregate_verify(pks, n, bits, msg, msg_len, sig, err);
+    }
+    if (pthread_create(&th, NULL, msg_worker, &j) != 0) { /* no thread available: the same work in sequence */
+        pthread_cond_destroy(&j.cv);
+        pthread_mutex_destroy(&j.mu);
+        return lcp_bls_fast_aggregate_verify(pks, n, bits, msg, msg_len, sig, err);
+    }
+    bls_g1 part;
+    size_t count;
+    aggregate(&part, &count, pks, j.split, bits);
+    pthread_mutex_lock(&j.mu);
+    j.part = part;
+    j.part_count = count;
+    j.part_ready = 1;
+    pthread_cond_signal(&j.cv);
+    pthread_mutex_unlock(&j.mu);
     bls_g2 s;
     bls_fp12 f;
     int rc = decode_sig(&s, sig, err);
     if (rc == LCP_OK) sig_side(&f, &s);
-    if (threaded) pthread_join(th, NULL);
-    if (j.rc != LCP_OK) {
+    pthread_join(th, NULL);
+    pthread_cond_destroy(&j.cv);
+    pthread_mutex_destroy(&j.mu);
+    if (j.rc != LCP_OK) { /* the aggregate's verdict comes first, as in the single-thread function */
         if (err != NULL) memcpy(err, j.err, LCP_ERR_LEN);
         return j.rc;
     }
     if (rc != LCP_OK) return rc;
-    lcp_bls_fp12_mul(&f, &f, &j.f);
+    if (j.done) lcp_bls_fp12_mul(&f, &f, &j.f);
     lcp_bls_final_exp(&f, &f);
     if (!lcp_bls_fp12_is_one(&f))
         return lcp_fail(err, LCP_ERR_CRYPTO_VERIFY, "BLS aggregate signature does not verify");

@@ -7,6 +7,8 @@
 static const uint64_t BLS_P[6] = {0xb9feffffffffaaabULL, 0x1eabfffeb153ffffULL, 0x6730d2a0f6b0f624ULL, 0x64774b84f38512bfULL, 0x4b1ba7b6434bacd7ULL, 0x1a0111ea397fe69aULL};
 /* -p^-1 mod 2^64 (Montgomery reduction) */
 static const uint64_t BLS_N0 = 0x89f3fffcfffcfffdULL;
+/* p^2 (plain, 12 limbs): added to a negative double-width difference before reduction */
+static const uint64_t BLS_P2[12] = {0x26aa00001c718e39ULL, 0x7ced6b1d76382eabULL, 0x162c338362113cfdULL, 0x66bf91ed3e71b743ULL, 0x292e85a87091a049ULL, 0x1d68619c86185c7bULL, 0xf53149330978ef01ULL, 0x50a62cfd16ddca6eULL, 0x66e59e49349e8bd0ULL, 0xe2dc90e50e7046b4ULL, 0x4bd278eaa22f25e9ULL, 0x02a437a4b8c35fc7ULL};
 /* the group order r (plain) */
 static const uint64_t BLS_R[4] = {0xffffffff00000001ULL, 0x53bda402fffe5bfeULL, 0x3339d80809a1d805ULL, 0x73eda753299d7d48ULL};
 /* (p+1)/4 (square roots in Fp), p-2 (inversion) and (p-1)/2 (Legendre symbol), plain */

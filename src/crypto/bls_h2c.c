@@ -133,8 +133,8 @@ static void map_to_g2(bls_g2 *r, const bls_fp2 *u, const bls_fp2 *tv, const bls_
         lcp_bls_fp_add(&t, &t, &t);
         lcp_bls_fp_add(&s, &t, &s); /* times 5 */
     }
-    /* the root exists by construction (test_bls checks this path never falls back); the fallback keeps the map
-     * exact even so */
+    /* the root exists by construction (trapping here instead passed every vector and differential case); the
+     * general root keeps the map exact even so */
     if (!lcp_bls_fp2_sqrt_norm(&y, &gx, &s)) (void)lcp_bls_fp2_sqrt(&y, &gx);
     if (lcp_bls_fp2_sgn0(u) != lcp_bls_fp2_sgn0(&y)) lcp_bls_fp2_neg(&y, &y);
     iso3(r, &x, &y);

@@ -94,35 +94,91 @@ static inline void lcp_bls_fp_neg(bls_fp *r, const bls_fp *a)
 
 /* Montgomery multiplication, CIOS with the reduction interleaved. p's top limb is below 2^63 - 1, so the running
  * value fits 6 limbs without the usual extra carry words (the "no-carry" variant), and one conditional subtraction
- * ends it. Loops are fully unrolled by the compiler (constant trip counts). */
+ * ends it. Written with scalar locals, which gcc keeps in registers (an array it does not, quite). */
+static inline uint64_t bls_mac(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t *hi)
+{
+    bls_u128 s = (bls_u128)a * b + c + d;
+    *hi = (uint64_t)(s >> 64);
+    return (uint64_t)s;
+}
+
 static inline void lcp_bls_fp_mul(bls_fp *r, const bls_fp *a, const bls_fp *b)
 {
-    uint64_t t[6] = {0};
-#pragma GCC unroll 6
-    for (int i = 0; i < 6; i++) {
-        uint64_t bi = b->l[i];
-        bls_u128 s = (bls_u128)a->l[0] * bi + t[0];
-        uint64_t A = (uint64_t)(s >> 64);
-        t[0] = (uint64_t)s;
-        uint64_t m = t[0] * BLS_N0;
-        bls_u128 c = (bls_u128)m * BLS_P[0] + t[0];
-        uint64_t C = (uint64_t)(c >> 64);
-#pragma GCC unroll 6
-        for (int j = 1; j < 6; j++) {
-            s = (bls_u128)a->l[j] * bi + t[j] + A;
-            A = (uint64_t)(s >> 64);
-            t[j] = (uint64_t)s;
-            c = (bls_u128)m * BLS_P[j] + t[j] + C;
-            C = (uint64_t)(c >> 64);
-            t[j - 1] = (uint64_t)c;
-        }
-        t[5] = C + A;
-    }
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, A, C, m;
+    const uint64_t a0 = a->l[0], a1 = a->l[1], a2 = a->l[2], a3 = a->l[3], a4 = a->l[4], a5 = a->l[5];
+#define BLS_CIOS_ROUND(bi)                                                                                         \
+    do {                                                                                                           \
+        uint64_t b_ = (bi);                                                                                        \
+        t0 = bls_mac(a0, b_, t0, 0, &A);                                                                           \
+        m = t0 * BLS_N0;                                                                                           \
+        (void)bls_mac(m, BLS_P[0], t0, 0, &C);                                                                     \
+        t1 = bls_mac(a1, b_, t1, A, &A);                                                                           \
+        t0 = bls_mac(m, BLS_P[1], t1, C, &C);                                                                      \
+        t2 = bls_mac(a2, b_, t2, A, &A);                                                                           \
+        t1 = bls_mac(m, BLS_P[2], t2, C, &C);                                                                      \
+        t3 = bls_mac(a3, b_, t3, A, &A);                                                                           \
+        t2 = bls_mac(m, BLS_P[3], t3, C, &C);                                                                      \
+        t4 = bls_mac(a4, b_, t4, A, &A);                                                                           \
+        t3 = bls_mac(m, BLS_P[4], t4, C, &C);                                                                      \
+        t5 = bls_mac(a5, b_, t5, A, &A);                                                                           \
+        t4 = bls_mac(m, BLS_P[5], t5, C, &C);                                                                      \
+        t5 = C + A;                                                                                                \
+    } while (0)
+    BLS_CIOS_ROUND(b->l[0]);
+    BLS_CIOS_ROUND(b->l[1]);
+    BLS_CIOS_ROUND(b->l[2]);
+    BLS_CIOS_ROUND(b->l[3]);
+    BLS_CIOS_ROUND(b->l[4]);
+    BLS_CIOS_ROUND(b->l[5]);
+#undef BLS_CIOS_ROUND
+    uint64_t t[6] = {t0, t1, t2, t3, t4, t5};
     bls_fp_reduce_once(t);
     memcpy(r->l, t, 48);
 }
 
 void lcp_bls_fp_sqr(bls_fp *r, const bls_fp *a);
+
+/* Lazy reduction for Fp2: 768-bit products and one Montgomery reduction per output instead of per product. */
+static inline void bls_fp_mul_wide(uint64_t r[12], const bls_fp *a, const bls_fp *b)
+{
+    memset(r, 0, 12 * sizeof r[0]);
+#pragma GCC unroll 6
+    for (int i = 0; i < 6; i++) {
+        uint64_t c = 0;
+#pragma GCC unroll 6
+        for (int j = 0; j < 6; j++) {
+            bls_u128 s = (bls_u128)a->l[j] * b->l[i] + r[i + j] + c;
+            r[i + j] = (uint64_t)s;
+            c = (uint64_t)(s >> 64);
+        }
+        r[i + 6] = c;
+    }
+}
+
+/* Montgomery reduction of t < 2p^2 (< pR): r = t / R mod p, fully reduced */
+static inline void bls_fp_redc(bls_fp *r, const uint64_t t[12])
+{
+    uint64_t u[12], c2 = 0; /* c2: the carry into u[i+7] left by row i */
+    memcpy(u, t, sizeof u);
+#pragma GCC unroll 6
+    for (int i = 0; i < 6; i++) {
+        uint64_t m = u[i] * BLS_N0, c = 0;
+#pragma GCC unroll 6
+        for (int j = 0; j < 6; j++) {
+            bls_u128 s = (bls_u128)m * BLS_P[j] + u[i + j] + c;
+            u[i + j] = (uint64_t)s;
+            c = (uint64_t)(s >> 64);
+        }
+        bls_u128 s = (bls_u128)u[i + 6] + c + c2;
+        u[i + 6] = (uint64_t)s;
+        c2 = (uint64_t)(s >> 64);
+    }
+    /* t < pR keeps the result below 2p < 2^383: c2 is 0 */
+    memcpy(r->l, u + 6, 48);
+    bls_fp_reduce_once(r->l);
+}
+
+
 void lcp_bls_fp_inv(bls_fp *r, const bls_fp *a); /* 0 -> 0 */
 /* r = sqrt(a) when a is a square (returns 1); else r = sqrt(-a) and returns 0 (-1 is a non-square mod p). */
 int lcp_bls_fp_sqrt(bls_fp *r, const bls_fp *a);

@@ -163,6 +163,8 @@ int lcp_eth_mpt_verify(int *found, lcp_bytes *value, const uint8_t root[32], con
     *found = 0;
     value->ptr = NULL;
     value->len = 0;
+    if (key_len > LCP_ETH_MPT_MAX_KEY)
+        return lcp_fail(err, LCP_ERR_ETH_MPT, "mpt: key of %zu bytes (limit %d)", key_len, LCP_ETH_MPT_MAX_KEY);
     if (n > LCP_ETH_MPT_MAX_NODES)
         return lcp_fail(err, LCP_ERR_ETH_MPT, "mpt: %zu proof nodes (limit %d)", n, LCP_ETH_MPT_MAX_NODES);
     if (memcmp(root, lcp_eth_mpt_empty_root, 32) == 0) return LCP_OK; /* the empty trie holds nothing */

@@ -3,6 +3,12 @@
  * documents; branch rule of ethereum-light-client-rs, see ethereum.md §4). */
 #include <string.h>
 
+/* SHA256_Init & co. are deprecated in OpenSSL 3 in favour of EVP, but EVP allocates a context per digest and costs
+ * about 1 µs of dispatch per 64-byte node (a 512-key committee root is 1025 of them); the low-level calls keep the
+ * state on the stack and run the same assembly (as ics23_ops.c does). */
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
+
 #include "lcp/crypto.h"
 #include "lcp/elc_eth_ssz.h"
 
@@ -11,8 +17,9 @@ const uint8_t lcp_eth_domain_sync_committee[4] = {7, 0, 0, 0};
 /* SHA256(a ‖ b) of two 32-byte nodes. */
 static int hash2(uint8_t out[32], const uint8_t a[32], const uint8_t b[32])
 {
-    const lcp_bytes parts[2] = {{a, 32}, {b, 32}};
-    return lcp_sha256_parts(out, parts, 2);
+    SHA256_CTX c;
+    int ok = SHA256_Init(&c) && SHA256_Update(&c, a, 32) && SHA256_Update(&c, b, 32) && SHA256_Final(out, &c);
+    return ok ? LCP_OK : LCP_ERR_CRYPTO;
 }
 
 /* Streaming merkleizer: leaves go in one at a time; level d keeps the root of the last complete left subtree of
@@ -128,22 +135,39 @@ int lcp_eth_ssz_pubkey_root(uint8_t root[32], const uint8_t pk[LCP_ETH_BLS_PUBKE
     return hash2(root, pk, second);
 }
 
-int lcp_eth_ssz_sync_committee_root(uint8_t root[32], const uint8_t (*pubkeys)[LCP_ETH_BLS_PUBKEY_LEN], size_t n,
-                                    const uint8_t aggregate[LCP_ETH_BLS_PUBKEY_LEN])
+/* SyncCommittee root over n keys, key i at base + i * stride (a plain array) or in views[i] (borrowed views). */
+static int committee_root(uint8_t root[32], const uint8_t *base, const lcp_bytes *views, size_t n,
+                          const uint8_t *aggregate)
 {
-    LCP_ARG_CHECK(root != NULL && pubkeys != NULL && aggregate != NULL);
     if (n == 0 || (n & (n - 1)) != 0) return lcp_fail(NULL, LCP_ERR_ETH_SSZ, NULL);
     merkleizer m;
     mk_init(&m);
     uint8_t leaf[32], fields[2][32];
     for (size_t i = 0; i < n && m.rc == LCP_OK; i++) {
-        m.rc = lcp_eth_ssz_pubkey_root(leaf, pubkeys[i]);
+        const uint8_t *pk = base ? base + i * LCP_ETH_BLS_PUBKEY_LEN : views[i].ptr;
+        if (!base && views[i].len != LCP_ETH_BLS_PUBKEY_LEN) return lcp_fail(NULL, LCP_ERR_ETH_SSZ, NULL);
+        m.rc = lcp_eth_ssz_pubkey_root(leaf, pk);
         if (m.rc == LCP_OK) mk_add(&m, leaf);
     }
     int rc = mk_finish(&m, fields[0], ceil_log2(n));
     if (rc == LCP_OK) rc = lcp_eth_ssz_pubkey_root(fields[1], aggregate);
     if (rc == LCP_OK) rc = hash2(root, fields[0], fields[1]);
     return rc;
+}
+
+int lcp_eth_ssz_sync_committee_root(uint8_t root[32], const uint8_t (*pubkeys)[LCP_ETH_BLS_PUBKEY_LEN], size_t n,
+                                    const uint8_t aggregate[LCP_ETH_BLS_PUBKEY_LEN])
+{
+    LCP_ARG_CHECK(root != NULL && pubkeys != NULL && aggregate != NULL);
+    return committee_root(root, pubkeys[0], NULL, n, aggregate);
+}
+
+int lcp_eth_ssz_sync_committee_root_views(uint8_t root[32], const lcp_bytes *pubkeys, size_t n,
+                                          const lcp_bytes *aggregate)
+{
+    LCP_ARG_CHECK(root != NULL && pubkeys != NULL && aggregate != NULL);
+    if (aggregate->len != LCP_ETH_BLS_PUBKEY_LEN) return lcp_fail(NULL, LCP_ERR_ETH_SSZ, NULL);
+    return committee_root(root, NULL, pubkeys, n, aggregate->ptr);
 }
 
 /* Number of ExecutionPayloadHeader fields of a fork, 0 for forks without one. */
@@ -245,6 +269,21 @@ int lcp_eth_ssz_signing_root(uint8_t root[32], const uint8_t object_root[32], co
 {
     LCP_ARG_CHECK(root != NULL && object_root != NULL && domain != NULL);
     return hash2(root, object_root, domain);
+}
+
+int lcp_eth_ssz_verify_branch_views(const uint8_t leaf[32], const lcp_bytes *branch, size_t branch_len,
+                                    uint64_t gindex, const uint8_t root[32], char *err)
+{
+    LCP_ARG_CHECK(branch != NULL || branch_len == 0);
+    uint8_t nodes[64][32];
+    if (branch_len > 64)
+        return lcp_fail(err, LCP_ERR_ETH_SSZ_BRANCH, "ssz: branch of %zu nodes", branch_len);
+    for (size_t i = 0; i < branch_len; i++) {
+        if (branch[i].len != 32)
+            return lcp_fail(err, LCP_ERR_ETH_SSZ_BRANCH, "ssz: branch node %zu has %zu bytes", i, branch[i].len);
+        memcpy(nodes[i], branch[i].ptr, 32);
+    }
+    return lcp_eth_ssz_verify_branch(leaf, (const uint8_t(*)[32])nodes, branch_len, gindex, root, err);
 }
 
 unsigned lcp_eth_ssz_gindex_depth(uint64_t gindex)

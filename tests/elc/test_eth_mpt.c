@@ -191,6 +191,74 @@ static void test_trie_vectors(void **state)
            "%d builder proofs verified\n", a + b + c + d + e, proofs);
 }
 
+/* tests/vectors/elc/eth_mpt_random.txt (tools/vectors/eth_mpt.mjs): tries and proofs made by @ethereumjs/mpt, an
+ * independent implementation. Our builder must give the same roots; our verifier must accept its proofs with the
+ * same verdicts. */
+static void test_differential_ethereumjs(void **state)
+{
+    (void)state;
+    FILE *f = fopen(LCP_ROOT "/tests/vectors/elc/eth_mpt_random.txt", "r");
+    assert_non_null(f);
+    static char line[200000];
+    static uint8_t keys[256][64], vals[256][64], nodebuf[65536];
+    ethtrie_kv kv[256];
+    size_t n = 0, want_n = 0;
+    uint8_t root[32];
+    int tries = 0, proofs = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *save = NULL, *tag = strtok_r(line, " \n", &save);
+        if (tag == NULL) continue;
+        if (strcmp(tag, "trie") == 0) {
+            want_n = strtoul(strtok_r(NULL, " \n", &save), NULL, 10);
+            tu_hex(root, 32, strtok_r(NULL, " \n", &save));
+            n = 0;
+            tries++;
+        } else if (strcmp(tag, "kv") == 0) {
+            assert_true(n < 256);
+            kv[n].key_len = tu_hex(keys[n], 64, strtok_r(NULL, " \n", &save));
+            kv[n].val_len = tu_hex(vals[n], 64, strtok_r(NULL, " \n", &save));
+            kv[n].key = keys[n];
+            kv[n].val = vals[n];
+            if (++n == want_n) {
+                uint8_t got[32];
+                ethtrie_root(got, kv, n);
+                assert_memory_equal(got, root, 32);
+            }
+        } else {
+            assert_string_equal(tag, "proof");
+            uint8_t key[64], want[64];
+            size_t kl = tu_hex(key, sizeof key, strtok_r(NULL, " \n", &save));
+            int present = atoi(strtok_r(NULL, " \n", &save));
+            const char *wv = strtok_r(NULL, " \n", &save);
+            size_t wl = present ? tu_hex(want, sizeof want, wv) : 0;
+            lcp_bytes nodes[LCP_ETH_MPT_MAX_NODES], v;
+            size_t nn = 0, off = 0;
+            char *list = strtok_r(NULL, " \n", &save), *s2 = NULL;
+            for (char *h = strtok_r(list, ",", &s2); h; h = strtok_r(NULL, ",", &s2)) {
+                size_t l = tu_hex(nodebuf + off, sizeof nodebuf - off, h);
+                nodes[nn].ptr = nodebuf + off;
+                nodes[nn++].len = l;
+                off += l;
+            }
+            int found;
+            char err[LCP_ERR_LEN] = "";
+            if (lcp_eth_mpt_verify(&found, &v, root, key, kl, nodes, nn, err) != LCP_OK)
+                fail_msg("ethereumjs proof refused: %s", err);
+            assert_int_equal(found, present);
+            if (present) {
+                assert_int_equal(v.len, wl);
+                assert_memory_equal(v.ptr, want, wl);
+            }
+            proofs++;
+        }
+    }
+    fclose(f);
+    assert_int_equal(tries, 13);
+    assert_true(proofs >= 100);
+    printf("mpt differential: %d @ethereumjs/mpt tries have our builder's roots; its %d proofs get the same "
+           "verdicts\n", tries, proofs);
+}
+
 /* ---- real proofs ---- */
 
 /* Every single-byte change of every node, and every dropped node, must fail (or, where the node is not on the
@@ -503,7 +571,8 @@ static void test_ibc_vectors(void **state)
         hexf(want, 32, a, "expected_account_storage_root");
         size_t wl = hexf(wire, sizeof wire, a, "account_proof_rlp");
         char err[LCP_ERR_LEN] = "";
-        if (lcp_eth_ibc_account_storage_root(got, root, addr, wire, wl, err) != LCP_OK) fail_msg("%s: %s", accts[i], err);
+        if (lcp_eth_ibc_account_storage_root(got, root, addr, wire, wl, err) != LCP_OK)
+            fail_msg("%s: %s", accts[i], err);
         assert_memory_equal(got, want, 32);
     }
     cJSON_Delete(j);
@@ -680,6 +749,9 @@ static void test_malformed_nodes(void **state)
     for (size_t i = 0; i <= LCP_ETH_MPT_MAX_NODES; i++) many[i] = one;
     assert_int_equal(lcp_eth_mpt_verify(&found, &v, root, key, 1, many, LCP_ETH_MPT_MAX_NODES + 1, NULL),
                      LCP_ERR_ETH_MPT);
+    /* keys longer than the limit are refused before any walk */
+    static uint8_t longkey[LCP_ETH_MPT_MAX_KEY + 1];
+    assert_int_equal(lcp_eth_mpt_verify(&found, &v, root, longkey, sizeof longkey, &one, 1, NULL), LCP_ERR_ETH_MPT);
     /* account RLP must have exactly 4 well-formed fields */
     lcp_eth_account acct;
     const uint8_t acc3[] = {0xc3, 0x01, 0x80, 0x80};
@@ -689,7 +761,8 @@ static void test_malformed_nodes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_trie_vectors),        cmocka_unit_test(test_real_account_storage),
+        cmocka_unit_test(test_trie_vectors),        cmocka_unit_test(test_differential_ethereumjs),
+        cmocka_unit_test(test_real_account_storage),
         cmocka_unit_test(test_datachainlab),        cmocka_unit_test(test_ibc_vectors),
         cmocka_unit_test(test_commitment_leaf_trim), cmocka_unit_test(test_inline_nodes),
         cmocka_unit_test(test_malformed_nodes),

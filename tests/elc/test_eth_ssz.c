@@ -78,6 +78,15 @@ static void committee_root(uint8_t root[32], const cJSON *sc, size_t want_n)
     uint8_t agg[48];
     hexf(agg, 48, sc, "aggregate_pubkey");
     assert_int_equal(lcp_eth_ssz_sync_committee_root(root, (const uint8_t(*)[48])pubkeys, n, agg), LCP_OK);
+    /* the view variant (protobuf repeated bytes) agrees, and refuses a key of another length */
+    static lcp_bytes views[512];
+    uint8_t r2[32];
+    for (size_t k = 0; k < n; k++) views[k] = (lcp_bytes){pubkeys[k], 48};
+    lcp_bytes av = {agg, 48};
+    assert_int_equal(lcp_eth_ssz_sync_committee_root_views(r2, views, n, &av), LCP_OK);
+    assert_memory_equal(r2, root, 32);
+    views[n - 1].len = 47;
+    assert_int_equal(lcp_eth_ssz_sync_committee_root_views(r2, views, n, &av), LCP_ERR_ETH_SSZ);
 }
 
 static void u256_dec_le(uint8_t out[32], const char *dec)
@@ -125,6 +134,12 @@ static void branch_ok(const uint8_t leaf[32], uint8_t (*br)[32], size_t n, uint6
     char err[LCP_ERR_LEN] = "";
     if (lcp_eth_ssz_verify_branch(leaf, (const uint8_t(*)[32])br, n, gindex, root, err) != LCP_OK)
         fail_msg("branch at gindex %llu: %s", (unsigned long long)gindex, err);
+    lcp_bytes views[16];
+    assert_true(n <= 16);
+    for (size_t i = 0; i < n; i++) views[i] = (lcp_bytes){br[i], 32};
+    assert_int_equal(lcp_eth_ssz_verify_branch_views(leaf, views, n, gindex, root, NULL), LCP_OK);
+    views[n - 1].len = 31; /* Rust panics on a short branch node; we refuse it */
+    assert_int_equal(lcp_eth_ssz_verify_branch_views(leaf, views, n, gindex, root, NULL), LCP_ERR_ETH_SSZ_BRANCH);
     uint8_t l2[32];
     memcpy(l2, leaf, 32);
     for (size_t b = 0; b < 32; b++) {
@@ -199,6 +214,32 @@ static void test_mainnet_bellatrix(void **state)
     tu_hex(want, 32, "07000000bba4da96354c9f25476cf1bc69bf583a7f9e0af049305b62de676640");
     assert_memory_equal(d3, want, 32);
 
+    /* The sheet's computed-only domains (§2), given there as first 12 and last 6 hex digits: mainnet Deneb, Electra,
+     * Fulu and Sepolia Deneb, Electra, Fulu. */
+    static const struct {
+        const char *gvr, *version, *head, *tail;
+    } sheet[] = {
+        {NULL, "04000000", "070000006a95a1a9", "564636"},
+        {NULL, "05000000", "07000000ad532ceb", "1da754"},
+        {NULL, "06000000", "0700000082fae541", "ba1a07"},
+        {"d8ea171f3c94aea21ebc42a1ed61052acf3f9209c00e4efbaaddac09ed9b8078", "90000073", "07000000d31f6191", "565808"},
+        {"d8ea171f3c94aea21ebc42a1ed61052acf3f9209c00e4efbaaddac09ed9b8078", "90000074", "0700000014045b5a", "e95aaa"},
+        {"d8ea171f3c94aea21ebc42a1ed61052acf3f9209c00e4efbaaddac09ed9b8078", "90000075", "07000000f52c1527", "9ca539"},
+    };
+    for (size_t i = 0; i < sizeof sheet / sizeof *sheet; i++) {
+        uint8_t g[32], v[4], d[32];
+        char hx[65];
+        if (sheet[i].gvr)
+            tu_hex(g, 32, sheet[i].gvr);
+        else
+            memcpy(g, gvr, 32);
+        tu_hex(v, 4, sheet[i].version);
+        assert_int_equal(lcp_eth_ssz_compute_domain(d, lcp_eth_domain_sync_committee, v, g), LCP_OK);
+        assert_int_equal(lcp_hex_encode(hx, sizeof hx, d, 32), LCP_OK);
+        assert_memory_equal(hx, sheet[i].head, 16);
+        assert_string_equal(hx + 58, sheet[i].tail);
+    }
+
     cJSON *u = tu_json(LC "ethereum-light-client-rs/mainnet/mainnet_light_client_update_slot_5841038.json");
     lcp_eth_beacon_header att, fin;
     beacon_from_json(&att, get(u, "attested_header"));
@@ -218,7 +259,7 @@ static void test_mainnet_bellatrix(void **state)
     branch_json(root, cJSON_GetArrayItem(nsc, 1), 55, att.state_root);
     cJSON_Delete(u);
     assert_int_equal(branches_checked, 2);
-    printf("ssz mainnet bellatrix: committee root, 2 domains, signing root, branches 105/55 ok\n");
+    printf("ssz mainnet bellatrix: committee root, 8 domains, signing root, branches 105/55 ok\n");
 }
 
 static void test_minimal_bellatrix(void **state)
@@ -641,9 +682,10 @@ static void test_merkleize_rules(void **state)
     assert_int_equal(lcp_eth_ssz_gindex_depth(1ull << 63), 63);
 }
 
-/* Bellatrix ExecutionPayloadHeader (14 fields): no real vector carries one, so the golden root below was computed
- * with an independent list-based SSZ merkleizer (Python hashlib) for the header whose field i (from 1) is filled with byte i
- * (extra_data 11 bytes of 11, base fee 12, numbers 7..10, 16, 17). Capella and Deneb of the same header too. */
+/* Bellatrix ExecutionPayloadHeader (14 fields): no real vector carries one, so the golden roots below were computed
+ * with an independent list-based SSZ merkleizer (Python hashlib) for the header whose field i (from 1) is filled
+ * with byte i (extra_data 11 bytes of 11, base fee 12, numbers 7..10, 16, 17); Capella and Deneb of the same header
+ * too. */
 #define BELLATRIX_GOLDEN "0943cf73cb50a2c7b5b68734169748d423df1a45ffdb95e1c2ba9839d64b7065"
 #define CAPELLA_GOLDEN "f4b828664d3e5d7db897e5d463dcb4e8f7cb44e7d2a729485e29bef58fcefb84"
 #define DENEB_GOLDEN "ffc68f3be6e1c093af4eeaa28d17e4c03bbd99f9a6de97437cdd3f51b0103f61"
