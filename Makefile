@@ -232,6 +232,11 @@ $(BUILD)/rel/bench/%: $(call objs,rel,bench/%.c) $(call objs,rel,bench/harness.c
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
+# bench/ethereum builds its chain with the tests' Ethereum chain generator.
+$(BUILD)/rel/bench/ethereum: $(call objs,rel,bench/ethereum.c bench/harness.c tests/common/ethchain.c tests/common/ethtrie.c) $(REL_TLIB)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  LD     $@")
+	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
 $(BUILD)/rel/bench/service: $(call objs,rel,bench/service.c bench/harness.c tests/common/grpcc.c) $(REL_TLIB)
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  LD     $@")

@@ -93,6 +93,8 @@ int lcp_elc_key_client_type(char *out, size_t cap, const char *client_id);
 int lcp_elc_key_consensus_state(char *out, size_t cap, const char *client_id, const lcp_height *h);
 /* Encodes Any{type_url, value} into out (appending). */
 int lcp_elc_put_any(lcp_buf *out, const char *type_url, const uint8_t *value, size_t len);
+/* Encodes Any{type_url, the message fn writes for m} into out (appending): the re-encodings light clients hash. */
+int lcp_elc_put_any_fn(lcp_buf *out, const char *type_url, lcp_pb_put_fn fn, const void *m);
 
 #ifdef __cplusplus
 }
