@@ -226,10 +226,11 @@ int lcp_bls_eth_fast_aggregate_verify(const lcp_bls_pubkey *pks, size_t n, const
     return lcp_bls_fast_aggregate_verify(pks, n, bits, msg, msg_len, sig, err);
 }
 
-/* ---- two threads. The caller's thread sums the first three quarters of the keys (handing that partial sum over),
+/* ---- two threads. The caller's thread sums the first seven eighths of the keys (handing that partial sum over),
  * decodes and checks the signature and runs the Miller loop of e(-G1, sig); the worker hashes the message to G2,
- * sums the last quarter, adds the caller's part and runs the Miller loop of e(agg, H(m)). The split balances the
- * two (hashing costs about as much as summing 400 keys). One final exponentiation of the product follows. ---- */
+ * sums the last eighth, adds the caller's part and runs the Miller loop of e(agg, H(m)). The split balances the
+ * two paths (measured: hashing to G2 costs about as much as summing 450 keys, decoding the signature 200, and the
+ * worker also converts two points to affine). One final exponentiation of the product follows. ---- */
 
 typedef struct {
     const lcp_bls_pubkey *pks;
@@ -298,7 +299,7 @@ int lcp_bls_fast_aggregate_verify_mt(const lcp_bls_pubkey *pks, size_t n, const 
                                      size_t msg_len, const uint8_t sig[LCP_BLS_SIG_LEN], char *err)
 {
     LCP_ARG_CHECK((pks != NULL || n == 0) && (msg != NULL || msg_len == 0) && sig != NULL);
-    msg_job j = {.pks = pks, .n = n, .split = n - n / 4, .bits = bits, .msg = msg, .msg_len = msg_len};
+    msg_job j = {.pks = pks, .n = n, .split = n - n / 8, .bits = bits, .msg = msg, .msg_len = msg_len};
     pthread_t th;
     if (pthread_mutex_init(&j.mu, NULL) != 0) return lcp_bls_fast_aggregate_verify(pks, n, bits, msg, msg_len, sig, err);
     if (pthread_cond_init(&j.cv, NULL) != 0) {
