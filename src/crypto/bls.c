@@ -34,12 +34,14 @@ void lcp_bls_pubkey_encode(uint8_t out[LCP_BLS_PUBKEY_LEN], const lcp_bls_pubkey
 
 static int bit_set(const uint8_t *bits, size_t i) { return bits == NULL || ((bits[i / 8] >> (i % 8)) & 1); }
 
-/* Sum in Jacobian coordinates with mixed additions; *count = number of keys added. */
-static void aggregate(bls_g1 *acc, size_t *count, const lcp_bls_pubkey *pks, size_t n, const uint8_t *bits)
+/* Sum of the keys from..to-1 whose bit is set, in Jacobian coordinates with mixed additions; *count = number of
+ * keys added. */
+static void aggregate_range(bls_g1 *acc, size_t *count, const lcp_bls_pubkey *pks, size_t from, size_t to,
+                            const uint8_t *bits)
 {
     lcp_bls_g1_set_inf(acc);
     *count = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = from; i < to; i++) {
         if (!bit_set(bits, i)) continue;
         (*count)++;
         if (pks[i].infinity) continue;
@@ -48,6 +50,11 @@ static void aggregate(bls_g1 *acc, size_t *count, const lcp_bls_pubkey *pks, siz
         memcpy(y.l, pks[i].y, sizeof y.l);
         lcp_bls_g1_add_affine(acc, acc, &x, &y);
     }
+}
+
+static void aggregate(bls_g1 *acc, size_t *count, const lcp_bls_pubkey *pks, size_t n, const uint8_t *bits)
+{
+    aggregate_range(acc, count, pks, 0, n, bits);
 }
 
 static void to_pubkey(lcp_bls_pubkey *out, const bls_g1 *p)
@@ -257,21 +264,7 @@ static void *msg_worker(void *arg)
     size_t count;
     (void)lcp_bls_hash_to_g2(&h, j->msg, j->msg_len, (const uint8_t *)DST_POP, sizeof DST_POP - 1);
     lcp_bls_g2_to_affine(&pr.qx, &pr.qy, &h);
-    if (j->bits == NULL) {
-        aggregate(&acc, &count, j->pks + j->split, j->n - j->split, NULL);
-    } else { /* the bit offset of the last quarter is not a byte boundary in general */
-        lcp_bls_g1_set_inf(&acc);
-        count = 0;
-        for (size_t i = j->split; i < j->n; i++) {
-            if (!bit_set(j->bits, i)) continue;
-            count++;
-            if (j->pks[i].infinity) continue;
-            bls_fp x, y;
-            memcpy(x.l, j->pks[i].x, sizeof x.l);
-            memcpy(y.l, j->pks[i].y, sizeof y.l);
-            lcp_bls_g1_add_affine(&acc, &acc, &x, &y);
-        }
-    }
+    aggregate_range(&acc, &count, j->pks, j->split, j->n, j->bits);
     pthread_mutex_lock(&j->mu);
     while (!j->part_ready) pthread_cond_wait(&j->cv, &j->mu);
     pthread_mutex_unlock(&j->mu);
