@@ -270,6 +270,9 @@ int lcp_bls_expand_xmd(uint8_t *out, size_t len, const uint8_t *msg, size_t msg_
                        size_t dst_len);
 int lcp_bls_hash_to_g2(bls_g2 *r, const uint8_t *msg, size_t msg_len, const uint8_t *dst, size_t dst_len);
 void lcp_bls_map_to_g2(bls_g2 *r, const bls_fp2 *u); /* SSWU + isogeny, no cofactor clearing */
+/* the same to G1 (BLS12381G1_XMD:SHA-256_SSWU_RO_): only the RFC vectors use it */
+int lcp_bls_hash_to_g1(bls_g1 *r, const uint8_t *msg, size_t msg_len, const uint8_t *dst, size_t dst_len);
+void lcp_bls_map_to_g1(bls_g1 *r, const bls_fp *u);
 
 /* ---- pairing ---- */
 typedef struct {

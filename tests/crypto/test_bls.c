@@ -228,6 +228,48 @@ static void test_hash_to_g2_rfc(void **state)
     assert_int_equal(n, 5);
 }
 
+static void assert_g1_affine(const bls_g1 *p, const cJSON *xy)
+{
+    bls_fp x, y, ex, ey;
+    lcp_bls_g1_to_affine(&x, &y, p);
+    fp_hex(&ex, cJSON_GetObjectItem(xy, "x")->valuestring);
+    fp_hex(&ey, cJSON_GetObjectItem(xy, "y")->valuestring);
+    assert_true(lcp_bls_fp_eq(&x, &ex));
+    assert_true(lcp_bls_fp_eq(&y, &ey));
+}
+
+static void test_hash_to_g1_rfc(void **state)
+{
+    (void)state;
+    cJSON *j = tu_json(DIR_H2C "/BLS12381G1_XMD:SHA-256_SSWU_RO_.json");
+    const char *dst = cJSON_GetObjectItem(j, "dst")->valuestring;
+    const cJSON *v;
+    int n = 0;
+    cJSON_ArrayForEach(v, cJSON_GetObjectItem(j, "vectors"))
+    {
+        const char *msg = cJSON_GetObjectItem(v, "msg")->valuestring;
+        uint8_t e[128];
+        assert_true(lcp_bls_expand_xmd(e, sizeof e, (const uint8_t *)msg, strlen(msg), (const uint8_t *)dst,
+                                       strlen(dst)));
+        bls_fp u[2], want;
+        bls_g1 q;
+        for (int k = 0; k < 2; k++) {
+            lcp_bls_fp_from_64(&u[k], e + 64 * k);
+            fp_hex(&want, cJSON_GetArrayItem(cJSON_GetObjectItem(v, "u"), k)->valuestring);
+            assert_true(lcp_bls_fp_eq(&u[k], &want));
+            lcp_bls_map_to_g1(&q, &u[k]);
+            assert_g1_affine(&q, cJSON_GetObjectItem(v, k ? "Q1" : "Q0"));
+        }
+        assert_true(lcp_bls_hash_to_g1(&q, (const uint8_t *)msg, strlen(msg), (const uint8_t *)dst, strlen(dst)));
+        assert_g1_affine(&q, cJSON_GetObjectItem(v, "P"));
+        assert_true(lcp_bls_g1_in_subgroup(&q));
+        n++;
+    }
+    cJSON_Delete(j);
+    printf("    BLS12381G1_XMD:SHA-256_SSWU_RO_.json: %d vectors (u, Q0, Q1, P)\n", n);
+    assert_int_equal(n, 5);
+}
+
 /* ---- the Ethereum suites: one driver for the JSON files and the YAML files (read into the same cJSON shape) ---- */
 
 static const char DST_POP[] = "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_";
@@ -677,6 +719,7 @@ int main(void)
         cmocka_unit_test(test_bilinearity),
         cmocka_unit_test(test_expand_message_xmd),
         cmocka_unit_test(test_hash_to_g2_rfc),
+        cmocka_unit_test(test_hash_to_g1_rfc),
         cmocka_unit_test(test_eth_suite),
         cmocka_unit_test(test_consensus_spec_tests),
         cmocka_unit_test(test_tamper),
