@@ -56,7 +56,7 @@ ASAN_TESTS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_SRCS))
 FUZZERS    := $(patsubst fuzz/%.c,$(BUILD)/fuzz/bin/%,$(FUZZ_SRCS))
 BENCHES    := $(patsubst bench/%.c,$(BUILD)/rel/bench/%,$(BENCH_MAINS))
 
-.PHONY: all deps lib tests test run fuzz fuzz-build bench clean check-layers reproduce
+.PHONY: all deps lib tests test run fuzz fuzz-build bench clean check-layers reproduce contracts-test
 .SECONDARY:
 .SECONDEXPANSION:
 
@@ -148,7 +148,11 @@ tests: $(REL_TESTS) $(ASAN_TESTS) $(BUILD)/rel/bin/lcp $(BUILD)/asan/bin/lcp $(B
 # Runs every test binary in both variants, then the CLI tests, and prints one summary line.
 test: deps
 	@$(MAKE) --no-print-directory tests
-	@BUILD=$(BUILD) sh mk/run-tests.sh $(REL_TESTS) $(ASAN_TESTS)
+	@BUILD=$(BUILD) sh mk/run-tests.sh $(REL_TESTS) $(ASAN_TESTS) contracts/run-tests.sh
+
+# The on-chain LCP client (contracts/): pinned solc from npm, tests on an in-process EVM; `make test` runs it too.
+contracts-test:
+	@sh contracts/run-tests.sh
 
 run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave

@@ -132,38 +132,49 @@ library IAS {
             ok := staticcall(gas(), 0x05, add(input, 32), mload(input), add(out, 32), nl)
         }
         if (!ok) return false;
-        // Expected: 0x0001 ff*(nl-54) 0x00 3031300d060960864801650304020105000420 hash  (19-byte DigestInfo prefix)
-        uint256 psEnd = nl - 52; // index of the 0x00 separator
-        if (out[0] != 0x00 || out[1] != 0x01) return false;
-        for (uint256 i = 2; i < psEnd; i++) if (out[i] != 0xff) return false;
-        bytes32 tail1;
-        bytes32 tail2;
+        // Expected EM: 00 01 ff*(nl-54) 00 DigestInfo-prefix(19) hash(32), compared whole by one hash.
+        bytes memory em = new bytes(nl);
         assembly {
-            tail1 := mload(add(add(out, 32), psEnd)) // 00 || DigestInfo(19) || hash[0..12)
-            tail2 := mload(add(add(out, 32), sub(nl, 32)))
+            let d := add(em, 32)
+            let ones := not(0)
+            for { let i := 0 } lt(i, nl) { i := add(i, 32) } { mstore(add(d, i), ones) }
+            mstore8(d, 0)
+            mstore8(add(d, 1), 1)
+            // the last 52 bytes: 00 || 3031300d060960864801650304020105000420 || hash
+            let t := add(d, sub(nl, 52))
+            mstore(t, 0x003031300d060960864801650304020105000420000000000000000000000000)
+            mstore(add(t, 20), hash)
         }
-        bytes32 want1 = bytes32(bytes.concat(hex"003031300d060960864801650304020105000420", bytes12(hash)));
-        return tail1 == want1 && tail2 == hash;
+        return keccak256(out) == keccak256(em);
     }
 
     // ---- AVR JSON (compact, IAS key order) ----
 
-    /// Index just after the first occurrence of needle in b[from..), or revert.
-    function find(bytes memory b, uint256 from, bytes memory needle) internal pure returns (uint256) {
+    /// Index just after the first occurrence of needle (1..32 bytes) in b[from..), or 0 when absent. One masked
+    /// word comparison per position.
+    function indexAfter(bytes memory b, uint256 from, bytes memory needle) internal pure returns (uint256 r) {
         uint256 nl = needle.length;
-        if (b.length < nl) revert IASInvalidReport();
-        bytes32 nh = keccak256(needle);
-        uint256 last = b.length - nl;
-        bytes1 first = needle[0];
-        for (uint256 i = from; i <= last; i++) {
-            if (b[i] != first) continue;
-            bytes32 h;
-            assembly {
-                h := keccak256(add(add(b, 32), i), nl)
+        if (nl == 0 || nl > 32) revert IASInvalidReport();
+        assembly {
+            let n := mload(b)
+            if iszero(lt(n, nl)) {
+                let mask := not(sub(shl(mul(8, sub(32, nl)), 1), 1))
+                let want := and(mload(add(needle, 32)), mask)
+                let base := add(b, 32)
+                let last := sub(n, nl)
+                for { let i := from } iszero(gt(i, last)) { i := add(i, 1) } {
+                    if eq(and(mload(add(base, i)), mask), want) {
+                        r := add(i, nl)
+                        break
+                    }
+                }
             }
-            if (h == nh) return i + nl;
         }
-        revert IASInvalidReport();
+    }
+
+    function find(bytes memory b, uint256 from, bytes memory needle) internal pure returns (uint256 r) {
+        r = indexAfter(b, from, needle);
+        if (r == 0) revert IASInvalidReport();
     }
 
     /// End of the JSON string starting at p (index of the closing quote); escapes are refused (IAS values have none).
@@ -217,26 +228,7 @@ library IAS {
 
     /// advisoryIDs array (absent = empty), searched from after "version".
     function advisories(bytes memory avr, uint256 from) private pure returns (bytes[] memory list) {
-        bytes memory needle = '"advisoryIDs":[';
-        uint256 p;
-        // absent is allowed: search without reverting
-        {
-            uint256 nl = needle.length;
-            bytes32 nh = keccak256(needle);
-            p = 0;
-            if (avr.length >= nl) {
-                for (uint256 i = from; i + nl <= avr.length; i++) {
-                    bytes32 h;
-                    assembly {
-                        h := keccak256(add(add(avr, 32), i), nl)
-                    }
-                    if (h == nh) {
-                        p = i + nl;
-                        break;
-                    }
-                }
-            }
-        }
+        uint256 p = indexAfter(avr, from, '"advisoryIDs":[');
         if (p == 0) return new bytes[](0);
         uint256 count = 0;
         bytes[] memory tmp = new bytes[](64);
@@ -257,32 +249,51 @@ library IAS {
         return tmp;
     }
 
-    /// Strict base64 (standard alphabet, no padding inside, length multiple of 4) of b[p..p+n).
+    /// Strict base64 (standard alphabet, '=' padding only at the end, length a multiple of 4, zero pad bits) of
+    /// b[p..p+n).
     function base64(bytes memory b, uint256 p, uint256 n) internal pure returns (bytes memory out) {
-        if (n % 4 != 0 || n == 0) revert IASInvalidReport();
+        if (n % 4 != 0 || n == 0 || p + n > b.length) revert IASInvalidReport();
         uint256 pad = 0;
         if (b[p + n - 1] == "=") pad++;
-        if (b[p + n - 2] == "=") pad++;
-        out = new bytes((n / 4) * 3 - pad);
-        uint256 o = 0;
-        for (uint256 i = 0; i < n; i += 4) {
-            uint256 acc = 0;
-            for (uint256 j = 0; j < 4; j++) {
-                uint256 c = uint8(b[p + i + j]);
-                uint256 v;
-                if (c >= 65 && c <= 90) v = c - 65;
-                else if (c >= 97 && c <= 122) v = c - 71;
-                else if (c >= 48 && c <= 57) v = c + 4;
-                else if (c == 43) v = 62;
-                else if (c == 47) v = 63;
-                else if (c == 61 && i + 4 == n && j >= 4 - pad) v = 0;
-                else revert IASInvalidReport();
-                acc = (acc << 6) | v;
+        if (pad == 1 && b[p + n - 2] == "=") pad++;
+        // 0xff = not in the alphabet; '=' maps to 0xff too and is handled for the last group only.
+        bytes memory table =
+            hex"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff3effffff3f3435363738393a3b3c3dffffffffffffff000102030405060708090a0b0c0d0e0f10111213141516171819ffffffffffff1a1b1c1d1e1f202122232425262728292a2b2c2d2e2f30313233ffffffffff";
+        uint256 outLen = (n / 4) * 3 - pad;
+        out = new bytes(outLen + 3); // slack for the last group's whole-word write
+        bool bad;
+        assembly {
+            let src := add(add(b, 32), p)
+            let dst := add(out, 32)
+            let tbl := add(table, 32)
+            let groups := div(n, 4)
+            for { let g := 0 } lt(g, groups) { g := add(g, 1) } {
+                let w := mload(add(src, mul(g, 4)))
+                let acc := 0
+                for { let j := 0 } lt(j, 4) { j := add(j, 1) } {
+                    let c := byte(j, w)
+                    let v := 0xff
+                    if lt(c, 128) { v := byte(0, mload(add(tbl, c))) }
+                    if eq(v, 0xff) {
+                        // '=' is allowed only as the last pad characters of the last group
+                        let isPad := and(eq(c, 61), and(eq(g, sub(groups, 1)), iszero(lt(j, sub(4, pad)))))
+                        if iszero(isPad) { bad := 1 }
+                        v := 0
+                    }
+                    acc := or(shl(6, acc), v)
+                }
+                let o := add(dst, mul(g, 3))
+                mstore8(o, shr(16, acc))
+                mstore8(add(o, 1), and(shr(8, acc), 0xff))
+                mstore8(add(o, 2), and(acc, 0xff))
+                if eq(g, sub(groups, 1)) {
+                    // non-canonical: bits under the padding must be zero
+                    if eq(pad, 1) { if and(acc, 0xff) { bad := 1 } }
+                    if eq(pad, 2) { if and(acc, 0xffff) { bad := 1 } }
+                }
             }
-            for (uint256 j = 0; j < 3; j++) {
-                if (o < out.length) out[o++] = bytes1(uint8(acc >> (16 - 8 * j)));
-                else if (uint8(acc >> (16 - 8 * j)) != 0) revert IASInvalidReport(); // non-canonical padding bits
-            }
+            mstore(out, outLen)
         }
+        if (bad) revert IASInvalidReport();
     }
 }

@@ -141,6 +141,7 @@ contract LCPClient {
         uint64 latestRevisionHeight;
         bool frozen;
         bool exists;
+        uint8 operatorCount; // operators.length, kept here so that a signature check reads one slot less
         // one slot
         uint64 operatorsNonce;
         uint64 thresholdNumerator;
@@ -151,11 +152,10 @@ contract LCPClient {
         uint32 nextTcbEvaluationDataNumber;
         uint64 nextTcbEvaluationDataNumberUpdateTime;
         address[] operators;
-        bytes[] allowedQuoteStatuses;
-        bytes[] allowedAdvisoryIds;
+        // allowed_quote_statuses (field 5) then allowed_advisory_ids (field 6), protobuf-encoded as getClientState
+        // writes them: one blob costs a few slots where a list plus a mapping cost three per entry.
+        bytes allowLists;
         bytes[] zkdcapVerifierInfos;
-        mapping(bytes32 => bool) statusAllowed;
-        mapping(bytes32 => bool) advisoryAllowed;
         mapping(uint128 => ConsensusState) consensusStates;
         mapping(address => EKInfo) enclaveKeys;
     }
@@ -419,7 +419,9 @@ contract LCPClient {
         if (uint256(success) * c.thresholdDenominator < uint256(c.thresholdNumerator) * n) {
             revert LCPClientOperatorSignaturesInsufficient(success);
         }
+        if (ops.length > 64) revert LCPClientInvalidMessage();
         c.operators = ops;
+        c.operatorCount = uint8(ops.length);
         c.operatorsNonce = message.nonce;
         c.thresholdNumerator = num;
         c.thresholdDenominator = den;
@@ -488,6 +490,8 @@ contract LCPClient {
         uint256 latestHeight;
         uint256 nOps;
         address prev;
+        bytes memory statuses;
+        bytes memory advisories;
         uint256[15] memory u; // scalar fields by number-1
         while (p < b.length) {
             (uint256 f, uint256 wt, uint256 np) = Proto.key(b, p);
@@ -502,12 +506,10 @@ contract LCPClient {
                     (latestNum, latestHeight) = _decodeHeight(v);
                 } else if (f == 5) {
                     if (l == 0) revert LCPClientClientStateInvalidAllowedQuoteStatus();
-                    c.allowedQuoteStatuses.push(v);
-                    c.statusAllowed[keccak256(v)] = true;
+                    statuses = bytes.concat(statuses, Proto.fBytes(5, v));
                 } else if (f == 6) {
                     if (l == 0) revert LCPClientClientStateInvalidAllowedAdvisoryId();
-                    c.allowedAdvisoryIds.push(v);
-                    c.advisoryAllowed[keccak256(v)] = true;
+                    advisories = bytes.concat(advisories, Proto.fBytes(6, v));
                 } else if (f == 7) {
                     if (l != 20) revert LCPClientClientStateInvalidOperatorAddressLength();
                     address a = address(bytes20(v));
@@ -539,6 +541,9 @@ contract LCPClient {
         bool hasNext = u[12] != 0;
         if (hasNext != (u[13] != 0) || (hasNext && u[12] <= u[10])) revert LCPClientClientStateInvalidTcbEvaluationDataNumber();
         if (c.zkdcapVerifierInfos.length > 1) revert LCPClientInvalidMessage();
+        if (nOps > 64) revert LCPClientInvalidMessage(); // the C client's LCP_LC_MAX_OPERATORS
+        c.operatorCount = uint8(nOps);
+        c.allowLists = bytes.concat(statuses, advisories);
         c.mrenclave = bytes32(mrenclave);
         c.keyExpiration = uint64(u[1]);
         c.exists = true;
@@ -595,12 +600,7 @@ contract LCPClient {
             Proto.fUint(3, c.frozen ? 1 : 0),
             Proto.fBytes(4, h)
         );
-        for (uint256 i = 0; i < c.allowedQuoteStatuses.length; i++) {
-            out = bytes.concat(out, Proto.fBytes(5, c.allowedQuoteStatuses[i]));
-        }
-        for (uint256 i = 0; i < c.allowedAdvisoryIds.length; i++) {
-            out = bytes.concat(out, Proto.fBytes(6, c.allowedAdvisoryIds[i]));
-        }
+        out = bytes.concat(out, c.allowLists);
         for (uint256 i = 0; i < c.operators.length; i++) {
             out = bytes.concat(out, Proto.fBytes(7, abi.encodePacked(c.operators[i])));
         }
@@ -890,7 +890,7 @@ contract LCPClient {
     }
 
     function _verifySignatures(Client storage c, bytes32 digest, bytes[] calldata sigs) private view {
-        uint256 n = c.operators.length;
+        uint256 n = c.operatorCount;
         if (n == 0) {
             if (sigs.length != 1) revert LCPClientInvalidSignaturesLength();
             _activeKey(c, _recover(digest, sigs[0]));
@@ -910,7 +910,7 @@ contract LCPClient {
     }
 
     function _verifySignaturesMem(Client storage c, bytes32 digest, bytes[] memory sigs) private view {
-        uint256 n = c.operators.length;
+        uint256 n = c.operatorCount;
         if (n == 0) {
             if (sigs.length != 1) revert LCPClientInvalidSignaturesLength();
             _activeKey(c, _recoverMem(digest, sigs[0]));
@@ -987,16 +987,36 @@ contract LCPClient {
 
     bytes32 private constant STATUS_OK = keccak256("OK");
 
+    /// Whether the allow-list blob holds an entry of the field equal to s.
+    function _listed(bytes memory lists, uint256 field, bytes memory s) private pure returns (bool) {
+        bytes32 h = keccak256(s);
+        uint256 p = 0;
+        while (p < lists.length) {
+            (uint256 f,, uint256 np) = Proto.key(lists, p);
+            (uint256 st, uint256 l, uint256 np2) = Proto.lenDelim(lists, np);
+            if (f == field && l == s.length) {
+                bytes32 eh;
+                assembly {
+                    eh := keccak256(add(add(lists, 32), st), l)
+                }
+                if (eh == h) return true;
+            }
+            p = np2;
+        }
+        return false;
+    }
+
     function _checkQuoteStatus(Client storage c, IAS.Report memory r) private view {
         bytes32 st = keccak256(r.status);
         if (st == STATUS_OK) return;
-        if (!c.statusAllowed[st]) revert LCPClientAVRDisallowedQuoteStatus();
+        bytes memory lists = c.allowLists;
+        if (!_listed(lists, 5, r.status)) revert LCPClientAVRDisallowedQuoteStatus();
         if (
             st == keccak256("GROUP_OUT_OF_DATE") || st == keccak256("CONFIGURATION_NEEDED") || st == keccak256("SW_HARDENING_NEEDED")
                 || st == keccak256("CONFIGURATION_AND_SW_HARDENING_NEEDED")
         ) {
             for (uint256 i = 0; i < r.advisories.length; i++) {
-                if (!c.advisoryAllowed[keccak256(r.advisories[i])]) revert LCPClientAVRDisallowedAdvisoryID();
+                if (!_listed(lists, 6, r.advisories[i])) revert LCPClientAVRDisallowedAdvisoryID();
             }
         }
     }
@@ -1008,11 +1028,12 @@ contract LCPClient {
         bytes memory status = bytes(out.tcbStatus);
         bytes32 sh = keccak256(status);
         // Revoked is never accepted (C client), whatever the list says.
-        if (sh == keccak256("Revoked") || (sh != keccak256("UpToDate") && !c.statusAllowed[sh])) {
+        bytes memory lists = c.allowLists;
+        if (sh == keccak256("Revoked") || (sh != keccak256("UpToDate") && !_listed(lists, 5, status))) {
             revert LCPClientDCAPDisallowedTCBStatus();
         }
         for (uint256 i = 0; i < out.advisoryIds.length; i++) {
-            if (!c.advisoryAllowed[keccak256(bytes(out.advisoryIds[i]))]) revert LCPClientDCAPDisallowedAdvisoryID();
+            if (!_listed(lists, 6, bytes(out.advisoryIds[i]))) revert LCPClientDCAPDisallowedAdvisoryID();
         }
         if (block.timestamp < out.notBefore || block.timestamp > out.notAfter) revert LCPClientDCAPOutputNotValid();
         if (out.debug != developmentMode) revert LCPClientDCAPUnexpectedEnclaveDebugMode();
