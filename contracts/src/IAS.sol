@@ -187,6 +187,11 @@ library IAS {
         revert IASInvalidReport();
     }
 
+    /// Copy of b[s, e).
+    function slice(bytes memory b, uint256 s, uint256 e) internal pure returns (bytes memory out) {
+        return sub(b, s, e);
+    }
+
     function sub(bytes memory b, uint256 s, uint256 e) private pure returns (bytes memory out) {
         uint256 l = e - s;
         out = new bytes(l);
