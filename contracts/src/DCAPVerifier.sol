@@ -49,6 +49,7 @@ contract DCAPVerifier is IDCAPVerifier {
     uint64 private immutable rootNotBefore;
     uint64 private immutable rootNotAfter;
     bytes32 private immutable rootPemHash;
+    uint256 private immutable rootPemLen;
     CollateralParser public immutable parser;
 
     struct CrlInfo {
@@ -64,6 +65,7 @@ contract DCAPVerifier is IDCAPVerifier {
         uint64 notAfter;
         bytes32 serialHash;
         bytes32 pemHash;
+        uint256 pemLen;
     }
 
     struct TcbInfo {
@@ -106,7 +108,9 @@ contract DCAPVerifier is IDCAPVerifier {
         rootY = root.y;
         rootNotBefore = uint64(root.notBefore);
         rootNotAfter = uint64(root.notAfter);
-        rootPemHash = keccak256(pem(rootCert));
+        bytes memory rp = pem(rootCert);
+        rootPemHash = keccak256(rp);
+        rootPemLen = rp.length;
     }
 
     /// P256VERIFY: accepted only as a successful call returning exactly 32 bytes equal to 1 (an absent precompile
@@ -172,7 +176,8 @@ contract DCAPVerifier is IDCAPVerifier {
         if (!p256(IAS.sha256Range(der, c.tbsStart, c.tbsEnd), c.r, c.s, rootX, rootY)) revert DCAPInvalidSignature();
         _current(c.notBefore, c.notAfter);
         _rootNotRevoked(c.serialHash);
-        CA memory ca = CA(c.x, c.y, uint64(c.notBefore), uint64(c.notAfter), c.serialHash, keccak256(pem(der)));
+        bytes memory cp = pem(der);
+        CA memory ca = CA(c.x, c.y, uint64(c.notBefore), uint64(c.notAfter), c.serialHash, keccak256(cp), cp.length);
         if (c.subjectCnHash == CN_TCB_SIGNING) {
             if (c.notBefore <= tcbSigner.notBefore) revert DCAPNotNewer();
             tcbSigner = ca;
@@ -281,26 +286,31 @@ contract DCAPVerifier is IDCAPVerifier {
         if (collateral.length != 0) revert DCAPCollateralMustBeUploaded();
         bytes memory q = quote;
         uint256 n = q.length;
-        if (n < 1020) revert DCAPInvalidQuote();
-        if (_le16(q, 0) != 3 || _le16(q, 2) != 2 || _le32(q, 4) != 0 || bytes16(_w(q, 12)) != INTEL_QE_VENDOR) revert DCAPInvalidQuote();
-        if (_le32(q, 432) != n - 436) revert DCAPInvalidQuote();
-        uint256 authLen = _le16(q, 1012);
-        uint256 cp = 1014 + authLen;
-        if (cp + 6 > n || _le16(q, cp) != 5 || _le32(q, cp + 2) != n - cp - 6) revert DCAPInvalidQuote();
+        uint256 cp = _certData(q);
+        uint256 authLen = cp - 1014;
         Window memory w = Window(rootNotBefore, rootNotAfter);
 
-        // PCK leaf from the chain; the chain's other certificates must be the stored CA's and the root, verbatim.
-        (bytes memory leafDer, uint256 leafEnd) = _pemLeaf(q, cp + 6, n);
-        X509EC.Cert memory leaf = X509EC.parseCert(leafDer);
-        if (leaf.subjectCnHash != CN_PCK_CERT) revert DCAPInvalidQuote();
+        // PCK leaf (cached after its first verification, else decoded and verified now); the chain's other
+        // certificates must be the stored CA's and the root, verbatim.
+        (Leaf memory leaf, uint256 leafEnd) = _leaf(q, cp + 6, n);
         CA memory ca = pckCas[leaf.issuerHash];
         if (ca.x == 0) revert DCAPCollateralMissing();
+        if (keccak256(abi.encode(ca.x, ca.y)) != leaf.caKeyHash) revert DCAPInvalidSignature();
         {
             // the chain text after the leaf: PEM(CA) || PEM(root) [|| NUL], exactly as stored
-            bytes32[2] memory hs = _tailHashes(q, leafEnd, n);
-            if (hs[0] != ca.pemHash || hs[1] != rootPemHash) revert DCAPInvalidQuote();
+            uint256 cl = ca.pemLen;
+            uint256 rl = rootPemLen;
+            uint256 rest = n - leafEnd;
+            if (rest != cl + rl && !(rest == cl + rl + 1 && q[n - 1] == 0)) revert DCAPInvalidQuote();
+            bytes32 h1;
+            bytes32 h2;
+            assembly {
+                let base := add(add(q, 32), leafEnd)
+                h1 := keccak256(base, cl)
+                h2 := keccak256(add(base, cl), rl)
+            }
+            if (h1 != ca.pemHash || h2 != rootPemHash) revert DCAPInvalidQuote();
         }
-        if (!p256(_sha(leafDer, leaf.tbsStart, leaf.tbsEnd), leaf.r, leaf.s, ca.x, ca.y)) revert DCAPInvalidSignature();
         _within(w, leaf.notBefore, leaf.notAfter);
         _within(w, ca.notBefore, ca.notAfter);
         _rootNotRevoked(ca.serialHash);
@@ -312,7 +322,7 @@ contract DCAPVerifier is IDCAPVerifier {
             _within(w, pc.thisUpdate, pc.nextUpdate);
             if (revoked[keccak256(abi.encode(leaf.issuerHash, pc.generation, leaf.serialHash))]) revert DCAPRevoked();
         }
-        (bytes6 fmspc, bytes2 pceId, uint256 pckTcb) = _sgxExtension(leafDer, leaf);
+        (bytes6 fmspc, bytes2 pceId, uint256 pckTcb) = (leaf.fmspc, leaf.pceId, leaf.tcb);
 
         // QE report: by the PCK key; binds the attestation key and QE auth data.
         if (!p256(_sha(q, 564, 948), uint256(_w(q, 948)), uint256(_w(q, 980)), leaf.x, leaf.y)) revert DCAPInvalidSignature();
@@ -345,51 +355,166 @@ contract DCAPVerifier is IDCAPVerifier {
         out.debug = uint8(q[48 + 48]) & 0x02 != 0;
     }
 
-    /// Hashes of the PEM blocks after the leaf (each must be a whole block; a single trailing NUL is allowed).
-    function _tailHashes(bytes memory q, uint256 p, uint256 n) private pure returns (bytes32[2] memory hs) {
-        if (n > p && q[n - 1] == 0) n--;
-        bytes memory endMark = "-----END CERTIFICATE-----\n";
-        for (uint256 i = 0; i < 2; i++) {
-            uint256 e = IAS.indexAfter(q, p, endMark);
-            if (e == 0 || e > n) revert DCAPInvalidQuote();
-            uint256 l = e - p;
-            bytes32 h;
-            assembly {
-                h := keccak256(add(add(q, 32), p), l)
-            }
-            hs[i] = h;
-            p = e;
-        }
-        if (p != n) revert DCAPInvalidQuote();
+    /// What a quote needs of its PCK leaf certificate, once its signature by the CA has been verified.
+    struct Leaf {
+        uint256 x;
+        uint256 y;
+        bytes32 issuerHash;
+        bytes32 serialHash;
+        bytes32 caKeyHash; // keccak256(x, y) of the CA key that verified it
+        uint64 notBefore;
+        uint64 notAfter;
+        bytes6 fmspc;
+        bytes2 pceId;
+        uint256 tcb; // comp SVNs (16 bytes) || pcesvn (2 bytes)
     }
 
-    /// The first PEM block of the chain at [p, n): its DER and the position after it.
-    function _pemLeaf(bytes memory q, uint256 p, uint256 n) private pure returns (bytes memory der, uint256 end) {
-        bytes memory begin = "-----BEGIN CERTIFICATE-----\n";
-        if (IAS.indexAfter(q, p, begin) != p + begin.length) revert DCAPInvalidQuote();
-        uint256 s = p + begin.length;
-        uint256 e = IAS.indexAfter(q, s, "\n-----END CERTIFICATE-----\n");
-        if (e == 0 || e > n) revert DCAPInvalidQuote();
-        end = e;
-        e -= 27; // the base64 text ends before "\n-----END..."
-        // join the 64-character lines
-        bytes memory b64 = new bytes(e - s);
-        uint256 len = 0;
-        uint256 i = s;
-        while (i < e) {
-            uint256 lineEnd = i + 64 < e ? i + 64 : e;
-            if (lineEnd < e && q[lineEnd] != "\n") revert DCAPInvalidQuote();
-            uint256 l = lineEnd - i;
-            assembly {
-                mcopy(add(add(b64, 32), len), add(add(q, 32), i), l)
-            }
-            len += l;
-            i = lineEnd + 1;
-        }
+    /// Verified PCK leaf certificates by keccak256 of their PEM block as quotes carry it. A platform's PCK
+    /// certificate is fixed, so each platform's first quote (or uploadPckCertificate) pays for decoding it.
+    mapping(bytes32 => Leaf) public pckLeaves;
+
+    /// Verifies the PCK leaf certificate in a quote's chain against the stored CA and caches it, so that later
+    /// registrations from the platform skip decoding and parsing it. Anyone may call it.
+    function uploadPckCertificate(bytes calldata quote) external {
+        bytes memory q = quote;
+        uint256 cp = _certData(q);
+        (bytes32 h, uint256 e) = _leafBlock(q, cp + 6, q.length);
+        Leaf memory leaf = _parseLeaf(q, cp + 6, e);
+        pckLeaves[h] = leaf;
+        emit CollateralStored("PckCertificate", h, leaf.notBefore, leaf.notAfter);
+    }
+
+    function _certData(bytes memory q) private pure returns (uint256 cp) {
+        uint256 n = q.length;
+        if (n < 1020) revert DCAPInvalidQuote();
+        if (_le16(q, 0) != 3 || _le16(q, 2) != 2 || _le32(q, 4) != 0 || bytes16(_w(q, 12)) != INTEL_QE_VENDOR) revert DCAPInvalidQuote();
+        if (_le32(q, 432) != n - 436) revert DCAPInvalidQuote();
+        cp = 1014 + _le16(q, 1012);
+        if (cp + 6 > n || _le16(q, cp) != 5 || _le32(q, cp + 2) != n - cp - 6) revert DCAPInvalidQuote();
+    }
+
+    /// Bounds of the leaf PEM block at p (its length follows from the DER length in its first characters) and its
+    /// hash.
+    function _leafBlock(bytes memory q, uint256 p, uint256 n) private pure returns (bytes32 h, uint256 end) {
+        bytes32 begin = "-----BEGIN CERTIFICATE-----\n";
+        bytes32 mask = ~bytes32(uint256(type(uint32).max));
+        if (p + 36 > n || _w(q, p) & mask != begin & mask) revert DCAPInvalidQuote();
+        bytes memory table = B64_TABLE;
+        uint256 head = _b64group(table, q, p + 28) << 24 | _b64group(table, q, p + 32);
+        if ((head >> 32) & 0xffff != 0x3082) revert DCAPInvalidQuote();
+        uint256 b64Len = ((4 + ((head >> 16) & 0xffff) + 2) / 3) * 4;
+        uint256 bodyEnd = p + 28 + b64Len + (b64Len + 63) / 64 - 1;
+        end = bodyEnd + 27;
+        if (end > n) revert DCAPInvalidQuote();
         assembly {
-            mstore(b64, len)
+            h := keccak256(add(add(q, 32), p), sub(end, p))
         }
-        der = IAS.base64(b64, 0, len);
+    }
+
+    function _leaf(bytes memory q, uint256 p, uint256 n) private view returns (Leaf memory leaf, uint256 end) {
+        bytes32 h;
+        (h, end) = _leafBlock(q, p, n);
+        leaf = pckLeaves[h];
+        if (leaf.x == 0) leaf = _parseLeaf(q, p, end);
+    }
+
+    /// Decodes and parses the leaf, checks its name and its signature by the stored CA, reads its SGX extension.
+    function _parseLeaf(bytes memory q, uint256 p, uint256 n) private view returns (Leaf memory leaf) {
+        (bytes memory leafDer,) = _pemLeaf(q, p, n);
+        X509EC.Cert memory c = X509EC.parseCert(leafDer);
+        if (c.subjectCnHash != CN_PCK_CERT) revert DCAPInvalidQuote();
+        CA memory ca = pckCas[c.issuerHash];
+        if (ca.x == 0) revert DCAPCollateralMissing();
+        if (!p256(_sha(leafDer, c.tbsStart, c.tbsEnd), c.r, c.s, ca.x, ca.y)) revert DCAPInvalidSignature();
+        leaf.x = c.x;
+        leaf.y = c.y;
+        leaf.issuerHash = c.issuerHash;
+        leaf.serialHash = c.serialHash;
+        leaf.caKeyHash = keccak256(abi.encode(ca.x, ca.y));
+        leaf.notBefore = uint64(c.notBefore);
+        leaf.notAfter = uint64(c.notAfter);
+        (leaf.fmspc, leaf.pceId, leaf.tcb) = _sgxExtension(leafDer, c);
+    }
+
+    /// The first PEM block of the chain at [p, n) (64-character lines, as Intel's QE writes it): its DER and the
+    /// position after it. The block's length follows from the DER length in its first characters, so nothing is
+    /// searched; the base64 is decoded straight from the lines with a 256-entry table.
+    function _pemLeaf(bytes memory q, uint256 p, uint256 n) private pure returns (bytes memory der, uint256 end) {
+        bytes32 begin = "-----BEGIN CERTIFICATE-----\n";
+        if (p + 36 > n || _w(q, p) & ~bytes32(uint256(type(uint32).max)) != begin & ~bytes32(uint256(type(uint32).max))) {
+            revert DCAPInvalidQuote();
+        }
+        uint256 s = p + 28;
+        bytes memory table = B64_TABLE;
+        // DER header 30 82 HH LL from the first 8 characters
+        uint256 head = _b64group(table, q, s) << 24 | _b64group(table, q, s + 4);
+        if ((head >> 32) & 0xffff != 0x3082) revert DCAPInvalidQuote();
+        uint256 derLen = 4 + ((head >> 16) & 0xffff);
+        uint256 b64Len = ((derLen + 2) / 3) * 4;
+        uint256 lines = (b64Len + 63) / 64;
+        uint256 bodyEnd = s + b64Len + lines - 1;
+        end = bodyEnd + 27;
+        if (end > n || keccak256(IAS.slice(q, bodyEnd, end)) != keccak256("\n-----END CERTIFICATE-----\n")) revert DCAPInvalidQuote();
+        der = new bytes(derLen + 32);
+        uint256 pad = (3 - (derLen % 3)) % 3;
+        bool bad;
+        assembly {
+            let tbl := add(table, 32)
+            let dst := add(der, 32)
+            let groups := div(b64Len, 4)
+            let src := add(add(q, 32), s)
+            for { let g := 0 } lt(g, groups) { g := add(g, 1) } {
+                // group g sits on line g/16; lines are 65 bytes apart (64 characters and a newline)
+                let pos := add(src, add(mul(div(g, 16), 65), mul(mod(g, 16), 4)))
+                let w := mload(pos)
+                let a := byte(0, mload(add(tbl, byte(0, w))))
+                let b := byte(0, mload(add(tbl, byte(1, w))))
+                let c := byte(0, mload(add(tbl, byte(2, w))))
+                let d := byte(0, mload(add(tbl, byte(3, w))))
+                if eq(g, sub(groups, 1)) {
+                    // padding: '=' only where the DER length says
+                    if gt(pad, 0) {
+                        if iszero(eq(byte(3, w), 61)) { bad := 1 }
+                        d := 0
+                    }
+                    if eq(pad, 2) {
+                        if iszero(eq(byte(2, w), 61)) { bad := 1 }
+                        c := 0
+                    }
+                }
+                bad := or(bad, shr(7, or(or(a, b), or(c, d))))
+                let acc := or(or(shl(18, a), shl(12, b)), or(shl(6, c), d))
+                if eq(g, sub(groups, 1)) {
+                    if eq(pad, 1) { if and(acc, 0xff) { bad := 1 } }
+                    if eq(pad, 2) { if and(acc, 0xffff) { bad := 1 } }
+                }
+                mstore(add(dst, mul(g, 3)), shl(232, acc))
+            }
+            // newlines between lines
+            for { let k := 1 } lt(k, lines) { k := add(k, 1) } {
+                if iszero(eq(byte(0, mload(add(src, sub(mul(k, 65), 1)))), 10)) { bad := 1 }
+            }
+            mstore(der, derLen)
+        }
+        if (bad) revert DCAPInvalidQuote();
+    }
+
+    bytes private constant B64_TABLE =
+        hex"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff3effffff3f3435363738393a3b3c3dffffffffffffff000102030405060708090a0b0c0d0e0f10111213141516171819ffffffffffff1a1b1c1d1e1f202122232425262728292a2b2c2d2e2f30313233ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
+
+    function _b64group(bytes memory table, bytes memory q, uint256 pos) private pure returns (uint256 v) {
+        bool bad;
+        assembly {
+            let tbl := add(table, 32)
+            let w := mload(add(add(q, 32), pos))
+            let a := byte(0, mload(add(tbl, byte(0, w))))
+            let b := byte(0, mload(add(tbl, byte(1, w))))
+            let c := byte(0, mload(add(tbl, byte(2, w))))
+            let d := byte(0, mload(add(tbl, byte(3, w))))
+            bad := shr(7, or(or(a, b), or(c, d)))
+            v := or(or(shl(18, a), shl(12, b)), or(shl(6, c), d))
+        }
+        if (bad) revert DCAPInvalidQuote();
     }
 
     /// The PCK certificate's SGX extension: FMSPC, PCE-ID, and the TCB as comps(16 bytes) || pcesvn(2 bytes).
