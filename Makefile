@@ -143,7 +143,8 @@ $(BUILD)/asan/tests/%: $(call objs,asan,tests/%.c) $(call objs,asan,$(TEST_COMMO
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
-tests: $(REL_TESTS) $(ASAN_TESTS) $(BUILD)/rel/bin/lcp $(BUILD)/asan/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/asan/bin/lcp-enclave
+tests: $(REL_TESTS) $(ASAN_TESTS) $(BUILD)/rel/bin/lcp $(BUILD)/asan/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/asan/bin/lcp-enclave \
+       $(BUILD)/rel/bin/lcp-lc-driver
 
 # Runs every test binary in both variants, then the CLI tests, and prints one summary line.
 test: deps
@@ -151,8 +152,12 @@ test: deps
 	@BUILD=$(BUILD) sh mk/run-tests.sh $(REL_TESTS) $(ASAN_TESTS) contracts/run-tests.sh
 
 # The on-chain LCP client (contracts/): pinned solc from npm, tests on an in-process EVM; `make test` runs it too.
-contracts-test:
-	@sh contracts/run-tests.sh
+# The driver puts the C client behind a line protocol for the contract tests' differential comparison.
+$(BUILD)/rel/bin/lcp-lc-driver: $(call objs,rel,contracts/driver/lc_driver.c) $(REL_LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
+contracts-test: $(BUILD)/rel/bin/lcp-lc-driver $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave
+	@BUILD=$(BUILD) sh contracts/run-tests.sh
 
 run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave

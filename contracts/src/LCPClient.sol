@@ -843,6 +843,9 @@ contract LCPClient {
     ) private view {
         Client storage c = _client(clientId);
         CommitmentProofs memory p = abi.decode(proof, (CommitmentProofs));
+        // Only the canonical encoding (the C client's rule: no stray offsets, padding or trailing bytes). The
+        // proof's envelope is not signed, so this keeps one reading of it.
+        if (keccak256(abi.encode(p)) != keccak256(proof)) revert LCPClientInvalidMessage();
         bytes memory message = p.message;
         bytes[] memory sigs = p.signatures;
         (bytes32 header, bytes memory body) = _decodeHeadered(message);
