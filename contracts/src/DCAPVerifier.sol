@@ -34,8 +34,6 @@ contract DCAPVerifier is IDCAPVerifier {
     event CollateralStored(string kind, bytes32 id, uint64 validFrom, uint64 validTo);
 
     uint256 private constant KIND_ROOT_CRL = 1;
-    bytes32 private constant CN_PLATFORM_CA = keccak256("Intel SGX PCK Platform CA");
-    bytes32 private constant CN_PROCESSOR_CA = keccak256("Intel SGX PCK Processor CA");
     bytes32 private constant CN_TCB_SIGNING = keccak256("Intel SGX TCB Signing");
     bytes32 private constant CN_PCK_CERT = keccak256("Intel SGX PCK Certificate");
     // 1.2.840.113741.1.13.1 and its sub-arcs (dcap.md §2.3)
@@ -182,12 +180,13 @@ contract DCAPVerifier is IDCAPVerifier {
             if (c.notBefore <= tcbSigner.notBefore) revert DCAPNotNewer();
             tcbSigner = ca;
             emit CollateralStored("TcbSigning", c.subjectHash, ca.notBefore, ca.notAfter);
-        } else if (c.subjectCnHash == CN_PLATFORM_CA || c.subjectCnHash == CN_PROCESSOR_CA) {
+        } else {
+            // Every other certificate the root issues is a PCK CA (Intel's are "Intel SGX PCK Platform CA" and
+            // "... Processor CA"; lcp-c's simulated one is named as such). As in the C verifier, the CA is
+            // identified by its subject, which PCK certificates name as issuer.
             if (c.notBefore <= pckCas[c.subjectHash].notBefore) revert DCAPNotNewer();
             pckCas[c.subjectHash] = ca;
             emit CollateralStored("PckCa", c.subjectHash, ca.notBefore, ca.notAfter);
-        } else {
-            revert DCAPInvalidCollateral();
         }
     }
 
