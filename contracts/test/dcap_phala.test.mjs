@@ -63,9 +63,19 @@ test('phala_sgx_v3: the client applies the zkDCAP policy; the sample carries no 
   s.chain.timestamp = 1752919279n; // after QE Identity's nextUpdate
   assert.equal((await register(s)).error, 'DCAPNotValidNow');
   s.chain.timestamp = T;
+  // A real DEBUG-enclave quote of the same platform family (automata_sgx_v3_debug): it verifies, with DEBUG set,
+  // and a production client (development mode off) refuses it; a development client goes on to its report_data.
   const debugQuote = F.td('dcap/automata_sgx_v3_debug/quote.bin');
   const dq = await s.verifier.call('verifyQuote', [debugQuote, '0x']);
-  if (dq.ok) assert.equal(dq.result[0].debug, true);
+  assert.ok(dq.ok, dq.error);
+  assert.equal(dq.result[0].debug, true);
+  const dbgCs = F.clientState({ mrenclave: debugQuote.subarray(112, 144), keyExpiration: 0, statuses: ['ConfigurationAndSWHardeningNeeded'],
+    advisories: ['INTEL-SA-00289', 'INTEL-SA-00615'], currentTcb: 1 });
+  assert.ok((await s.lc.send('initializeClient', ['dbg-0', F.any(F.URL.clientState, dbgCs), F.any(F.URL.consensusState, Buffer.alloc(0))])).ok);
+  assert.equal((await s.lc.send('dcapRegisterEnclaveKey', ['dbg-0', [debugQuote, '0x', '0x']])).error, 'LCPClientDCAPUnexpectedEnclaveDebugMode');
+  const dev = await setup({ development: true });
+  assert.ok((await dev.lc.send('initializeClient', ['dbg-0', F.any(F.URL.clientState, dbgCs), F.any(F.URL.consensusState, Buffer.alloc(0))])).ok);
+  assert.equal((await dev.lc.send('dcapRegisterEnclaveKey', ['dbg-0', [debugQuote, '0x', '0x']])).error, 'LCPClientAVRInvalid');
   // collateral given inline is refused: it must be on-chain
   assert.equal((await s.lc.send('dcapRegisterEnclaveKey', ['lcp-0', [quote, '0x01', '0x']])).error, 'DCAPCollateralMustBeUploaded');
 });
