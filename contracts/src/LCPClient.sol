@@ -250,6 +250,8 @@ contract LCPClient {
         } else if (h == TYPE_DCAP_REGISTER) {
             return (this.dcapRegisterEnclaveKey.selector, abi.encode(clientId, _decodeDCAPRegister(value)));
         }
+        // a known LCP message this variant does not take (lcp-solidity's IAS variant answers the same way)
+        if (h == keccak256("/ibc.lightclients.lcp.v1.ZKDCAPRegisterEnclaveKeyMessage")) revert LCPClientUnknownProtoTypeUrl();
         revert("unsupported client message type");
     }
 

@@ -207,6 +207,8 @@ test('ABI: selectors of yui-ibc-solidity v0.3.40 ILightClient and the routed LCP
   for (const [f, s] of Object.entries(want)) assert.equal(sel(f), s, f);
   const r = await c.lc.call('routeUpdateClient', ['lcp-0', F.any('/foo', Buffer.alloc(0))]);
   assert.equal(r.error, 'Error(unsupported client message type)');
+  const z = await c.lc.call('routeUpdateClient', ['lcp-0', F.any('/ibc.lightclients.lcp.v1.ZKDCAPRegisterEnclaveKeyMessage', Buffer.alloc(0))]);
+  assert.equal(z.error, 'LCPClientUnknownProtoTypeUrl');
   // only the IBC handler creates clients
   const other = await c.chain.call(c.lc.address, c.lc.encode('getLatestHeight', ['lcp-0']));
   assert.equal(other.error, 'LCPClientClientStateNotFound');
