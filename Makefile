@@ -79,7 +79,7 @@ ASAN_TESTS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_SRCS))
 FUZZERS    := $(patsubst fuzz/%.c,$(BUILD)/fuzz/bin/%,$(FUZZ_SRCS))
 BENCHES    := $(patsubst bench/%.c,$(BUILD)/rel/bench/%,$(BENCH_MAINS))
 
-.PHONY: all deps lib tests test run fuzz fuzz-build bench clean check-layers reproduce everything cc-check tcb install monitoring-rules mrenclave-update
+.PHONY: all deps lib tests test run fuzz fuzz-build bench clean check-layers reproduce everything cc-check tcb install monitoring-rules mrenclave-update contracts-test
 .SECONDARY:
 .SECONDEXPANSION:
 
@@ -190,7 +190,8 @@ $(BUILD)/asan/tests/%: $(call objs,asan,tests/%.c) $(call objs,asan,$(TEST_COMMO
 	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
 tests: $(REL_TESTS) $(ASAN_TESTS) $(BUILD)/rel/bin/lcp $(BUILD)/asan/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/asan/bin/lcp-enclave \
-       $(BUILD)/rel/bin/lcp-enclave-test $(BUILD)/asan/bin/lcp-enclave-test
+       $(BUILD)/rel/bin/lcp-enclave-test $(BUILD)/asan/bin/lcp-enclave-test \
+       $(BUILD)/rel/bin/lcp-lc-driver
 
 # Every program, test and benchmark of the release variant (what cc-check builds with the other compiler).
 everything: $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/rel/bin/lcp-enclave-test $(REL_TESTS) $(BENCHES)
@@ -210,7 +211,15 @@ tcb: $(BUILD)/rel/bin/lcp-enclave
 # Runs every test binary in both variants, then the CLI tests, and prints one summary line.
 test: deps
 	@$(MAKE) --no-print-directory tests
-	@BUILD=$(BUILD) sh mk/run-tests.sh $(REL_TESTS) $(ASAN_TESTS)
+	@BUILD=$(BUILD) sh mk/run-tests.sh $(REL_TESTS) $(ASAN_TESTS) contracts/run-tests.sh
+
+# The on-chain LCP client (contracts/): pinned solc from npm, tests on an in-process EVM; `make test` runs it too.
+# The driver puts the C client behind a line protocol for the contract tests' differential comparison.
+$(BUILD)/rel/bin/lcp-lc-driver: $(call objs,rel,contracts/driver/lc_driver.c) $(REL_LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
+contracts-test: $(BUILD)/rel/bin/lcp-lc-driver $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/rel/bin/lcp-enclave-test
+	@BUILD=$(BUILD) sh contracts/run-tests.sh
 
 run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave

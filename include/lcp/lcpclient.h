@@ -74,6 +74,11 @@ typedef struct {
      * registrations reuse parsed certificates and P-256 tables. Its root is then the anchor, and dcap_root_der
      * must be NULL. Owned by the caller; it must outlive the context and, like it, serve one thread at a time. */
     struct lcp_dcap_verifier *dcap_verifier;
+    /* Optional: collateral held by the host chain (the one-file JSON), used when a DCAPRegisterEnclaveKeyMessage
+     * carries none. This is the on-chain client's model (contracts/: collateral is uploaded once, a registration
+     * sends the quote alone), so one message serves both verifiers. The bytes must outlive the context. */
+    const uint8_t *dcap_collateral;
+    size_t dcap_collateral_len;
 } lcp_lc_config;
 
 /* ClientState (spec §6.1), decoded. Byte strings are views into the buffer it was decoded from. */
@@ -187,7 +192,10 @@ int lcp_lc_encode_update_operators(uint8_t *out, size_t cap, size_t *len, uint64
  *
  * DCAPRegisterEnclaveKeyMessage { bytes quote = 1; bytes collateral = 2; bytes operator_signature = 3; }
  * (proto/ibc_lcp.proto), type URL LCP_LC_TYPE_DCAP_REGISTER_ENCLAVE_KEY. It carries a raw SGX DCAP quote v3 and the
- * one-file collateral JSON (lcp_dcap_collateral_from_json's layout), which the client verifies itself with the DCAP
+ * one-file collateral JSON (lcp_dcap_collateral_from_json's layout) or, when collateral is empty, uses
+ * cfg.dcap_collateral (collateral already held by the chain, as the EVM contract holds it). The quote's PCK chain
+ * must be [leaf, the collateral's PCK CA, the trust anchor] (DER-equal), as the contract requires of its text. The
+ * client verifies the quote itself with the DCAP
  * verifier (lcp_dcap_collateral_verify + lcp_dcap_quote_verify, the code behind lcp_dcap_verify) under
  * cfg.dcap_root_der at now. It then applies the rules of the zkDCAP path (spec §6.4), decided here:
  *   - MRENCLAVE == client_state.mrenclave;

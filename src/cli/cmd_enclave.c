@@ -16,11 +16,13 @@ static const char GEN_HELP[] =
     "Prints the key's address (0x...) on stdout, as LCP does, so scripts can capture it.\n";
 
 static const char LIST_HELP[] =
-    "usage: lcp enclave list-keys [--available_only]\n"
+    "usage: lcp enclave list-keys [--available_only] [--evidence]\n"
     "\n"
     "Lists the enclave keys in the key store as JSON. Attested keys show their attestation (type, quote status,\n"
     "advisory IDs, validity window); --available_only keeps the attested keys of this enclave build (same MRENCLAVE\n"
-    "and debug flag), newest expiry first.\n";
+    "and debug flag), newest expiry first. --evidence adds each attested key's recorded evidence (the signed IAS\n"
+    "report, or the DCAP quote and collateral), from which a relayer or contracts/deploy.mjs builds the key's\n"
+    "registration message.\n";
 
 static const char PRUNE_HELP[] =
     "usage: lcp enclave prune-keys [--expiration_period SECS | --expired_valid_to]\n"
@@ -64,7 +66,7 @@ static int generate_key(const lcp_cli *cli, int argc, char **argv)
     return 0;
 }
 
-static cJSON *key_json(const lcp_keystore_entry *k)
+static cJSON *key_json(const lcp_keystore_entry *k, int with_evidence)
 {
     cJSON *o = cJSON_CreateObject();
     lcp_cli_json_hex(o, "address", k->address, 20);
@@ -98,6 +100,7 @@ static cJSON *key_json(const lcp_keystore_entry *k)
             const cJSON *fm = cJSON_GetObjectItemCaseSensitive(ev, "fmspc");
             if (cJSON_IsString(fm)) cJSON_AddStringToObject(o, "fmspc", fm->valuestring);
         }
+        if (with_evidence && ev) cJSON_AddItemToObject(o, "evidence", cJSON_Duplicate(ev, 1));
         cJSON_Delete(rep);
         cJSON_Delete(ev);
     }
@@ -107,7 +110,7 @@ static cJSON *key_json(const lcp_keystore_entry *k)
 static int list_keys(const lcp_cli *cli, int argc, char **argv)
 {
     lcp_cli_args a;
-    static const char *const flags[] = {"available_only", NULL};
+    static const char *const flags[] = {"available_only", "evidence", NULL};
     if (lcp_cli_parse(&a, argc, argv, NULL, flags)) return LCP_CLI_EXIT_USAGE;
     if (a.help) return fputs(LIST_HELP, stdout) < 0;
     lcp_host *h;
@@ -133,7 +136,7 @@ static int list_keys(const lcp_cli *cli, int argc, char **argv)
     cJSON *arr = cJSON_CreateArray();
     if ((rc = lcp_store_begin(lcp_host_store(h), &t, 0, err)) == LCP_OK) {
         rc = lcp_keystore_list(t, &keys, &n, fp, err);
-        for (size_t i = 0; rc == LCP_OK && i < n; i++) cJSON_AddItemToArray(arr, key_json(&keys[i]));
+        for (size_t i = 0; rc == LCP_OK && i < n; i++) cJSON_AddItemToArray(arr, key_json(&keys[i], lcp_cli_has(&a, "evidence")));
         lcp_free(keys);
         lcp_store_abort(t);
     }

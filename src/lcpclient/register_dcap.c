@@ -13,6 +13,76 @@ typedef struct {
     lcp_bytes quote, collateral, operator_signature;
 } dcap_msg;
 
+/* The n-th CERTIFICATE block of a PEM text, decoded (strict base64, whitespace ignored). Returns LCP_OK, or 1 when
+ * there is no such block, or an error. */
+static int pem_block(uint8_t *out, size_t cap, size_t *out_len, const uint8_t *p, size_t len, size_t n, char *err)
+{
+    static const char B[] = "-----BEGIN CERTIFICATE-----", E[] = "-----END CERTIFICATE-----";
+    const char *s = (const char *)p, *end = s + len;
+    for (size_t i = 0;; i++) {
+        const char *b = memmem(s, (size_t)(end - s), B, sizeof B - 1);
+        if (b == NULL) return 1;
+        const char *body = b + sizeof B - 1;
+        const char *e = memmem(body, (size_t)(end - body), E, sizeof E - 1);
+        if (e == NULL) return lcp_fail(err, LCP_ERR_LC_DCAP_INVALID, "PEM block without its end line");
+        if (i == n) {
+            char b64[4096];
+            size_t k = 0;
+            for (const char *c = body; c < e; c++) {
+                if (*c == ' ' || *c == '\n' || *c == '\r' || *c == '\t') continue;
+                if (k == sizeof b64) return lcp_fail(err, LCP_ERR_LC_DCAP_INVALID, "PEM block too large");
+                b64[k++] = *c;
+            }
+            char e2[LCP_ERR_LEN];
+            if (lcp_base64_decode(out, cap, out_len, b64, k, e2) != LCP_OK)
+                return lcp_fail(err, LCP_ERR_LC_DCAP_INVALID, "PEM block: %s", e2);
+            return LCP_OK;
+        }
+        s = e + sizeof E - 1;
+    }
+}
+
+/* The quote's PCK chain must be exactly [leaf, the collateral's PCK CA, the anchor], byte for byte as DER: the
+ * verifier trusts only the collateral and the anchor, and the EVM contract compares the chain's text with what it
+ * stores, so a quote carrying other copies is refused by both. */
+static int check_chain(const lcp_lc *ctx, const uint8_t *quote, size_t quote_len, const lcp_bytes *ca_chain, char *err)
+{
+    uint8_t a[3072], b[3072]; /* Intel's certificates are under 1.3 KB */
+    size_t al, bl;
+    char e2[LCP_ERR_LEN] = "";
+    lcp_dcap_quote q;
+    if (lcp_dcap_quote_parse(&q, quote, quote_len, e2) != LCP_OK) return lcp_fail(err, LCP_ERR_LC_DCAP_INVALID, "%s", e2);
+    if (q.cert_type != LCP_DCAP_CERT_PCK_CHAIN)
+        return lcp_fail(err, LCP_ERR_LC_DCAP_INVALID, "the quote must carry its PCK certificate chain (type 5)");
+    const uint8_t *c = q.cert_data.ptr;
+    size_t cl = q.cert_data.len;
+    if (pem_block(a, sizeof a, &al, c, cl, 3, err) != 1)
+        return lcp_fail(err, LCP_ERR_LC_DCAP_INVALID, "the quote's PCK chain has more than three certificates");
+    int rc = pem_block(a, sizeof a, &al, c, cl, 1, err);
+    if (rc == LCP_OK) rc = pem_block(b, sizeof b, &bl, ca_chain->ptr, ca_chain->len, 0, err);
+    if (rc != LCP_OK || al != bl || memcmp(a, b, al) != 0)
+        return rc < 0 ? rc : lcp_fail(err, LCP_ERR_LC_DCAP_INVALID, "the quote's PCK CA is not the collateral's");
+    rc = pem_block(a, sizeof a, &al, c, cl, 2, err);
+    /* The anchor: the root the collateral's chain ends with (the verifier has required it to equal the pinned
+     * root), else the configured root, else Intel's. */
+    lcp_bytes anchor = {ctx->cfg.dcap_root_der, ctx->cfg.dcap_root_der_len};
+    if (anchor.ptr == NULL) anchor = lcp_dcap_intel_root_ca();
+    int in_chain = rc == LCP_OK ? pem_block(b, sizeof b, &bl, ca_chain->ptr, ca_chain->len, 1, err) : rc;
+    if (in_chain < 0) return in_chain;
+    if (in_chain == LCP_OK) {
+        /* taken from the collateral's chain */
+    } else if (rc == LCP_OK && anchor.len > 0 && anchor.ptr[0] != 0x30) {
+        rc = pem_block(b, sizeof b, &bl, anchor.ptr, anchor.len, 0, err);
+    } else if (rc == LCP_OK) {
+        if (anchor.len > sizeof b) return lcp_fail(err, LCP_ERR_LC_DCAP_INVALID, "anchor too large");
+        memcpy(b, anchor.ptr, anchor.len);
+        bl = anchor.len;
+    }
+    if (rc != LCP_OK || al != bl || memcmp(a, b, al) != 0)
+        return rc < 0 ? rc : lcp_fail(err, LCP_ERR_LC_DCAP_INVALID, "the quote's root is not the anchor");
+    return LCP_OK;
+}
+
 static int decode_msg(dcap_msg *m, const uint8_t *in, size_t len, char *err)
 {
     lcp_pb_reader r;
@@ -29,8 +99,8 @@ static int decode_msg(dcap_msg *m, const uint8_t *in, size_t len, char *err)
         *dst[f.number - 1] = f.bytes;
     }
     if (rc < 0) return lcp_fail_ctx(err, LCP_ERR_LC_INVALID_MESSAGE, "DCAPRegisterEnclaveKeyMessage");
-    if (m->quote.len == 0 || m->collateral.len == 0)
-        return lcp_fail(err, LCP_ERR_LC_INVALID_MESSAGE, "DCAPRegisterEnclaveKeyMessage: quote and collateral are required");
+    if (m->quote.len == 0)
+        return lcp_fail(err, LCP_ERR_LC_INVALID_MESSAGE, "DCAPRegisterEnclaveKeyMessage: the quote is required");
     if (m->collateral.len > LCP_LC_MAX_DCAP_COLLATERAL_LEN)
         return lcp_fail(err, LCP_ERR_LC_INVALID_MESSAGE, "DCAPRegisterEnclaveKeyMessage: collateral over %d bytes",
                         LCP_LC_MAX_DCAP_COLLATERAL_LEN);
@@ -58,14 +128,20 @@ static int verify(lcp_lc *ctx, const dcap_msg *m, int64_t now, char *err)
     lcp_dcap_collateral c;
     lcp_dcap_verified_collateral *vc = NULL;
     char e2[LCP_ERR_LEN] = "";
-    int rc = lcp_dcap_collateral_from_json(&c, ctx->dcap_storage, sizeof ctx->dcap_storage, m->collateral.ptr,
-                                           m->collateral.len, e2);
+    lcp_bytes col = m->collateral;
+    if (col.len == 0) col = (lcp_bytes){ctx->cfg.dcap_collateral, ctx->cfg.dcap_collateral_len};
+    if (col.len == 0 || col.ptr == NULL)
+        return lcp_fail(err, LCP_ERR_LC_INVALID_MESSAGE, "DCAPRegisterEnclaveKeyMessage: no collateral given or held");
+    if (col.len > LCP_LC_MAX_DCAP_COLLATERAL_LEN)
+        return lcp_fail(err, LCP_ERR_LC_INVALID_MESSAGE, "collateral over %d bytes", LCP_LC_MAX_DCAP_COLLATERAL_LEN);
+    int rc = lcp_dcap_collateral_from_json(&c, ctx->dcap_storage, sizeof ctx->dcap_storage, col.ptr, col.len, e2);
     if (rc == LCP_OK && ctx->cfg.dcap_verifier != NULL)
         rc = lcp_dcap_verifier_collateral(&vc, ctx->cfg.dcap_verifier, &c, now, e2);
     else if (rc == LCP_OK)
         rc = lcp_dcap_collateral_verify(&vc, &c, ctx->cfg.dcap_root_der, ctx->cfg.dcap_root_der_len, now, e2);
     if (rc == LCP_OK) rc = lcp_dcap_quote_verify(&ctx->dcap_res, vc, m->quote.ptr, m->quote.len, NULL, 0, now, e2);
     lcp_dcap_verified_collateral_free(vc);
+    if (rc == LCP_OK) return check_chain(ctx, m->quote.ptr, m->quote.len, &c.pck_crl_issuer_chain, err);
     switch (rc) {
     case LCP_OK: return LCP_OK;
     case LCP_ERR_NOMEM: return lcp_fail(err, rc, "DCAP verification: %s", e2);

@@ -196,6 +196,63 @@ static void test_eip712_digest(void **state)
     assert_memory_equal(d, want, 32);
 }
 
+/* The contract's model (contracts/): the chain holds the collateral and a registration carries the quote alone.
+ * With cfg.dcap_collateral the C client takes the same message; the quote's chain must be [leaf, the collateral's
+ * PCK CA, the anchor], so a quote carrying another CA certificate text is refused although the verifier never used
+ * that copy. */
+static void test_held_collateral_and_chain(void **state)
+{
+    (void)state;
+    world w;
+    memset(&w, 0, sizeof w);
+    simfix_open(&w.f, T0);
+    size_t cl;
+    uint8_t *coll = simfix_collateral_json(&w.f, 0, &cl);
+    w.mem = lcp_lc_memstore_new();
+    assert_non_null(w.mem);
+    lcp_lc_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.store = lcp_lc_memstore_iface(w.mem);
+    cfg.development_mode = 1;
+    cfg.dcap_root_der = w.f.root;
+    cfg.dcap_root_der_len = w.f.root_len;
+    cfg.dcap_collateral = coll;
+    cfg.dcap_collateral_len = cl;
+    w.lc_mem = lcp_malloc(lcp_lc_size());
+    assert_non_null(w.lc_mem);
+    assert_int_equal(lcp_lc_init(&w.lc, w.lc_mem, lcp_lc_size(), &cfg), LCP_OK);
+    policy p = {.key_expiration = 3600};
+    create(&w, &p);
+    lcp_buf q = {0};
+    quote_for(&w, &q, 1, NULL, 1);
+    char err[LCP_ERR_LEN] = "";
+    uint8_t m[16384];
+    size_t n;
+    /* a changed base64 character of the second PEM block (the CA) of the quote's chain */
+    lcp_dcap_quote pq;
+    assert_int_equal(lcp_dcap_quote_parse(&pq, q.data, q.len, err), LCP_OK);
+    const char *second = memmem(pq.cert_data.ptr + 1, pq.cert_data.len - 1, "-----BEGIN", 10);
+    assert_non_null(second);
+    size_t off = (size_t)((const uint8_t *)second - q.data) + 100;
+    uint8_t saved = q.data[off];
+    q.data[off] = saved == 'A' ? 'B' : 'A';
+    assert_int_equal(lcp_lc_encode_dcap_register_enclave_key(m, sizeof m, &n, q.data, q.len, NULL, 0, NULL, 0), LCP_OK);
+    assert_int_equal(lcp_lc_register_enclave_key_dcap(w.lc, NULL, NULL, CID, m, n, T0 + 60, err), LCP_ERR_LC_DCAP_INVALID);
+    assert_non_null(strstr(err, "PCK CA"));
+    q.data[off] = saved;
+    /* the quote alone: accepted with the held collateral */
+    assert_int_equal(lcp_lc_encode_dcap_register_enclave_key(m, sizeof m, &n, q.data, q.len, NULL, 0, NULL, 0), LCP_OK);
+    uint8_t key[20], want[20];
+    if (lcp_lc_register_enclave_key_dcap(w.lc, key, NULL, CID, m, n, T0 + 60, err) != LCP_OK) fail_msg("held: %s", err);
+    key_addr(want, 1);
+    assert_memory_equal(key, want, 20);
+    lcp_buf_free(&q);
+    lcp_free(coll);
+    lcp_lc_memstore_free(w.mem);
+    lcp_free(w.lc_mem);
+    simfix_close(&w.f);
+}
+
 /* A simulated quote registers under the simulation root, with the expiry of spec §6.4, through the Any dispatch
  * too; the same message again changes nothing; Intel's root (the default) refuses it. */
 static void test_register(void **state)
@@ -367,7 +424,7 @@ static void test_malformed(void **state)
                      LCP_OK);
     assert_int_equal(lcp_lc_register_enclave_key_dcap(w.lc, NULL, NULL, CID, buf, need, T0, err),
                      LCP_ERR_LC_INVALID_MESSAGE);
-    assert_non_null(strstr(err, "required"));
+    assert_non_null(strstr(err, "no collateral"));
     /* A collateral over the limit is refused before any work. */
     uint8_t *big = lcp_calloc(1, LCP_LC_MAX_DCAP_COLLATERAL_LEN + 1);
     assert_non_null(big);
@@ -568,6 +625,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eip712_digest),
         cmocka_unit_test(test_register),
+        cmocka_unit_test(test_held_collateral_and_chain),
         cmocka_unit_test(test_rules),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_operators),

@@ -1,0 +1,1100 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.37;
+
+import {Proto} from "./Proto.sol";
+import {IAS} from "./IAS.sol";
+import {IASVerifier} from "./IASVerifier.sol";
+import {IDCAPVerifier} from "./IDCAPVerifier.sol";
+
+/// yui-ibc-solidity v0.3.40 Height.Data: ABI tuple (uint64,uint64).
+struct HeightData {
+    uint64 revision_number;
+    uint64 revision_height;
+}
+
+enum ClientStatus {
+    Active,
+    Expired,
+    Frozen
+}
+
+struct UpdateClientMessage {
+    bytes proxy_message;
+    bytes[] signatures;
+}
+
+struct RegisterEnclaveKeyMessage {
+    bytes report;
+    bytes signature;
+    bytes signing_cert;
+    bytes operator_signature;
+}
+
+struct UpdateOperatorsMessage {
+    uint64 nonce;
+    bytes[] new_operators;
+    uint64 new_operators_threshold_numerator;
+    uint64 new_operators_threshold_denominator;
+    bytes[] signatures;
+}
+
+/// lcp-c's DCAPRegisterEnclaveKeyMessage (proto/ibc_lcp.proto), the same bytes the C client takes.
+struct DCAPRegisterEnclaveKeyMessage {
+    bytes quote;
+    bytes collateral;
+    bytes operator_signature;
+}
+
+/// The LCP light client for EVM chains: lcp-solidity's LCPClientIAS behaviour behind yui-ibc-solidity v0.3.40's
+/// ILightClient ABI, plus DCAP registration verified on-chain (IDCAPVerifier, P256VERIFY). Where lcp-c's C client
+/// (include/lcp/lcpclient.h) is deliberately stricter than lcp-solidity, this contract follows the C client;
+/// contracts/README.md lists each difference.
+contract LCPClient {
+    // ---- errors (lcp-spec §6.9 names) ----
+    error LCPClientBaseInvalidConstructorParams();
+    error LCPClientClientStateInvalidLatestHeight();
+    error LCPClientClientStateFrozen();
+    error LCPClientClientStateInvalidKeyExpiration();
+    error LCPClientClientStateInvalidMrenclaveLength();
+    error LCPClientClientStateUnexpectedMrenclave();
+    error LCPClientClientStateInvalidOperatorAddress();
+    error LCPClientClientStateInvalidOperatorAddressLength();
+    error LCPClientClientStateInvalidOperatorsNonce();
+    error LCPClientClientStateUnexpectedOperatorsNonce(uint64 expected);
+    error LCPClientClientStateInvalidAllowedQuoteStatus();
+    error LCPClientClientStateInvalidAllowedAdvisoryId();
+    error LCPClientClientStateInvalidTcbEvaluationDataNumber();
+    error LCPClientClientStateAlreadyExists();
+    error LCPClientOperatorsInvalidOrder(address prevOperator, address nextOperator);
+    error LCPClientClientStateInvalidOperatorsThreshold();
+    error LCPClientConsensusStateInvalidTimestamp();
+    error LCPClientConsensusStateInvalidStateId();
+    error LCPClientClientStateNotFound();
+    error LCPClientConsensusStateNotFound();
+    error LCPClientUnknownProxyMessageHeader();
+    error LCPClientUnknownProtoTypeUrl();
+    error LCPClientInvalidClientStateTypeUrl();
+    error LCPClientInvalidConsensusStateTypeUrl();
+    error LCPClientMembershipVerificationInvalidHeight();
+    error LCPClientMembershipVerificationInvalidPrefix();
+    error LCPClientMembershipVerificationInvalidPath();
+    error LCPClientMembershipVerificationInvalidValue();
+    error LCPClientMembershipVerificationInvalidStateId();
+    error LCPClientUpdateStateEmittedStatesMustNotEmpty();
+    error LCPClientUpdateStatePrevStateIdMustNotEmpty();
+    error LCPClientUpdateStateUnexpectedPrevStateId();
+    error LCPClientUpdateStateInconsistentConsensusState();
+    error LCPClientMisbehaviourPrevStatesMustNotEmpty();
+    error LCPClientEnclaveKeyNotExist();
+    error LCPClientEnclaveKeyExpired();
+    error LCPClientEnclaveKeyUnexpectedOperator(address expected, address actual);
+    error LCPClientEnclaveKeyUnexpectedExpiredAt(uint64 expected, uint64 actual);
+    error LCPClientOperatorSignaturesInsufficient(uint256 success);
+    error LCPClientInvalidSignature();
+    error LCPClientInvalidSignaturesLength();
+    error LCPClientInvalidMessage();
+    error LCPClientInvalidValidationContext();
+    error LCPClientValidationContextExpired();
+    error LCPClientIASRootCertExpired();
+    error LCPClientIASCertExpired();
+    error LCPClientIASInvalidSigningCert();
+    error LCPClientAVRInvalidSignature();
+    error LCPClientAVRInvalid();
+    error LCPClientAVRDisallowedQuoteStatus();
+    error LCPClientAVRDisallowedAdvisoryID();
+    error LCPClientAVRUnexpectedDebugMode();
+    error LCPClientAVRAlreadyExpired();
+    error LCPClientAVRUnexpectedOperator(address operator, address reportOperator);
+    error LCPClientUpdateOperatorsPermissionless();
+    error LCPClientUpdateOperatorsSignatureUnexpectedOperator(address actual, address expected);
+    error LCPClientDCAPNotConfigured();
+    error LCPClientDCAPDisallowedTCBStatus();
+    error LCPClientDCAPDisallowedAdvisoryID();
+    error LCPClientDCAPOutputNotValid();
+    error LCPClientDCAPUnexpectedEnclaveDebugMode();
+    error LCPClientDCAPUnexpectedTcbEvaluationDataNumber(uint64 current);
+    error LCPClientDCAPInvalidOperator();
+    error LCPClientDCAPOutputReportUnexpectedOperator(address operator, address reportOperator);
+    error LCPClientDCAPInvalidReportData();
+
+    // ---- events (none indexed, as lcp-solidity) ----
+    event RegisteredEnclaveKey(string clientId, address enclaveKey, uint256 expiredAt, address operator);
+    event LCPClientDCAPRegisteredEnclaveKey(string clientId, address enclaveKey, uint256 expiredAt, address operator);
+    event LCPClientZKDCAPUpdateCurrentTcbEvaluationDataNumber(string clientId, uint32 tcbEvaluationDataNumber);
+    event LCPClientZKDCAPUpdateNextTcbEvaluationDataNumber(string clientId, uint32 tcbEvaluationDataNumber);
+
+    struct EKInfo {
+        uint64 expiredAt;
+        address operator;
+    }
+
+    struct ConsensusState {
+        bytes32 stateId;
+        uint64 timestamp;
+    }
+
+    struct Client {
+        bytes32 mrenclave;
+        // one slot: what every update reads
+        uint64 keyExpiration;
+        uint64 latestRevisionNumber;
+        uint64 latestRevisionHeight;
+        bool frozen;
+        bool exists;
+        uint8 operatorCount; // operators.length, kept here so that a signature check reads one slot less
+        // one slot
+        uint64 operatorsNonce;
+        uint64 thresholdNumerator;
+        uint64 thresholdDenominator;
+        // one slot
+        uint32 currentTcbEvaluationDataNumber;
+        uint32 tcbEvaluationDataNumberUpdateGracePeriod;
+        uint32 nextTcbEvaluationDataNumber;
+        uint64 nextTcbEvaluationDataNumberUpdateTime;
+        address[] operators;
+        // allowed_quote_statuses (field 5) then allowed_advisory_ids (field 6), protobuf-encoded as getClientState
+        // writes them: one blob costs a few slots where a list plus a mapping cost three per entry.
+        bytes allowLists;
+        bytes[] zkdcapVerifierInfos;
+        mapping(uint128 => ConsensusState) consensusStates;
+        mapping(address => EKInfo) enclaveKeys;
+    }
+
+    bytes32 private constant HEADER_UPDATE_STATE = bytes32(uint256(0x0001000100000000000000000000000000000000000000000000000000000000));
+    bytes32 private constant HEADER_STATE = bytes32(uint256(0x0001000200000000000000000000000000000000000000000000000000000000));
+    bytes32 private constant HEADER_MISBEHAVIOUR = bytes32(uint256(0x0001000300000000000000000000000000000000000000000000000000000000));
+
+    bytes32 private constant TYPE_CLIENT_STATE = keccak256("/ibc.lightclients.lcp.v1.ClientState");
+    bytes32 private constant TYPE_CONSENSUS_STATE = keccak256("/ibc.lightclients.lcp.v1.ConsensusState");
+    bytes32 private constant TYPE_UPDATE_CLIENT = keccak256("/ibc.lightclients.lcp.v1.UpdateClientMessage");
+    bytes32 private constant TYPE_REGISTER = keccak256("/ibc.lightclients.lcp.v1.RegisterEnclaveKeyMessage");
+    bytes32 private constant TYPE_UPDATE_OPERATORS = keccak256("/ibc.lightclients.lcp.v1.UpdateOperatorsMessage");
+    bytes32 private constant TYPE_DCAP_REGISTER = keccak256("/ibc.lightclients.lcp.v1.DCAPRegisterEnclaveKeyMessage");
+
+    // EIP-712 (lcp-spec §6.8)
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract,bytes32 salt)");
+    bytes32 private constant DOMAIN_SEPARATOR_LCP_CLIENT = 0x7fd21c2453e80741907e7ff11fd62ae1daa34c6fc0c2eced821f1c1d3fe88a4c;
+    bytes32 private constant REGISTER_TYPEHASH = keccak256("RegisterEnclaveKey(string avr)");
+    bytes32 private constant DCAP_REGISTER_TYPEHASH = keccak256("DCAPRegisterEnclaveKey(bytes quote)");
+    bytes32 private constant UPDATE_OPERATORS_TYPEHASH = keccak256(
+        "UpdateOperators(string clientId,uint64 nonce,address[] newOperators,uint64 thresholdNumerator,uint64 thresholdDenominator)"
+    );
+    bytes32 private constant CHAIN_TYPE_EVM_SALT = keccak256(abi.encodePacked(uint16(1)));
+    uint256 private constant SECP256K1_HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
+
+    address public immutable ibcHandler;
+    bool public immutable developmentMode;
+    IDCAPVerifier public immutable dcapVerifier;
+
+    IASVerifier public immutable iasVerifier;
+
+    mapping(bytes32 => Client) private clients;
+
+    /// ibcHandler: the IBC handler allowed to create clients; developmentMode: true accepts only debug enclaves,
+    /// false only production ones (an equality, as lcp-solidity); ias: the IAS report verifier (pinned
+    /// report-signing root); dcap: the DCAP verifier (collateral store and quote verification), or address(0) for a
+    /// deployment without DCAP registration.
+    constructor(address ibcHandler_, bool developmentMode_, IASVerifier ias, IDCAPVerifier dcap) {
+        if (ibcHandler_ == address(0) || address(ias) == address(0)) revert LCPClientBaseInvalidConstructorParams();
+        ibcHandler = ibcHandler_;
+        developmentMode = developmentMode_;
+        iasVerifier = ias;
+        dcapVerifier = dcap;
+    }
+
+    modifier onlyIBC() {
+        require(msg.sender == ibcHandler, "caller is not the IBC handler");
+        _;
+    }
+
+    function isDevelopmentMode() external view returns (bool) {
+        return developmentMode;
+    }
+
+    // =========================================================================================================
+    // ILightClient
+    // =========================================================================================================
+
+    function initializeClient(string calldata clientId, bytes calldata protoClientState, bytes calldata protoConsensusState)
+        external
+        onlyIBC
+        returns (HeightData memory height)
+    {
+        (bytes memory csUrl, bytes memory csValue) = Proto.decodeAny(protoClientState);
+        if (keccak256(csUrl) != TYPE_CLIENT_STATE) revert LCPClientInvalidClientStateTypeUrl();
+        (bytes memory consUrl, bytes memory consValue) = Proto.decodeAny(protoConsensusState);
+        if (keccak256(consUrl) != TYPE_CONSENSUS_STATE) revert LCPClientInvalidConsensusStateTypeUrl();
+        Client storage c = clients[keccak256(bytes(clientId))];
+        if (c.exists) revert LCPClientClientStateAlreadyExists();
+        _storeClientState(c, csValue);
+        (bytes32 sid, uint64 ts) = _decodeConsensusState(consValue);
+        if (ts != 0) revert LCPClientConsensusStateInvalidTimestamp();
+        if (sid != bytes32(0)) revert LCPClientConsensusStateInvalidStateId();
+        return height; // (0, 0)
+    }
+
+    function routeUpdateClient(string calldata clientId, bytes calldata protoClientMessage)
+        external
+        pure
+        returns (bytes4, bytes memory)
+    {
+        (bytes memory url, bytes memory value) = Proto.decodeAny(protoClientMessage);
+        bytes32 h = keccak256(url);
+        if (h == TYPE_UPDATE_CLIENT) {
+            return (this.updateClient.selector, abi.encode(clientId, _decodeUpdateClient(value)));
+        } else if (h == TYPE_REGISTER) {
+            return (this.registerEnclaveKey.selector, abi.encode(clientId, _decodeRegister(value)));
+        } else if (h == TYPE_UPDATE_OPERATORS) {
+            return (this.updateOperators.selector, abi.encode(clientId, _decodeUpdateOperators(value)));
+        } else if (h == TYPE_DCAP_REGISTER) {
+            return (this.dcapRegisterEnclaveKey.selector, abi.encode(clientId, _decodeDCAPRegister(value)));
+        }
+        // a known LCP message this variant does not take (lcp-solidity's IAS variant answers the same way)
+        if (h == keccak256("/ibc.lightclients.lcp.v1.ZKDCAPRegisterEnclaveKeyMessage")) revert LCPClientUnknownProtoTypeUrl();
+        revert("unsupported client message type");
+    }
+
+    function getTimestampAtHeight(string calldata clientId, HeightData calldata height) external view returns (uint64) {
+        uint64 ts = clients[keccak256(bytes(clientId))].consensusStates[_hkey(height)].timestamp;
+        if (ts == 0) revert LCPClientConsensusStateNotFound();
+        return ts;
+    }
+
+    function getLatestHeight(string calldata clientId) external view returns (HeightData memory) {
+        Client storage c = clients[keccak256(bytes(clientId))];
+        if (c.latestRevisionHeight == 0) revert LCPClientClientStateNotFound();
+        return HeightData(c.latestRevisionNumber, c.latestRevisionHeight);
+    }
+
+    function getStatus(string calldata clientId) external view returns (ClientStatus) {
+        return clients[keccak256(bytes(clientId))].frozen ? ClientStatus.Frozen : ClientStatus.Active;
+    }
+
+    function getLatestInfo(string calldata clientId)
+        external
+        view
+        returns (HeightData memory latestHeight, uint64 latestTimestamp, ClientStatus status)
+    {
+        Client storage c = clients[keccak256(bytes(clientId))];
+        latestHeight = HeightData(c.latestRevisionNumber, c.latestRevisionHeight);
+        latestTimestamp = c.consensusStates[_hkey(latestHeight)].timestamp;
+        status = c.frozen ? ClientStatus.Frozen : ClientStatus.Active;
+    }
+
+    function verifyMembership(
+        string calldata clientId,
+        HeightData calldata height,
+        uint64,
+        uint64,
+        bytes calldata proof,
+        bytes calldata prefix,
+        bytes calldata path,
+        bytes calldata value
+    ) external view returns (bool) {
+        _verifyState(clientId, height, proof, prefix, path, keccak256(value));
+        return true;
+    }
+
+    function verifyNonMembership(
+        string calldata clientId,
+        HeightData calldata height,
+        uint64,
+        uint64,
+        bytes calldata proof,
+        bytes calldata prefix,
+        bytes calldata path
+    ) external view returns (bool) {
+        _verifyState(clientId, height, proof, prefix, path, bytes32(0));
+        return true;
+    }
+
+    function getClientState(string calldata clientId) external view returns (bytes memory, bool) {
+        Client storage c = clients[keccak256(bytes(clientId))];
+        if (!c.exists) return ("", false);
+        return (Proto.encodeAny("/ibc.lightclients.lcp.v1.ClientState", _encodeClientState(c)), true);
+    }
+
+    function getConsensusState(string calldata clientId, HeightData calldata height)
+        external
+        view
+        returns (bytes memory, bool)
+    {
+        ConsensusState storage s = clients[keccak256(bytes(clientId))].consensusStates[_hkey(height)];
+        if (s.stateId == bytes32(0) && s.timestamp == 0) return ("", false);
+        bytes memory v = bytes.concat(
+            s.stateId == bytes32(0) ? bytes("") : Proto.fBytes(1, abi.encodePacked(s.stateId)), Proto.fUint(2, s.timestamp)
+        );
+        return (Proto.encodeAny("/ibc.lightclients.lcp.v1.ConsensusState", v), true);
+    }
+
+    /// Enclave key info of a client (expiredAt 0 = not registered).
+    function getEKInfo(string calldata clientId, address ek) external view returns (uint64 expiredAt, address operator) {
+        EKInfo storage e = clients[keccak256(bytes(clientId))].enclaveKeys[ek];
+        return (e.expiredAt, e.operator);
+    }
+
+    // =========================================================================================================
+    // Client messages (public, reached through routeUpdateClient or directly, ADR-001)
+    // =========================================================================================================
+
+    function updateClient(string calldata clientId, UpdateClientMessage calldata message)
+        external
+        returns (HeightData[] memory heights)
+    {
+        Client storage c = _client(clientId);
+        if (c.frozen) revert LCPClientClientStateFrozen();
+        _verifySignatures(c, keccak256(message.proxy_message), message.signatures);
+        (bytes32 header, bytes memory body) = _decodeHeadered(message.proxy_message);
+        if (header == HEADER_UPDATE_STATE) return _updateState(c, body);
+        if (header == HEADER_MISBEHAVIOUR) {
+            _misbehaviour(c, body);
+            return heights;
+        }
+        revert LCPClientUnknownProxyMessageHeader();
+    }
+
+    function registerEnclaveKey(string calldata clientId, RegisterEnclaveKeyMessage calldata message)
+        external
+        returns (HeightData[] memory heights)
+    {
+        Client storage c = _client(clientId);
+        if (c.frozen) revert LCPClientClientStateFrozen();
+        if (c.keyExpiration == 0) revert LCPClientClientStateInvalidKeyExpiration();
+        bytes memory report = message.report;
+        IAS.Report memory r = iasVerifier.verifyReport(report, message.signature, message.signing_cert);
+        _checkQuoteStatus(c, r);
+        bytes memory body = r.body;
+        bool debug = uint8(body[96]) & 0x02 != 0;
+        if (debug != developmentMode) revert LCPClientAVRUnexpectedDebugMode();
+        (address ek, address reportOperator) = _reportData(body, 368);
+        if (_word(body, 112) != c.mrenclave) revert LCPClientClientStateUnexpectedMrenclave();
+        address operator = _registrationOperator(
+            c, keccak256(abi.encode(REGISTER_TYPEHASH, keccak256(report))), message.operator_signature, reportOperator, false
+        );
+        uint256 expiredAt = r.attestationTime + c.keyExpiration;
+        if (expiredAt > type(uint64).max) revert LCPClientAVRInvalid();
+        if (expiredAt <= block.timestamp) revert LCPClientAVRAlreadyExpired();
+        if (_register(c, ek, uint64(expiredAt), operator)) {
+            emit RegisteredEnclaveKey(clientId, ek, expiredAt, operator);
+        }
+        return heights;
+    }
+
+    function updateOperators(string calldata clientId, UpdateOperatorsMessage calldata message)
+        external
+        returns (HeightData[] memory heights)
+    {
+        Client storage c = _client(clientId);
+        uint256 n = c.operators.length;
+        if (n == 0) revert LCPClientUpdateOperatorsPermissionless();
+        if (message.signatures.length != n) revert LCPClientInvalidSignaturesLength();
+        uint64 num = message.new_operators_threshold_numerator;
+        uint64 den = message.new_operators_threshold_denominator;
+        if (message.nonce != c.operatorsNonce + 1) revert LCPClientClientStateUnexpectedOperatorsNonce(c.operatorsNonce + 1);
+        address[] memory ops = new address[](message.new_operators.length);
+        for (uint256 i = 0; i < ops.length; i++) {
+            if (message.new_operators[i].length != 20) revert LCPClientClientStateInvalidOperatorAddressLength();
+            ops[i] = address(bytes20(message.new_operators[i]));
+        }
+        _checkOperators(ops, num, den);
+        if (ops.length == 0) revert LCPClientClientStateInvalidOperatorsThreshold();
+        bytes32 digest = keccak256(
+            abi.encodePacked(
+                hex"1901",
+                _operatorsDomain(),
+                keccak256(
+                    abi.encode(
+                        UPDATE_OPERATORS_TYPEHASH, keccak256(bytes(clientId)), message.nonce, keccak256(abi.encodePacked(ops)), num, den
+                    )
+                )
+            )
+        );
+        uint256 success = 0;
+        for (uint256 i = 0; i < n; i++) {
+            bytes calldata sig = message.signatures[i];
+            if (sig.length == 0) continue;
+            address signer = _recover(digest, sig);
+            if (signer != c.operators[i]) revert LCPClientUpdateOperatorsSignatureUnexpectedOperator(signer, c.operators[i]);
+            success++;
+        }
+        if (uint256(success) * c.thresholdDenominator < uint256(c.thresholdNumerator) * n) {
+            revert LCPClientOperatorSignaturesInsufficient(success);
+        }
+        if (ops.length > 64) revert LCPClientInvalidMessage();
+        c.operators = ops;
+        c.operatorCount = uint8(ops.length);
+        c.operatorsNonce = message.nonce;
+        c.thresholdNumerator = num;
+        c.thresholdDenominator = den;
+        return heights;
+    }
+
+    /// DCAP registration: the quote is verified on-chain by the DCAP verifier against collateral already stored
+    /// there (uploaded by anyone, checked against the pinned root); then the zkDCAP path's policy (lcp-spec §6.4).
+    function dcapRegisterEnclaveKey(string calldata clientId, DCAPRegisterEnclaveKeyMessage calldata message)
+        external
+        returns (HeightData[] memory heights)
+    {
+        if (address(dcapVerifier) == address(0)) revert LCPClientDCAPNotConfigured();
+        Client storage c = _client(clientId);
+        if (c.frozen) revert LCPClientClientStateFrozen();
+        IDCAPVerifier.Output memory out = dcapVerifier.verifyQuote(message.quote, message.collateral);
+        _checkDCAPOutput(c, out);
+        uint64 expiredAt = _dcapExpiry(c, out);
+        _tcbEvaluationNumber(c, clientId, out.tcbEvaluationDataNumber);
+        (address ek, address reportOperator) = _reportData(message.quote, 48 + 320);
+        address operator = _registrationOperator(
+            c, keccak256(abi.encode(DCAP_REGISTER_TYPEHASH, keccak256(message.quote))), message.operator_signature, reportOperator, true
+        );
+        if (_register(c, ek, expiredAt, operator)) {
+            emit LCPClientDCAPRegisteredEnclaveKey(clientId, ek, expiredAt, operator);
+        }
+        return heights;
+    }
+
+    // =========================================================================================================
+    // internals
+    // =========================================================================================================
+
+    function _client(string calldata clientId) private view returns (Client storage c) {
+        c = clients[keccak256(bytes(clientId))];
+        if (!c.exists) revert LCPClientClientStateNotFound();
+    }
+
+    function _hkey(HeightData memory h) private pure returns (uint128) {
+        return (uint128(h.revision_number) << 64) | uint128(h.revision_height);
+    }
+
+    function _word(bytes memory b, uint256 off) private pure returns (bytes32 w) {
+        assembly {
+            w := mload(add(add(b, 32), off))
+        }
+    }
+
+    /// report_data (64 bytes at off): version 1, enclave key, expected operator (lcp-spec §4).
+    function _reportData(bytes memory b, uint256 off) private pure returns (address ek, address op) {
+        if (b.length < off + 64 || b[off] != 0x01) revert LCPClientAVRInvalid();
+        ek = address(bytes20(_word(b, off + 1)));
+        op = address(bytes20(_word(b, off + 21)));
+        // bytes 41..64 are reserved zero (C client: lcp_report_data_parse)
+        bytes32 tail = _word(b, off + 32);
+        if (uint256(tail) & ((1 << 184) - 1) != 0) revert LCPClientAVRInvalid();
+        if (ek == address(0)) revert LCPClientAVRInvalid();
+    }
+
+    // ---- client state codec ----
+
+    function _storeClientState(Client storage c, bytes memory b) private {
+        uint256 p = 0;
+        bytes memory mrenclave;
+        uint256 latestNum;
+        uint256 latestHeight;
+        uint256 nOps;
+        address prev;
+        bytes memory statuses;
+        bytes memory advisories;
+        uint256[15] memory u; // scalar fields by number-1
+        while (p < b.length) {
+            (uint256 f, uint256 wt, uint256 np) = Proto.key(b, p);
+            if (f == 1 || f == 4 || f == 5 || f == 6 || f == 7 || f == 15) {
+                if (wt != Proto.LEN) revert LCPClientInvalidMessage();
+                (uint256 s, uint256 l, uint256 np2) = Proto.lenDelim(b, np);
+                bytes memory v = Proto.slice(b, s, l);
+                p = np2;
+                if (f == 1) {
+                    mrenclave = v;
+                } else if (f == 4) {
+                    (latestNum, latestHeight) = _decodeHeight(v);
+                } else if (f == 5) {
+                    if (l == 0) revert LCPClientClientStateInvalidAllowedQuoteStatus();
+                    statuses = bytes.concat(statuses, Proto.fBytes(5, v));
+                } else if (f == 6) {
+                    if (l == 0) revert LCPClientClientStateInvalidAllowedAdvisoryId();
+                    advisories = bytes.concat(advisories, Proto.fBytes(6, v));
+                } else if (f == 7) {
+                    if (l != 20) revert LCPClientClientStateInvalidOperatorAddressLength();
+                    address a = address(bytes20(v));
+                    if (a == address(0)) revert LCPClientClientStateInvalidOperatorAddress();
+                    if (nOps > 0 && uint160(a) <= uint160(prev)) revert LCPClientOperatorsInvalidOrder(prev, a);
+                    c.operators.push(a);
+                    prev = a;
+                    nOps++;
+                } else {
+                    c.zkdcapVerifierInfos.push(v);
+                }
+            } else if (f >= 2 && f <= 14) {
+                if (wt != Proto.VARINT) revert LCPClientInvalidMessage();
+                (u[f - 1], p) = Proto.varint(b, np);
+            } else {
+                p = Proto.skip(b, np, wt);
+            }
+        }
+        if (latestNum != 0 || latestHeight != 0) revert LCPClientClientStateInvalidLatestHeight();
+        if (u[2] != 0) revert LCPClientClientStateFrozen();
+        if (mrenclave.length != 32) revert LCPClientClientStateInvalidMrenclaveLength();
+        if (u[7] != 0) revert LCPClientClientStateInvalidOperatorsNonce();
+        uint256 num = u[8];
+        uint256 den = u[9];
+        if (nOps == 0 ? (num != 0 || den != 0) : (num == 0 || den == 0 || num > den)) {
+            revert LCPClientClientStateInvalidOperatorsThreshold();
+        }
+        if (u[10] > type(uint32).max || u[11] > type(uint32).max || u[12] > type(uint32).max) revert LCPClientInvalidMessage();
+        bool hasNext = u[12] != 0;
+        if (hasNext != (u[13] != 0) || (hasNext && u[12] <= u[10])) revert LCPClientClientStateInvalidTcbEvaluationDataNumber();
+        if (c.zkdcapVerifierInfos.length > 1) revert LCPClientInvalidMessage();
+        if (nOps > 64) revert LCPClientInvalidMessage(); // the C client's LCP_LC_MAX_OPERATORS
+        c.operatorCount = uint8(nOps);
+        c.allowLists = bytes.concat(statuses, advisories);
+        c.mrenclave = bytes32(mrenclave);
+        c.keyExpiration = uint64(u[1]);
+        c.exists = true;
+        c.thresholdNumerator = uint64(num);
+        c.thresholdDenominator = uint64(den);
+        c.currentTcbEvaluationDataNumber = uint32(u[10]);
+        c.tcbEvaluationDataNumberUpdateGracePeriod = uint32(u[11]);
+        c.nextTcbEvaluationDataNumber = uint32(u[12]);
+        c.nextTcbEvaluationDataNumberUpdateTime = uint64(u[13]);
+    }
+
+    function _decodeHeight(bytes memory v) private pure returns (uint256 num, uint256 h) {
+        uint256 p = 0;
+        while (p < v.length) {
+            (uint256 f, uint256 wt, uint256 np) = Proto.key(v, p);
+            if (f == 1 || f == 2) {
+                if (wt != Proto.VARINT) revert LCPClientInvalidMessage();
+                uint256 x;
+                (x, p) = Proto.varint(v, np);
+                if (f == 1) num = x;
+                else h = x;
+            } else {
+                p = Proto.skip(v, np, wt);
+            }
+        }
+    }
+
+    function _decodeConsensusState(bytes memory b) private pure returns (bytes32 sid, uint64 ts) {
+        uint256 p = 0;
+        while (p < b.length) {
+            (uint256 f, uint256 wt, uint256 np) = Proto.key(b, p);
+            if (f == 1) {
+                if (wt != Proto.LEN) revert LCPClientInvalidMessage();
+                (uint256 s, uint256 l, uint256 np2) = Proto.lenDelim(b, np);
+                if (l != 0 && l != 32) revert LCPClientConsensusStateInvalidStateId();
+                sid = l == 0 ? bytes32(0) : _word(b, s);
+                p = np2;
+            } else if (f == 2) {
+                if (wt != Proto.VARINT) revert LCPClientInvalidMessage();
+                uint256 x;
+                (x, p) = Proto.varint(b, np);
+                ts = uint64(x);
+            } else {
+                p = Proto.skip(b, np, wt);
+            }
+        }
+    }
+
+    function _encodeClientState(Client storage c) private view returns (bytes memory out) {
+        bytes memory h = bytes.concat(Proto.fUint(1, c.latestRevisionNumber), Proto.fUint(2, c.latestRevisionHeight));
+        out = bytes.concat(
+            Proto.fBytes(1, abi.encodePacked(c.mrenclave)),
+            Proto.fUint(2, c.keyExpiration),
+            Proto.fUint(3, c.frozen ? 1 : 0),
+            Proto.fBytes(4, h)
+        );
+        out = bytes.concat(out, c.allowLists);
+        for (uint256 i = 0; i < c.operators.length; i++) {
+            out = bytes.concat(out, Proto.fBytes(7, abi.encodePacked(c.operators[i])));
+        }
+        out = bytes.concat(
+            out,
+            Proto.fUint(8, c.operatorsNonce),
+            Proto.fUint(9, c.thresholdNumerator),
+            Proto.fUint(10, c.thresholdDenominator),
+            Proto.fUint(11, c.currentTcbEvaluationDataNumber),
+            Proto.fUint(12, c.tcbEvaluationDataNumberUpdateGracePeriod),
+            Proto.fUint(13, c.nextTcbEvaluationDataNumber),
+            Proto.fUint(14, c.nextTcbEvaluationDataNumberUpdateTime)
+        );
+        for (uint256 i = 0; i < c.zkdcapVerifierInfos.length; i++) {
+            out = bytes.concat(out, Proto.fBytes(15, c.zkdcapVerifierInfos[i]));
+        }
+    }
+
+    // ---- client message decoders (protobuf → ABI structs) ----
+
+    function _decodeUpdateClient(bytes memory b) private pure returns (UpdateClientMessage memory m) {
+        uint256 p = 0;
+        uint256 n = 0;
+        bytes[] memory sigs = new bytes[](_count(b, 2));
+        while (p < b.length) {
+            (uint256 f, uint256 wt, uint256 np) = Proto.key(b, p);
+            if (f == 1 || f == 2) {
+                if (wt != Proto.LEN) revert LCPClientInvalidMessage();
+                bytes memory v;
+                (v, p) = Proto.bytesAt(b, np);
+                if (f == 1) m.proxy_message = v;
+                else sigs[n++] = v;
+            } else {
+                p = Proto.skip(b, np, wt);
+            }
+        }
+        m.signatures = sigs;
+    }
+
+    function _decodeRegister(bytes memory b) private pure returns (RegisterEnclaveKeyMessage memory m) {
+        uint256 p = 0;
+        while (p < b.length) {
+            (uint256 f, uint256 wt, uint256 np) = Proto.key(b, p);
+            if (f >= 1 && f <= 4) {
+                if (wt != Proto.LEN) revert LCPClientInvalidMessage();
+                bytes memory v;
+                (v, p) = Proto.bytesAt(b, np);
+                if (f == 1) m.report = v;
+                else if (f == 2) m.signature = v;
+                else if (f == 3) m.signing_cert = v;
+                else m.operator_signature = v;
+            } else {
+                p = Proto.skip(b, np, wt);
+            }
+        }
+    }
+
+    function _decodeDCAPRegister(bytes memory b) private pure returns (DCAPRegisterEnclaveKeyMessage memory m) {
+        uint256 p = 0;
+        while (p < b.length) {
+            (uint256 f, uint256 wt, uint256 np) = Proto.key(b, p);
+            if (f >= 1 && f <= 3) {
+                if (wt != Proto.LEN) revert LCPClientInvalidMessage();
+                bytes memory v;
+                (v, p) = Proto.bytesAt(b, np);
+                if (f == 1) m.quote = v;
+                else if (f == 2) m.collateral = v;
+                else m.operator_signature = v;
+            } else {
+                p = Proto.skip(b, np, wt);
+            }
+        }
+    }
+
+    function _decodeUpdateOperators(bytes memory b) private pure returns (UpdateOperatorsMessage memory m) {
+        uint256 p = 0;
+        uint256 no = 0;
+        uint256 ns = 0;
+        m.new_operators = new bytes[](_count(b, 2));
+        m.signatures = new bytes[](_count(b, 5));
+        while (p < b.length) {
+            (uint256 f, uint256 wt, uint256 np) = Proto.key(b, p);
+            if (f == 1 || f == 3 || f == 4) {
+                if (wt != Proto.VARINT) revert LCPClientInvalidMessage();
+                uint256 x;
+                (x, p) = Proto.varint(b, np);
+                if (f == 1) m.nonce = uint64(x);
+                else if (f == 3) m.new_operators_threshold_numerator = uint64(x);
+                else m.new_operators_threshold_denominator = uint64(x);
+            } else if (f == 2 || f == 5) {
+                if (wt != Proto.LEN) revert LCPClientInvalidMessage();
+                bytes memory v;
+                (v, p) = Proto.bytesAt(b, np);
+                if (f == 2) m.new_operators[no++] = v;
+                else m.signatures[ns++] = v;
+            } else {
+                p = Proto.skip(b, np, wt);
+            }
+        }
+    }
+
+    /// Number of occurrences of field f (any wire type is walked; callers check types).
+    function _count(bytes memory b, uint256 field) private pure returns (uint256 n) {
+        uint256 p = 0;
+        while (p < b.length) {
+            (uint256 f, uint256 wt, uint256 np) = Proto.key(b, p);
+            if (f == field) n++;
+            p = Proto.skip(b, np, wt);
+        }
+    }
+
+    // ---- proxy messages (lcp-spec §3) ----
+
+    struct HeaderedProxyMessage {
+        bytes32 header;
+        bytes message;
+    }
+
+    struct CommitmentProofs {
+        bytes message;
+        bytes[] signatures;
+    }
+
+    /// abi.encode(HeaderedProxyMessage) (a dynamic tuple: the encoding starts with its offset).
+    function _decodeHeadered(bytes memory pm) private pure returns (bytes32 header, bytes memory body) {
+        HeaderedProxyMessage memory h = abi.decode(pm, (HeaderedProxyMessage));
+        return (h.header, h.message);
+    }
+
+    struct UpdateStateProxyMessage {
+        HeightData prevHeight;
+        bytes32 prevStateId;
+        HeightData postHeight;
+        bytes32 postStateId;
+        uint128 timestamp;
+        bytes context;
+        EmittedState[] emittedStates;
+    }
+
+    struct EmittedState {
+        HeightData height;
+        bytes state;
+    }
+
+    struct PrevState {
+        HeightData height;
+        bytes32 stateId;
+    }
+
+    struct MisbehaviourProxyMessage {
+        PrevState[] prevStates;
+        bytes context;
+        bytes clientMessage;
+    }
+
+    struct VerifyMembershipProxyMessage {
+        bytes prefix;
+        bytes path;
+        bytes32 value;
+        HeightData height;
+        bytes32 stateId;
+    }
+
+    function _updateState(Client storage c, bytes memory body) private returns (HeightData[] memory heights) {
+        UpdateStateProxyMessage memory m = abi.decode(body, (UpdateStateProxyMessage));
+        if (c.latestRevisionNumber == 0 && c.latestRevisionHeight == 0) {
+            if (m.emittedStates.length == 0) revert LCPClientUpdateStateEmittedStatesMustNotEmpty();
+        } else {
+            if (m.prevStateId == bytes32(0) || (m.prevHeight.revision_number == 0 && m.prevHeight.revision_height == 0)) {
+                revert LCPClientUpdateStatePrevStateIdMustNotEmpty();
+            }
+            if (c.consensusStates[_hkey(m.prevHeight)].stateId != m.prevStateId) {
+                revert LCPClientUpdateStateUnexpectedPrevStateId();
+            }
+        }
+        _validateContext(m.context);
+        if (m.timestamp > type(uint64).max || m.timestamp == 0) revert LCPClientConsensusStateInvalidTimestamp();
+        if (m.postStateId == bytes32(0)) revert LCPClientConsensusStateInvalidStateId();
+        ConsensusState storage s = c.consensusStates[_hkey(m.postHeight)];
+        if (s.stateId != bytes32(0) || s.timestamp != 0) {
+            if (s.stateId != m.postStateId || s.timestamp != uint64(m.timestamp)) {
+                revert LCPClientUpdateStateInconsistentConsensusState();
+            }
+            return heights;
+        }
+        s.stateId = m.postStateId;
+        s.timestamp = uint64(m.timestamp);
+        if (
+            m.postHeight.revision_number > c.latestRevisionNumber
+                || (m.postHeight.revision_number == c.latestRevisionNumber && m.postHeight.revision_height > c.latestRevisionHeight)
+        ) {
+            c.latestRevisionNumber = m.postHeight.revision_number;
+            c.latestRevisionHeight = m.postHeight.revision_height;
+        }
+        heights = new HeightData[](1);
+        heights[0] = m.postHeight;
+    }
+
+    function _misbehaviour(Client storage c, bytes memory body) private {
+        MisbehaviourProxyMessage memory m = abi.decode(body, (MisbehaviourProxyMessage));
+        if (m.prevStates.length == 0) revert LCPClientMisbehaviourPrevStatesMustNotEmpty();
+        for (uint256 i = 0; i < m.prevStates.length; i++) {
+            if (m.prevStates[i].stateId == bytes32(0)) revert LCPClientUpdateStatePrevStateIdMustNotEmpty();
+            if (c.consensusStates[_hkey(m.prevStates[i].height)].stateId != m.prevStates[i].stateId) {
+                revert LCPClientUpdateStateUnexpectedPrevStateId();
+            }
+        }
+        _validateContext(m.context);
+        c.frozen = true;
+    }
+
+    /// ValidationContext (lcp-spec §3.3) at now = block.timestamp in ns.
+    function _validateContext(bytes memory ctx) private view {
+        (bytes32 header, bytes memory cb) = _decodeHeadered(ctx); // same shape: {bytes32 header; bytes context_bytes}
+        uint256 typ = uint256(header) >> 240;
+        if (uint256(header) & ((1 << 240) - 1) != 0) revert LCPClientInvalidValidationContext();
+        if (typ == 0) {
+            if (cb.length != 0) revert LCPClientInvalidValidationContext();
+            return;
+        }
+        if (typ != 1 || cb.length != 64) revert LCPClientInvalidValidationContext();
+        uint256 ts = uint256(_word(cb, 0));
+        uint256 params = uint256(_word(cb, 32));
+        uint256 untrusted = ts >> 128;
+        uint256 trusted = ts & type(uint128).max;
+        uint256 period = params >> 128;
+        uint256 drift = params & type(uint128).max;
+        uint256 now_ = block.timestamp * 1e9;
+        if (now_ >= trusted + period) revert LCPClientValidationContextExpired();
+        if (now_ + drift <= untrusted) revert LCPClientValidationContextExpired();
+    }
+
+    function _verifyState(
+        string calldata clientId,
+        HeightData calldata height,
+        bytes calldata proof,
+        bytes calldata prefix,
+        bytes calldata path,
+        bytes32 valueHash
+    ) private view {
+        Client storage c = _client(clientId);
+        CommitmentProofs memory p = abi.decode(proof, (CommitmentProofs));
+        // Only the canonical encoding (the C client's rule: no stray offsets, padding or trailing bytes). The
+        // proof's envelope is not signed, so this keeps one reading of it.
+        if (keccak256(abi.encode(p)) != keccak256(proof)) revert LCPClientInvalidMessage();
+        bytes memory message = p.message;
+        bytes[] memory sigs = p.signatures;
+        (bytes32 header, bytes memory body) = _decodeHeadered(message);
+        if (header != HEADER_STATE) revert LCPClientUnknownProxyMessageHeader();
+        VerifyMembershipProxyMessage memory m = abi.decode(body, (VerifyMembershipProxyMessage));
+        bytes32 stored = c.consensusStates[_hkey(m.height)].stateId;
+        if (stored == bytes32(0)) revert LCPClientConsensusStateNotFound();
+        if (height.revision_number != m.height.revision_number || height.revision_height != m.height.revision_height) {
+            revert LCPClientMembershipVerificationInvalidHeight();
+        }
+        if (keccak256(prefix) != keccak256(m.prefix)) revert LCPClientMembershipVerificationInvalidPrefix();
+        if (keccak256(path) != keccak256(m.path)) revert LCPClientMembershipVerificationInvalidPath();
+        if (stored != m.stateId) revert LCPClientMembershipVerificationInvalidStateId();
+        if (m.value != valueHash) revert LCPClientMembershipVerificationInvalidValue();
+        _verifySignaturesMem(c, keccak256(message), sigs);
+    }
+
+    // ---- signatures ----
+
+    /// secp256k1 recovery of a 65-byte r||s||v signature (v 0/1/27/28); high s and invalid signatures revert.
+    function _recover(bytes32 digest, bytes calldata sig) private pure returns (address a) {
+        if (sig.length != 65) revert LCPClientInvalidSignature();
+        bytes32 r = bytes32(sig[0:32]);
+        bytes32 s = bytes32(sig[32:64]);
+        uint8 v = uint8(sig[64]);
+        return _recoverRSV(digest, r, s, v);
+    }
+
+    function _recoverMem(bytes32 digest, bytes memory sig) private pure returns (address) {
+        if (sig.length != 65) revert LCPClientInvalidSignature();
+        return _recoverRSV(digest, _word(sig, 0), _word(sig, 32), uint8(sig[64]));
+    }
+
+    function _recoverRSV(bytes32 digest, bytes32 r, bytes32 s, uint8 v) private pure returns (address a) {
+        if (v < 27) v += 27;
+        if ((v != 27 && v != 28) || uint256(s) > SECP256K1_HALF_N) revert LCPClientInvalidSignature();
+        a = ecrecover(digest, v, r, s);
+        if (a == address(0)) revert LCPClientInvalidSignature();
+    }
+
+    function _activeKey(Client storage c, address ek) private view returns (EKInfo memory info) {
+        info = c.enclaveKeys[ek];
+        if (info.expiredAt == 0) revert LCPClientEnclaveKeyNotExist();
+        if (info.expiredAt <= block.timestamp) revert LCPClientEnclaveKeyExpired();
+    }
+
+    function _verifySignatures(Client storage c, bytes32 digest, bytes[] calldata sigs) private view {
+        uint256 n = c.operatorCount;
+        if (n == 0) {
+            if (sigs.length != 1) revert LCPClientInvalidSignaturesLength();
+            _activeKey(c, _recover(digest, sigs[0]));
+            return;
+        }
+        if (sigs.length != n) revert LCPClientInvalidSignaturesLength();
+        uint256 success = 0;
+        for (uint256 i = 0; i < n; i++) {
+            if (sigs[i].length == 0) continue;
+            EKInfo memory info = _activeKey(c, _recover(digest, sigs[i]));
+            if (info.operator != c.operators[i]) revert LCPClientEnclaveKeyUnexpectedOperator(c.operators[i], info.operator);
+            success++;
+        }
+        if (success * c.thresholdDenominator < uint256(c.thresholdNumerator) * n) {
+            revert LCPClientOperatorSignaturesInsufficient(success);
+        }
+    }
+
+    function _verifySignaturesMem(Client storage c, bytes32 digest, bytes[] memory sigs) private view {
+        uint256 n = c.operatorCount;
+        if (n == 0) {
+            if (sigs.length != 1) revert LCPClientInvalidSignaturesLength();
+            _activeKey(c, _recoverMem(digest, sigs[0]));
+            return;
+        }
+        if (sigs.length != n) revert LCPClientInvalidSignaturesLength();
+        uint256 success = 0;
+        for (uint256 i = 0; i < n; i++) {
+            if (sigs[i].length == 0) continue;
+            EKInfo memory info = _activeKey(c, _recoverMem(digest, sigs[i]));
+            if (info.operator != c.operators[i]) revert LCPClientEnclaveKeyUnexpectedOperator(c.operators[i], info.operator);
+            success++;
+        }
+        if (success * c.thresholdDenominator < uint256(c.thresholdNumerator) * n) {
+            revert LCPClientOperatorSignaturesInsufficient(success);
+        }
+    }
+
+    function _operatorsDomain() private view returns (bytes32) {
+        return keccak256(
+            abi.encode(DOMAIN_TYPEHASH, keccak256("LCPClient"), keccak256("1"), block.chainid, address(this), CHAIN_TYPE_EVM_SALT)
+        );
+    }
+
+    function _checkOperators(address[] memory ops, uint256 num, uint256 den) private pure {
+        for (uint256 i = 0; i < ops.length; i++) {
+            if (ops[i] == address(0)) revert LCPClientClientStateInvalidOperatorAddress();
+            if (i > 0 && uint160(ops[i]) <= uint160(ops[i - 1])) revert LCPClientOperatorsInvalidOrder(ops[i - 1], ops[i]);
+        }
+        if (num == 0 || den == 0 || num > den) revert LCPClientClientStateInvalidOperatorsThreshold();
+    }
+
+    // ---- registration ----
+
+    /// The operator of a new key: recovered from the EIP-712 signature (zero without one); it must equal the
+    /// operator the enclave named, and (C client's rule, also for IAS) be one of the client's operators when the
+    /// client has operators.
+    function _registrationOperator(Client storage c, bytes32 structHash, bytes calldata sig, address named, bool dcap)
+        private
+        view
+        returns (address operator)
+    {
+        if (sig.length != 0) {
+            operator = _recover(keccak256(abi.encodePacked(hex"1901", DOMAIN_SEPARATOR_LCP_CLIENT, structHash)), sig);
+        }
+        if (named != address(0) && named != operator) {
+            if (dcap) revert LCPClientDCAPOutputReportUnexpectedOperator(operator, named);
+            revert LCPClientAVRUnexpectedOperator(operator, named);
+        }
+        uint256 n = c.operators.length;
+        if (n > 0) {
+            bool listed = false;
+            for (uint256 i = 0; i < n && !listed; i++) listed = c.operators[i] == operator;
+            if (!listed) {
+                if (dcap) revert LCPClientDCAPInvalidOperator();
+                revert LCPClientAVRUnexpectedOperator(operator, named);
+            }
+        }
+    }
+
+    /// Stores the key unless registered already, in which case operator and expiry must match. Returns whether it
+    /// was new.
+    function _register(Client storage c, address ek, uint64 expiredAt, address operator) private returns (bool) {
+        EKInfo storage e = c.enclaveKeys[ek];
+        if (e.expiredAt != 0) {
+            if (e.operator != operator) revert LCPClientEnclaveKeyUnexpectedOperator(e.operator, operator);
+            if (e.expiredAt != expiredAt) revert LCPClientEnclaveKeyUnexpectedExpiredAt(e.expiredAt, expiredAt);
+            return false;
+        }
+        e.expiredAt = expiredAt;
+        e.operator = operator;
+        return true;
+    }
+
+    bytes32 private constant STATUS_OK = keccak256("OK");
+
+    /// Whether the allow-list blob holds an entry of the field equal to s.
+    function _listed(bytes memory lists, uint256 field, bytes memory s) private pure returns (bool) {
+        bytes32 h = keccak256(s);
+        uint256 p = 0;
+        while (p < lists.length) {
+            (uint256 f,, uint256 np) = Proto.key(lists, p);
+            (uint256 st, uint256 l, uint256 np2) = Proto.lenDelim(lists, np);
+            if (f == field && l == s.length) {
+                bytes32 eh;
+                assembly {
+                    eh := keccak256(add(add(lists, 32), st), l)
+                }
+                if (eh == h) return true;
+            }
+            p = np2;
+        }
+        return false;
+    }
+
+    function _checkQuoteStatus(Client storage c, IAS.Report memory r) private view {
+        bytes32 st = keccak256(r.status);
+        if (st == STATUS_OK) return;
+        bytes memory lists = c.allowLists;
+        if (!_listed(lists, 5, r.status)) revert LCPClientAVRDisallowedQuoteStatus();
+        if (
+            st == keccak256("GROUP_OUT_OF_DATE") || st == keccak256("CONFIGURATION_NEEDED") || st == keccak256("SW_HARDENING_NEEDED")
+                || st == keccak256("CONFIGURATION_AND_SW_HARDENING_NEEDED")
+        ) {
+            for (uint256 i = 0; i < r.advisories.length; i++) {
+                if (!_listed(lists, 6, r.advisories[i])) revert LCPClientAVRDisallowedAdvisoryID();
+            }
+        }
+    }
+
+    // ---- DCAP policy (zkDCAP path, lcp-spec §6.4; C client register_dcap.c) ----
+
+    function _checkDCAPOutput(Client storage c, IDCAPVerifier.Output memory out) private view {
+        if (out.mrenclave != c.mrenclave) revert LCPClientClientStateUnexpectedMrenclave();
+        bytes memory status = bytes(out.tcbStatus);
+        bytes32 sh = keccak256(status);
+        // Revoked is never accepted (C client), whatever the list says.
+        bytes memory lists = c.allowLists;
+        if (sh == keccak256("Revoked") || (sh != keccak256("UpToDate") && !_listed(lists, 5, status))) {
+            revert LCPClientDCAPDisallowedTCBStatus();
+        }
+        for (uint256 i = 0; i < out.advisoryIds.length; i++) {
+            if (!_listed(lists, 6, bytes(out.advisoryIds[i]))) revert LCPClientDCAPDisallowedAdvisoryID();
+        }
+        if (block.timestamp < out.notBefore || block.timestamp > out.notAfter) revert LCPClientDCAPOutputNotValid();
+        if (out.debug != developmentMode) revert LCPClientDCAPUnexpectedEnclaveDebugMode();
+    }
+
+    function _dcapExpiry(Client storage c, IDCAPVerifier.Output memory out) private view returns (uint64) {
+        uint256 max = uint256(out.notAfter) + 1;
+        uint256 at = max;
+        if (c.keyExpiration != 0 && c.keyExpiration < max - out.notBefore) at = uint256(out.notBefore) + c.keyExpiration;
+        if (at <= block.timestamp) revert LCPClientEnclaveKeyExpired();
+        return uint64(at);
+    }
+
+    function _tcbEvaluationNumber(Client storage c, string calldata clientId, uint32 out) private {
+        uint32 cur = c.currentTcbEvaluationDataNumber;
+        uint32 next = c.nextTcbEvaluationDataNumber;
+        uint64 nextTime = c.nextTcbEvaluationDataNumberUpdateTime;
+        bool curChanged = false;
+        bool nextChanged = false;
+        if (next != 0 && block.timestamp >= nextTime) {
+            cur = next;
+            next = 0;
+            nextTime = 0;
+            curChanged = true;
+            nextChanged = true;
+        }
+        if (out < cur) revert LCPClientDCAPUnexpectedTcbEvaluationDataNumber(cur);
+        if (out > cur) {
+            uint32 grace = c.tcbEvaluationDataNumberUpdateGracePeriod;
+            if (grace == 0) {
+                if (next != 0) revert LCPClientDCAPUnexpectedTcbEvaluationDataNumber(cur);
+                cur = out;
+                curChanged = true;
+            } else if (next == 0) {
+                next = out;
+                nextTime = uint64(block.timestamp + grace);
+                nextChanged = true;
+            } else if (out > next) {
+                cur = next;
+                next = out;
+                nextTime = uint64(block.timestamp + grace);
+                curChanged = true;
+                nextChanged = true;
+            } else if (out < next) {
+                cur = out;
+                curChanged = true;
+            }
+        }
+        if (curChanged) {
+            c.currentTcbEvaluationDataNumber = cur;
+            emit LCPClientZKDCAPUpdateCurrentTcbEvaluationDataNumber(clientId, cur);
+        }
+        if (nextChanged) {
+            c.nextTcbEvaluationDataNumber = next;
+            c.nextTcbEvaluationDataNumberUpdateTime = nextTime;
+            if (next != 0) emit LCPClientZKDCAPUpdateNextTcbEvaluationDataNumber(clientId, next);
+        }
+    }
+}
