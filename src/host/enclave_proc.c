@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lcp/host_enclave.h"
+#include "host_frames.h"
 
 struct lcp_host_enclave {
     char path[PATH_MAX];

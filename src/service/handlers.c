@@ -34,24 +34,18 @@ static void pb_free(void *ud, void *p)
 }
 ProtobufCAllocator svc_pb_alloc = {pb_alloc, pb_free, NULL};
 
+/* Each method's builder, named in methods.def (LOCAL methods have none: keys.c answers them). */
+#define SVC_METHOD(id, path, request, kind, ecall, lock, response, build)                                        \
+    static int build_##build(lcp_service *s, ProtobufCMessage *msg, svc_job *j, int *status, char *why);
+#include "methods.def"
+#undef SVC_METHOD
+
 const svc_method svc_methods[SVC_M_COUNT] = {
-    [SVC_M_CREATE_CLIENT] = {"/lcp.service.elc.v1.Msg/CreateClient", &lcp__service__elc__v1__msg_create_client__descriptor, SVC_KIND_WORKER},
-    [SVC_M_UPDATE_CLIENT] = {"/lcp.service.elc.v1.Msg/UpdateClient", &lcp__service__elc__v1__msg_update_client__descriptor, SVC_KIND_WORKER},
-    [SVC_M_UPDATE_CLIENT_STREAM] = {"/lcp.service.elc.v1.Msg/UpdateClientStream",
-                                    &lcp__service__elc__v1__msg_update_client_stream_chunk__descriptor, SVC_KIND_STREAM},
-    [SVC_M_AGGREGATE_MESSAGES] = {"/lcp.service.elc.v1.Msg/AggregateMessages",
-                                  &lcp__service__elc__v1__msg_aggregate_messages__descriptor, SVC_KIND_WORKER},
-    [SVC_M_VERIFY_MEMBERSHIP] = {"/lcp.service.elc.v1.Msg/VerifyMembership",
-                                 &lcp__service__elc__v1__msg_verify_membership__descriptor, SVC_KIND_WORKER},
-    [SVC_M_VERIFY_NON_MEMBERSHIP] = {"/lcp.service.elc.v1.Msg/VerifyNonMembership",
-                                     &lcp__service__elc__v1__msg_verify_non_membership__descriptor, SVC_KIND_WORKER},
-    [SVC_M_QUERY_CLIENT] = {"/lcp.service.elc.v1.Query/Client", &lcp__service__elc__v1__query_client_request__descriptor, SVC_KIND_WORKER},
-    [SVC_M_ENCLAVE_INFO] = {"/lcp.service.enclave.v1.Query/EnclaveInfo",
-                            &lcp__service__enclave__v1__query_enclave_info_request__descriptor, SVC_KIND_LOCAL},
-    [SVC_M_AVAILABLE_ENCLAVE_KEYS] = {"/lcp.service.enclave.v1.Query/AvailableEnclaveKeys",
-                                      &lcp__service__enclave__v1__query_available_enclave_keys_request__descriptor, SVC_KIND_LOCAL},
-    [SVC_M_ENCLAVE_KEY] = {"/lcp.service.enclave.v1.Query/EnclaveKey",
-                           &lcp__service__enclave__v1__query_enclave_key_request__descriptor, SVC_KIND_LOCAL},
+#define SVC_METHOD(id, path, request, kind, ecall, lock, response, build)                                        \
+    [SVC_M_##id] = {path, &request##__descriptor, SVC_KIND_##kind, SVC_EC_##ecall, SVC_LOCK_##lock,              \
+                    SVC_RESPONSE_##response, build_##build},
+#include "methods.def"
+#undef SVC_METHOD
 };
 
 int svc_method_find(const char *path, size_t len)
@@ -91,16 +85,12 @@ static char *dup_str(const char *s)
 /* Sentinel lock key for CreateClient without a client id: the enclave numbers those from one shared counter. */
 static const char NEW_CLIENT_KEY[] = "\x01new-client";
 
-static const char *lock_key_of(int method, const ProtobufCMessage *m)
+/* LOCK CLIENT: the client the operation changes (a new client without an id: the shared counter). */
+static const char *lock_key_of(int method, const lcp_host_op *op)
 {
-    switch (method) {
-    case SVC_M_CREATE_CLIENT: {
-        const char *id = ((const Lcp__Service__Elc__V1__MsgCreateClient *)m)->client_id;
-        return id && *id ? id : NEW_CLIENT_KEY;
-    }
-    case SVC_M_UPDATE_CLIENT: return ((const Lcp__Service__Elc__V1__MsgUpdateClient *)m)->client_id;
-    default: return NULL; /* verifications and queries read a snapshot: no need to wait for the client */
-    }
+    if (svc_methods[method].lock != SVC_LOCK_CLIENT) return NULL; /* verifications and queries read a snapshot */
+    const char *id = op->client_id ? op->client_id : "";
+    return op->kind == LCP_ECALL_INIT_CLIENT && !*id ? NEW_CLIENT_KEY : id;
 }
 
 static int check_signer(const ProtobufCBinaryData *b, int *status, char *why)
@@ -110,9 +100,123 @@ static int check_signer(const ProtobufCBinaryData *b, int *status, char *why)
     return LCP_OK;
 }
 
-svc_job *svc_job_new(lcp_service *s, int method, const uint8_t *msg, size_t len, int *status, char *why)
+static lcp_bytes view(ProtobufCBinaryData b) { return (lcp_bytes){b.data, b.len}; }
+
+static lcp_pb_any any_of(const Google__Protobuf__Any *a)
+{
+    const char *u = a->type_url ? a->type_url : "";
+    return (lcp_pb_any){{(const uint8_t *)u, strlen(u)}, view(a->value)};
+}
+
+/* ---- the builders named in methods.def ---- */
+
+static int build_create_client(lcp_service *s, ProtobufCMessage *msg, svc_job *j, int *status, char *why)
 {
     (void)s;
+    const Lcp__Service__Elc__V1__MsgCreateClient *m = (const void *)msg;
+    if (!m->client_state || !m->consensus_state)
+        return bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "client_state and consensus_state are required%s", "");
+    if (check_signer(&m->signer, status, why) != LCP_OK) return LCP_ERR_PROTO;
+    j->op.client_id = m->client_id;
+    j->op.client_state = any_of(m->client_state);
+    j->op.consensus_state = any_of(m->consensus_state);
+    j->op.signer = m->signer.data;
+    return LCP_OK;
+}
+
+/* UpdateClient, and UpdateClientStream once assembled (in the same shape, svc_stream_finish). */
+static int build_update_client(lcp_service *s, ProtobufCMessage *msg, svc_job *j, int *status, char *why)
+{
+    (void)s;
+    const Lcp__Service__Elc__V1__MsgUpdateClient *m = (const void *)msg;
+    if (!m->header) return bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "header is required%s", "");
+    if (check_signer(&m->signer, status, why) != LCP_OK) return LCP_ERR_PROTO;
+    j->op.client_id = m->client_id;
+    j->op.header = any_of(m->header);
+    j->op.include_state = m->include_state;
+    j->op.signer = m->signer.data;
+    return LCP_OK;
+}
+
+static int build_aggregate_messages(lcp_service *s, ProtobufCMessage *msg, svc_job *j, int *status, char *why)
+{
+    (void)s;
+    const Lcp__Service__Elc__V1__MsgAggregateMessages *m = (const void *)msg;
+    if (check_signer(&m->signer, status, why) != LCP_OK) return LCP_ERR_PROTO;
+    size_t n = m->n_messages + m->n_signatures;
+    if (n && !(j->op_bytes = lcp_calloc(n, sizeof *j->op_bytes)))
+        return bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
+    for (size_t i = 0; i < m->n_messages; i++) j->op_bytes[i] = view(m->messages[i]);
+    for (size_t i = 0; i < m->n_signatures; i++) j->op_bytes[m->n_messages + i] = view(m->signatures[i]);
+    j->op.messages = j->op_bytes;
+    j->op.n_messages = m->n_messages;
+    j->op.signatures = j->op_bytes ? j->op_bytes + m->n_messages : NULL;
+    j->op.n_signatures = m->n_signatures;
+    j->op.signer = m->signer.data;
+    return LCP_OK;
+}
+
+static int build_verify_membership(lcp_service *s, ProtobufCMessage *msg, svc_job *j, int *status, char *why)
+{
+    (void)s;
+    const Lcp__Service__Elc__V1__MsgVerifyMembership *m = (const void *)msg;
+    if (!m->proof_height) return bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "proof_height is required%s", "");
+    if (check_signer(&m->signer, status, why) != LCP_OK) return LCP_ERR_PROTO;
+    j->op.client_id = m->client_id;
+    j->op.prefix = view(m->prefix);
+    j->op.path = m->path;
+    j->op.value = view(m->value);
+    j->op.proof_height = (lcp_host_height){m->proof_height->revision_number, m->proof_height->revision_height};
+    j->op.proof = view(m->proof);
+    j->op.signer = m->signer.data;
+    return LCP_OK;
+}
+
+static int build_verify_non_membership(lcp_service *s, ProtobufCMessage *msg, svc_job *j, int *status, char *why)
+{
+    (void)s;
+    const Lcp__Service__Elc__V1__MsgVerifyNonMembership *m = (const void *)msg;
+    if (!m->proof_height) return bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "proof_height is required%s", "");
+    if (check_signer(&m->signer, status, why) != LCP_OK) return LCP_ERR_PROTO;
+    j->op.client_id = m->client_id;
+    j->op.prefix = view(m->prefix);
+    j->op.path = m->path;
+    j->op.proof_height = (lcp_host_height){m->proof_height->revision_number, m->proof_height->revision_height};
+    j->op.proof = view(m->proof);
+    j->op.signer = m->signer.data;
+    return LCP_OK;
+}
+
+static int build_query_client(lcp_service *s, ProtobufCMessage *msg, svc_job *j, int *status, char *why)
+{
+    (void)s;
+    (void)status;
+    (void)why;
+    j->op.client_id = ((const Lcp__Service__Elc__V1__QueryClientRequest *)(const void *)msg)->client_id;
+    return LCP_OK;
+}
+
+/* LOCAL methods are answered by svc_local; a job of one is a bug. */
+static int build_none(lcp_service *s, ProtobufCMessage *msg, svc_job *j, int *status, char *why)
+{
+    (void)s;
+    (void)msg;
+    return bad(status, why, LCP_GRPC_INTERNAL, "method %s does not run in a worker", svc_methods[j->method].path);
+}
+
+/* The method's builder, then its lock key. */
+static int build_job(lcp_service *s, svc_job *j, ProtobufCMessage *m, int *status, char *why)
+{
+    memset(&j->op, 0, sizeof j->op);
+    j->op.kind = svc_methods[j->method].ecall;
+    int rc = svc_methods[j->method].build(s, m, j, status, why);
+    const char *key = rc == LCP_OK ? lock_key_of(j->method, &j->op) : NULL;
+    if (key && !(j->lock_key = dup_str(key))) rc = bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
+    return rc;
+}
+
+svc_job *svc_job_new(lcp_service *s, int method, const uint8_t *msg, size_t len, int *status, char *why)
+{
     int oom;
     ProtobufCMessage *m = svc_unpack(svc_methods[method].request, msg, len, &oom);
     if (!m) {
@@ -120,51 +224,18 @@ svc_job *svc_job_new(lcp_service *s, int method, const uint8_t *msg, size_t len,
         else bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "request is not a valid %s message", svc_methods[method].request->name);
         return NULL;
     }
-    int rc = LCP_OK;
-    switch (method) {
-    case SVC_M_CREATE_CLIENT: {
-        const Lcp__Service__Elc__V1__MsgCreateClient *c = (const void *)m;
-        if (!c->client_state || !c->consensus_state)
-            rc = bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "client_state and consensus_state are required%s", "");
-        else rc = check_signer(&c->signer, status, why);
-        break;
-    }
-    case SVC_M_UPDATE_CLIENT: {
-        const Lcp__Service__Elc__V1__MsgUpdateClient *u = (const void *)m;
-        if (!u->header) rc = bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "header is required%s", "");
-        else rc = check_signer(&u->signer, status, why);
-        break;
-    }
-    case SVC_M_AGGREGATE_MESSAGES:
-        rc = check_signer(&((const Lcp__Service__Elc__V1__MsgAggregateMessages *)(const void *)m)->signer, status, why);
-        break;
-    case SVC_M_VERIFY_MEMBERSHIP: {
-        const Lcp__Service__Elc__V1__MsgVerifyMembership *v = (const void *)m;
-        if (!v->proof_height) rc = bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "proof_height is required%s", "");
-        else rc = check_signer(&v->signer, status, why);
-        break;
-    }
-    case SVC_M_VERIFY_NON_MEMBERSHIP: {
-        const Lcp__Service__Elc__V1__MsgVerifyNonMembership *v = (const void *)m;
-        if (!v->proof_height) rc = bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "proof_height is required%s", "");
-        else rc = check_signer(&v->signer, status, why);
-        break;
-    }
-    default: break;
-    }
-    svc_job *j = rc == LCP_OK ? lcp_calloc(1, sizeof *j) : NULL;
-    const char *key = j ? lock_key_of(method, m) : NULL;
-    if (j && key && !(j->lock_key = dup_str(key))) {
-        lcp_free(j);
-        j = NULL;
-    }
+    svc_job *j = lcp_calloc(1, sizeof *j);
     if (!j) {
-        if (rc == LCP_OK) bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
+        bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
         protobuf_c_message_free_unpacked(m, &svc_pb_alloc);
         return NULL;
     }
     j->method = method;
     j->msg = m;
+    if (build_job(s, j, m, status, why) != LCP_OK) {
+        svc_job_free(j); /* frees m too */
+        return NULL;
+    }
     return j;
 }
 
@@ -221,19 +292,11 @@ int svc_stream_finish(svc_job *j, int *status, char *why)
     j->upd_header.value.data = j->upd_value.data;
     j->upd_header.value.len = j->upd_value.len;
     j->method = SVC_M_UPDATE_CLIENT_STREAM;
-    if (!(j->lock_key = dup_str(j->upd.client_id)))
-        return bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
-    return LCP_OK;
+    /* No service at hand here: the builder needs none for a stream, whose signer was checked at init. */
+    return build_job(NULL, j, &j->upd.base, status, why);
 }
 
 /* ---- running a job in a worker ---- */
-
-static void to_enclave_any(Lcp__Enclave__V1__Any *dst, const Google__Protobuf__Any *src)
-{
-    lcp__enclave__v1__any__init(dst);
-    dst->type_url = src->type_url ? src->type_url : "";
-    dst->value = src->value;
-}
 
 static void set_status(svc_job *j, int rc, const char *err)
 {
@@ -245,169 +308,72 @@ static void set_status(svc_job *j, int rc, const char *err)
     snprintf(j->message, sizeof j->message, "%s", err && *err ? err : lcp_strerror(rc));
 }
 
+static void packed(svc_job *j, const ProtobufCMessage *m)
+{
+    if (svc_pack(&j->resp, m) != LCP_OK) {
+        j->status = LCP_GRPC_RESOURCE_EXHAUSTED;
+        snprintf(j->message, sizeof j->message, "out of memory");
+        return;
+    }
+    j->status = LCP_GRPC_OK;
+}
+
 /* unsigned_ok: CreateClient, whose commitment a light client may return unsigned (LCP's create_client does,
  * lcp-spec.md §9 issue #52); every other commitment must carry a signature. */
-static void commitment_response(svc_job *j, const Lcp__Enclave__V1__CommitmentProof *p, int unsigned_ok)
+static void commitment_response(svc_job *j, const lcp_host_result *r, int unsigned_ok)
 {
     /* Every Msg response is {bytes message = 1; bytes signature = 2}: one type packs them all. */
-    Lcp__Service__Elc__V1__MsgUpdateClientResponse r = LCP__SERVICE__ELC__V1__MSG_UPDATE_CLIENT_RESPONSE__INIT;
-    if (!p || p->message.len == 0 || (p->signature.len == 0 && !unsigned_ok)) {
+    Lcp__Service__Elc__V1__MsgUpdateClientResponse m = LCP__SERVICE__ELC__V1__MSG_UPDATE_CLIENT_RESPONSE__INIT;
+    if (!r->has_commitment || r->message.len == 0 || (r->signature.len == 0 && !unsigned_ok)) {
         j->status = LCP_GRPC_INTERNAL;
         snprintf(j->message, sizeof j->message, "the enclave returned no commitment");
         return;
     }
-    r.message = p->message;
-    r.signature = p->signature;
-    if (svc_pack(&j->resp, &r.base) != LCP_OK) {
-        j->status = LCP_GRPC_RESOURCE_EXHAUSTED;
-        snprintf(j->message, sizeof j->message, "out of memory");
-        return;
-    }
-    j->status = LCP_GRPC_OK;
+    m.message = (ProtobufCBinaryData){r->message.len, (uint8_t *)r->message.ptr};
+    m.signature = (ProtobufCBinaryData){r->signature.len, (uint8_t *)r->signature.ptr};
+    packed(j, &m.base);
 }
 
-static void query_response(svc_job *j, const Lcp__Enclave__V1__QueryClientResult *q)
+/* protobuf-c wants the type URL NUL-terminated: the result's views are (they point into its frame's strings). */
+static void any_to_pb(Google__Protobuf__Any *dst, const lcp_pb_any *a)
 {
-    Lcp__Service__Elc__V1__QueryClientResponse r = LCP__SERVICE__ELC__V1__QUERY_CLIENT_RESPONSE__INIT;
+    dst->type_url = (char *)a->type_url.ptr;
+    dst->value = (ProtobufCBinaryData){a->value.len, (uint8_t *)a->value.ptr};
+}
+
+static void query_response(svc_job *j, const lcp_host_result *q)
+{
+    Lcp__Service__Elc__V1__QueryClientResponse m = LCP__SERVICE__ELC__V1__QUERY_CLIENT_RESPONSE__INIT;
     Google__Protobuf__Any cs = GOOGLE__PROTOBUF__ANY__INIT, cons = GOOGLE__PROTOBUF__ANY__INIT;
-    if (q && q->found) {
-        r.found = 1;
-        if (q->client_state) {
-            cs.type_url = q->client_state->type_url;
-            cs.value = q->client_state->value;
-            r.client_state = &cs;
+    if (q->found) {
+        m.found = 1;
+        if (q->has_client_state) {
+            any_to_pb(&cs, &q->client_state);
+            m.client_state = &cs;
         }
-        if (q->consensus_state) {
-            cons.type_url = q->consensus_state->type_url;
-            cons.value = q->consensus_state->value;
-            r.consensus_state = &cons;
+        if (q->has_consensus_state) {
+            any_to_pb(&cons, &q->consensus_state);
+            m.consensus_state = &cons;
         }
     }
-    if (svc_pack(&j->resp, &r.base) != LCP_OK) {
-        j->status = LCP_GRPC_RESOURCE_EXHAUSTED;
-        snprintf(j->message, sizeof j->message, "out of memory");
-        return;
-    }
-    j->status = LCP_GRPC_OK;
+    packed(j, &m.base);
 }
 
 void svc_job_run(svc_worker *w, svc_job *j)
 {
-    Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
-    Lcp__Enclave__V1__InitClient ic = LCP__ENCLAVE__V1__INIT_CLIENT__INIT;
-    Lcp__Enclave__V1__UpdateClient uc = LCP__ENCLAVE__V1__UPDATE_CLIENT__INIT;
-    Lcp__Enclave__V1__AggregateMessages ag = LCP__ENCLAVE__V1__AGGREGATE_MESSAGES__INIT;
-    Lcp__Enclave__V1__VerifyMembership vm = LCP__ENCLAVE__V1__VERIFY_MEMBERSHIP__INIT;
-    Lcp__Enclave__V1__VerifyNonMembership vn = LCP__ENCLAVE__V1__VERIFY_NON_MEMBERSHIP__INIT;
-    Lcp__Enclave__V1__QueryClient qc = LCP__ENCLAVE__V1__QUERY_CLIENT__INIT;
-    Lcp__Enclave__V1__Any a1, a2;
-    Lcp__Enclave__V1__Height ph = LCP__ENCLAVE__V1__HEIGHT__INIT;
-    const uint8_t *signer = NULL;
-    int command;
-    switch (j->method) {
-    case SVC_M_CREATE_CLIENT: {
-        const Lcp__Service__Elc__V1__MsgCreateClient *m = (const void *)j->msg;
-        to_enclave_any(&a1, m->client_state);
-        to_enclave_any(&a2, m->consensus_state);
-        ic.client_id = m->client_id ? m->client_id : "";
-        ic.client_state = &a1;
-        ic.consensus_state = &a2;
-        ic.signer = m->signer;
-        signer = m->signer.data;
-        req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_INIT_CLIENT;
-        req.init_client = &ic;
-        command = SVC_EC_INIT_CLIENT;
-        break;
-    }
-    case SVC_M_UPDATE_CLIENT:
-    case SVC_M_UPDATE_CLIENT_STREAM: {
-        const Lcp__Service__Elc__V1__MsgUpdateClient *m = j->method == SVC_M_UPDATE_CLIENT ? (const void *)j->msg : &j->upd;
-        to_enclave_any(&a1, m->header);
-        uc.client_id = m->client_id ? m->client_id : "";
-        uc.header = &a1;
-        uc.include_state = m->include_state;
-        uc.signer = m->signer;
-        signer = m->signer.data;
-        req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_UPDATE_CLIENT;
-        req.update_client = &uc;
-        command = SVC_EC_UPDATE_CLIENT;
-        break;
-    }
-    case SVC_M_AGGREGATE_MESSAGES: {
-        const Lcp__Service__Elc__V1__MsgAggregateMessages *m = (const void *)j->msg;
-        ag.signer = m->signer;
-        ag.n_messages = m->n_messages;
-        ag.messages = m->messages;
-        ag.n_signatures = m->n_signatures;
-        ag.signatures = m->signatures;
-        signer = m->signer.data;
-        req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_AGGREGATE_MESSAGES;
-        req.aggregate_messages = &ag;
-        command = SVC_EC_AGGREGATE;
-        break;
-    }
-    case SVC_M_VERIFY_MEMBERSHIP: {
-        const Lcp__Service__Elc__V1__MsgVerifyMembership *m = (const void *)j->msg;
-        vm.client_id = m->client_id ? m->client_id : "";
-        vm.prefix = m->prefix;
-        vm.path = m->path ? m->path : "";
-        vm.value = m->value;
-        ph.revision_number = m->proof_height->revision_number;
-        ph.revision_height = m->proof_height->revision_height;
-        vm.proof_height = &ph;
-        vm.proof = m->proof;
-        vm.signer = m->signer;
-        signer = m->signer.data;
-        req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_VERIFY_MEMBERSHIP;
-        req.verify_membership = &vm;
-        command = SVC_EC_VERIFY_MEMBERSHIP;
-        break;
-    }
-    case SVC_M_VERIFY_NON_MEMBERSHIP: {
-        const Lcp__Service__Elc__V1__MsgVerifyNonMembership *m = (const void *)j->msg;
-        vn.client_id = m->client_id ? m->client_id : "";
-        vn.prefix = m->prefix;
-        vn.path = m->path ? m->path : "";
-        ph.revision_number = m->proof_height->revision_number;
-        ph.revision_height = m->proof_height->revision_height;
-        vn.proof_height = &ph;
-        vn.proof = m->proof;
-        vn.signer = m->signer;
-        signer = m->signer.data;
-        req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_VERIFY_NON_MEMBERSHIP;
-        req.verify_non_membership = &vn;
-        command = SVC_EC_VERIFY_NON_MEMBERSHIP;
-        break;
-    }
-    case SVC_M_QUERY_CLIENT: {
-        const Lcp__Service__Elc__V1__QueryClientRequest *m = (const void *)j->msg;
-        qc.client_id = m->client_id ? m->client_id : "";
-        req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_QUERY_CLIENT;
-        req.query_client = &qc;
-        command = SVC_EC_QUERY_CLIENT;
-        break;
-    }
-    default:
+    const svc_method *m = &svc_methods[j->method];
+    if (m->kind == SVC_KIND_LOCAL || m->ecall == SVC_EC_NONE) {
         j->status = LCP_GRPC_INTERNAL;
         snprintf(j->message, sizeof j->message, "method %d does not run in a worker", j->method);
         return;
     }
-    Lcp__Enclave__V1__EcallResponse *resp = NULL;
+    lcp_host_result r;
     char err[LCP_ERR_LEN] = "";
-    int rc = svc_ecall(w, &req, signer, command, &resp, err);
-    if (rc != LCP_OK) {
-        set_status(j, rc, err);
-    } else if (resp->result_case == LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_INIT_CLIENT && resp->init_client) {
-        commitment_response(j, resp->init_client->proof, 1);
-    } else if (resp->result_case == LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_COMMITMENT) {
-        commitment_response(j, resp->commitment, 0);
-    } else if (resp->result_case == LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_QUERY_CLIENT) {
-        query_response(j, resp->query_client);
-    } else {
-        j->status = LCP_GRPC_INTERNAL;
-        snprintf(j->message, sizeof j->message, "the enclave returned an unexpected result");
-    }
-    if (j->status == LCP_GRPC_OK && command != SVC_EC_QUERY_CLIENT && command != SVC_EC_INIT_CLIENT)
+    int rc = lcp_host_exec_run(w->exec, &j->op, &r, err);
+    if (rc != LCP_OK) set_status(j, rc, err);
+    else if (m->response == SVC_RESPONSE_QUERY) query_response(j, &r);
+    else commitment_response(j, &r, m->response == SVC_RESPONSE_CREATED);
+    if (j->status == LCP_GRPC_OK && m->response == SVC_RESPONSE_COMMITMENT)
         svc_metrics_count(&w->s->metrics, &w->s->metrics.commitments);
-    if (resp) lcp__enclave__v1__ecall_response__free_unpacked(resp, NULL);
+    lcp_host_result_free(&r);
 }

@@ -20,6 +20,7 @@
 #include "lcp/crypto.h"
 #include "lcp/enclave.h"
 #include "lcp/host.h"
+#include "host/host_frames.h"
 #include "lcp/tee_sim.h"
 
 #define NOW 1800000000ull /* 2027-01-15: inside the simulation signing certificate's validity */
@@ -82,7 +83,7 @@ static Lcp__Enclave__V1__EcallResponse *ecall(lcp_host *h, Lcp__Enclave__V1__Eca
     Lcp__Enclave__V1__EcallResponse *resp = NULL;
     char err[LCP_ERR_LEN] = "";
     req->current_time_ns = NOW * 1000000000ull;
-    int rc = lcp_host_run(h, req, signer, write, &resp, err);
+    int rc = lcp_host_run_frame(h, req, signer, write, &resp, err);
     if (rc != expect) fail_msg("expected %s, got %s: %s", lcp_errname(expect), lcp_errname(rc), err);
     return resp;
 }
@@ -155,14 +156,13 @@ static void test_full_flow(void **state)
     lcp_buf avr = {0}, sig = {0};
     new_attested_key(w.h, w.addr, &avr, &sig, (int64_t)NOW - 60);
     /* The enclave's identity, to deploy the LCP client with. */
-    Lcp__Enclave__V1__EcallResponse *info;
+    lcp_host_enclave_identity info;
     char err[LCP_ERR_LEN] = "";
     assert_int_equal(lcp_host_enclave_info(w.h, &info, err), LCP_OK);
-    assert_string_equal(info->enclave_info->backend, "sim");
+    assert_string_equal(info.backend, "sim");
     uint8_t mrenclave[32];
-    memcpy(mrenclave, info->enclave_info->mrenclave.data, 32);
-    int debug = info->enclave_info->debug;
-    lcp__enclave__v1__ecall_response__free_unpacked(info, NULL);
+    memcpy(mrenclave, info.mrenclave, 32);
+    int debug = info.debug;
 
     lcfix_open(&w.c, "02"); /* the simulation IAS root */
     lcp_lc_client_state cs;
@@ -466,7 +466,7 @@ static void test_host_killed_mid_update(void **state)
         req.update_client = &uc;
         Lcp__Enclave__V1__EcallResponse *r;
         req.current_time_ns = NOW * 1000000000ull;
-        if (lcp_host_run(hc, &req, addr, 1, &r, err) == LCP_OK) _exit(5);
+        if (lcp_host_run_frame(hc, &req, addr, 1, &r, err) == LCP_OK) _exit(5);
         _exit(4); /* not reached: the hook killed us */
     }
     int st;

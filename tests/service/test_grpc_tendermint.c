@@ -19,6 +19,7 @@
 #include "lcp/attestation_ias_sim.h"
 #include "lcp/crypto.h"
 #include "lcp/host.h"
+#include "host/host_frames.h"
 #include "lcp/service.h"
 #include "lcp/tee_sim.h"
 #include "proto/lcp_service.pb-c.h"
@@ -88,11 +89,10 @@ static void open_world(world *w)
                                                      (uint64_t)w->now - 60, (uint64_t)w->now - 60 + 30 * 86400, err),
                      LCP_OK);
     assert_int_equal(lcp_store_commit(t, err), LCP_OK);
-    Lcp__Enclave__V1__EcallResponse *info;
+    lcp_host_enclave_identity info;
     assert_int_equal(lcp_host_enclave_info(h, &info, err), LCP_OK);
     uint8_t mrenclave[32];
-    memcpy(mrenclave, info->enclave_info->mrenclave.data, 32);
-    lcp__enclave__v1__ecall_response__free_unpacked(info, NULL);
+    memcpy(mrenclave, info.mrenclave, 32);
     lcp_host_close(h); /* the service opens the store itself: one environment per process at a time */
 
     lcfix_open(&w->c, "02"); /* the simulation IAS root */

@@ -1,0 +1,308 @@
+/* The typed operations (lcp/host_ops.h): lcp_host_op encoded as an ECALL frame, the response decoded into
+ * lcp_host_result. This file and exec.c are the boundary: nothing above host sees the frames. */
+#include <stdio.h>
+#include <string.h>
+
+#include "host_frames.h"
+#include "lcp/host_keystore.h"
+
+typedef struct {
+    const char *label;
+    int writes, measured;
+    Lcp__Enclave__V1__EcallRequest__CommandCase command;
+} kind_info;
+
+static const kind_info KINDS[LCP_ECALL_COUNT] = {
+#define LCP_ECALL(id, label, writes, measured, fn) \
+    [LCP_ECALL_##id] = {label, writes, measured, LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_##id},
+#define LCP_ECALL_OWN(id, label, writes, measured) LCP_ECALL(id, label, writes, measured, 0)
+#include "lcp/ecalls.def"
+#undef LCP_ECALL
+#undef LCP_ECALL_OWN
+};
+
+const char *lcp_ecall_label(int kind) { return kind >= 0 && kind < LCP_ECALL_COUNT ? KINDS[kind].label : "unknown"; }
+int lcp_ecall_writes(int kind) { return kind >= 0 && kind < LCP_ECALL_COUNT && KINDS[kind].writes; }
+int lcp_ecall_measured(int kind) { return kind >= 0 && kind < LCP_ECALL_COUNT && KINDS[kind].measured; }
+
+int lcp_host_ecall_kind_of(const Lcp__Enclave__V1__EcallRequest *req)
+{
+    for (int k = 0; k < LCP_ECALL_COUNT; k++)
+        if (KINDS[k].command == req->command_case) return k;
+    return -1;
+}
+
+void lcp_host_result_free(lcp_host_result *r)
+{
+    if (!r) return;
+    if (r->frame_) lcp__enclave__v1__ecall_response__free_unpacked(r->frame_, NULL);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- encoding ---- */
+
+/* The strings an Any needs NUL-terminated for protobuf-c, owned by the encoder. */
+typedef struct {
+    Lcp__Enclave__V1__EcallRequest req;
+    Lcp__Enclave__V1__InitClient ic;
+    Lcp__Enclave__V1__UpdateClient uc;
+    Lcp__Enclave__V1__AggregateMessages ag;
+    Lcp__Enclave__V1__VerifyMembership vm;
+    Lcp__Enclave__V1__VerifyNonMembership vn;
+    Lcp__Enclave__V1__QueryClient qc;
+    Lcp__Enclave__V1__EnclaveInfo info;
+    Lcp__Enclave__V1__GenerateEnclaveKey gen;
+    Lcp__Enclave__V1__Any any[2];
+    Lcp__Enclave__V1__Height height;
+    ProtobufCBinaryData *bins; /* AGGREGATE_MESSAGES: messages then signatures */
+    char *strs[2];
+} frame;
+
+static ProtobufCBinaryData bin(lcp_bytes b) { return (ProtobufCBinaryData){b.len, (uint8_t *)b.ptr}; }
+static char *str(const char *s) { return (char *)(s ? s : ""); }
+
+static int any_in(frame *f, int i, const lcp_pb_any *a, char *err)
+{
+    lcp__enclave__v1__any__init(&f->any[i]);
+    if (!(f->strs[i] = lcp_malloc(a->type_url.len + 1))) return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+    if (a->type_url.len) memcpy(f->strs[i], a->type_url.ptr, a->type_url.len);
+    f->strs[i][a->type_url.len] = '\0';
+    f->any[i].type_url = f->strs[i];
+    f->any[i].value = bin(a->value);
+    return LCP_OK;
+}
+
+static void frame_free(frame *f)
+{
+    lcp_free(f->bins);
+    lcp_free(f->strs[0]);
+    lcp_free(f->strs[1]);
+}
+
+static int encode(frame *f, const lcp_host_op *op, char *err)
+{
+    Lcp__Enclave__V1__EcallRequest *r = &f->req;
+    ProtobufCBinaryData signer = {op->signer ? 20 : 0, (uint8_t *)op->signer};
+    int rc = LCP_OK;
+    lcp__enclave__v1__ecall_request__init(r);
+    lcp__enclave__v1__height__init(&f->height);
+    f->height.revision_number = op->proof_height.revision_number;
+    f->height.revision_height = op->proof_height.revision_height;
+    r->command_case = KINDS[op->kind].command;
+    switch (op->kind) {
+    case LCP_ECALL_INIT_CLIENT:
+        lcp__enclave__v1__init_client__init(&f->ic);
+        if ((rc = any_in(f, 0, &op->client_state, err)) == LCP_OK) rc = any_in(f, 1, &op->consensus_state, err);
+        f->ic.client_id = str(op->client_id);
+        f->ic.client_state = &f->any[0];
+        f->ic.consensus_state = &f->any[1];
+        f->ic.signer = signer;
+        r->init_client = &f->ic;
+        break;
+    case LCP_ECALL_UPDATE_CLIENT:
+        lcp__enclave__v1__update_client__init(&f->uc);
+        rc = any_in(f, 0, &op->header, err);
+        f->uc.client_id = str(op->client_id);
+        f->uc.header = &f->any[0];
+        f->uc.include_state = op->include_state != 0;
+        f->uc.signer = signer;
+        r->update_client = &f->uc;
+        break;
+    case LCP_ECALL_AGGREGATE_MESSAGES: {
+        lcp__enclave__v1__aggregate_messages__init(&f->ag);
+        size_t n = op->n_messages + op->n_signatures;
+        if (n && !(f->bins = lcp_calloc(n, sizeof *f->bins))) return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < op->n_messages; i++) f->bins[i] = bin(op->messages[i]);
+        for (size_t i = 0; i < op->n_signatures; i++) f->bins[op->n_messages + i] = bin(op->signatures[i]);
+        f->ag.signer = signer;
+        f->ag.n_messages = op->n_messages;
+        f->ag.messages = op->n_messages ? f->bins : NULL;
+        f->ag.n_signatures = op->n_signatures;
+        f->ag.signatures = op->n_signatures ? f->bins + op->n_messages : NULL;
+        r->aggregate_messages = &f->ag;
+        break;
+    }
+    case LCP_ECALL_VERIFY_MEMBERSHIP:
+        lcp__enclave__v1__verify_membership__init(&f->vm);
+        f->vm.client_id = str(op->client_id);
+        f->vm.prefix = bin(op->prefix);
+        f->vm.path = str(op->path);
+        f->vm.value = bin(op->value);
+        f->vm.proof_height = &f->height;
+        f->vm.proof = bin(op->proof);
+        f->vm.signer = signer;
+        r->verify_membership = &f->vm;
+        break;
+    case LCP_ECALL_VERIFY_NON_MEMBERSHIP:
+        lcp__enclave__v1__verify_non_membership__init(&f->vn);
+        f->vn.client_id = str(op->client_id);
+        f->vn.prefix = bin(op->prefix);
+        f->vn.path = str(op->path);
+        f->vn.proof_height = &f->height;
+        f->vn.proof = bin(op->proof);
+        f->vn.signer = signer;
+        r->verify_non_membership = &f->vn;
+        break;
+    case LCP_ECALL_QUERY_CLIENT:
+        lcp__enclave__v1__query_client__init(&f->qc);
+        f->qc.client_id = str(op->client_id);
+        r->query_client = &f->qc;
+        break;
+    case LCP_ECALL_ENCLAVE_INFO:
+        lcp__enclave__v1__enclave_info__init(&f->info);
+        r->enclave_info = &f->info;
+        break;
+    case LCP_ECALL_GENERATE_ENCLAVE_KEY:
+        lcp__enclave__v1__generate_enclave_key__init(&f->gen);
+        f->gen.operator_ = (ProtobufCBinaryData){op->operator_addr ? 20 : 0, (uint8_t *)op->operator_addr};
+        r->generate_enclave_key = &f->gen;
+        break;
+    default: return lcp_fail(err, LCP_ERR_ILLEGAL_ARG, "unknown operation %d", op->kind);
+    }
+    return rc;
+}
+
+/* ---- decoding ---- */
+
+static lcp_bytes view(ProtobufCBinaryData b) { return (lcp_bytes){b.data, b.len}; }
+
+static void any_out(lcp_pb_any *dst, const Lcp__Enclave__V1__Any *a)
+{
+    const char *u = a->type_url ? a->type_url : "";
+    dst->type_url = (lcp_bytes){(const uint8_t *)u, strlen(u)};
+    dst->value = view(a->value);
+}
+
+static void commitment_out(lcp_host_result *res, const Lcp__Enclave__V1__CommitmentProof *p)
+{
+    if (!p) return;
+    res->has_commitment = 1;
+    res->message = view(p->message);
+    res->signature = view(p->signature);
+}
+
+static int identity_out(lcp_host_enclave_identity *id, const Lcp__Enclave__V1__EnclaveInfoResult *e, char *err)
+{
+    /* Checked once here so that every caller may read the MRENCLAVE. */
+    if (!e || e->mrenclave.len != 32 || e->mrsigner.len > sizeof id->mrsigner || e->cpusvn.len > sizeof id->cpusvn)
+        return lcp_fail(err, LCP_ERR_PROTO, "enclave returned incomplete enclave info");
+    memset(id, 0, sizeof *id);
+    memcpy(id->mrenclave, e->mrenclave.data, 32);
+    if (e->mrsigner.len) memcpy(id->mrsigner, e->mrsigner.data, e->mrsigner.len);
+    id->mrsigner_len = e->mrsigner.len;
+    id->isv_prod_id = e->isv_prod_id;
+    id->isv_svn = e->isv_svn;
+    id->debug = e->debug;
+    snprintf(id->backend, sizeof id->backend, "%s", e->backend ? e->backend : "");
+    if (e->cpusvn.len) memcpy(id->cpusvn, e->cpusvn.data, e->cpusvn.len);
+    id->cpusvn_len = e->cpusvn.len;
+    return LCP_OK;
+}
+
+static int decode(lcp_host_result *res, int kind, const Lcp__Enclave__V1__EcallResponse *r, char *err)
+{
+    switch (r->result_case) {
+    case LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_INIT_CLIENT:
+        if (!r->init_client) break;
+        res->client_id = r->init_client->client_id ? r->init_client->client_id : "";
+        commitment_out(res, r->init_client->proof);
+        return LCP_OK;
+    case LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_COMMITMENT:
+        commitment_out(res, r->commitment);
+        return LCP_OK;
+    case LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_QUERY_CLIENT:
+        if (!r->query_client) break;
+        res->found = r->query_client->found;
+        if (res->found && r->query_client->client_state) {
+            res->has_client_state = 1;
+            any_out(&res->client_state, r->query_client->client_state);
+        }
+        if (res->found && r->query_client->consensus_state) {
+            res->has_consensus_state = 1;
+            any_out(&res->consensus_state, r->query_client->consensus_state);
+        }
+        return LCP_OK;
+    case LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_ENCLAVE_INFO: return identity_out(&res->info, r->enclave_info, err);
+    case LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_GENERATE_ENCLAVE_KEY: {
+        const Lcp__Enclave__V1__GenerateEnclaveKeyResult *g = r->generate_enclave_key;
+        if (!g || g->address.len != 20) return lcp_fail(err, LCP_ERR_PROTO, "enclave returned an incomplete key");
+        res->address = view(g->address);
+        res->pub_key = view(g->pub_key);
+        res->sealed_key = view(g->sealed_enclave_key);
+        res->report = view(g->report);
+        return LCP_OK;
+    }
+    default: break;
+    }
+    /* Callers that need a particular result check it (a missing commitment is the service's INTERNAL). */
+    if (kind == LCP_ECALL_ENCLAVE_INFO) return lcp_fail(err, LCP_ERR_PROTO, "enclave returned incomplete enclave info");
+    if (kind == LCP_ECALL_GENERATE_ENCLAVE_KEY) return lcp_fail(err, LCP_ERR_PROTO, "enclave returned an incomplete key");
+    return LCP_OK;
+}
+
+int lcp_host_exec_run(lcp_host_exec *x, const lcp_host_op *op, lcp_host_result *res, char *err)
+{
+    memset(res, 0, sizeof *res);
+    if (op->kind < 0 || op->kind >= LCP_ECALL_COUNT)
+        return lcp_fail(err, LCP_ERR_ILLEGAL_ARG, "unknown operation %d", op->kind);
+    frame f;
+    memset(&f, 0, sizeof f);
+    int rc = encode(&f, op, err);
+    Lcp__Enclave__V1__EcallResponse *resp = NULL;
+    if (rc == LCP_OK)
+        rc = lcp_host_exec_frame(x, &f.req, op->time_ns, op->signer, KINDS[op->kind].writes, &resp, &res->from_enclave,
+                                 err);
+    frame_free(&f);
+    res->frame_ = resp;
+    if (rc == LCP_OK) rc = decode(res, op->kind, resp, err);
+    return rc;
+}
+
+int lcp_host_exec_enclave_info(lcp_host_exec *x, lcp_host_enclave_identity *id, char *err)
+{
+    lcp_host_op op;
+    memset(&op, 0, sizeof op);
+    op.kind = LCP_ECALL_ENCLAVE_INFO;
+    lcp_host_result r;
+    int rc = lcp_host_exec_run(x, &op, &r, err);
+    if (rc == LCP_OK) *id = r.info;
+    lcp_host_result_free(&r);
+    return rc;
+}
+
+int lcp_host_exec_generate_key(lcp_host_exec *x, const lcp_host_enclave_identity *id, const uint8_t *operator_addr,
+                               uint8_t address[20], char *err)
+{
+    lcp_host_enclave_identity asked;
+    int rc;
+    if (!id) {
+        if ((rc = lcp_host_exec_enclave_info(x, &asked, err)) != LCP_OK) return rc;
+        id = &asked;
+    }
+    lcp_host_op op;
+    memset(&op, 0, sizeof op);
+    op.kind = LCP_ECALL_GENERATE_ENCLAVE_KEY;
+    op.operator_addr = operator_addr;
+    lcp_host_result r;
+    /* The ECALL writes nothing to the store; the key record goes in with its own write transaction. */
+    if ((rc = lcp_host_exec_run(x, &op, &r, err)) == LCP_OK) {
+        lcp_keystore_entry k;
+        memset(&k, 0, sizeof k);
+        memcpy(k.address, r.address.ptr, 20);
+        k.sealed_key = r.sealed_key;
+        memcpy(k.mrenclave, id->mrenclave, 32);
+        k.report = r.report;
+        k.enclave_debug = id->debug;
+        k.qe_type = LCP_QE_TYPE_QE3SIM;
+        k.created_at = (uint64_t)lcp_time_now();
+        lcp_store_txn *t;
+        lcp_store *st = lcp_host_exec_store(x);
+        if ((rc = lcp_store_begin(st, &t, 1, err)) == LCP_OK) {
+            if ((rc = lcp_keystore_put(t, &k, err)) == LCP_OK) rc = lcp_store_commit(t, err);
+            else lcp_store_abort(t);
+        }
+        if (rc == LCP_OK) memcpy(address, k.address, 20);
+    }
+    lcp_host_result_free(&r);
+    return rc;
+}
