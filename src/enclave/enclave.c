@@ -152,10 +152,8 @@ int lcp_enclave_ecall(lcp_enclave *e, const uint8_t *req_bytes, size_t len, lcp_
     /* The light-client commands, from the one list of ECALLs (lcp/ecalls.def). */
 #define LCP_ECALL(id, label, writes, measured, fn) \
     case LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_##id: rc = fn(e, req, &resp, &o, err); break;
-#define LCP_ECALL_OWN(id, label, writes, measured)
 #include "lcp/ecalls.def"
 #undef LCP_ECALL
-#undef LCP_ECALL_OWN
     case LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_ENCLAVE_INFO: rc = enclave_info(e, &resp, &info, &id); break;
     case LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_PING: rc = LCP_OK; break;
     case LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_TEST_SANDBOX:

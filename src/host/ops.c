@@ -41,125 +41,124 @@ void lcp_host_result_free(lcp_host_result *r)
 
 /* ---- encoding ---- */
 
-/* The strings an Any needs NUL-terminated for protobuf-c, owned by the encoder. */
+/* One request being encoded: the command message (whatever its type), and what its fields borrow. */
 typedef struct {
     Lcp__Enclave__V1__EcallRequest req;
-    Lcp__Enclave__V1__InitClient ic;
-    Lcp__Enclave__V1__UpdateClient uc;
-    Lcp__Enclave__V1__AggregateMessages ag;
-    Lcp__Enclave__V1__VerifyMembership vm;
-    Lcp__Enclave__V1__VerifyNonMembership vn;
-    Lcp__Enclave__V1__QueryClient qc;
-    Lcp__Enclave__V1__EnclaveInfo info;
-    Lcp__Enclave__V1__GenerateEnclaveKey gen;
-    Lcp__Enclave__V1__Any any[2];
+    ProtobufCMessage *cmd;
+    Lcp__Enclave__V1__Any any[3];
+    char *urls[3];             /* the Anys' type URLs, NUL-terminated for protobuf-c */
+    int nany;
     Lcp__Enclave__V1__Height height;
-    ProtobufCBinaryData *bins; /* AGGREGATE_MESSAGES: messages then signatures */
-    char *strs[2];
+    ProtobufCBinaryData *bins; /* repeated bytes: messages then signatures */
+    size_t nbins;
 } frame;
 
 static ProtobufCBinaryData bin(lcp_bytes b) { return (ProtobufCBinaryData){b.len, (uint8_t *)b.ptr}; }
 static char *str(const char *s) { return (char *)(s ? s : ""); }
+static void *at(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f) { return (char *)m + f->offset; }
 
-static int any_in(frame *f, int i, const lcp_pb_any *a, char *err)
+/* The next of f's Anys, set to a. */
+static int any_in(frame *f, Lcp__Enclave__V1__Any **out, const lcp_pb_any *a, char *err)
 {
-    lcp__enclave__v1__any__init(&f->any[i]);
-    if (!(f->strs[i] = lcp_malloc(a->type_url.len + 1))) return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
-    if (a->type_url.len) memcpy(f->strs[i], a->type_url.ptr, a->type_url.len);
-    f->strs[i][a->type_url.len] = '\0';
-    f->any[i].type_url = f->strs[i];
-    f->any[i].value = bin(a->value);
+    if (f->nany == 3) return lcp_fail(err, LCP_ERR_ILLEGAL_ARG, "a command with more than three Any fields");
+    Lcp__Enclave__V1__Any *dst = &f->any[f->nany];
+    char *u = lcp_malloc(a->type_url.len + 1);
+    if (!u) return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+    if (a->type_url.len) memcpy(u, a->type_url.ptr, a->type_url.len);
+    u[a->type_url.len] = '\0';
+    f->urls[f->nany++] = u;
+    lcp__enclave__v1__any__init(dst);
+    dst->type_url = u;
+    dst->value = bin(a->value);
+    *out = dst;
     return LCP_OK;
+}
+
+static int bytes_list(frame *f, ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd, const lcp_bytes *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) f->bins[f->nbins + i] = bin(v[i]);
+    *(size_t *)((char *)m + fd->quantifier_offset) = n;
+    *(ProtobufCBinaryData **)at(m, fd) = n ? f->bins + f->nbins : NULL;
+    f->nbins += n;
+    return LCP_OK;
+}
+
+/* Sets the command's field fd from op, by the field's name: every command of proto/lcp_enclave.proto names its
+ * fields after lcp_host_op's members, so a new command needs no code here. A field op has nothing for (e.g.
+ * GenerateEnclaveKey's target_info) keeps its default. */
+static int put_field(frame *f, ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd, const lcp_host_op *op, char *err)
+{
+    const char *n = fd->name;
+    int repeated = fd->label == PROTOBUF_C_LABEL_REPEATED;
+    const lcp_pb_any *any = NULL;
+    if (repeated) {
+        if (fd->type != PROTOBUF_C_TYPE_BYTES) return LCP_OK;
+        if (strcmp(n, "messages") == 0) return bytes_list(f, m, fd, op->messages, op->n_messages);
+        if (strcmp(n, "signatures") == 0) return bytes_list(f, m, fd, op->signatures, op->n_signatures);
+        return LCP_OK;
+    }
+    switch (fd->type) {
+    case PROTOBUF_C_TYPE_STRING:
+        if (strcmp(n, "client_id") == 0) *(char **)at(m, fd) = str(op->client_id);
+        else if (strcmp(n, "path") == 0) *(char **)at(m, fd) = str(op->path);
+        return LCP_OK;
+    case PROTOBUF_C_TYPE_BOOL:
+        if (strcmp(n, "include_state") == 0) *(protobuf_c_boolean *)at(m, fd) = op->include_state != 0;
+        return LCP_OK;
+    case PROTOBUF_C_TYPE_BYTES: {
+        ProtobufCBinaryData *b = at(m, fd);
+        if (strcmp(n, "signer") == 0) *b = (ProtobufCBinaryData){op->signer ? 20 : 0, (uint8_t *)op->signer};
+        else if (strcmp(n, "operator") == 0)
+            *b = (ProtobufCBinaryData){op->operator_addr ? 20 : 0, (uint8_t *)op->operator_addr};
+        else if (strcmp(n, "prefix") == 0) *b = bin(op->prefix);
+        else if (strcmp(n, "value") == 0) *b = bin(op->value);
+        else if (strcmp(n, "proof") == 0) *b = bin(op->proof);
+        return LCP_OK;
+    }
+    case PROTOBUF_C_TYPE_MESSAGE:
+        if (fd->descriptor == &lcp__enclave__v1__height__descriptor && strcmp(n, "proof_height") == 0) {
+            *(Lcp__Enclave__V1__Height **)at(m, fd) = &f->height;
+            return LCP_OK;
+        }
+        if (fd->descriptor != &lcp__enclave__v1__any__descriptor) return LCP_OK;
+        if (strcmp(n, "client_state") == 0) any = &op->client_state;
+        else if (strcmp(n, "consensus_state") == 0) any = &op->consensus_state;
+        else if (strcmp(n, "header") == 0) any = &op->header;
+        return any ? any_in(f, (Lcp__Enclave__V1__Any **)at(m, fd), any, err) : LCP_OK;
+    default: return LCP_OK;
+    }
 }
 
 static void frame_free(frame *f)
 {
+    lcp_free(f->cmd);
     lcp_free(f->bins);
-    lcp_free(f->strs[0]);
-    lcp_free(f->strs[1]);
+    for (int i = 0; i < f->nany; i++) lcp_free(f->urls[i]);
 }
 
+/* op as an EcallRequest: the command is the oneof member whose field number is the kind's case (lcp/ecalls.def). */
 static int encode(frame *f, const lcp_host_op *op, char *err)
 {
     Lcp__Enclave__V1__EcallRequest *r = &f->req;
-    ProtobufCBinaryData signer = {op->signer ? 20 : 0, (uint8_t *)op->signer};
-    int rc = LCP_OK;
     lcp__enclave__v1__ecall_request__init(r);
     lcp__enclave__v1__height__init(&f->height);
     f->height.revision_number = op->proof_height.revision_number;
     f->height.revision_height = op->proof_height.revision_height;
+    const ProtobufCFieldDescriptor *cf =
+        protobuf_c_message_descriptor_get_field(&lcp__enclave__v1__ecall_request__descriptor, (unsigned)KINDS[op->kind].command);
+    if (!cf || cf->type != PROTOBUF_C_TYPE_MESSAGE) return lcp_fail(err, LCP_ERR_ILLEGAL_ARG, "unknown operation %d", op->kind);
+    const ProtobufCMessageDescriptor *cd = cf->descriptor;
+    if (!(f->cmd = lcp_calloc(1, cd->sizeof_message))) return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+    protobuf_c_message_init(cd, f->cmd);
+    size_t nbins = op->n_messages + op->n_signatures;
+    if (nbins && !(f->bins = lcp_calloc(nbins, sizeof *f->bins))) return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+    for (unsigned i = 0; i < cd->n_fields; i++) {
+        int rc = put_field(f, f->cmd, &cd->fields[i], op, err);
+        if (rc != LCP_OK) return rc;
+    }
     r->command_case = KINDS[op->kind].command;
-    switch (op->kind) {
-    case LCP_ECALL_INIT_CLIENT:
-        lcp__enclave__v1__init_client__init(&f->ic);
-        if ((rc = any_in(f, 0, &op->client_state, err)) == LCP_OK) rc = any_in(f, 1, &op->consensus_state, err);
-        f->ic.client_id = str(op->client_id);
-        f->ic.client_state = &f->any[0];
-        f->ic.consensus_state = &f->any[1];
-        f->ic.signer = signer;
-        r->init_client = &f->ic;
-        break;
-    case LCP_ECALL_UPDATE_CLIENT:
-        lcp__enclave__v1__update_client__init(&f->uc);
-        rc = any_in(f, 0, &op->header, err);
-        f->uc.client_id = str(op->client_id);
-        f->uc.header = &f->any[0];
-        f->uc.include_state = op->include_state != 0;
-        f->uc.signer = signer;
-        r->update_client = &f->uc;
-        break;
-    case LCP_ECALL_AGGREGATE_MESSAGES: {
-        lcp__enclave__v1__aggregate_messages__init(&f->ag);
-        size_t n = op->n_messages + op->n_signatures;
-        if (n && !(f->bins = lcp_calloc(n, sizeof *f->bins))) return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
-        for (size_t i = 0; i < op->n_messages; i++) f->bins[i] = bin(op->messages[i]);
-        for (size_t i = 0; i < op->n_signatures; i++) f->bins[op->n_messages + i] = bin(op->signatures[i]);
-        f->ag.signer = signer;
-        f->ag.n_messages = op->n_messages;
-        f->ag.messages = op->n_messages ? f->bins : NULL;
-        f->ag.n_signatures = op->n_signatures;
-        f->ag.signatures = op->n_signatures ? f->bins + op->n_messages : NULL;
-        r->aggregate_messages = &f->ag;
-        break;
-    }
-    case LCP_ECALL_VERIFY_MEMBERSHIP:
-        lcp__enclave__v1__verify_membership__init(&f->vm);
-        f->vm.client_id = str(op->client_id);
-        f->vm.prefix = bin(op->prefix);
-        f->vm.path = str(op->path);
-        f->vm.value = bin(op->value);
-        f->vm.proof_height = &f->height;
-        f->vm.proof = bin(op->proof);
-        f->vm.signer = signer;
-        r->verify_membership = &f->vm;
-        break;
-    case LCP_ECALL_VERIFY_NON_MEMBERSHIP:
-        lcp__enclave__v1__verify_non_membership__init(&f->vn);
-        f->vn.client_id = str(op->client_id);
-        f->vn.prefix = bin(op->prefix);
-        f->vn.path = str(op->path);
-        f->vn.proof_height = &f->height;
-        f->vn.proof = bin(op->proof);
-        f->vn.signer = signer;
-        r->verify_non_membership = &f->vn;
-        break;
-    case LCP_ECALL_QUERY_CLIENT:
-        lcp__enclave__v1__query_client__init(&f->qc);
-        f->qc.client_id = str(op->client_id);
-        r->query_client = &f->qc;
-        break;
-    case LCP_ECALL_ENCLAVE_INFO:
-        lcp__enclave__v1__enclave_info__init(&f->info);
-        r->enclave_info = &f->info;
-        break;
-    case LCP_ECALL_GENERATE_ENCLAVE_KEY:
-        lcp__enclave__v1__generate_enclave_key__init(&f->gen);
-        f->gen.operator_ = (ProtobufCBinaryData){op->operator_addr ? 20 : 0, (uint8_t *)op->operator_addr};
-        r->generate_enclave_key = &f->gen;
-        break;
-    default: return lcp_fail(err, LCP_ERR_ILLEGAL_ARG, "unknown operation %d", op->kind);
-    }
-    return rc;
+    *(ProtobufCMessage **)((char *)r + cf->offset) = f->cmd;
+    return LCP_OK;
 }
 
 /* ---- decoding ---- */

@@ -34,18 +34,12 @@ static void pb_free(void *ud, void *p)
 }
 ProtobufCAllocator svc_pb_alloc = {pb_alloc, pb_free, NULL};
 
-/* Each method's builder, named in methods.def (LOCAL methods have none: keys.c answers them). */
-#define SVC_METHOD(id, path, request, kind, ecall, lock, response, build)                                        \
-    static int build_##build(lcp_service *s, ProtobufCMessage *msg, svc_job *j, int *status, char *why);
-#include "methods.def"
-#undef SVC_METHOD
-
 const svc_method svc_methods[SVC_M_COUNT] = {
-#define SVC_METHOD(id, path, request, kind, ecall, lock, response, build)                                        \
+#define LCP_METHOD(id, path, request, kind, ecall, lock, response)                                               \
     [SVC_M_##id] = {path, &request##__descriptor, SVC_KIND_##kind, SVC_EC_##ecall, SVC_LOCK_##lock,              \
-                    SVC_RESPONSE_##response, build_##build},
-#include "methods.def"
-#undef SVC_METHOD
+                    SVC_RESPONSE_##response},
+#include "lcp/ecalls.def"
+#undef LCP_METHOD
 };
 
 int svc_method_find(const char *path, size_t len)
@@ -102,114 +96,131 @@ static int check_signer(const ProtobufCBinaryData *b, int *status, char *why)
 
 static lcp_bytes view(ProtobufCBinaryData b) { return (lcp_bytes){b.data, b.len}; }
 
-static lcp_pb_any any_of(const Google__Protobuf__Any *a)
+/* ---- a request's fields into its operation, by name (lcp/ecalls.def, LCP_METHOD's REQUEST) ---- */
+
+static void *at(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f) { return (char *)m + f->offset; }
+
+static const ProtobufCFieldDescriptor *field_named(const ProtobufCMessage *m, const char *name, ProtobufCType type)
 {
-    const char *u = a->type_url ? a->type_url : "";
-    return (lcp_pb_any){{(const uint8_t *)u, strlen(u)}, view(a->value)};
+    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name(m->descriptor, name);
+    return f && f->type == type && f->label != PROTOBUF_C_LABEL_REPEATED ? f : NULL;
 }
 
-/* ---- the builders named in methods.def ---- */
-
-static int build_create_client(lcp_service *s, ProtobufCMessage *msg, svc_job *j, int *status, char *why)
+/* google.protobuf.Any's type_url and value. */
+static lcp_pb_any any_of(const ProtobufCMessage *a)
 {
-    (void)s;
-    const Lcp__Service__Elc__V1__MsgCreateClient *m = (const void *)msg;
-    if (!m->client_state || !m->consensus_state)
-        return bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "client_state and consensus_state are required%s", "");
-    if (check_signer(&m->signer, status, why) != LCP_OK) return LCP_ERR_PROTO;
-    j->op.client_id = m->client_id;
-    j->op.client_state = any_of(m->client_state);
-    j->op.consensus_state = any_of(m->consensus_state);
-    j->op.signer = m->signer.data;
-    return LCP_OK;
+    const ProtobufCFieldDescriptor *u = field_named(a, "type_url", PROTOBUF_C_TYPE_STRING);
+    const ProtobufCFieldDescriptor *v = field_named(a, "value", PROTOBUF_C_TYPE_BYTES);
+    const char *url = u && *(char **)at(a, u) ? *(char **)at(a, u) : "";
+    return (lcp_pb_any){{(const uint8_t *)url, strlen(url)}, v ? view(*(ProtobufCBinaryData *)at(a, v)) : (lcp_bytes){NULL, 0}};
 }
 
-/* UpdateClient, and UpdateClientStream once assembled (in the same shape, svc_stream_finish). */
-static int build_update_client(lcp_service *s, ProtobufCMessage *msg, svc_job *j, int *status, char *why)
+/* ibc.core.client.v1.Height's two numbers. */
+static lcp_host_height height_of(const ProtobufCMessage *h)
 {
-    (void)s;
-    const Lcp__Service__Elc__V1__MsgUpdateClient *m = (const void *)msg;
-    if (!m->header) return bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "header is required%s", "");
-    if (check_signer(&m->signer, status, why) != LCP_OK) return LCP_ERR_PROTO;
-    j->op.client_id = m->client_id;
-    j->op.header = any_of(m->header);
-    j->op.include_state = m->include_state;
-    j->op.signer = m->signer.data;
-    return LCP_OK;
+    const ProtobufCFieldDescriptor *n = field_named(h, "revision_number", PROTOBUF_C_TYPE_UINT64);
+    const ProtobufCFieldDescriptor *v = field_named(h, "revision_height", PROTOBUF_C_TYPE_UINT64);
+    return (lcp_host_height){n ? *(uint64_t *)at(h, n) : 0, v ? *(uint64_t *)at(h, v) : 0};
 }
 
-static int build_aggregate_messages(lcp_service *s, ProtobufCMessage *msg, svc_job *j, int *status, char *why)
+/* Every message field of a request is required: says which are missing, as one sentence. */
+static int check_required(const ProtobufCMessage *m, int *status, char *why)
 {
-    (void)s;
-    const Lcp__Service__Elc__V1__MsgAggregateMessages *m = (const void *)msg;
-    if (check_signer(&m->signer, status, why) != LCP_OK) return LCP_ERR_PROTO;
-    size_t n = m->n_messages + m->n_signatures;
-    if (n && !(j->op_bytes = lcp_calloc(n, sizeof *j->op_bytes)))
+    char names[LCP_ERR_LEN] = "";
+    size_t n = 0, len = 0;
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        if (f->type != PROTOBUF_C_TYPE_MESSAGE || f->label == PROTOBUF_C_LABEL_REPEATED) continue;
+        n++;
+        int w = snprintf(names + len, sizeof names - len, "%s%s", len ? " and " : "", f->name);
+        if (w > 0 && (size_t)w < sizeof names - len) len += (size_t)w;
+    }
+    int missing = 0;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        if (f->type == PROTOBUF_C_TYPE_MESSAGE && f->label != PROTOBUF_C_LABEL_REPEATED && !*(void **)at(m, f))
+            missing = 1;
+    }
+    if (!missing) return LCP_OK;
+    *status = LCP_GRPC_INVALID_ARGUMENT;
+    snprintf(why, LCP_ERR_LEN, "%s %s required", names, n > 1 ? "are" : "is");
+    return LCP_ERR_PROTO;
+}
+
+/* A repeated bytes field as views in *dst, allocated in j->op_bytes after `used` views. */
+static void bytes_list(svc_job *j, size_t *used, const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
+                       const lcp_bytes **dst, size_t *n)
+{
+    size_t count = *(size_t *)((char *)m + f->quantifier_offset);
+    const ProtobufCBinaryData *v = *(ProtobufCBinaryData **)at(m, f);
+    for (size_t i = 0; i < count; i++) j->op_bytes[*used + i] = view(v[i]);
+    *dst = count ? j->op_bytes + *used : NULL;
+    *n = count;
+    *used += count;
+}
+
+/* Fills j->op from the request m, whose fields carry the operation's names; checks the required fields, then the
+ * signer. A field the operation has no place for is this table's bug, refused as INTERNAL. */
+static int build_op(svc_job *j, const ProtobufCMessage *m, int *status, char *why)
+{
+    lcp_host_op *op = &j->op;
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    if (check_required(m, status, why) != LCP_OK) return LCP_ERR_PROTO;
+    const ProtobufCFieldDescriptor *sf = field_named(m, "signer", PROTOBUF_C_TYPE_BYTES);
+    if (sf) {
+        const ProtobufCBinaryData *b = at(m, sf);
+        if (check_signer(b, status, why) != LCP_OK) return LCP_ERR_PROTO;
+        op->signer = b->data;
+    }
+    size_t lists = 0, used = 0;
+    for (unsigned i = 0; i < d->n_fields; i++)
+        if (d->fields[i].label == PROTOBUF_C_LABEL_REPEATED && d->fields[i].type == PROTOBUF_C_TYPE_BYTES)
+            lists += *(size_t *)((char *)m + d->fields[i].quantifier_offset);
+    if (lists && !(j->op_bytes = lcp_calloc(lists, sizeof *j->op_bytes)))
         return bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
-    for (size_t i = 0; i < m->n_messages; i++) j->op_bytes[i] = view(m->messages[i]);
-    for (size_t i = 0; i < m->n_signatures; i++) j->op_bytes[m->n_messages + i] = view(m->signatures[i]);
-    j->op.messages = j->op_bytes;
-    j->op.n_messages = m->n_messages;
-    j->op.signatures = j->op_bytes ? j->op_bytes + m->n_messages : NULL;
-    j->op.n_signatures = m->n_signatures;
-    j->op.signer = m->signer.data;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        const char *n = f->name;
+        int repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
+        if (f == sf) continue;
+        if (!repeated && f->type == PROTOBUF_C_TYPE_STRING && strcmp(n, "client_id") == 0)
+            op->client_id = *(char **)at(m, f);
+        else if (!repeated && f->type == PROTOBUF_C_TYPE_STRING && strcmp(n, "path") == 0)
+            op->path = *(char **)at(m, f);
+        else if (!repeated && f->type == PROTOBUF_C_TYPE_MESSAGE && strcmp(n, "client_state") == 0)
+            op->client_state = any_of(*(ProtobufCMessage **)at(m, f));
+        else if (!repeated && f->type == PROTOBUF_C_TYPE_MESSAGE && strcmp(n, "consensus_state") == 0)
+            op->consensus_state = any_of(*(ProtobufCMessage **)at(m, f));
+        else if (!repeated && f->type == PROTOBUF_C_TYPE_MESSAGE && strcmp(n, "header") == 0)
+            op->header = any_of(*(ProtobufCMessage **)at(m, f));
+        else if (!repeated && f->type == PROTOBUF_C_TYPE_MESSAGE && strcmp(n, "proof_height") == 0)
+            op->proof_height = height_of(*(ProtobufCMessage **)at(m, f));
+        else if (!repeated && f->type == PROTOBUF_C_TYPE_BOOL && strcmp(n, "include_state") == 0)
+            op->include_state = *(protobuf_c_boolean *)at(m, f);
+        else if (!repeated && f->type == PROTOBUF_C_TYPE_BYTES && strcmp(n, "prefix") == 0)
+            op->prefix = view(*(ProtobufCBinaryData *)at(m, f));
+        else if (!repeated && f->type == PROTOBUF_C_TYPE_BYTES && strcmp(n, "value") == 0)
+            op->value = view(*(ProtobufCBinaryData *)at(m, f));
+        else if (!repeated && f->type == PROTOBUF_C_TYPE_BYTES && strcmp(n, "proof") == 0)
+            op->proof = view(*(ProtobufCBinaryData *)at(m, f));
+        else if (repeated && f->type == PROTOBUF_C_TYPE_BYTES && strcmp(n, "messages") == 0)
+            bytes_list(j, &used, m, f, &op->messages, &op->n_messages);
+        else if (repeated && f->type == PROTOBUF_C_TYPE_BYTES && strcmp(n, "signatures") == 0)
+            bytes_list(j, &used, m, f, &op->signatures, &op->n_signatures);
+        else
+            return bad(status, why, LCP_GRPC_INTERNAL, "request field %s has no place in an enclave operation", n);
+    }
     return LCP_OK;
 }
 
-static int build_verify_membership(lcp_service *s, ProtobufCMessage *msg, svc_job *j, int *status, char *why)
-{
-    (void)s;
-    const Lcp__Service__Elc__V1__MsgVerifyMembership *m = (const void *)msg;
-    if (!m->proof_height) return bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "proof_height is required%s", "");
-    if (check_signer(&m->signer, status, why) != LCP_OK) return LCP_ERR_PROTO;
-    j->op.client_id = m->client_id;
-    j->op.prefix = view(m->prefix);
-    j->op.path = m->path;
-    j->op.value = view(m->value);
-    j->op.proof_height = (lcp_host_height){m->proof_height->revision_number, m->proof_height->revision_height};
-    j->op.proof = view(m->proof);
-    j->op.signer = m->signer.data;
-    return LCP_OK;
-}
-
-static int build_verify_non_membership(lcp_service *s, ProtobufCMessage *msg, svc_job *j, int *status, char *why)
-{
-    (void)s;
-    const Lcp__Service__Elc__V1__MsgVerifyNonMembership *m = (const void *)msg;
-    if (!m->proof_height) return bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "proof_height is required%s", "");
-    if (check_signer(&m->signer, status, why) != LCP_OK) return LCP_ERR_PROTO;
-    j->op.client_id = m->client_id;
-    j->op.prefix = view(m->prefix);
-    j->op.path = m->path;
-    j->op.proof_height = (lcp_host_height){m->proof_height->revision_number, m->proof_height->revision_height};
-    j->op.proof = view(m->proof);
-    j->op.signer = m->signer.data;
-    return LCP_OK;
-}
-
-static int build_query_client(lcp_service *s, ProtobufCMessage *msg, svc_job *j, int *status, char *why)
-{
-    (void)s;
-    (void)status;
-    (void)why;
-    j->op.client_id = ((const Lcp__Service__Elc__V1__QueryClientRequest *)(const void *)msg)->client_id;
-    return LCP_OK;
-}
-
-/* LOCAL methods are answered by svc_local; a job of one is a bug. */
-static int build_none(lcp_service *s, ProtobufCMessage *msg, svc_job *j, int *status, char *why)
-{
-    (void)s;
-    (void)msg;
-    return bad(status, why, LCP_GRPC_INTERNAL, "method %s does not run in a worker", svc_methods[j->method].path);
-}
-
-/* The method's builder, then its lock key. */
-static int build_job(lcp_service *s, svc_job *j, ProtobufCMessage *m, int *status, char *why)
+/* The operation of j's method from its request, then its lock key. */
+static int build_job(svc_job *j, const ProtobufCMessage *m, int *status, char *why)
 {
     memset(&j->op, 0, sizeof j->op);
     j->op.kind = svc_methods[j->method].ecall;
-    int rc = svc_methods[j->method].build(s, m, j, status, why);
+    int rc = LCP_OK;
+    if (svc_methods[j->method].kind != SVC_KIND_LOCAL) rc = build_op(j, m, status, why);
     const char *key = rc == LCP_OK ? lock_key_of(j->method, &j->op) : NULL;
     if (key && !(j->lock_key = dup_str(key))) rc = bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
     return rc;
@@ -217,6 +228,7 @@ static int build_job(lcp_service *s, svc_job *j, ProtobufCMessage *m, int *statu
 
 svc_job *svc_job_new(lcp_service *s, int method, const uint8_t *msg, size_t len, int *status, char *why)
 {
+    (void)s;
     int oom;
     ProtobufCMessage *m = svc_unpack(svc_methods[method].request, msg, len, &oom);
     if (!m) {
@@ -232,7 +244,7 @@ svc_job *svc_job_new(lcp_service *s, int method, const uint8_t *msg, size_t len,
     }
     j->method = method;
     j->msg = m;
-    if (build_job(s, j, m, status, why) != LCP_OK) {
+    if (build_job(j, m, status, why) != LCP_OK) {
         svc_job_free(j); /* frees m too */
         return NULL;
     }
@@ -292,8 +304,7 @@ int svc_stream_finish(svc_job *j, int *status, char *why)
     j->upd_header.value.data = j->upd_value.data;
     j->upd_header.value.len = j->upd_value.len;
     j->method = SVC_M_UPDATE_CLIENT_STREAM;
-    /* No service at hand here: the builder needs none for a stream, whose signer was checked at init. */
-    return build_job(NULL, j, &j->upd.base, status, why);
+    return build_job(j, &j->upd.base, status, why);
 }
 
 /* ---- running a job in a worker ---- */

@@ -19,11 +19,11 @@
 #include "proto/lcp_service.pb-c.h"
 #include "proto/lcp_service_enclave.pb-c.h"
 
-/* The methods of lcp-spec.md §7 (methods.def), in the order of svc_methods. */
+/* The methods of lcp-spec.md §7 (the LCP_METHOD entries of lcp/ecalls.def), in the order of svc_methods. */
 enum {
-#define SVC_METHOD(id, path, request, kind, ecall, lock, response, build) SVC_M_##id,
-#include "methods.def"
-#undef SVC_METHOD
+#define LCP_METHOD(id, path, request, kind, ecall, lock, response) SVC_M_##id,
+#include "lcp/ecalls.def"
+#undef LCP_METHOD
     SVC_M_COUNT,
     SVC_M_UNKNOWN = SVC_M_COUNT /* metrics slot for unknown paths and refused requests */
 };
@@ -31,7 +31,7 @@ enum {
 enum { SVC_KIND_WORKER, SVC_KIND_STREAM, SVC_KIND_LOCAL };
 enum { SVC_LOCK_NONE, SVC_LOCK_CLIENT };
 enum { SVC_RESPONSE_NONE, SVC_RESPONSE_COMMITMENT, SVC_RESPONSE_CREATED, SVC_RESPONSE_QUERY };
-/* The ECALL a method runs, by its name in lcp/ecalls.def (methods.def's ECALL column). */
+/* The ECALL a method runs, by its name in lcp/ecalls.def (LCP_METHOD's ECALL column). */
 enum {
 #define LCP_ECALL(id, label, writes, measured, fn) SVC_EC_##id = LCP_ECALL_##id,
 #define LCP_ECALL_OWN(id, label, writes, measured) SVC_EC_##id = LCP_ECALL_##id,
@@ -41,12 +41,6 @@ enum {
     SVC_EC_NONE = -1
 };
 
-struct svc_job;
-struct lcp_service;
-/* Checks a decoded request and fills the operation it runs (borrowing from msg). Returns LCP_OK, or an error
- * with the gRPC status and reason in *status and why. */
-typedef int (*svc_build_fn)(struct lcp_service *s, ProtobufCMessage *msg, struct svc_job *j, int *status, char *why);
-
 typedef struct {
     const char *path;                           /* "/lcp.service.elc.v1.Msg/CreateClient" */
     const ProtobufCMessageDescriptor *request;  /* for streams: the chunk type */
@@ -54,7 +48,6 @@ typedef struct {
     int ecall;                                  /* LCP_ECALL_*, or SVC_EC_NONE */
     int lock;
     int response;
-    svc_build_fn build;                         /* NULL for LOCAL methods */
 } svc_method;
 
 extern const svc_method svc_methods[SVC_M_COUNT];
