@@ -87,8 +87,10 @@ static const char *lock_key_of(int method, const lcp_host_op *op)
     return op->kind == LCP_ECALL_INIT_CLIENT && !*id ? NEW_CLIENT_KEY : id;
 }
 
-static int check_signer(const ProtobufCBinaryData *b, int *status, char *why)
+/* A request's signer: 20 bytes. s may be NULL (an assembled stream, whose init chunk was checked with it). */
+static int check_signer(lcp_service *s, ProtobufCBinaryData *b, int *status, char *why)
 {
+    (void)s;
     if (b->len != 20)
         return bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "signer must be a 20-byte enclave key address%s", "");
     return LCP_OK;
@@ -126,7 +128,7 @@ static lcp_host_height height_of(const ProtobufCMessage *h)
 /* Every message field of a request is required: says which are missing, as one sentence. */
 static int check_required(const ProtobufCMessage *m, int *status, char *why)
 {
-    char names[LCP_ERR_LEN] = "";
+    char names[160] = ""; /* room left in why for " are required" */
     size_t n = 0, len = 0;
     const ProtobufCMessageDescriptor *d = m->descriptor;
     for (unsigned i = 0; i < d->n_fields; i++) {
@@ -162,15 +164,15 @@ static void bytes_list(svc_job *j, size_t *used, const ProtobufCMessage *m, cons
 
 /* Fills j->op from the request m, whose fields carry the operation's names; checks the required fields, then the
  * signer. A field the operation has no place for is this table's bug, refused as INTERNAL. */
-static int build_op(svc_job *j, const ProtobufCMessage *m, int *status, char *why)
+static int build_op(lcp_service *s, svc_job *j, ProtobufCMessage *m, int *status, char *why)
 {
     lcp_host_op *op = &j->op;
     const ProtobufCMessageDescriptor *d = m->descriptor;
     if (check_required(m, status, why) != LCP_OK) return LCP_ERR_PROTO;
     const ProtobufCFieldDescriptor *sf = field_named(m, "signer", PROTOBUF_C_TYPE_BYTES);
     if (sf) {
-        const ProtobufCBinaryData *b = at(m, sf);
-        if (check_signer(b, status, why) != LCP_OK) return LCP_ERR_PROTO;
+        ProtobufCBinaryData *b = at(m, sf);
+        if (check_signer(s, b, status, why) != LCP_OK) return LCP_ERR_PROTO;
         op->signer = b->data;
     }
     size_t lists = 0, used = 0;
@@ -215,12 +217,12 @@ static int build_op(svc_job *j, const ProtobufCMessage *m, int *status, char *wh
 }
 
 /* The operation of j's method from its request, then its lock key. */
-static int build_job(svc_job *j, const ProtobufCMessage *m, int *status, char *why)
+static int build_job(lcp_service *s, svc_job *j, ProtobufCMessage *m, int *status, char *why)
 {
     memset(&j->op, 0, sizeof j->op);
     j->op.kind = svc_methods[j->method].ecall;
     int rc = LCP_OK;
-    if (svc_methods[j->method].kind != SVC_KIND_LOCAL) rc = build_op(j, m, status, why);
+    if (svc_methods[j->method].kind != SVC_KIND_LOCAL) rc = build_op(s, j, m, status, why);
     const char *key = rc == LCP_OK ? lock_key_of(j->method, &j->op) : NULL;
     if (key && !(j->lock_key = dup_str(key))) rc = bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
     return rc;
@@ -228,7 +230,6 @@ static int build_job(svc_job *j, const ProtobufCMessage *m, int *status, char *w
 
 svc_job *svc_job_new(lcp_service *s, int method, const uint8_t *msg, size_t len, int *status, char *why)
 {
-    (void)s;
     int oom;
     ProtobufCMessage *m = svc_unpack(svc_methods[method].request, msg, len, &oom);
     if (!m) {
@@ -244,7 +245,7 @@ svc_job *svc_job_new(lcp_service *s, int method, const uint8_t *msg, size_t len,
     }
     j->method = method;
     j->msg = m;
-    if (build_job(j, m, status, why) != LCP_OK) {
+    if (build_job(s, j, m, status, why) != LCP_OK) {
         svc_job_free(j); /* frees m too */
         return NULL;
     }
@@ -262,10 +263,10 @@ int svc_stream_chunk(lcp_service *s, svc_job *j, const uint8_t *msg, size_t len,
                        oom ? "out of memory decoding %s" : "chunk is not a valid %s message", "MsgUpdateClientStreamChunk");
     int rc = LCP_OK;
     if (!j->stream_init) {
-        const Lcp__Service__Elc__V1__UpdateClientStreamInit *in = c->init;
+        Lcp__Service__Elc__V1__UpdateClientStreamInit *in = c->init;
         if (c->chunk_case != LCP__SERVICE__ELC__V1__MSG_UPDATE_CLIENT_STREAM_CHUNK__CHUNK_INIT || !in)
             rc = bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "the first chunk must be init%s", "");
-        else if ((rc = check_signer(&in->signer, status, why)) == LCP_OK) {
+        else if ((rc = check_signer(s, &in->signer, status, why)) == LCP_OK) {
             lcp__service__elc__v1__msg_update_client__init(&j->upd);
             google__protobuf__any__init(&j->upd_header);
             j->upd.client_id = dup_str(in->client_id ? in->client_id : "");
@@ -304,7 +305,7 @@ int svc_stream_finish(svc_job *j, int *status, char *why)
     j->upd_header.value.data = j->upd_value.data;
     j->upd_header.value.len = j->upd_value.len;
     j->method = SVC_M_UPDATE_CLIENT_STREAM;
-    return build_job(j, &j->upd.base, status, why);
+    return build_job(NULL, j, &j->upd.base, status, why);
 }
 
 /* ---- running a job in a worker ---- */
