@@ -1,6 +1,7 @@
-/* The methods of lcp-spec.md §7: requests decoded from protobuf into ECALL requests, as `lcp elc` builds them from
- * JSON, and enclave results encoded back. Light-client methods run in a worker (one ECALL each, see txn.c); the
- * enclave queries read the key store on the network thread (a read snapshot, no enclave). */
+/* The methods of lcp-spec.md §7 (listed in lcp/ecalls.def): requests decoded from protobuf into the host's typed
+ * operations (lcp/host_ops.h), as `lcp elc` builds them from JSON, and their results encoded back. Light-client
+ * methods run in a worker (one ECALL each, through the worker's optimistic executor); the enclave queries read the
+ * key store on the network thread (a read snapshot, no enclave). */
 #include <stdio.h>
 #include <string.h>
 
