@@ -5,8 +5,7 @@
 
 #include "lcp/codec_pb.h"
 
-/* Header {1: Height{2: height}, 2: ts}; wrapped once more ({1: Header}) for the client and consensus states. */
-static lcp_pb_any mock_any(uint8_t *buf, const char *type, uint64_t height, uint64_t ts, int wrap)
+size_t mockop_value(uint8_t buf[64], uint64_t height, uint64_t ts_ns, int wrap)
 {
     uint8_t hb[16], head[48];
     lcp_pb_writer w;
@@ -15,15 +14,20 @@ static lcp_pb_any mock_any(uint8_t *buf, const char *type, uint64_t height, uint
     size_t hl = w.len;
     lcp_pb_writer_init(&w, head, sizeof head);
     lcp_pb_put_message(&w, 1, hb, hl);
-    lcp_pb_put_uint(&w, 2, ts);
+    lcp_pb_put_uint(&w, 2, ts_ns);
     size_t n = w.len;
-    if (wrap) {
-        lcp_pb_writer_init(&w, buf, 64);
-        lcp_pb_put_message(&w, 1, head, n);
-        n = w.len;
-    } else {
+    if (!wrap) {
         memcpy(buf, head, n);
+        return n;
     }
+    lcp_pb_writer_init(&w, buf, 64);
+    lcp_pb_put_message(&w, 1, head, n);
+    return w.len;
+}
+
+static lcp_pb_any mock_any(uint8_t *buf, const char *type, uint64_t height, uint64_t ts, int wrap)
+{
+    size_t n = mockop_value(buf, height, ts, wrap);
     return (lcp_pb_any){{(const uint8_t *)type, strlen(type)}, {buf, n}};
 }
 

@@ -8,6 +8,9 @@ typedef struct {
     uint8_t a[64], b[64];
 } mockop_buf;
 
+/* A mock Header {1: Height{2: height}, 2: ts_ns}, or wrapped once more ({1: Header}: ClientState, ConsensusState).
+ * Returns its length (at most 64). */
+size_t mockop_value(uint8_t buf[64], uint64_t height, uint64_t ts_ns, int wrap);
 /* CreateClient at height with header time ts_ns (client_id "" = the enclave numbers it). */
 void mockop_create(lcp_host_op *op, mockop_buf *buf, const char *client_id, uint64_t height, uint64_t ts_ns,
                    const uint8_t *signer);

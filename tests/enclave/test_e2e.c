@@ -5,6 +5,7 @@
  * frames get error responses, and a killed enclave (or host) never leaves a half-written store. */
 #include "hostfix.h"
 #include "lcfix.h"
+#include "mockops.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -91,25 +92,9 @@ static Lcp__Enclave__V1__EcallResponse *ecall(lcp_host *h, Lcp__Enclave__V1__Eca
 static void mock_any(Lcp__Enclave__V1__Any *a, uint8_t *buf, const char *type, uint64_t height, uint64_t ts)
 {
     /* {1: Header{1: Height{1: 0, 2: height}, 2: ts}} - or the bare Header for "/ibc.mock.Header". */
-    uint8_t hb[16], head[48];
-    lcp_pb_writer w;
-    lcp_pb_writer_init(&w, hb, sizeof hb);
-    lcp_pb_put_uint(&w, 2, height);
-    size_t hl = w.len;
-    lcp_pb_writer_init(&w, head, sizeof head);
-    lcp_pb_put_message(&w, 1, hb, hl);
-    lcp_pb_put_uint(&w, 2, ts);
-    size_t headl = w.len;
     lcp__enclave__v1__any__init(a);
     a->type_url = (char *)type;
-    if (strcmp(type, "/ibc.mock.Header") == 0) {
-        memcpy(buf, head, headl);
-        a->value.len = headl;
-    } else {
-        lcp_pb_writer_init(&w, buf, 64);
-        lcp_pb_put_message(&w, 1, head, headl);
-        a->value.len = w.len;
-    }
+    a->value.len = mockop_value(buf, height, ts, strcmp(type, "/ibc.mock.Header") != 0);
     a->value.data = buf;
 }
 

@@ -42,6 +42,16 @@ static void count_a(void *ud, int kind, uint64_t ns, int rc, int ok)
 
 static void count_conflict(void *ud) { ((world *)ud)->conflicts++; }
 
+/* CreateClient without an id (the enclave numbers it from its one counter) through x. */
+static int create_new(lcp_host_exec *x, const uint8_t *signer, lcp_host_result *r, char *err)
+{
+    lcp_host_op op;
+    mockop_buf buf;
+    mockop_create(&op, &buf, "", 1, NOW * 1000000000ull - 5, signer);
+    op.time_ns = NOW * 1000000000ull;
+    return lcp_host_exec_run(x, &op, r, err);
+}
+
 /* B creates a client while A's CreateClient is between its first read (the enclave's client counter) and its
  * commit: what A read is stale by the time it commits. */
 static void interfere(void *ud, const Lcp__Enclave__V1__OcallRequest *req)
@@ -49,13 +59,9 @@ static void interfere(void *ud, const Lcp__Enclave__V1__OcallRequest *req)
     (void)req;
     world *w = ud;
     if (++w->ocalls_a != 2 || !w->interfere || (w->interfere == 1 && w->attempts_a > 0) || w->b_runs >= 3) return;
-    lcp_host_op op;
-    mockop_buf buf;
     lcp_host_result r;
     char err[LCP_ERR_LEN] = "";
-    mockop_create(&op, &buf, "", 1, NOW * 1000000000ull - 5, w->signer);
-    op.time_ns = NOW * 1000000000ull;
-    if (lcp_host_exec_run(w->b, &op, &r, err) != LCP_OK) fail_msg("B: %s", err);
+    if (create_new(w->b, w->signer, &r, err) != LCP_OK) fail_msg("B: %s", err);
     snprintf(w->b_client[w->b_runs++], sizeof w->b_client[0], "%s", r.client_id);
     lcp_host_result_free(&r);
 }
@@ -126,14 +132,9 @@ static void test_conflict_reruns_on_a_fresh_snapshot(void **state)
     world w;
     world_open(&w, LCP_HOST_CONFLICT_RETRIES);
     w.interfere = 1;
-    lcp_host_op op;
-    mockop_buf buf;
     lcp_host_result r;
     char err[LCP_ERR_LEN] = "";
-    mockop_create(&op, &buf, "", 1, NOW * 1000000000ull - 5, w.signer);
-    op.time_ns = NOW * 1000000000ull;
-    int rc = lcp_host_exec_run(w.a, &op, &r, err);
-    if (rc != LCP_OK) fail_msg("A: %s", err);
+    if (create_new(w.a, w.signer, &r, err) != LCP_OK) fail_msg("A: %s", err);
     /* A's first attempt named the client B got: it was thrown away and A ran again after B's commit. */
     assert_int_equal(w.b_runs, 1);
     assert_string_equal(w.b_client[0], "mock-client-0");
@@ -154,13 +155,9 @@ static void test_persistent_conflict_commits_nothing(void **state)
     world w;
     world_open(&w, 1);
     w.interfere = 2;
-    lcp_host_op op;
-    mockop_buf buf;
     lcp_host_result r;
     char err[LCP_ERR_LEN] = "";
-    mockop_create(&op, &buf, "", 1, NOW * 1000000000ull - 5, w.signer);
-    op.time_ns = NOW * 1000000000ull;
-    assert_int_equal(lcp_host_exec_run(w.a, &op, &r, err), LCP_ERR_HOST_STORE);
+    assert_int_equal(create_new(w.a, w.signer, &r, err), LCP_ERR_HOST_STORE);
     assert_string_equal(err, "store conflict persisted after 2 attempts");
     assert_int_equal(r.from_enclave, 0);
     assert_null(r.frame_);
