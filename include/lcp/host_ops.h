@@ -93,6 +93,8 @@ typedef struct {
 /* The outcome of one operation. Views point into memory the result owns: valid until lcp_host_result_free. */
 typedef struct {
     int from_enclave;           /* on failure: 1 if the enclave itself refused (its reason is in err) */
+    int has_result;             /* on success: 1 if the enclave answered with the result its kind answers with (0:
+                                   the members below are empty) */
     /* a commitment: INIT_CLIENT (its signature may be empty, as LCP's create_client), UPDATE_CLIENT,
      * AGGREGATE_MESSAGES, VERIFY_*; has_commitment 0 if the enclave returned none */
     int has_commitment;

@@ -209,6 +209,7 @@ static int run(const lcp_cli *cli, const char *verb, int argc, char **argv)
     lcp_host_result r;
     memset(&r, 0, sizeof r);
     if (rc == LCP_OK) rc = lcp_host_run(h, &op, &r, x.err);
+    if (rc == LCP_OK && !r.has_result) rc = lcp_fail(x.err, LCP_ERR_PROTO, "the enclave returned an unexpected result");
     lcp_host_close(h);
     cJSON *out = rc == LCP_OK ? result_json(op.kind, &r) : NULL;
     lcp_host_result_free(&r);

@@ -198,17 +198,32 @@ static int identity_out(lcp_host_enclave_identity *id, const Lcp__Enclave__V1__E
     return LCP_OK;
 }
 
+/* The result a kind's command answers with: the EcallResponse member of its own field number if there is one
+ * (InitClient, QueryClient, EnclaveInfo, GenerateEnclaveKey), else the commitment. */
+static int expected_result(int kind)
+{
+    unsigned n = (unsigned)KINDS[kind].command;
+    return protobuf_c_message_descriptor_get_field(&lcp__enclave__v1__ecall_response__descriptor, n)
+               ? (int)n
+               : (int)LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_COMMITMENT;
+}
+
 static int decode(lcp_host_result *res, int kind, const Lcp__Enclave__V1__EcallResponse *r, char *err)
 {
+    if ((int)r->result_case != expected_result(kind)) {
+        /* Callers that need the result say so (the service's INTERNAL "unexpected result"); these two are checked
+         * once here so that every caller may read them. */
+        if (kind == LCP_ECALL_ENCLAVE_INFO) return lcp_fail(err, LCP_ERR_PROTO, "enclave returned incomplete enclave info");
+        if (kind == LCP_ECALL_GENERATE_ENCLAVE_KEY) return lcp_fail(err, LCP_ERR_PROTO, "enclave returned an incomplete key");
+        return LCP_OK;
+    }
     switch (r->result_case) {
     case LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_INIT_CLIENT:
         if (!r->init_client) break;
         res->client_id = r->init_client->client_id ? r->init_client->client_id : "";
         commitment_out(res, r->init_client->proof);
-        return LCP_OK;
-    case LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_COMMITMENT:
-        commitment_out(res, r->commitment);
-        return LCP_OK;
+        break;
+    case LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_COMMITMENT: commitment_out(res, r->commitment); break;
     case LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_QUERY_CLIENT:
         if (!r->query_client) break;
         res->found = r->query_client->found;
@@ -220,8 +235,12 @@ static int decode(lcp_host_result *res, int kind, const Lcp__Enclave__V1__EcallR
             res->has_consensus_state = 1;
             any_out(&res->consensus_state, r->query_client->consensus_state);
         }
-        return LCP_OK;
-    case LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_ENCLAVE_INFO: return identity_out(&res->info, r->enclave_info, err);
+        break;
+    case LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_ENCLAVE_INFO: {
+        int rc = identity_out(&res->info, r->enclave_info, err);
+        if (rc != LCP_OK) return rc;
+        break;
+    }
     case LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_GENERATE_ENCLAVE_KEY: {
         const Lcp__Enclave__V1__GenerateEnclaveKeyResult *g = r->generate_enclave_key;
         if (!g || g->address.len != 20) return lcp_fail(err, LCP_ERR_PROTO, "enclave returned an incomplete key");
@@ -229,13 +248,11 @@ static int decode(lcp_host_result *res, int kind, const Lcp__Enclave__V1__EcallR
         res->pub_key = view(g->pub_key);
         res->sealed_key = view(g->sealed_enclave_key);
         res->report = view(g->report);
-        return LCP_OK;
+        break;
     }
-    default: break;
+    default: return LCP_OK;
     }
-    /* Callers that need a particular result check it (a missing commitment is the service's INTERNAL). */
-    if (kind == LCP_ECALL_ENCLAVE_INFO) return lcp_fail(err, LCP_ERR_PROTO, "enclave returned incomplete enclave info");
-    if (kind == LCP_ECALL_GENERATE_ENCLAVE_KEY) return lcp_fail(err, LCP_ERR_PROTO, "enclave returned an incomplete key");
+    res->has_result = 1;
     return LCP_OK;
 }
 

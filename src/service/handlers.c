@@ -383,9 +383,16 @@ void svc_job_run(svc_worker *w, svc_job *j)
     lcp_host_result r;
     char err[LCP_ERR_LEN] = "";
     int rc = lcp_host_exec_run(w->exec, &j->op, &r, err);
-    if (rc != LCP_OK) set_status(j, rc, err);
-    else if (m->response == SVC_RESPONSE_QUERY) query_response(j, &r);
-    else commitment_response(j, &r, m->response == SVC_RESPONSE_CREATED);
+    if (rc != LCP_OK) {
+        set_status(j, rc, err);
+    } else if (!r.has_result) {
+        j->status = LCP_GRPC_INTERNAL;
+        snprintf(j->message, sizeof j->message, "the enclave returned an unexpected result");
+    } else if (m->response == SVC_RESPONSE_QUERY) {
+        query_response(j, &r);
+    } else {
+        commitment_response(j, &r, m->response == SVC_RESPONSE_CREATED);
+    }
     if (j->status == LCP_GRPC_OK && m->response == SVC_RESPONSE_COMMITMENT)
         svc_metrics_count(&w->s->metrics, &w->s->metrics.commitments);
     lcp_host_result_free(&r);

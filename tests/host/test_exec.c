@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "host/host_frames.h"
 #include "lcp/host.h"
@@ -226,12 +227,59 @@ static void test_both_policies_agree(void **state)
     lcp_buf_free(&opt);
 }
 
+/* A stand-in enclave (perl) that answers every ECALL with one commitment {message "m"}: an operation whose command
+ * answers with another result gets has_result 0 (the service's INTERNAL "unexpected result"), EnclaveInfo a
+ * protocol error; an update takes it. */
+static void test_result_must_fit_the_command(void **state)
+{
+    (void)state;
+    char path[PATH_MAX + 16], err[LCP_ERR_LEN] = "";
+    snprintf(path, sizeof path, "%s/stand-in", fx.tmp);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "#!/usr/bin/perl\nopen(my $s, '>&=', $ARGV[1]) or die;\nbinmode $s;\n$| = 1;\n"
+               "syswrite($s, \"\\x00\\x00\\x00\\x07\\x0a\\x05\\x62\\x03\\x0a\\x01m\" x 3);\n1 while sysread($s, my $b, 65536);\n");
+    fclose(f);
+    assert_int_equal(chmod(path, 0755), 0);
+    lcp_store *st;
+    assert_int_equal(lcp_store_open(&st, fx.home, 0, err), LCP_OK);
+    lcp_host_enclave *e;
+    lcp_host_enclave_options eo = {path, NULL, "sim"};
+    assert_int_equal(lcp_host_enclave_new(&e, &eo, err), LCP_OK);
+    lcp_host_exec *x;
+    lcp_host_exec_options xo;
+    memset(&xo, 0, sizeof xo);
+    xo.store = st;
+    xo.enclave = e;
+    assert_int_equal(lcp_host_exec_new(&x, &xo, err), LCP_OK);
+    lcp_host_op op;
+    lcp_host_result r;
+    mockop_query(&op, "mock-client-0");
+    assert_int_equal(lcp_host_exec_run(x, &op, &r, err), LCP_OK);
+    assert_int_equal(r.has_result, 0);
+    assert_int_equal(r.found, 0);
+    lcp_host_result_free(&r);
+    lcp_host_enclave_identity id;
+    assert_int_equal(lcp_host_exec_enclave_info(x, &id, err), LCP_ERR_PROTO);
+    assert_string_equal(err, "enclave returned incomplete enclave info");
+    mockop_buf buf;
+    mockop_update(&op, &buf, "mock-client-0", 2, NOW * 1000000000ull, NULL);
+    assert_int_equal(lcp_host_exec_run(x, &op, &r, err), LCP_OK);
+    assert_int_equal(r.has_result, 1);
+    assert_true(r.has_commitment && r.message.len == 1 && r.message.ptr[0] == 'm' && r.signature.len == 0);
+    lcp_host_result_free(&r);
+    lcp_host_exec_free(x);
+    lcp_host_enclave_free(e); /* the stand-in ends at EOF */
+    lcp_store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_conflict_reruns_on_a_fresh_snapshot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_persistent_conflict_commits_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_both_policies_agree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_result_must_fit_the_command, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
