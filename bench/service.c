@@ -447,7 +447,7 @@ int main(void)
     exe[n] = '\0';
     char *b = strstr(exe, "/bench/");
     if (!b) return 1;
-    snprintf(b, 32, "/bin/lcp-enclave");
+    snprintf(b, 32, "/bin/lcp-enclave-test"); /* the mock light client lives only in the test enclave */
     /* One verification thread per enclave: the workers are what share the CPUs here. */
     setenv("LCP_VERIFY_THREADS", "1", 1);
     lcp_host *h;

@@ -1,13 +1,18 @@
 // A relayer-side example of the LCP service API with @grpc/grpc-js and our .proto files: asks the enclave who it
-// is and which keys it can sign with, creates a light client, updates it, verifies a membership, and prints each
-// commitment with its signer recovered (ethers) - the signer must be the enclave key the service reported.
+// is and which keys it can sign with, creates a 07-tendermint light client, updates it twice, verifies a membership
+// proof, and prints each commitment with its signer recovered (ethers) - the signer must be the enclave key the
+// service reported. Every header is verified for real by the enclave's Tendermint light client.
 //
-//   node examples/client.mjs [ADDR]        (ADDR default [::1]:50051; start the service with `make run`)
+//   node examples/client.mjs [ADDR [CHAIN_DIR]]     (ADDR default [::1]:50051; start the service with `make run`)
 //
-// It uses the mock light client (it proves nothing; it exercises the API). A Tendermint client works the same way
-// with /ibc.lightclients.tendermint.v1.* states and headers; the recorded LCP fixtures cannot be replayed against
-// a live service because their headers' trusting periods ended long ago (the service uses the real clock).
+// The chain: CHAIN_DIR holds the files `lcp dev tendermint-chain --out CHAIN_DIR` writes (a DEVELOPMENT chain whose
+// validator keys come from a public seed, its last block signed now); without CHAIN_DIR the example runs that
+// command itself ($LCP_BIN, default build/rel/bin/lcp) into a temporary directory. The recorded LCP fixtures cannot
+// be replayed against a live service: their headers' trusting periods ended long ago and the service uses the clock.
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
@@ -15,6 +20,12 @@ import { ethers } from 'ethers';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ADDR = process.argv[2] || '[::1]:50051';
+const LCP = process.env.LCP_BIN || path.join(ROOT, 'build/rel/bin/lcp');
+
+// One clear line and exit 1: this is what a user sees when something is not there yet.
+class Stop extends Error {}
+const stop = (line) => { throw new Stop(line); };
+
 const def = protoLoader.loadSync(['lcp_service.proto', 'lcp_service_enclave.proto'].map((f) => path.join(ROOT, 'proto', f)), {
   keepCase: true, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: [path.join(ROOT, 'proto')],
 });
@@ -24,21 +35,38 @@ const msg = new pkg.lcp.service.elc.v1.Msg(ADDR, creds);
 const query = new pkg.lcp.service.elc.v1.Query(ADDR, creds);
 const enclave = new pkg.lcp.service.enclave.v1.Query(ADDR, creds);
 const once = (c, m, req) => new Promise((ok, ko) => c[m](req, { deadline: Date.now() + 20000 }, (e, r) => (e ? ko(e) : ok(r))));
-// UNAVAILABLE is retryable: the service answers it when an enclave process died (it restarts on the next request).
+// UNAVAILABLE is retryable once the service answered: it means an enclave process died (it restarts on the next
+// request). Any other failure ends the example with the service's reason.
 async function call(c, m, req) {
   for (let attempt = 1; ; attempt++) {
     try { return await once(c, m, req); } catch (e) {
-      if (e.code !== grpc.status.UNAVAILABLE || attempt === 3) throw e;
+      if (e.code !== grpc.status.UNAVAILABLE || attempt === 3) stop(`${m} failed: ${e.details || e.message}`);
       console.log(`${m}: ${e.details} - retrying`);
     }
   }
 }
 
-// The mock client's protobuf: Header {1: Height {2: h}, 2: time ns}; states wrap a Header in field 1.
-const varint = (n) => { let v = BigInt(n); const o = []; do { let b = Number(v & 0x7fn); v >>= 7n; if (v) b |= 0x80; o.push(b); } while (v); return Buffer.from(o); };
-const fv = (no, v) => Buffer.concat([varint(no << 3), varint(v)]);
-const fb = (no, b) => Buffer.concat([varint((no << 3) | 2), varint(b.length), b]);
-const header = (h) => Buffer.concat([fb(1, fv(2, h)), fv(2, BigInt(Date.now()) * 1000000n)]);
+// The chain's inputs, in `lcp elc`'s JSON (bytes in base64).
+function loadChain() {
+  let dir = process.argv[3], tmp = null;
+  if (!dir) {
+    tmp = dir = mkdtempSync(path.join(tmpdir(), 'lcp-example-'));
+    try {
+      execFileSync(LCP, ['dev', 'tendermint-chain', '--out', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (e) {
+      rmSync(tmp, { recursive: true, force: true });
+      stop(`cannot run '${LCP} dev tendermint-chain' (build it with make, or set LCP_BIN): ${String(e.stderr || e.message).trim()}`);
+    }
+  }
+  const read = (f) => {
+    try { return JSON.parse(readFileSync(path.join(dir, f), 'utf8')); } catch (e) { stop(`${path.join(dir, f)}: ${e.message}`); }
+  };
+  const files = { create: read('create.json'), up1: read('update-1.json'), up2: read('update-2.json'), vm: read('membership.json') };
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  return files;
+}
+const b64 = (s) => Buffer.from(s || '', 'base64');
+const any = (a) => ({ type_url: a.type_url, value: b64(a.value) });
 
 function show(what, c) {
   const m = Buffer.from(c.message);
@@ -47,32 +75,51 @@ function show(what, c) {
   return signer.toLowerCase();
 }
 
-const info = await call(enclave, 'EnclaveInfo', {});
-console.log(`enclave: mrenclave 0x${Buffer.from(info.mrenclave).toString('hex')} debug ${info.enclave_debug}`);
-const keys = await call(enclave, 'AvailableEnclaveKeys', { mrenclave: info.mrenclave, enclave_debug: info.enclave_debug, ra_type: 0 });
-const k = keys.keys[0];
-const key = Buffer.from((k.ias || k.dcap || k.zkdcap.dcap).enclave_key_address);
-console.log(`signer:  0x${key.toString('hex')} (${keys.keys.length} available)`);
+async function main() {
+  let info;
+  try { info = await once(enclave, 'EnclaveInfo', {}); } catch (e) {
+    if (e.code === grpc.status.UNAVAILABLE || e.code === grpc.status.DEADLINE_EXCEEDED)
+      stop(`no LCP service answers at ${ADDR} (start one with 'make run'): ${e.details}`);
+    stop(`EnclaveInfo failed: ${e.details || e.message}`);
+  }
+  console.log(`enclave: mrenclave 0x${Buffer.from(info.mrenclave).toString('hex')} debug ${info.enclave_debug}`);
+  const keys = await call(enclave, 'AvailableEnclaveKeys', { mrenclave: info.mrenclave, enclave_debug: info.enclave_debug, ra_type: 0 });
+  if (!keys.keys.length) stop(`the service at ${ADDR} has no attested enclave key for this enclave ('make run' generates and attests one)`);
+  const k = keys.keys[0];
+  const key = Buffer.from((k.ias || k.dcap || k.zkdcap.dcap).enclave_key_address);
+  console.log(`signer:  0x${key.toString('hex')} (${keys.keys.length} available)`);
 
-// The relayer names the client (LCP's MsgCreateClient carries the id; the response is only the commitment).
-const clientId = `mock-client-${Date.now()}`;
-const created = await call(msg, 'CreateClient', {
-  client_id: clientId,
-  client_state: { type_url: '/ibc.mock.ClientState', value: fb(1, header(1)) },
-  consensus_state: { type_url: '/ibc.mock.ConsensusState', value: fb(1, header(1)) },
-  signer: key,
-});
-show('CreateClient', created);
-const h = 2 + Math.floor(Date.now() / 1000) % 1000000;
-const upd = await call(msg, 'UpdateClient', { client_id: clientId, header: { type_url: '/ibc.mock.Header', value: header(h) }, include_state: true, signer: key });
-const s1 = show('UpdateClient', upd);
-const vm = await call(msg, 'VerifyMembership', {
-  client_id: clientId, prefix: Buffer.from('ibc'), path: 'commitments/ports/transfer/channels/channel-0/sequences/1',
-  value: Buffer.from('packet commitment'), proof_height: { revision_number: 0, revision_height: h }, proof: Buffer.alloc(0), signer: key,
-});
-const s2 = show('VerifyMembership', vm);
-const q = await call(query, 'Client', { client_id: clientId });
-console.log(`Query/Client ${clientId}: found ${q.found}, client state ${q.client_state.type_url}`);
-const want = '0x' + key.toString('hex');
-if (s1 !== want || s2 !== want) { console.error('signer mismatch'); process.exit(1); }
-console.log('every commitment was signed by the enclave key the service reported');
+  const chain = loadChain();
+  // The relayer names the client (LCP's MsgCreateClient carries the id; the response is only the commitment).
+  const clientId = `07-tendermint-${Date.now()}`;
+  const created = await call(msg, 'CreateClient', {
+    client_id: clientId, client_state: any(chain.create.any_client_state), consensus_state: any(chain.create.any_consensus_state), signer: key,
+  });
+  show('CreateClient', created);
+  const signers = [];
+  for (const [i, u] of [chain.up1, chain.up2].entries()) {
+    const upd = await call(msg, 'UpdateClient', { client_id: clientId, header: any(u.any_header), include_state: false, signer: key });
+    signers.push(show(`UpdateClient ${i + 1}`, upd));
+  }
+  const v = chain.vm;
+  const vm = await call(msg, 'VerifyMembership', {
+    client_id: clientId, prefix: b64(v.prefix), path: v.path, value: b64(v.value),
+    proof_height: { revision_number: String(v.proof_height.revision_number), revision_height: String(v.proof_height.revision_height) },
+    proof: b64(v.proof), signer: key,
+  });
+  signers.push(show(`VerifyMembership ${v.path}`, vm));
+  const q = await call(query, 'Client', { client_id: clientId });
+  console.log(`Query/Client ${clientId}: found ${q.found}, client state ${q.client_state.type_url}`);
+  const want = '0x' + key.toString('hex');
+  if (signers.some((s) => s !== want)) stop('a commitment was not signed by the enclave key the service reported');
+  console.log('every commitment was signed by the enclave key the service reported');
+}
+
+try {
+  await main();
+  process.exit(0);
+} catch (e) {
+  const line = e instanceof Stop ? e.message : `unexpected failure: ${e && e.message}`;
+  console.error(`example: ${String(line).replace(/\s+/g, ' ').trim()}`);
+  process.exit(1);
+}

@@ -10,6 +10,7 @@
 #include "lcp/enclave.h"
 #include "lcp/tee_sim.h"
 #include "proto/lcp_enclave.pb-c.h"
+#include "enclave/bin/test_enclave.h"
 
 static lcp_tee *tee;
 static const uint8_t *feed;
@@ -60,6 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1) return 0;
     lcp_enclave *e;
     if (lcp_enclave_new(&e, tee, ocall, NULL, NULL) != LCP_OK) return 0;
+    lcp_test_enclave_setup(e); /* the mock light client */
     lcp_buf out = {0};
     if (data[0] & 1) {
         Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;

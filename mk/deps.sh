@@ -3,11 +3,15 @@
 # are present; needs root (or sudo) only when something must be installed.
 set -eu
 PKGS="build-essential clang pkg-config libssl-dev libsecp256k1-dev libsodium-dev liblmdb-dev libnghttp2-dev
-libprotobuf-c-dev protobuf-c-compiler libcjson-dev libseccomp-dev libcmocka-dev openssl nodejs npm git python3"
+libprotobuf-c-dev protobuf-c-compiler libcjson-dev libseccomp-dev libcmocka-dev openssl nodejs npm git python3
+prometheus reprotest"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+# kubectl (kustomize rendering in tests/ops/test_deploy.sh): any kubectl on PATH will do; Debian ships it as
+# kubernetes-client.
+command -v kubectl >/dev/null 2>&1 || missing="$missing kubernetes-client"
 [ -z "$missing" ] && exit 0
 # Node.js may come from elsewhere than Debian (the CI image ships its own): accept any working node and npm.
 case "$missing" in *nodejs*|*npm*)

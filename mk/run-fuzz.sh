@@ -1,8 +1,8 @@
 #!/bin/sh
 # Runs each libFuzzer target for the given number of seconds on its seed corpus and prints the executions each
 # reached. Seeds: our own (fuzz/corpus/<target>) and real vectors named in fuzz/testdata-seeds (a whole file, or a
-# hex field of a JSON vector, decoded with node), read from the shared test data ($TESTDATA, default
-# ../shared/testdata) rather than copied into the project. Both are copied into build/fuzz/corpus, which the
+# hex field of a JSON vector, with or without 0x, decoded with node), read from the shared test data ($TESTDATA,
+# default ../shared/testdata) rather than copied into the project. Both are copied into build/fuzz/corpus, which the
 # fuzzers grow; the sources stay read-only.
 set -u
 secs=$1; shift
@@ -19,7 +19,7 @@ for f in "$@"; do
             cp "$testdata/$path" "$corpus/$seed" || echo "fuzz $name: seed $testdata/$path is missing"
         else # the bytes are a hex string field of a JSON vector
             node -e 'const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-                     process.stdout.write(Buffer.from(j[process.argv[2]], "hex"));' \
+                     process.stdout.write(Buffer.from(j[process.argv[2]].replace(/^0x/, ""), "hex"));' \
                 "$testdata/$path" "$field" >"$corpus/$seed" || echo "fuzz $name: seed $testdata/$path ($field) failed"
         fi
     done

@@ -38,9 +38,14 @@ if [ -z "$KEY" ]; then
 else
     echo "enclave key:  $KEY (attested, still valid)"
 fi
+EX="node examples/client.mjs '$ADDR'"
+[ "$LCP" = build/rel/bin/lcp ] || EX="LCP_BIN=$LCP $EX"
 cat <<TXT
 service:      starting on $ADDR (gRPC, h2c) with metrics on http://$METRICS/metrics (/healthz, /readyz)
-call it:      node examples/client.mjs '$ADDR'     (after: npm ci)
+              light clients: 07-tendermint (the release enclave has no mock client)
+call it:      $EX     (after: npm ci)
+              a 07-tendermint client on a fresh development chain (lcp dev tendermint-chain): create, two
+              updates, a membership proof - each verified by the enclave and signed by $KEY
               curl -s http://$METRICS/readyz
 stop it:      Ctrl-C (in-flight requests finish, the store is closed)
 TXT

@@ -8,7 +8,9 @@
  *    human-readable reason on failure.
  *  - Misuse (a NULL where none is allowed, a context in the wrong state) calls the illegal-argument hook, which
  *    aborts by default; tests install a counting hook. Misuse is a bug in the caller, never a reaction to input.
- *  - Only host-side code allocates, and only through lcp_malloc/lcp_free, so tests can fail allocations.
+ *  - lcp-c code allocates only through lcp_malloc/lcp_free, so tests can fail allocations; protobuf-c's unpacking
+ *    too, given lcp_pb_allocator (lcp/codec_protobuf.h), as everything inside the enclave does. Only the crypto
+ *    libraries (OpenSSL, libsecp256k1) keep their own allocators.
  */
 #ifndef LCP_BASE_H
 #define LCP_BASE_H
@@ -59,7 +61,7 @@ int lcp_illegal(const char *func, const char *what);
         if (!(cond)) return lcp_illegal(__func__, #cond);        \
     } while (0)
 
-/* ---- allocation (host side only) ---- */
+/* ---- allocation ---- */
 typedef struct {
     void *(*malloc_fn)(size_t n, void *data);
     void (*free_fn)(void *p, void *data);

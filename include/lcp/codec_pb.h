@@ -56,6 +56,10 @@ void lcp_pb_put_bytes(lcp_pb_writer *w, uint32_t number, const void *p, size_t n
 void lcp_pb_put_bytes_opt(lcp_pb_writer *w, uint32_t number, const void *p, size_t n);
 /* A nested message whose encoding is already at hand. */
 void lcp_pb_put_message(lcp_pb_writer *w, uint32_t number, const uint8_t *msg, size_t n);
+/* Writes one message's fields (prost-style encoders are trees of these). */
+typedef void (*lcp_pb_put_fn)(lcp_pb_writer *w, const void *m);
+/* Field `number` holding the message fn writes for m, written in place: sized by a counting pass of fn first. */
+void lcp_pb_put_nested(lcp_pb_writer *w, uint32_t number, lcp_pb_put_fn fn, const void *m);
 /* Returns LCP_OK or LCP_ERR_BUFFER_TOO_SMALL if the writer overflowed. */
 int lcp_pb_writer_status(const lcp_pb_writer *w);
 /* Size of v as a varint. */

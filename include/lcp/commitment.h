@@ -56,7 +56,9 @@ int lcp_context_encode(uint8_t *out, size_t cap, size_t *len, const lcp_validati
 /* Checks ctx at now (unix ns), with the enclave's and Solidity's boundaries (our choice, spec §10.2):
  *   trusted_state_timestamp + trusting_period > now   else LCP_ERR_COMMITMENT_TRUSTING_PERIOD
  *   now + clock_drift > untrusted_header_timestamp    else LCP_ERR_COMMITMENT_CLOCK_DRIFT
- * (lcp-go lets equality pass; we do not.) Empty always passes. */
+ * (lcp-go lets equality pass; we do not.) The sums are exact, as lcp-solidity computes them: a trusted timestamp plus
+ * period beyond u128 is refused (LCP_ERR_COMMITMENT_TRUSTING_PERIOD; Solidity's checked uint128 addition reverts),
+ * and now plus drift beyond u128 is above every header time (Solidity adds in uint256). Empty always passes. */
 int lcp_context_validate(const lcp_validation_context *ctx, lcp_u128 now_ns, char *err) LCP_WARN_UNUSED;
 /* Aggregates a then b into out: Empty ⊕ X = X; two TrustingPeriod contexts must have equal periods and drifts,
  * and give untrusted = max, trusted = min. */

@@ -36,6 +36,17 @@ void lcp_bls_pubkey_encode(uint8_t out[LCP_BLS_PUBKEY_LEN], const lcp_bls_pubkey
 int lcp_bls_pubkey_aggregate(lcp_bls_pubkey *out, const lcp_bls_pubkey *pks, size_t n, const uint8_t *bits)
     LCP_WARN_UNUSED;
 
+/* The same aggregate computed from the committee's total (the sum of all n keys, e.g. a SyncCommittee's
+ * aggregate_pubkey once checked against its keys): when more than half the bits are set, total minus the keys
+ * left out (a mainnet update leaves out a few of 512), otherwise the plain sum. total may be NULL (plain sum). */
+int lcp_bls_pubkey_aggregate_with_total(lcp_bls_pubkey *out, const lcp_bls_pubkey *pks, size_t n,
+                                        const uint8_t *bits, const lcp_bls_pubkey *total) LCP_WARN_UNUSED;
+/* CoreVerify with an aggregated key (from the functions above): the last step of FastAggregateVerify, for callers
+ * that aggregate themselves and have already refused an empty participant set. An infinity key never verifies.
+ * LCP_OK, LCP_ERR_CRYPTO_SIG or LCP_ERR_CRYPTO_VERIFY. */
+int lcp_bls_verify_aggregated(const lcp_bls_pubkey *agg, const uint8_t *msg, size_t msg_len,
+                              const uint8_t sig[LCP_BLS_SIG_LEN], char *err) LCP_WARN_UNUSED;
+
 /* Verify(pk, msg, sig) of the POP ciphersuite. LCP_OK, LCP_ERR_CRYPTO_SIG (malformed signature encoding or point),
  * LCP_ERR_CRYPTO_KEY or LCP_ERR_CRYPTO_VERIFY. */
 int lcp_bls_verify(const uint8_t pk[LCP_BLS_PUBKEY_LEN], const uint8_t *msg, size_t msg_len,
@@ -49,7 +60,18 @@ int lcp_bls_eth_fast_aggregate_verify(const lcp_bls_pubkey *pks, size_t n, const
                                       const uint8_t *msg, size_t msg_len, const uint8_t sig[LCP_BLS_SIG_LEN],
                                       char *err) LCP_WARN_UNUSED;
 
-/* ---- signing: test chains and tools only; never linked into the enclave's code paths ---- */
+/* The same checks as the two functions above with the work split over two threads (pthreads): the calling thread
+ * aggregates the keys, decodes and checks the signature and computes its pairing, while a worker hashes the message
+ * to G2 and computes the other pairing (each with its own final exponentiation). Same results and error codes. If
+ * no thread can be started, the single-thread function runs instead. */
+int lcp_bls_fast_aggregate_verify_mt(const lcp_bls_pubkey *pks, size_t n, const uint8_t *bits, const uint8_t *msg,
+                                     size_t msg_len, const uint8_t sig[LCP_BLS_SIG_LEN], char *err) LCP_WARN_UNUSED;
+int lcp_bls_eth_fast_aggregate_verify_mt(const lcp_bls_pubkey *pks, size_t n, const uint8_t *bits,
+                                         const uint8_t *msg, size_t msg_len, const uint8_t sig[LCP_BLS_SIG_LEN],
+                                         char *err) LCP_WARN_UNUSED;
+
+/* ---- signing: test chains and tools only; never linked into the enclave's code paths. VARIABLE TIME: the
+ * scalar multiplications branch on the secret key's bits, so these must not run where timing can be observed. ---- */
 /* Public key of a secret key (0 < sk < r, else LCP_ERR_CRYPTO_KEY). */
 int lcp_bls_sk_to_pk(uint8_t pk[LCP_BLS_PUBKEY_LEN], const uint8_t sk[LCP_BLS_SECKEY_LEN]) LCP_WARN_UNUSED;
 /* Sign(sk, msg) of the POP ciphersuite. */

@@ -320,7 +320,30 @@ unsigned lcp_tm_verify_threads(void);
  *    [prefix, path]; VerifyMembership{prefix, path, keccak256(value) or zero, proof_height, StateID}, prove = 1.
  * StateID = lcp_state_id(canonical client state Any, consensus state Any), both as LCP re-encodes them: the
  * canonical client state has latest_height (chain revision, 0) and an empty frozen_height. Errors pass through
- * from the verifier (LCP_ERR_TM_*, LCP_ERR_ICS23_*) so that callers see why a header or proof was refused. */
+ * from the verifier (LCP_ERR_TM_*, LCP_ERR_ICS23_*) so that callers see why a header or proof was refused.
+ *
+ * The host store rule (lcp/elc.h), kept field by field. Every client-state field the verifier reads is re-encoded
+ * into the canonical client state, so a host that strips or flips it in the store changes the state id and the
+ * LCP client refuses the commitment: chain_id, trust_level, the three durations, upgrade_path, the two allow_*
+ * flags and every field of every proof spec, ProofSpec field 5 (prehash_key_before_comparison) included, which
+ * LCP's ics23 0.9 does not have and LCP's re-encoding drops; here it is kept, so for specs that set it the state
+ * ids differ from LCP's (for ibc-go's IAVL and Tendermint specs, which do not, they are byte-identical). The
+ * canonical form leaves out latest_height and frozen_height, as LCP's does; the LCP client enforces both on its
+ * own state (a proof above its latest height names a consensus state it does not hold; it freezes itself on the
+ * Misbehaviour commitment). Unknown fields and other encodings of the same values change nothing: the verifier
+ * reads the decoded values, which are what is re-encoded.
+ *
+ * Proof specs that hash keys: membership yes, non-membership never. A spec hashes keys when its leaf has
+ * prehash_key != NO_HASH (an SMT places a key by its hash) or it sets field 5. Absence is then a claim about the
+ * order of hashed keys: a non-existence proof is sound only if its neighbours are compared as the tree orders
+ * them. LCP's pinned ics23 compares raw keys and has no field 5, so LCP's state ids cannot carry the rule, and a
+ * store that once lost field 5 let a relayer prove absent a key that is present (the enclave signed it, the LCP
+ * client accepted it). So verify_membership with no value refuses every such client (LCP_ERR_ICS23_UNSUPPORTED)
+ * before it looks at the proof, whatever the stored specs say about field 5 (stripping it does not help; changing
+ * prehash_key changes the state id). Such clients are still created and updated, and membership is proven for
+ * them: an existence proof recomputes the leaf from the key itself, so key order plays no part in it, and refusing
+ * the client at creation would take membership (packet commitments, acknowledgements) from chains with SMT stores
+ * for nothing. The cost is theirs: packet receipts' absence (timeouts) cannot be proven through this client. */
 extern const lcp_elc_ops lcp_elc_tendermint;
 
 #ifdef __cplusplus

@@ -2,6 +2,10 @@
  * command, runs the light clients and signs their commitments. It sees the outside world only through ECALL
  * requests and OCALL replies (proto/lcp_enclave.proto); the host behind them is untrusted.
  *
+ * It signs only with an enclave key it sealed to itself: a blob under key policy MRENCLAVE alone, whose tag binds
+ * this build's MRENCLAVE. A blob under MRSIGNER policy (which every build of the same signer, in sim every
+ * development build, could have written with a key of its choosing) is refused before it is unsealed.
+ *
  * lcp_enclave_ecall is the whole trusted surface: bytes in, bytes out. The process around it (src/enclave/bin)
  * does the framing and the sandbox; tests call it directly with an in-memory OCALL handler.
  * Threading: one command at a time per lcp_enclave. Allocation: yes (protobuf-c and result buffers); every secret

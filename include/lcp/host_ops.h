@@ -88,6 +88,7 @@ typedef struct {
     char backend[16];           /* "sim" or "gramine" */
     uint8_t cpusvn[16];
     size_t cpusvn_len;
+    int test_enclave;           /* lcp-enclave-test: the mock light client, which verifies nothing */
 } lcp_host_enclave_identity;
 
 /* The outcome of one operation. Views point into memory the result owns: valid until lcp_host_result_free. */

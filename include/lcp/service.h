@@ -46,6 +46,15 @@
  * the requests already received finish and their responses go out (for up to drain_seconds), then stop the
  * workers and close the store. run returns LCP_OK after a clean stop.
  *
+ * Key rotation (key_rotation_buffer > 0), as LCP's relayer rotates ahead of expiry (key_update_buffer_time). The
+ * service has an ACTIVE key, recorded in $LCP_HOME/active-enclave-key: requests whose signer is empty are signed
+ * with it (requests naming a signer are signed by that key, as in LCP). When the active key expires within the
+ * buffer (or there is none) and no newer valid key exists, a thread generates a key in its own enclave process,
+ * attests it (sim: simulated DCAP, as `lcp attestation dcap`; valid_to capped by key_validity) and so lists it in
+ * AvailableEnclaveKeys, newest first. The old key keeps signing until the caller, having registered the new key on
+ * the counterparty, calls lcp.service.enclave.v1.Msg/ActivateEnclaveKey (an lcp-c extension); then expired keys are
+ * pruned. Metrics: lcp_key_rotation_* and lcp_enclave_active_key_expiry_timestamp_seconds.
+ *
  * Threading: lcp_service_new, _run, _free from one thread; _stop and _bound_address from any thread or signal
  * handler (stop) once new returned. Allocation goes through lcp_malloc (protobuf-c included); nghttp2 and LMDB
  * allocate with libc.
@@ -102,6 +111,11 @@ typedef struct {
                                   * DEADLINE_EXCEEDED and reset (0 = LCP_SERVICE_DEFAULT_REQUEST_TIMEOUT_MS) */
     unsigned max_connections_per_peer; /* gRPC connections one peer may hold, 1..LCP_SERVICE_MAX_CONNECTIONS
                                         * (0 = LCP_SERVICE_DEFAULT_MAX_CONNECTIONS_PER_PEER) */
+    /* Key rotation (below); 0 = off. */
+    uint64_t key_rotation_buffer;   /* seconds before the active key's expiry at which a new key is made */
+    uint64_t key_validity;          /* the LCP client's key_expiration, for the keys rotation attests (0 = the
+                                     * collateral's window) */
+    unsigned key_rotation_check_ms; /* how often rotation looks (0 = a tenth of the buffer, 1..30 s) */
 } lcp_service_options;
 
 typedef struct lcp_service lcp_service;

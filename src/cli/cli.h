@@ -25,6 +25,7 @@ typedef struct {
     const char *sim_platform; /* --sim_platform, default ~/.lcp-sim */
     int log_level;            /* --log_level off|error|warn|info|debug */
     const char *enclave;      /* --enclave PATH: the lcp-enclave executable (default: beside lcp) */
+    const char *backend;      /* --backend sim|gramine (default sim) */
 } lcp_cli;
 
 /* A parsed verb command line: options `--name value` / `--name=value` / bare flags, plus positionals. */
@@ -66,6 +67,9 @@ int lcp_cli_read_blob(uint8_t **out, size_t *len, const char *path, char *err);
 int lcp_cli_decode_blob(uint8_t **out, size_t *len, uint8_t *raw, size_t n, const char *path, char *err);
 /* Parses a decimal unsigned integer fully (no sign, no trailing junk). */
 int lcp_cli_parse_u64(uint64_t *out, const char *s);
+/* Parses a duration: decimal seconds, or a number with one unit s, m, h or d ("90s", "10m", "36h", "7d"), at most
+ * 100 years. Returns 0, or -1 if malformed or out of range. */
+int lcp_cli_parse_duration(uint64_t *seconds, const char *s);
 /* The verification time: --time (UNIX seconds) if given, else the clock. Returns 0, or prints the usage error and
  * returns LCP_CLI_EXIT_USAGE. */
 int lcp_cli_time_opt(int64_t *now, const lcp_cli_args *a);
@@ -104,6 +108,7 @@ int lcp_cli_sim(const lcp_cli *cli, int argc, char **argv);
 int lcp_cli_enclave(const lcp_cli *cli, int argc, char **argv);
 int lcp_cli_elc(const lcp_cli *cli, int argc, char **argv);
 int lcp_cli_service(const lcp_cli *cli, int argc, char **argv);
+int lcp_cli_dev(const lcp_cli *cli, int argc, char **argv);
 int lcp_cli_attestation_simulate(const lcp_cli *cli, int argc, char **argv);
 
 /* Opens the host node (store under --home, enclave process, sim platform) for verbs that need the enclave.

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "lcp/attestation_dcap.h"
 #include "lcp/attestation_sim.h"
+#include "lcp/host_attest.h"
 #include "lcp/host_keystore.h"
 #include "lcp/host_store.h"
 #include "lcp/tee.h"
@@ -52,38 +53,6 @@ static const char HELP[] =
     "  lcp attestation verify --quote quote.bin --collateral collateral.json --time 1752919277 \\\n"
     "      --allowed_statuses ConfigurationAndSWHardeningNeeded \\\n"
     "      --allowed_advisory_ids INTEL-SA-00289,INTEL-SA-00615\n";
-
-static cJSON *result_json(const lcp_dcap_result *r, int64_t verified_at)
-{
-    cJSON *o = cJSON_CreateObject(), *adv = cJSON_CreateArray();
-    int ok = o != NULL && adv != NULL;
-    for (size_t i = 0; ok && i < r->n_advisory_ids; i++) {
-        cJSON *s = cJSON_CreateString(r->advisory_ids[i]);
-        ok = s != NULL && cJSON_AddItemToArray(adv, s);
-    }
-    ok = ok && cJSON_AddStringToObject(o, "status", lcp_dcap_tcb_status_name(r->status)) != NULL;
-    ok = ok && cJSON_AddItemToObject(o, "advisory_ids", adv);
-    if (!ok) cJSON_Delete(adv); /* not yet owned by o */
-    ok = ok && lcp_cli_json_hex(o, "mrenclave", r->report.mrenclave, 32) == 0;
-    ok = ok && lcp_cli_json_hex(o, "mrsigner", r->report.mrsigner, 32) == 0;
-    ok = ok && lcp_cli_json_hex(o, "report_data", r->report.report_data, LCP_SGX_REPORT_DATA_LEN) == 0;
-    ok = ok && cJSON_AddBoolToObject(o, "debug", r->debug) != NULL;
-    ok = ok && lcp_cli_json_hex(o, "fmspc", r->fmspc, LCP_DCAP_FMSPC_LEN) == 0;
-    ok = ok && cJSON_AddNumberToObject(o, "tcb_evaluation_data_number", r->tcb_evaluation_data_number) != NULL;
-    ok = ok && cJSON_AddNumberToObject(o, "valid_from", (double)r->valid_from) != NULL;
-    ok = ok && cJSON_AddNumberToObject(o, "valid_to", (double)r->valid_to) != NULL;
-    ok = ok && cJSON_AddNumberToObject(o, "isv_prod_id", r->report.isv_prod_id) != NULL;
-    ok = ok && cJSON_AddNumberToObject(o, "isv_svn", r->report.isv_svn) != NULL;
-    ok = ok && cJSON_AddStringToObject(o, "platform_status", lcp_dcap_tcb_status_name(r->platform_status)) != NULL;
-    ok = ok && cJSON_AddStringToObject(o, "qe_status", lcp_dcap_tcb_status_name(r->qe_status)) != NULL;
-    ok = ok && cJSON_AddNumberToObject(o, "tcb_date", (double)r->tcb_date) != NULL;
-    ok = ok && cJSON_AddNumberToObject(o, "verified_at", (double)verified_at) != NULL;
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
 
 /* Turns the policy options into pol. status_buf and ids_buf hold the split copies of the lists. */
 static int parse_policy(lcp_dcap_policy *pol, uint8_t mrenclave[32], char *status_buf, char *ids_buf,
@@ -214,7 +183,7 @@ int lcp_cli_attestation_verify_dcap(const lcp_cli *cli, int argc, char **argv)
         lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s: %s", lcp_errname(rc), err);
         goto done;
     }
-    cJSON *out = result_json(r, now);
+    cJSON *out = lcp_host_dcap_result_json(r, now);
     if (out == NULL) {
         lcp_cli_error(LCP_CLI_EXIT_FAIL, "out of memory building the output");
         goto done;
@@ -254,6 +223,10 @@ static const char DCAP_HELP[] =
     "                      the policy, as for 'lcp attestation verify' (default: UpToDate only, no advisories,\n"
     "                      no debug enclaves)\n"
     "  --quote_out FILE    also write the quote (raw bytes) to FILE\n"
+    "  --key_validity D    the LCP client's key_expiration (seconds, or 90s, 10m, 36h, 7d): the key is recorded as\n"
+    "                      valid until min(valid_from + D, valid_to), the expiry the client computes on\n"
+    "                      registration, so that metrics and rotation here see the counterparty's expiry\n"
+    "                      (default: the collateral's window only)\n"
     "\n"
     "output (JSON): status, advisory_ids, fmspc, tcb_evaluation_data_number, valid_from, valid_to, mrenclave,\n"
     "enclave_key, sim (true), recorded. A policy rejection prints 'lcp: error: ...' and exits 1; nothing is recorded.\n"
@@ -265,15 +238,6 @@ static const char DCAP_HELP[] =
     "\n"
     "example:\n"
     "  lcp attestation dcap --enclave_key 0x1234... --allow_debug\n";
-
-#define EVIDENCE_FORMAT "lcp-c dcap evidence v1"
-
-/* The simulated QE's check: the report's MAC under the platform's report key (QE3SIM: all-zero target). */
-static int check_report(void *ctx, lcp_sgx_report_body *body, const uint8_t *report, size_t len, char *err)
-{
-    if (len != LCP_TEE_REPORT_LEN) return lcp_fail(err, LCP_ERR_ATTESTATION_REPORT, "the key's report is not 432 bytes");
-    return lcp_tee_sim_verify_report(body, ctx, report, NULL, err);
-}
 
 /* The key's record, copied out of the store transaction. */
 typedef struct {
@@ -317,8 +281,8 @@ static int evidence_quote(uint8_t **quote, size_t *len, const key_copy *k, char 
     const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(ev, "format");
     const cJSON *q = cJSON_GetObjectItemCaseSensitive(ev, "quote");
     int rc = LCP_OK;
-    if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, EVIDENCE_FORMAT) != 0 || !cJSON_IsString(q))
-        rc = lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "the key's DCAP evidence is not '%s'", EVIDENCE_FORMAT);
+    if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, LCP_HOST_DCAP_EVIDENCE_FORMAT) != 0 || !cJSON_IsString(q))
+        rc = lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "the key's DCAP evidence is not '%s'", LCP_HOST_DCAP_EVIDENCE_FORMAT);
     size_t n = rc == LCP_OK ? strlen(q->valuestring) / 2 : 0;
     if (rc == LCP_OK && ((*quote = lcp_malloc(n + 1)) == NULL)) rc = lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
     if (rc == LCP_OK && lcp_hex_decode(*quote, n + 1, len, q->valuestring, strlen(q->valuestring), err) != LCP_OK) {
@@ -330,29 +294,10 @@ static int evidence_quote(uint8_t **quote, size_t *len, const key_copy *k, char 
     return rc;
 }
 
-/* The evidence document recorded with the key (see DCAP_HELP). */
-static char *evidence_json(const uint8_t *quote, size_t quote_len, const uint8_t *coll, size_t coll_len,
-                           const lcp_dcap_result *r, int64_t now)
-{
-    cJSON *o = result_json(r, now); /* status, advisory_ids, fmspc, tcb_evaluation_data_number, ... */
-    cJSON *c = cJSON_ParseWithLength((const char *)coll, coll_len);
-    cJSON *v = cJSON_CreateObject();
-    char *hex = lcp_malloc(2 * quote_len + 1), *text = NULL;
-    int ok = o && c && v && hex && lcp_hex_encode(hex, 2 * quote_len + 1, quote, quote_len) == LCP_OK;
-    ok = ok && cJSON_AddStringToObject(o, "format", EVIDENCE_FORMAT) && cJSON_AddBoolToObject(o, "sim", 1) &&
-         cJSON_AddStringToObject(o, "quote", hex) && cJSON_AddNumberToObject(v, "not_before", (double)r->valid_from) &&
-         cJSON_AddNumberToObject(v, "not_after", (double)r->valid_to);
-    if (ok && cJSON_AddItemToObject(o, "validity", v)) v = NULL;
-    else ok = 0;
-    if (ok && cJSON_AddItemToObject(o, "collateral", c)) c = NULL;
-    else ok = 0;
-    if (ok) text = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    cJSON_Delete(c);
-    cJSON_Delete(v);
-    lcp_free(hex);
-    return text;
-}
+static int write_quote(const char *path, const uint8_t *q, size_t n);
+
+/* lcp_host_quote_fn: --quote_out is written before the attestation is recorded. */
+static int quote_out_fn(void *ud, const uint8_t *q, size_t n) { return ud ? write_quote(ud, q, n) : 0; }
 
 static int write_quote(const char *path, const uint8_t *q, size_t n)
 {
@@ -364,7 +309,7 @@ static int write_quote(const char *path, const uint8_t *q, size_t n)
 int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
 {
     static const char *const known[] = {"enclave_key", "allowed_statuses", "allowed_advisory_ids", "mrenclave",
-                                        "min_tcb_evaluation_data_number", "quote_out", NULL};
+                                        "min_tcb_evaluation_data_number", "quote_out", "key_validity", NULL};
     static const char *const flags[] = {"allow_debug", "reverify", NULL};
     lcp_cli_args a;
     int rc = lcp_cli_parse(&a, argc, argv, known, flags);
@@ -376,7 +321,15 @@ int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
     uint8_t addr[20];
     if ((rc = lcp_cli_address_opt(addr, &a, "enclave_key", 1, NULL)) != 0) return rc;
     const char *ek = lcp_cli_opt(&a, "enclave_key");
+    if (strcmp(cli->backend, "sim") != 0)
+        return lcp_cli_error(LCP_CLI_EXIT_FAIL,
+                             "attestation dcap runs on the sim backend only in this build: on gramine the quote must come "
+                             "from /dev/attestation/quote inside the enclave, and no ECALL returns it yet (docs/deploy-sgx.md)");
     int reverify = lcp_cli_has(&a, "reverify");
+    uint64_t key_validity = 0;
+    const char *kv = lcp_cli_opt(&a, "key_validity");
+    if (kv && (lcp_cli_parse_duration(&key_validity, kv) != 0 || key_validity == 0))
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--key_validity must be a positive duration (e.g. 600, 10m, 7d)");
     lcp_dcap_policy pol;
     uint8_t mrenclave[32];
     char status_buf[1024], ids_buf[4096];
@@ -387,17 +340,11 @@ int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
     char err[LCP_ERR_LEN] = "";
     int exit_code = LCP_CLI_EXIT_FAIL;
     lcp_store *store = NULL;
-    lcp_store_txn *t = NULL;
-    lcp_sim_qe *qe = NULL;
-    lcp_tee_sim_platform plat;
-    memset(&plat, 0, sizeof plat);
     key_copy k;
     memset(&k, 0, sizeof k);
-    lcp_buf qb = {0};
     uint8_t *quote = NULL, *coll = NULL, *storage = NULL, *root = NULL;
     size_t quote_len = 0, coll_len = 0, root_len = 0;
     lcp_dcap_result *r = lcp_malloc(sizeof *r);
-    char *ev = NULL;
     lcp_dcap_collateral c;
     int64_t now = lcp_time_now(); /* the CLI reads the clock; the verifier takes it as an input */
     if (r == NULL) {
@@ -414,67 +361,44 @@ int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
                       ek);
         goto done;
     }
-    if (reverify) {
-        if ((rc = evidence_quote(&quote, &quote_len, &k, err)) != LCP_OK) {
-            lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    if (!reverify) {
+        /* Quote, verify and record: the same code as the service's key rotation (lcp/host_attest.h). */
+        void *qout = (void *)lcp_cli_opt(&a, "quote_out");
+        if ((rc = lcp_host_attest_dcap_sim(store, dir, addr, &pol, key_validity, now, r, quote_out_fn, qout, err)) !=
+            LCP_OK) {
+            /* A failed --quote_out write has printed its own error. */
+            if (rc != LCP_ERR_IO || !qout) lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s: %s (nothing recorded)", lcp_errname(rc), err);
             goto done;
         }
     } else {
-        /* The simulated QE: authenticate the report on this platform, then quote it. */
-        if ((rc = lcp_tee_sim_load(&plat, dir, err)) != LCP_OK || (rc = lcp_sim_qe_open(&qe, dir, err)) != LCP_OK ||
-            (rc = lcp_sim_qe_quote(qe, &qb, k.report, k.report_len, check_report, &plat, err)) != LCP_OK) {
-            lcp_cli_error(LCP_CLI_EXIT_FAIL, "simulated QE: %s", err);
-            goto done;
-        }
-        quote = qb.data;
-        quote_len = qb.len;
-    }
-    if ((rc = lcp_sim_issuer_collateral(&coll, &coll_len, dir, 0, err)) != LCP_OK ||
-        (rc = lcp_sim_issuer_root(&root, &root_len, dir, err)) != LCP_OK) {
-        lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
-        goto done;
-    }
-    size_t cap = lcp_dcap_collateral_json_storage_len(coll_len);
-    if ((storage = lcp_malloc(cap)) == NULL) {
-        lcp_cli_error(LCP_CLI_EXIT_FAIL, "out of memory");
-        goto done;
-    }
-    if ((rc = lcp_dcap_collateral_from_json(&c, storage, cap, coll, coll_len, err)) != LCP_OK) {
-        lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s: %s", lcp_errname(rc), err);
-        goto done;
-    }
-    if (pol.mrenclave == NULL) {
-        memcpy(mrenclave, k.mrenclave, 32);
-        pol.mrenclave = mrenclave;
-    }
-    /* The simulated root, explicitly: the verifier's default anchor is Intel's and refuses simulated quotes. */
-    if ((rc = lcp_dcap_verify(r, quote, quote_len, &c, root, root_len, now, &pol, err)) != LCP_OK) {
-        lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s: %s%s", lcp_errname(rc), err,
-                      reverify ? "" : " (nothing recorded)");
-        goto done;
-    }
-    /* The quote file first: if it cannot be written, nothing is recorded and the command can simply be run again. */
-    const char *qout = lcp_cli_opt(&a, "quote_out");
-    if (qout && write_quote(qout, quote, quote_len) != 0) goto done;
-    if (!reverify) {
-        if ((ev = evidence_json(quote, quote_len, coll, coll_len, r, now)) == NULL) {
-            lcp_cli_error(LCP_CLI_EXIT_FAIL, "out of memory building the evidence");
-            goto done;
-        }
-        rc = lcp_store_begin(store, &t, 1, err);
-        if (rc == LCP_OK)
-            rc = lcp_keystore_record_attestation(t, addr, LCP_RA_TYPE_DCAP, (const uint8_t *)ev, strlen(ev),
-                                                 (uint64_t)r->valid_from, (uint64_t)r->valid_to, err);
-        if (rc == LCP_OK) {
-            rc = lcp_store_commit(t, err); /* ends the transaction either way */
-            t = NULL;
-        }
-        if (rc != LCP_OK) {
+        if ((rc = evidence_quote(&quote, &quote_len, &k, err)) != LCP_OK ||
+            (rc = lcp_sim_issuer_collateral(&coll, &coll_len, dir, 0, err)) != LCP_OK ||
+            (rc = lcp_sim_issuer_root(&root, &root_len, dir, err)) != LCP_OK) {
             lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
             goto done;
         }
+        size_t cap = lcp_dcap_collateral_json_storage_len(coll_len);
+        if ((storage = lcp_malloc(cap)) == NULL) {
+            lcp_cli_error(LCP_CLI_EXIT_FAIL, "out of memory");
+            goto done;
+        }
+        if ((rc = lcp_dcap_collateral_from_json(&c, storage, cap, coll, coll_len, err)) != LCP_OK) {
+            lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s: %s", lcp_errname(rc), err);
+            goto done;
+        }
+        if (pol.mrenclave == NULL) {
+            memcpy(mrenclave, k.mrenclave, 32);
+            pol.mrenclave = mrenclave;
+        }
+        /* The simulated root, explicitly: the verifier's default anchor is Intel's and refuses simulated quotes. */
+        if ((rc = lcp_dcap_verify(r, quote, quote_len, &c, root, root_len, now, &pol, err)) != LCP_OK) {
+            lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s: %s", lcp_errname(rc), err);
+            goto done;
+        }
     }
-    cJSON *out = result_json(r, now);
+    const char *qout = lcp_cli_opt(&a, "quote_out");
+    if (reverify && qout && write_quote(qout, quote, quote_len) != 0) goto done;
+    cJSON *out = lcp_host_dcap_result_json(r, now);
     if (out == NULL || !cJSON_AddStringToObject(out, "enclave_key", ek) || !cJSON_AddBoolToObject(out, "sim", 1) ||
         !cJSON_AddBoolToObject(out, "recorded", !reverify) ||
         !cJSON_AddStringToObject(out, "note", "SIMULATED DCAP: verified under the simulated root, not Intel's")) {
@@ -484,17 +408,12 @@ int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
     }
     exit_code = lcp_cli_print_json(out);
 done:
-    if (t) lcp_store_abort(t);
     lcp_store_close(store);
-    lcp_sim_qe_close(qe);
-    lcp_tee_sim_platform_wipe(&plat);
-    if (quote != qb.data) lcp_free(quote);
-    lcp_buf_free(&qb);
+    lcp_free(quote);
     lcp_free(k.evidence);
     lcp_free(coll);
     lcp_free(storage);
     lcp_free(root);
     lcp_free(r);
-    if (ev) cJSON_free(ev);
     return exit_code;
 }

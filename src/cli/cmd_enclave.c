@@ -31,7 +31,8 @@ static const char PRUNE_HELP[] =
 static const char META_HELP[] =
     "usage: lcp enclave metadata\n"
     "\n"
-    "Prints the enclave's identity as JSON: mrenclave, mrsigner, isv_prod_id, isv_svn, debug, cpusvn and backend.\n"
+    "Prints the enclave's identity as JSON: mrenclave, mrsigner, isv_prod_id, isv_svn, debug, cpusvn, backend and\n"
+    "test_enclave (true for lcp-enclave-test, which runs the mock light client: never register its MRENCLAVE).\n"
     "backend \"sim\" means a simulated SGX platform: the measurement is real (a hash of the lcp-enclave executable\n"
     "and its config), the isolation and attestation are not.\n";
 
@@ -194,6 +195,10 @@ static int metadata(const lcp_cli *cli, int argc, char **argv)
     cJSON_AddBoolToObject(o, "debug", i.debug);
     lcp_cli_json_hex(o, "cpusvn", i.cpusvn, i.cpusvn_len);
     cJSON_AddStringToObject(o, "backend", i.backend);
+    cJSON_AddBoolToObject(o, "test_enclave", i.test_enclave);
+    if (i.test_enclave)
+        cJSON_AddStringToObject(o, "note", "TEST enclave (lcp-enclave-test): it runs the mock light client, which "
+                                           "verifies nothing; never register this MRENCLAVE");
     return lcp_cli_print_json(o);
 }
 

@@ -9,6 +9,7 @@
 static const char HELP[] =
     "usage: lcp service start [--address ADDR] [--threads N] [--metrics_address ADDR] [--request_timeout S]\n"
     "                         [--max_connections_per_peer N] [--drain_seconds S]\n"
+    "                         [--key_rotation_buffer D [--key_validity D]]\n"
     "\n"
     "Serves LCP's gRPC API (h2c, no TLS: keep it on loopback or behind a proxy): lcp.service.elc.v1.Msg\n"
     "(CreateClient, UpdateClient, UpdateClientStream, AggregateMessages, VerifyMembership, VerifyNonMembership),\n"
@@ -30,6 +31,15 @@ static const char HELP[] =
     "                          gRPC connections one peer (IPv4 address, IPv6 /64) may hold, 1..1024\n"
     "                          (default 64). Of 1024 connections in all, the last 128 are kept for peers\n"
     "                          holding none. Behind a proxy or NAT all callers are one peer: raise it there.\n"
+    "  --key_rotation_buffer D rotate keys without downtime (D: seconds, or 90s, 10m, 36h, 7d). The ACTIVE key\n"
+    "                          ($LCP_HOME/active-enclave-key; at first start the newest valid key) signs every\n"
+    "                          request whose signer is empty. When it expires within D, a new key is generated\n"
+    "                          in the enclave and attested (sim: simulated DCAP) and AvailableEnclaveKeys lists it\n"
+    "                          first; the old key keeps signing until the caller, having registered the new key\n"
+    "                          on the counterparty, calls lcp.service.enclave.v1.Msg/ActivateEnclaveKey. Expired\n"
+    "                          keys are then pruned. See docs/operations.md, \"Rotate keys\".\n"
+    "  --key_validity D        the LCP client's key_expiration: keys attested by rotation are valid until\n"
+    "                          min(collateral start + D, collateral end), as the client computes on registration\n"
     "\n"
     "example:\n"
     "  lcp service start --address [::1]:50051 --metrics_address 127.0.0.1:9090\n";
@@ -49,6 +59,7 @@ static int start(const lcp_cli *cli, int argc, char **argv)
     static const char *const known[] = {"address",         "threads",
                                         "metrics_address", "drain_seconds",
                                         "request_timeout", "max_connections_per_peer",
+                                        "key_rotation_buffer", "key_validity",
                                         NULL};
     if (lcp_cli_parse(&a, argc, argv, known, NULL)) return LCP_CLI_EXIT_USAGE;
     if (a.help) return fputs(HELP, stdout) < 0;
@@ -59,7 +70,7 @@ static int start(const lcp_cli *cli, int argc, char **argv)
     o.home = lcp_cli_home(cli);
     o.sim_platform = lcp_cli_sim_platform(cli);
     o.enclave_path = cli->enclave;
-    o.backend = "sim";
+    o.backend = cli->backend;
     uint64_t v;
     const char *t = lcp_cli_opt(&a, "threads"), *d = lcp_cli_opt(&a, "drain_seconds");
     if (t && (lcp_cli_parse_u64(&v, t) || v < 1 || v > LCP_SERVICE_MAX_THREADS))
@@ -75,6 +86,15 @@ static int start(const lcp_cli *cli, int argc, char **argv)
     if (pp && (lcp_cli_parse_u64(&v, pp) || v < 1 || v > LCP_SERVICE_MAX_CONNECTIONS))
         return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--max_connections_per_peer must be 1..%d", LCP_SERVICE_MAX_CONNECTIONS);
     if (pp) o.max_connections_per_peer = (unsigned)v;
+    const char *kb = lcp_cli_opt(&a, "key_rotation_buffer"), *kv = lcp_cli_opt(&a, "key_validity");
+    if (kb && (lcp_cli_parse_duration(&o.key_rotation_buffer, kb) != 0 || o.key_rotation_buffer == 0))
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--key_rotation_buffer must be a positive duration (e.g. 7d, 36h, 600)");
+    if (kv && (lcp_cli_parse_duration(&o.key_validity, kv) != 0 || o.key_validity == 0))
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--key_validity must be a positive duration (e.g. 30d)");
+    if (kv && !kb) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--key_validity applies to key rotation: give --key_rotation_buffer");
+    if (kv && o.key_rotation_buffer >= o.key_validity)
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--key_rotation_buffer must be shorter than --key_validity "
+                                                 "(else every new key is already due for rotation)");
 
     char err[LCP_ERR_LEN] = "";
     lcp_service *s;
@@ -94,9 +114,13 @@ static int start(const lcp_cli *cli, int argc, char **argv)
     if (lcp_service_bound_address(s, 1, m, sizeof m) == LCP_OK) cJSON_AddStringToObject(out, "metrics", m);
     else cJSON_AddNullToObject(out, "metrics");
     cJSON_AddNumberToObject(out, "threads", o.threads ? o.threads : LCP_SERVICE_DEFAULT_THREADS);
+    if (o.key_rotation_buffer) cJSON_AddNumberToObject(out, "key_rotation_buffer", (double)o.key_rotation_buffer);
     lcp_cli_json_hex(out, "mrenclave", lcp_service_mrenclave(s), 32);
-    cJSON_AddStringToObject(out, "backend", "sim");
-    cJSON_AddStringToObject(out, "note", "SIMULATED SGX: the enclave runs as a normal process, its keys are not hardware-protected");
+    cJSON_AddStringToObject(out, "backend", cli->backend);
+    if (strcmp(cli->backend, "sim") == 0)
+        cJSON_AddStringToObject(out, "note", "SIMULATED SGX: the enclave runs as a normal process, its keys are not hardware-protected");
+    else
+        cJSON_AddStringToObject(out, "note", "SGX under Gramine: the enclave runs as gramine-sgx lcp-enclave");
     if (lcp_cli_print_json(out) != 0 || fflush(stdout) != 0) lcp_log(LCP_LOG_WARN, "cannot print the bound addresses");
 
     int rc = lcp_service_run(s, err);

@@ -15,7 +15,7 @@
 #define SIM_NOTE "SIMULATED SGX platform: no real CPU, no protection; for development and tests only"
 
 static const char INIT_HELP[] =
-    "usage: lcp [--sim_platform DIR] sim init [--force]\n"
+    "usage: lcp [--sim_platform DIR] sim init [--force | --keep_existing]\n"
     "\n"
     "Creates a SIMULATED SGX platform (one simulated CPU) in DIR (default ~/.lcp-sim): a random 32-byte fuse\n"
     "secret (mode 0600, the root of every sealing and report key), a platform id, and the initial CPUSVN and\n"
@@ -24,7 +24,7 @@ static const char INIT_HELP[] =
     "\n"
     "An existing platform is never replaced unless --force is given. Replacing it is like moving to another CPU:\n"
     "the old fuse secret is gone and EVERY KEY SEALED ON IT IS LOST for good (its PCK and QE files are removed\n"
-    "too).\n"
+    "too). --keep_existing: an existing platform is kept and the command succeeds (for init containers).\n"
     "\n"
     "It also plays Intel for the platform (SIMULATED Intel, DIR/issuer): on first use it creates a simulated SGX\n"
     "root CA, a PCK Platform CA and a TCB Signing certificate, and publishes collateral (DIR/collateral/\n"
@@ -178,7 +178,7 @@ static void add_issuer_info(cJSON *o, const char *dir)
 static int cmd_init(const lcp_cli *cli, int argc, char **argv)
 {
     lcp_cli_args a;
-    static const char *const flags[] = {"force", NULL};
+    static const char *const flags[] = {"force", "keep_existing", NULL};
     if (lcp_cli_parse(&a, argc, argv, NULL, flags)) return LCP_CLI_EXIT_USAGE;
     if (a.help) {
         fputs(INIT_HELP, stdout);
@@ -189,7 +189,13 @@ static int cmd_init(const lcp_cli *cli, int argc, char **argv)
     int rc = platform_dir(dir, cli);
     if (rc) return rc;
     lcp_tee_sim_platform p;
+    if (lcp_cli_has(&a, "force") && lcp_cli_has(&a, "keep_existing"))
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--force and --keep_existing exclude each other");
     rc = lcp_tee_sim_init(&p, dir, lcp_cli_has(&a, "force"), err);
+    if (rc == LCP_ERR_TEE_PLATFORM_EXISTS && lcp_cli_has(&a, "keep_existing")) {
+        fprintf(stderr, "lcp: %s already holds a simulated platform: kept\n", dir);
+        return 0;
+    }
     if (rc == LCP_ERR_TEE_PLATFORM_EXISTS)
         return lcp_cli_error(LCP_CLI_EXIT_FAIL,
                              "%s already holds a simulated platform. Replacing it destroys its fuse secret and with it "
@@ -489,7 +495,7 @@ static int locked_refresh(const lcp_cli *cli, int argc, char **argv)
 int lcp_cli_sim(const lcp_cli *cli, int argc, char **argv)
 {
     static const lcp_cli_verb verbs[] = {
-        {"init", locked_init, "[--force] create a platform (never replaces one without --force)"},
+        {"init", locked_init, "[--force|--keep_existing] create a platform (never replaces one without --force)"},
         {"show", cmd_show, "print its id, CPUSVN and PCESVN"},
         {"microcode-update", locked_update, "[--set HEX] [--pcesvn N] raise (or set) the CPUSVN; reissue the PCK cert"},
         {"tcb-recovery", locked_recovery, "--advisory ID: simulated Intel: new collateral, current TCB OutOfDate"},

@@ -27,7 +27,7 @@ const char *lcp_cli_sim_platform(const lcp_cli *cli)
 int lcp_cli_open_host(const lcp_cli *cli, struct lcp_host **out)
 {
     char err[LCP_ERR_LEN] = "";
-    lcp_host_options o = {lcp_cli_home(cli), lcp_cli_sim_platform(cli), cli->enclave, "sim"};
+    lcp_host_options o = {lcp_cli_home(cli), lcp_cli_sim_platform(cli), cli->enclave, cli->backend};
     if (lcp_host_open(out, &o, err) != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
     return 0;
 }

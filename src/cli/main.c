@@ -21,12 +21,14 @@ static const group GROUPS[] = {
     {"sim", lcp_cli_sim, "the SIMULATED SGX platform (no real SGX): init, show, microcode-update, tcb-recovery, measure, ..."},
     {"service", lcp_cli_service, "the gRPC service relayers call (sim backend): start"},
     {"demo", lcp_cli_demo, "replay the LCP fixture flows through the LCP client, with readable output"},
+    {"dev", lcp_cli_dev, "DEVELOPMENT TOOLS (not for deployments): tendermint-chain writes inputs signed now"},
 };
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: lcp [--home DIR] [--sim_platform DIR] [--log_level LEVEL] <group> <verb> [options]\n"
+            "usage: lcp [--home DIR] [--backend sim|gramine] [--sim_platform DIR] [--log_level LEVEL] <group> <verb>\n"
+            "           [options]\n"
             "\n"
             "lcp-c: a Light Client Proxy. A light client runs in a TEE enclave and signs what it verified;\n"
             "counterparty chains accept those commitments through the LCP client.\n"
@@ -38,6 +40,10 @@ static void usage(FILE *f)
             "\n"
             "global options:\n"
             "  --home DIR          state directory (default $LCP_HOME, else ~/.lcp)\n"
+            "  --backend B         TEE backend of the enclave: sim (default: SIMULATED SGX, an ordinary process that\n"
+            "                      protects nothing) or gramine (real SGX: the enclave is started as 'gramine-sgx\n"
+            "                      lcp-enclave' from the directory of lcp-enclave, which must hold its signed manifest;\n"
+            "                      $LCP_GRAMINE_SGX names another gramine-sgx). Logs and metrics say which.\n"
             "  --sim_platform DIR  simulated SGX platform directory (default ~/.lcp-sim); 'sim' means no real SGX\n"
             "  --enclave PATH      the lcp-enclave executable (default: beside lcp)\n"
             "  --log_level LEVEL   off, error, warn (default), info, debug or trace (any case)\n"
@@ -64,6 +70,7 @@ int main(int argc, char **argv)
     lcp_cli cli = {0};
     cli.home = getenv("LCP_HOME");
     cli.log_level = LCP_LOG_WARN;
+    cli.backend = "sim";
     int i = 1;
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
         const char *opt = argv[i] + 2, *eq = strchr(opt, '=');
@@ -81,6 +88,11 @@ int main(int argc, char **argv)
         if (nl == 4 && strncmp(opt, "home", 4) == 0) cli.home = val;
         else if (nl == 12 && strncmp(opt, "sim_platform", 12) == 0) cli.sim_platform = val;
         else if (nl == 7 && strncmp(opt, "enclave", 7) == 0) cli.enclave = val;
+        else if (nl == 7 && strncmp(opt, "backend", 7) == 0) {
+            if (strcmp(val, "sim") != 0 && strcmp(val, "gramine") != 0)
+                return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--backend must be sim or gramine, not '%s'", val);
+            cli.backend = val;
+        }
         else if (nl == 9 && strncmp(opt, "log_level", 9) == 0) {
             cli.log_level = parse_level(val);
             if (cli.log_level == -2) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown log level %s", val);
@@ -88,6 +100,8 @@ int main(int argc, char **argv)
             return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unknown global option --%.*s (see lcp --help)", (int)nl, opt);
     }
     lcp_set_log(NULL, NULL, cli.log_level);
+    lcp_log(LCP_LOG_INFO, "backend %s%s", cli.backend,
+            strcmp(cli.backend, "sim") == 0 ? " (SIMULATED SGX: no hardware protection)" : " (SGX under Gramine)");
     if (i >= argc) {
         usage(stderr);
         return LCP_CLI_EXIT_USAGE;

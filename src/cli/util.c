@@ -213,6 +213,30 @@ int lcp_cli_parse_u64(uint64_t *out, const char *s)
     return 0;
 }
 
+int lcp_cli_parse_duration(uint64_t *seconds, const char *s)
+{
+    static const struct {
+        char unit;
+        uint64_t mul;
+    } UNITS[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+    char num[24];
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n >= sizeof num) return -1;
+    uint64_t mul = 1;
+    for (size_t i = 0; i < sizeof UNITS / sizeof UNITS[0]; i++)
+        if (s[n - 1] == UNITS[i].unit) {
+            mul = UNITS[i].mul;
+            n--;
+            break;
+        }
+    memcpy(num, s, n);
+    num[n] = '\0';
+    uint64_t v;
+    if (lcp_cli_parse_u64(&v, num) != 0 || v > (uint64_t)100 * 365 * 86400 / mul) return -1;
+    *seconds = v * mul;
+    return 0;
+}
+
 int lcp_cli_time_opt(int64_t *now, const lcp_cli_args *a)
 {
     const char *s = lcp_cli_opt(a, "time");

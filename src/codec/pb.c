@@ -140,6 +140,16 @@ void lcp_pb_put_bytes_opt(lcp_pb_writer *w, uint32_t number, const void *p, size
     if (n) lcp_pb_put_bytes(w, number, p, n);
 }
 
+void lcp_pb_put_nested(lcp_pb_writer *w, uint32_t number, lcp_pb_put_fn fn, const void *m)
+{
+    lcp_pb_writer c;
+    lcp_pb_writer_init(&c, NULL, 0);
+    fn(&c, m);
+    lcp_pb_put_tag(w, number, LCP_PB_LEN);
+    lcp_pb_put_varint(w, c.len);
+    fn(w, m);
+}
+
 void lcp_pb_put_message(lcp_pb_writer *w, uint32_t number, const uint8_t *msg, size_t n)
 {
     lcp_pb_put_bytes(w, number, msg, n);

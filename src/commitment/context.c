@@ -77,17 +77,24 @@ int lcp_context_validate(const lcp_validation_context *ctx, lcp_u128 now_ns, cha
     if (ctx->type == LCP_CONTEXT_EMPTY) return LCP_OK;
     if (ctx->type != LCP_CONTEXT_TRUSTING_PERIOD)
         return lcp_fail(err, LCP_ERR_COMMITMENT_CONTEXT, "validation context: unknown type %d", ctx->type);
-    /* u128 sums of two u128 values can wrap only for absurd inputs; treat a wrap as "far in the future". */
+    /* The sums are exact, as in Solidity 0.8 (checked uint128 arithmetic), never wrapped: a wrapped expiry would
+     * read as a time long past and a saturated one as "never expires", and lcp-solidity reverts on the overflow
+     * itself. So an expiry beyond u128 is refused, whatever now is. */
     lcp_u128 expiry = ctx->trusted_state_timestamp + ctx->trusting_period;
-    if (expiry < ctx->trusted_state_timestamp) expiry = ~(lcp_u128)0;
+    if (expiry < ctx->trusted_state_timestamp)
+        return lcp_fail(err, LCP_ERR_COMMITMENT_TRUSTING_PERIOD,
+                        "trusted state timestamp plus trusting period overflows 128 bits");
     if (!(expiry > now_ns))
         return lcp_fail(err, LCP_ERR_COMMITMENT_TRUSTING_PERIOD,
                         "trusted state (%llu ns) plus trusting period (%llu ns) is not after now (%llu ns)",
                         (unsigned long long)ctx->trusted_state_timestamp, (unsigned long long)ctx->trusting_period,
                         (unsigned long long)now_ns);
+    /* Solidity adds the drift to now in 256 bits (now is a uint256): a sum past u128 is exactly "above any header
+     * time", so it passes there and here; it is not clamped to the u128 maximum, which would refuse a header
+     * time equal to it. */
     lcp_u128 horizon = now_ns + ctx->clock_drift;
-    if (horizon < now_ns) horizon = ~(lcp_u128)0;
-    if (!(horizon > ctx->untrusted_header_timestamp))
+    int beyond_u128 = horizon < now_ns;
+    if (!beyond_u128 && !(horizon > ctx->untrusted_header_timestamp))
         return lcp_fail(err, LCP_ERR_COMMITMENT_CLOCK_DRIFT,
                         "header time %llu ns is not before now (%llu ns) plus clock drift (%llu ns)",
                         (unsigned long long)ctx->untrusted_header_timestamp, (unsigned long long)now_ns,

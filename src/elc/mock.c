@@ -4,11 +4,15 @@
  *   ConsensusState {1: Header header}
  *   Misbehaviour   {1: string client_id, 2: Header header1, 3: Header header2}
  * An update must raise the height; two different headers at one height are misbehaviour. Membership checks
- * nothing but the existence of the consensus state: the mock proves nothing and must never guard real value. */
+ * nothing but the existence of the consensus state: the mock proves nothing and must never guard real value.
+ * So it is never linked into the release lcp-enclave: only the test enclave (lcp-enclave-test) and in-process
+ * tests link it (Makefile TEST_ENCLAVE_SRCS). */
 #include <string.h>
 
 #include "lcp/crypto.h"
 #include "lcp/elc.h"
+#include "lcp/elc_tendermint.h"
+#include "elc_mock.h"
 
 #define T_CS "/ibc.mock.ClientState"
 #define T_CONS "/ibc.mock.ConsensusState"
@@ -304,3 +308,5 @@ const lcp_elc_ops lcp_elc_mock = {
     .verify_membership = mock_verify,
     .latest_height = mock_latest,
 };
+
+const lcp_elc_ops *const lcp_elc_test_clients[] = {&lcp_elc_mock, &lcp_elc_tendermint, NULL};

@@ -15,6 +15,7 @@
  *                  frozen at height 0-1 and a MisbehaviourProxyMessage is returned.
  *   verify_*       ICS-23 proofs chained [prefix, path] under the consensus root at proof_height with the client
  *                  state's proof specs; the value committed is keccak256(value) (zero for non-membership).
+ *                  Non-membership is refused outright for a client whose specs hash keys (lcp/elc_tendermint.h).
  * StateIDs hash the canonicalised client state and the re-encoded consensus state (tm_elc_state.c).
  * Differences from LCP, all on input LCP would reject or panic on: a misbehaviour's client_message is the given
  * Any value (LCP re-encodes it; identical for canonical encodings, which every relayer sends); paths are not
@@ -308,6 +309,13 @@ static int tm_verify(const lcp_elc_env *env, lcp_elc_result *out, const char *cl
     if (rc != LCP_OK) goto done;
     if (tm_elc_is_frozen(&cs)) {
         rc = lcp_fail(err, LCP_ERR_ELC_FROZEN, "client %s is frozen", client_id);
+        goto done;
+    }
+    /* Fail closed (lcp/elc_tendermint.h): where keys are hashed, absence is a claim about the order of hashed keys,
+     * which LCP's pinned ics23 cannot express; this client proves membership there, never absence. */
+    if (!has_value && tm_elc_specs_hash_keys(&cs)) {
+        rc = lcp_fail(err, LCP_ERR_ICS23_UNSUPPORTED,
+                      "client %s has proof specs that hash keys: non-membership is never proven for it", client_id);
         goto done;
     }
     if ((rc = tm_elc_load_consensus(env, client_id, &ph, &cons_raw, &cons, err)) != LCP_OK) goto done;

@@ -21,7 +21,8 @@ int tm_elc_consensus_state(lcp_tm_consensus_state *out, const lcp_pb_any *any, c
 /* ibc-rs's is_frozen: a frozen height that is a valid ibc Height (revision_height != 0). */
 int tm_elc_is_frozen(const lcp_tm_client_state *cs);
 
-/* Appends the Any of cs as ibc-rs re-encodes it (prost, ibc-rs 0.29 / ics23 0.9 field set). canonical: LCP's
+/* Appends the Any of cs as ibc-rs re-encodes it (prost, ibc-rs 0.29 / ics23 0.9 field set, plus ProofSpec field 5,
+ * which this client reads: see tm_elc_state.c). canonical: LCP's
  * canonicalize_state (latest height (revision, 0), frozen height none). Otherwise frozen_height is written as the
  * given height when frozen and as an empty Height when not, exactly as ibc-rs does. */
 int tm_elc_encode_client_state(lcp_buf *out, const lcp_tm_client_state *cs, int canonical);
@@ -36,6 +37,11 @@ int tm_elc_load_client(const lcp_elc_env *env, const char *client_id, lcp_buf *r
 /* Reads the consensus state at h (into raw, which out borrows). LCP_ERR_ELC_CLIENT_NOT_FOUND when absent. */
 int tm_elc_load_consensus(const lcp_elc_env *env, const char *client_id, const lcp_tm_height *h, lcp_buf *raw,
                           lcp_tm_consensus_state *out, char *err);
+
+/* 1 if a proof spec of cs hashes keys (leaf prehash_key other than NO_HASH, or prehash_key_before_comparison
+ * set): such a client never proves non-membership (lcp/elc_tendermint.h). Specs that do not decode count as
+ * hashing keys. */
+int tm_elc_specs_hash_keys(const lcp_tm_client_state *cs);
 
 /* Encodes m into out (appending). */
 int tm_elc_encode_msg(lcp_buf *out, const lcp_proxy_msg *m);

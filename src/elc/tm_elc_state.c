@@ -4,8 +4,12 @@
  * (state.rs gen_state_id, `From<ClientState> for Any`). A compatible enclave must reproduce that encoding exactly
  * (spec lcp-spec.md §3.4), so this file writes proto3 the way prost does: fields in number order, scalar defaults
  * skipped, every Option<message> that ibc-rs fills written even when empty, packed repeated scalars. The field set
- * is that of the crates LCP pins: ics23 0.9's ProofSpec has no prehash_key_before_comparison (field 5), so it is
- * dropped, as LCP drops it. */
+ * is that of the crates LCP pins, with one deliberate exception: ics23 0.9's ProofSpec has no
+ * prehash_key_before_comparison (field 5) and LCP drops it, but this light client reads it, and everything it reads
+ * from a stored client state must be in the bytes the state id hashes (lcp/elc.h). So field 5 is kept. For every
+ * spec without it (ibc-go's IAVL and Tendermint specs: the field is false and proto3 omits it) the bytes, and so
+ * the state ids, are LCP's; for a spec that sets it they differ from LCP's, which hashes a state that drops what
+ * the verifier was told. */
 #include <string.h>
 
 #include "tm_elc_internal.h"
@@ -57,20 +61,17 @@ int tm_elc_consensus_state(lcp_tm_consensus_state *out, const lcp_pb_any *any, c
 
 int tm_elc_is_frozen(const lcp_tm_client_state *cs) { return cs->frozen_height.revision_height != 0; }
 
-/* ---- prost-style encoding ---- */
-
-typedef void (*put_fn)(lcp_pb_writer *w, const void *m);
-
-/* A nested message: sized by a counting pass of the same writer function, then written. */
-static void put_nested(lcp_pb_writer *w, uint32_t field, put_fn fn, const void *m)
+int tm_elc_specs_hash_keys(const lcp_tm_client_state *cs)
 {
-    lcp_pb_writer c;
-    lcp_pb_writer_init(&c, NULL, 0);
-    fn(&c, m);
-    lcp_pb_put_tag(w, field, LCP_PB_LEN);
-    lcp_pb_put_varint(w, c.len);
-    fn(w, m);
+    for (size_t i = 0; i < cs->n_proof_specs; i++) {
+        lcp_ics23_spec s;
+        if (lcp_ics23_decode_spec(&s, cs->proof_specs[i].ptr, cs->proof_specs[i].len, NULL) != LCP_OK) return 1;
+        if (s.leaf_spec.prehash_key != LCP_ICS23_NO_HASH || s.prehash_key_before_comparison) return 1;
+    }
+    return 0;
 }
+
+/* ---- prost-style encoding ---- */
 
 /* int32 / int64 as protobuf varints: negative values sign-extend to ten bytes */
 static void put_i64_opt(lcp_pb_writer *w, uint32_t field, int64_t v) { lcp_pb_put_uint_opt(w, field, (uint64_t)v); }
@@ -116,7 +117,7 @@ static void put_child_order(lcp_pb_writer *w, const void *m)
 static void put_inner_spec(lcp_pb_writer *w, const void *m)
 {
     const lcp_ics23_inner_spec *s = m;
-    if (s->n_child_order) put_nested(w, 1, put_child_order, s); /* packed repeated int32 */
+    if (s->n_child_order) lcp_pb_put_nested(w, 1, put_child_order, s); /* packed repeated int32 */
     put_i64_opt(w, 2, s->child_size);
     put_i64_opt(w, 3, s->min_prefix_length);
     put_i64_opt(w, 4, s->max_prefix_length);
@@ -127,11 +128,12 @@ static void put_inner_spec(lcp_pb_writer *w, const void *m)
 static void put_proof_spec(lcp_pb_writer *w, const void *m)
 {
     const lcp_ics23_spec *s = m;
-    if (s->has_leaf_spec) put_nested(w, 1, put_leaf_op, &s->leaf_spec);
-    if (s->has_inner_spec) put_nested(w, 2, put_inner_spec, &s->inner_spec);
+    if (s->has_leaf_spec) lcp_pb_put_nested(w, 1, put_leaf_op, &s->leaf_spec);
+    if (s->has_inner_spec) lcp_pb_put_nested(w, 2, put_inner_spec, &s->inner_spec);
     put_i64_opt(w, 3, s->max_depth);
     put_i64_opt(w, 4, s->min_depth);
-    /* field 5 (prehash_key_before_comparison) does not exist in ics23 0.9: LCP drops it */
+    /* field 5 (prehash_key_before_comparison): absent in ics23 0.9, read here, so bound here (see the top) */
+    lcp_pb_put_uint_opt(w, 5, (uint64_t)(s->prehash_key_before_comparison != 0));
 }
 
 typedef struct {
@@ -153,13 +155,13 @@ static void put_client_state(lcp_pb_writer *w, const void *m)
         frozen = none;
     }
     lcp_pb_put_bytes_opt(w, 1, cs->chain_id.ptr, cs->chain_id.len);
-    put_nested(w, 2, put_fraction, cs);
-    put_nested(w, 3, put_seconds_nanos, &cs->trusting_period);
-    put_nested(w, 4, put_seconds_nanos, &cs->unbonding_period);
-    put_nested(w, 5, put_seconds_nanos, &cs->max_clock_drift);
-    put_nested(w, 6, put_height, &frozen);
-    put_nested(w, 7, put_height, &latest);
-    for (size_t i = 0; i < cs->n_proof_specs; i++) put_nested(w, 8, put_proof_spec, &v->specs[i]);
+    lcp_pb_put_nested(w, 2, put_fraction, cs);
+    lcp_pb_put_nested(w, 3, put_seconds_nanos, &cs->trusting_period);
+    lcp_pb_put_nested(w, 4, put_seconds_nanos, &cs->unbonding_period);
+    lcp_pb_put_nested(w, 5, put_seconds_nanos, &cs->max_clock_drift);
+    lcp_pb_put_nested(w, 6, put_height, &frozen);
+    lcp_pb_put_nested(w, 7, put_height, &latest);
+    for (size_t i = 0; i < cs->n_proof_specs; i++) lcp_pb_put_nested(w, 8, put_proof_spec, &v->specs[i]);
     for (size_t i = 0; i < cs->n_upgrade_path; i++) lcp_pb_put_bytes(w, 9, cs->upgrade_path[i].ptr, cs->upgrade_path[i].len);
     lcp_pb_put_uint_opt(w, 10, (uint64_t)(cs->allow_update_after_expiry != 0));
     lcp_pb_put_uint_opt(w, 11, (uint64_t)(cs->allow_update_after_misbehaviour != 0));
@@ -179,26 +181,9 @@ static void put_merkle_root(lcp_pb_writer *w, const void *m)
 static void put_consensus_state(lcp_pb_writer *w, const void *m)
 {
     const cons_view *v = m;
-    put_nested(w, 1, put_seconds_nanos, &v->timestamp);
-    put_nested(w, 2, put_merkle_root, &v->root);
+    lcp_pb_put_nested(w, 1, put_seconds_nanos, &v->timestamp);
+    lcp_pb_put_nested(w, 2, put_merkle_root, &v->root);
     lcp_pb_put_bytes_opt(w, 3, v->nvh.ptr, v->nvh.len);
-}
-
-/* Appends Any{type_url, fn(m)}: the value is written into a scratch buffer sized by a counting pass. */
-static int put_any(lcp_buf *out, const char *type_url, put_fn fn, const void *m)
-{
-    lcp_pb_writer w;
-    lcp_pb_writer_init(&w, NULL, 0);
-    fn(&w, m);
-    lcp_buf value = {0};
-    int rc = lcp_buf_reserve(&value, w.len ? w.len : 1);
-    if (rc != LCP_OK) return rc;
-    lcp_pb_writer_init(&w, value.data, value.cap);
-    fn(&w, m);
-    rc = lcp_pb_writer_status(&w);
-    if (rc == LCP_OK) rc = lcp_elc_put_any(out, type_url, value.data, w.len);
-    lcp_buf_free(&value);
-    return rc;
 }
 
 int tm_elc_encode_client_state(lcp_buf *out, const lcp_tm_client_state *cs, int canonical)
@@ -209,13 +194,13 @@ int tm_elc_encode_client_state(lcp_buf *out, const lcp_tm_client_state *cs, int 
         if (lcp_ics23_decode_spec(&specs[i], cs->proof_specs[i].ptr, cs->proof_specs[i].len, NULL) != LCP_OK)
             return LCP_ERR_TM_CLIENT_STATE;
     cs_view v = {cs, specs, canonical};
-    return put_any(out, TM_T_CS, put_client_state, &v);
+    return lcp_elc_put_any_fn(out, TM_T_CS, put_client_state, &v);
 }
 
 int tm_elc_encode_consensus_state(lcp_buf *out, lcp_tm_time timestamp, lcp_bytes root, lcp_bytes next_validators_hash)
 {
     cons_view v = {timestamp, root, next_validators_hash};
-    return put_any(out, TM_T_CONS, put_consensus_state, &v);
+    return lcp_elc_put_any_fn(out, TM_T_CONS, put_consensus_state, &v);
 }
 
 int tm_elc_state_id(uint8_t id[LCP_STATE_ID_LEN], const lcp_tm_client_state *cs, const lcp_tm_consensus_state *cons)

@@ -1,11 +1,8 @@
 /* ECALL dispatch and the OCALL-backed store of the enclave (lcp/enclave.h). */
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <unistd.h>
 
 #include "enclave_internal.h"
+#include "lcp/codec_protobuf.h"
 
 int lcp_enclave_new(lcp_enclave **out, lcp_tee *tee, lcp_enclave_ocall_fn ocall, void *ud, char *err)
 {
@@ -14,6 +11,7 @@ int lcp_enclave_new(lcp_enclave **out, lcp_tee *tee, lcp_enclave_ocall_fn ocall,
     e->tee = tee;
     e->ocall = ocall;
     e->ud = ud;
+    e->clients = lcp_elc_release;
     *out = e;
     return LCP_OK;
 }
@@ -33,11 +31,11 @@ static int ocall(lcp_enclave *e, Lcp__Enclave__V1__OcallRequest *req, Lcp__Encla
     rc = e->ocall(e->ud, in.data, in.len, &out, err);
     lcp_buf_free(&in);
     if (rc == LCP_OK) {
-        *resp = lcp__enclave__v1__ocall_response__unpack(NULL, out.len, out.data);
+        *resp = lcp__enclave__v1__ocall_response__unpack(lcp_pb_allocator(), out.len, out.data);
         if (*resp == NULL) rc = lcp_fail(err, LCP_ERR_PROTO, "malformed OCALL response from the host");
         else if ((*resp)->code != 0) {
             rc = lcp_fail(err, (*resp)->code, "host: %s", (*resp)->error ? (*resp)->error : "OCALL failed");
-            lcp__enclave__v1__ocall_response__free_unpacked(*resp, NULL);
+            lcp__enclave__v1__ocall_response__free_unpacked(*resp, lcp_pb_allocator());
         }
     }
     lcp_buf_free(&out);
@@ -57,7 +55,7 @@ static int env_get(void *ud, const char *key, lcp_buf *out, int *found, char *er
     if (rc != LCP_OK) return rc;
     *found = resp->found;
     if (resp->found) rc = lcp_buf_append(out, resp->value.data, resp->value.len);
-    lcp__enclave__v1__ocall_response__free_unpacked(resp, NULL);
+    lcp__enclave__v1__ocall_response__free_unpacked(resp, lcp_pb_allocator());
     return rc;
 }
 
@@ -73,7 +71,7 @@ static int env_set(void *ud, const char *key, const uint8_t *value, size_t len, 
     req.command_case = LCP__ENCLAVE__V1__OCALL_REQUEST__COMMAND_SET;
     req.set = &set;
     int rc = ocall(ud, &req, &resp, err);
-    if (rc == LCP_OK) lcp__enclave__v1__ocall_response__free_unpacked(resp, NULL);
+    if (rc == LCP_OK) lcp__enclave__v1__ocall_response__free_unpacked(resp, lcp_pb_allocator());
     return rc;
 }
 
@@ -102,27 +100,10 @@ static int enclave_info(lcp_enclave *e, ecall_resp *resp, Lcp__Enclave__V1__Encl
     r->backend = (char *)id->backend;
     r->cpusvn.data = id->cpusvn;
     r->cpusvn.len = 16;
+    r->test_enclave = e->test_build;
     resp->result_case = LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_ENCLAVE_INFO;
     resp->enclave_info = r;
     return LCP_OK;
-}
-
-/* Diagnostic: what the sandbox allows. Tries to open a file and to write to stdout (both forbidden under the filter)
- * and reports the errnos, the seccomp mode and the dumpable flag, so the host's tests can see the sandbox is really
- * there. */
-static void test_sandbox(ecall_resp *resp, Lcp__Enclave__V1__TestSandboxResult *r)
-{
-    lcp__enclave__v1__test_sandbox_result__init(r);
-    errno = 0;
-    int fd = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
-    r->open_errno = fd < 0 ? errno : 0;
-    if (fd >= 0) close(fd);
-    errno = 0;
-    r->other_fd_write_errno = write(1, "", 0) < 0 ? errno : 0; /* stdout: neither the socket nor stderr */
-    r->seccomp_mode = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
-    r->dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1;
-    resp->result_case = LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_TEST_SANDBOX;
-    resp->test_sandbox = r;
 }
 
 int lcp_enclave_ecall(lcp_enclave *e, const uint8_t *req_bytes, size_t len, lcp_buf *out)
@@ -133,10 +114,9 @@ int lcp_enclave_ecall(lcp_enclave *e, const uint8_t *req_bytes, size_t len, lcp_
     memset(&o, 0, sizeof o);
     Lcp__Enclave__V1__GenerateEnclaveKeyResult gen = LCP__ENCLAVE__V1__GENERATE_ENCLAVE_KEY_RESULT__INIT;
     Lcp__Enclave__V1__EnclaveInfoResult info;
-    Lcp__Enclave__V1__TestSandboxResult sandbox;
     lcp_tee_identity id;
     int rc;
-    ecall_req *req = lcp__enclave__v1__ecall_request__unpack(NULL, len, req_bytes);
+    ecall_req *req = lcp__enclave__v1__ecall_request__unpack(lcp_pb_allocator(), len, req_bytes);
     if (req == NULL) {
         rc = lcp_fail(err, LCP_ERR_PROTO, "malformed ECALL request");
         goto respond;
@@ -156,10 +136,6 @@ int lcp_enclave_ecall(lcp_enclave *e, const uint8_t *req_bytes, size_t len, lcp_
 #undef LCP_ECALL
     case LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_ENCLAVE_INFO: rc = enclave_info(e, &resp, &info, &id); break;
     case LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_PING: rc = LCP_OK; break;
-    case LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_TEST_SANDBOX:
-        test_sandbox(&resp, &sandbox);
-        rc = LCP_OK;
-        break;
     default: rc = lcp_fail(err, LCP_ERR_PROTO, "unknown ECALL command %d", (int)req->command_case); break;
     }
 respond:
@@ -181,6 +157,6 @@ respond:
     lcp_free(gen.pub_key.data);
     lcp_free(gen.address.data);
     enclave_out_free(&o);
-    if (req) lcp__enclave__v1__ecall_request__free_unpacked(req, NULL);
+    if (req) lcp__enclave__v1__ecall_request__free_unpacked(req, lcp_pb_allocator());
     return brc;
 }

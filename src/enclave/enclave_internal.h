@@ -12,6 +12,8 @@ struct lcp_enclave {
     void *ud;
     uint64_t tx_id;   /* of the command in progress */
     uint64_t now_ns;
+    const lcp_elc_ops *const *clients; /* the light clients of this build: lcp_elc_release unless a test enclave */
+    int test_build;                    /* 1 in the test enclave (src/enclave/bin/test_enclave.c): EnclaveInfo says so */
 };
 
 typedef Lcp__Enclave__V1__EcallRequest ecall_req;
@@ -21,7 +23,8 @@ typedef Lcp__Enclave__V1__EcallResponse ecall_resp;
 void enclave_env(lcp_enclave *e, lcp_elc_env *env);
 
 /* The enclave key: unseals req's sealed key, checks it is `signer` (20 bytes) and signs keccak256(msg). The secret
- * lives only inside this call. */
+ * lives only inside this call. Only a blob sealed under key policy MRENCLAVE alone, by this enclave (its tag binds
+ * this enclave's MRENCLAVE), is used: any other policy is LCP_ERR_CRYPTO_KEY before unsealing. */
 int enclave_sign(lcp_enclave *e, uint8_t sig[65], const ProtobufCBinaryData *sealed, const ProtobufCBinaryData *signer,
                  const uint8_t *msg, size_t msg_len, char *err);
 int enclave_generate_key(lcp_enclave *e, const Lcp__Enclave__V1__GenerateEnclaveKey *in,

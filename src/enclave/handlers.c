@@ -81,7 +81,7 @@ static int client_ops(lcp_enclave *e, const lcp_elc_ops **ops, const char *clien
     if (found && t.len && t.len < sizeof name) memcpy(name, t.data, t.len);
     lcp_buf_free(&t);
     if (!found) return lcp_fail(err, LCP_ERR_ELC_CLIENT_NOT_FOUND, "client %s not found", client_id);
-    if ((*ops = lcp_elc_find_type(name)) == NULL)
+    if ((*ops = lcp_elc_find_type(e->clients, name)) == NULL)
         return lcp_fail(err, LCP_ERR_ELC_UNKNOWN_TYPE, "client %s has type %s, which this enclave has no light client for",
                         client_id, name);
     return LCP_OK;
@@ -123,7 +123,7 @@ int enclave_init_client(lcp_enclave *e, const ecall_req *req, ecall_resp *resp, 
     lcp_elc_env env;
     to_any(&cs, in->client_state);
     to_any(&cons, in->consensus_state);
-    const lcp_elc_ops *ops = lcp_elc_find(&cs.type_url);
+    const lcp_elc_ops *ops = lcp_elc_find(e->clients, &cs.type_url);
     if (!ops) return lcp_fail(err, LCP_ERR_ELC_UNKNOWN_TYPE, "no light client for %.*s", (int)cs.type_url.len, (const char *)cs.type_url.ptr);
     int rc = choose_client_id(e, o->client_id, sizeof o->client_id, ops, in->client_id, err), found;
     if (rc != LCP_OK) return rc;

@@ -1,5 +1,6 @@
 /* The enclave key (spec §4): generated from the TEE's randomness, sealed to this enclave build (MRENCLAVE policy),
- * unsealed for one command at a time, and wiped as soon as the command has signed. */
+ * unsealed for one command at a time (and only if it was sealed that way), and wiped as soon as the command has
+ * signed. */
 #include <string.h>
 
 #include "enclave_internal.h"
@@ -58,7 +59,21 @@ int enclave_sign(lcp_enclave *e, uint8_t sig[65], const ProtobufCBinaryData *sea
     size_t n = 0;
     if (signer->len != 20) return lcp_fail(err, LCP_ERR_ILLEGAL_ARG, "signer must be a 20-byte enclave key address");
     if (sealed->len == 0) return lcp_fail(err, LCP_ERR_ILLEGAL_ARG, "sealed_enclave_key_not_found: no sealed key for the signer");
-    int rc = lcp_tee_unseal(e->tee, sk, sizeof sk, &n, NULL, sealed->data, sealed->len, err);
+    /* Only a key this enclave build sealed to itself signs. Under MRSIGNER policy every build of the same signer
+     * (in sim, every development build: they share the development MRSIGNER) derives the same sealing key, so such
+     * a blob may hold a key that another program chose and knows. MRENCLAVE policy, which is what
+     * enclave_generate_key and LCP seal under, makes the unsealing key depend on this enclave's own MRENCLAVE: a
+     * blob sealed by any other build fails its tag. A blob naming both policies is refused too: it is not what
+     * this enclave writes. */
+    lcp_tee_sealed_info info;
+    int rc = lcp_tee_sealed_parse(&info, sealed->data, sealed->len, err);
+    if (rc != LCP_OK) return rc;
+    if (info.req.key_policy != LCP_TEE_KEYPOLICY_MRENCLAVE)
+        return lcp_fail(err, LCP_ERR_CRYPTO_KEY,
+                        "the sealed key has key policy 0x%x, not MRENCLAVE (0x1): it was not sealed by this enclave to "
+                        "itself, so it is not used",
+                        (unsigned)info.req.key_policy);
+    rc = lcp_tee_unseal(e->tee, sk, sizeof sk, &n, NULL, sealed->data, sealed->len, err);
     if (rc != LCP_OK) goto cleanup;
     if (n != 32 || lcp_secp256k1_pubkey(pub, sk) != LCP_OK) {
         rc = lcp_fail(err, LCP_ERR_CRYPTO_KEY, "the sealed data is not an enclave key");

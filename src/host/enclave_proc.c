@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "host_frames.h"
@@ -15,6 +16,9 @@ struct lcp_host_enclave {
     char path[PATH_MAX];
     char platform[PATH_MAX];
     char backend[16];
+    int gramine;              /* backend "gramine": started as `gramine-sgx lcp-enclave` */
+    char gramine_sgx[PATH_MAX];
+    char dir[PATH_MAX];       /* the directory of lcp-enclave and its manifest */
     int fd;
     pid_t pid;
     unsigned starts;
@@ -41,6 +45,16 @@ int lcp_host_enclave_new(lcp_host_enclave **out, const lcp_host_enclave_options 
     }
     snprintf(h->platform, sizeof h->platform, "%s", opt->sim_platform ? opt->sim_platform : "");
     snprintf(h->backend, sizeof h->backend, "%s", opt->backend ? opt->backend : "sim");
+    /* gramine: prepared here, so that the child only calls async-signal-safe functions. */
+    if (strcmp(h->backend, "gramine") == 0) {
+        const char *g = getenv("LCP_GRAMINE_SGX");
+        h->gramine = 1;
+        snprintf(h->gramine_sgx, sizeof h->gramine_sgx, "%s", g && *g ? g : "gramine-sgx");
+        snprintf(h->dir, sizeof h->dir, "%s", h->path);
+        char *slash = strrchr(h->dir, '/');
+        if (slash) *slash = '\0';
+        else snprintf(h->dir, sizeof h->dir, ".");
+    }
     /* A dead enclave must surface as an error on write, not kill the host. */
     signal(SIGPIPE, SIG_IGN);
     *out = h;
@@ -75,6 +89,15 @@ int lcp_host_enclave_start(lcp_host_enclave *h, char *err)
         close(sv[0]);
         close(sv[1]);
         return lcp_fail(err, LCP_ERR_HOST_ENCLAVE_START, "fork: %s", strerror(errno));
+    }
+    if (pid == 0 && h->gramine) {
+        /* Child, Gramine: `gramine-sgx lcp-enclave` from the directory of lcp-enclave (where its signed manifest
+         * lcp-enclave.manifest.sgx is). Gramine hands an enclave only stdin, stdout and stderr of the host's
+         * descriptors, and its manifest fixes argv (--fd 0 --backend gramine): the socket becomes stdin. */
+        if (dup2(sv[1], 0) < 0 || chdir(h->dir) != 0) _exit(127);
+        const char *argv[3] = {h->gramine_sgx, "lcp-enclave", NULL};
+        execvp(h->gramine_sgx, (char *const *)argv);
+        _exit(127);
     }
     if (pid == 0) {
         /* Child: the enclave end of the socket survives exec; nothing else of ours does (CLOEXEC). */

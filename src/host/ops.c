@@ -195,6 +195,7 @@ static int identity_out(lcp_host_enclave_identity *id, const Lcp__Enclave__V1__E
     snprintf(id->backend, sizeof id->backend, "%s", e->backend ? e->backend : "");
     if (e->cpusvn.len) memcpy(id->cpusvn, e->cpusvn.data, e->cpusvn.len);
     id->cpusvn_len = e->cpusvn.len;
+    id->test_enclave = e->test_enclave;
     return LCP_OK;
 }
 

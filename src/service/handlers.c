@@ -88,12 +88,21 @@ static const char *lock_key_of(int method, const lcp_host_op *op)
     return op->kind == LCP_ECALL_INIT_CLIENT && !*id ? NEW_CLIENT_KEY : id;
 }
 
-/* A request's signer: 20 bytes. s may be NULL (an assembled stream, whose init chunk was checked with it). */
+/* A request's signer: 20 bytes, or empty for the active key when key rotation is on (filled in here, in memory the
+ * message's own allocator frees). s is NULL only for an assembled stream, whose init chunk was checked with it. */
 static int check_signer(lcp_service *s, ProtobufCBinaryData *b, int *status, char *why)
 {
-    (void)s;
+    uint8_t active[20];
+    if (b->len == 0 && s && svc_rotation_signer(s, active)) {
+        uint8_t *d = svc_pb_alloc.alloc(svc_pb_alloc.allocator_data, 20);
+        if (!d) return bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
+        memcpy(d, active, 20);
+        b->data = d;
+        b->len = 20;
+    }
     if (b->len != 20)
-        return bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "signer must be a 20-byte enclave key address%s", "");
+        return bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "signer must be a 20-byte enclave key address%s",
+                   s && s->rotation ? " (empty = the active key, but none is active yet)" : "");
     return LCP_OK;
 }
 

@@ -341,6 +341,28 @@ static int enclave_key(lcp_service *s, const Lcp__Service__Enclave__V1__QueryEnc
     return LCP_OK;
 }
 
+/* lcp.service.enclave.v1.Msg/ActivateEnclaveKey (key rotation, lcp/service.h). */
+static int activate_key(lcp_service *s, const Lcp__Service__Enclave__V1__MsgActivateEnclaveKey *q, lcp_buf *resp,
+                        int *status, char *why)
+{
+    if (q->enclave_key_address.len != 20)
+        return fail(status, why, LCP_GRPC_INVALID_ARGUMENT, "enclave_key_address must be 20 bytes");
+    char err[LCP_ERR_LEN] = "";
+    uint8_t prev[20];
+    int had_prev = 0;
+    int rc = svc_rotation_activate(s, q->enclave_key_address.data, prev, &had_prev, err);
+    if (rc != LCP_OK)
+        return fail(status, why, rc == LCP_ERR_HOST_KEY_NOT_FOUND ? LCP_GRPC_NOT_FOUND : LCP_GRPC_FAILED_PRECONDITION, err);
+    Lcp__Service__Enclave__V1__MsgActivateEnclaveKeyResponse r =
+        LCP__SERVICE__ENCLAVE__V1__MSG_ACTIVATE_ENCLAVE_KEY_RESPONSE__INIT;
+    if (had_prev) {
+        r.previous_enclave_key_address.data = prev;
+        r.previous_enclave_key_address.len = 20;
+    }
+    if (svc_pack(resp, &r.base) != LCP_OK) return fail(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory");
+    return LCP_OK;
+}
+
 int svc_local(lcp_service *s, int method, const uint8_t *msg, size_t len, lcp_buf *resp, int *status, char *why)
 {
     int oom;
@@ -354,6 +376,7 @@ int svc_local(lcp_service *s, int method, const uint8_t *msg, size_t len, lcp_bu
     int rc;
     if (method == SVC_M_ENCLAVE_INFO) rc = enclave_info(s, resp, status, why);
     else if (method == SVC_M_AVAILABLE_ENCLAVE_KEYS) rc = available_keys(s, (const void *)m, resp, status, why);
+    else if (method == SVC_M_ACTIVATE_ENCLAVE_KEY) rc = activate_key(s, (const void *)m, resp, status, why);
     else rc = enclave_key(s, (const void *)m, resp, status, why);
     protobuf_c_message_free_unpacked(m, &svc_pb_alloc);
     return rc;

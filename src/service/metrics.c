@@ -130,8 +130,39 @@ static void gauge(out *o, const char *name, const char *help, size_t v) { series
 
 static const char *method_label(int m) { return m < SVC_M_COUNT ? svc_methods[m].path : "unknown"; }
 
-/* The attestation status recorded with a key: IAS isvEnclaveQuoteStatus, or DCAP tcb_status. */
-static void key_status(char *dst, size_t cap, const lcp_keystore_entry *k, long *eval_number)
+#define MAX_STATUSES 8
+#define MAX_ADVISORIES 32
+
+/* Advisory IDs carried by the valid keys' attestations, with how many keys carry each. */
+typedef struct {
+    char ids[MAX_ADVISORIES][48];
+    size_t counts[MAX_ADVISORIES], n;
+} advisory_set;
+
+static void advisory_add(advisory_set *a, const char *id)
+{
+    char v[48];
+    label_value(v, sizeof v, id);
+    size_t j = 0;
+    while (j < a->n && strcmp(a->ids[j], v) != 0) j++;
+    if (j == a->n) {
+        if (a->n == MAX_ADVISORIES) return;
+        memcpy(a->ids[a->n], v, sizeof v);
+        a->counts[a->n++] = 0;
+    }
+    a->counts[j]++;
+}
+
+/* The advisory IDs of one attestation: IAS advisoryIDs in the report, DCAP advisory_ids in the evidence. */
+static void key_advisories(advisory_set *a, const cJSON *list)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, list) if (cJSON_IsString(it)) advisory_add(a, it->valuestring);
+}
+
+/* The attestation status recorded with a key: IAS isvEnclaveQuoteStatus, or DCAP tcb_status; its advisories go
+ * into adv. */
+static void key_status(char *dst, size_t cap, const lcp_keystore_entry *k, long *eval_number, advisory_set *adv)
 {
     snprintf(dst, cap, "unknown");
     cJSON *ev = cJSON_ParseWithLength((const char *)k->ra_evidence.ptr, k->ra_evidence.len);
@@ -146,14 +177,14 @@ static void key_status(char *dst, size_t cap, const lcp_keystore_entry *k, long 
                           : cJSON_GetObjectItemCaseSensitive(ev, "status");
     if (!rep && !cJSON_IsString(st)) st = cJSON_GetObjectItemCaseSensitive(ev, "tcb_status");
     if (cJSON_IsString(st)) label_value(dst, cap, st->valuestring);
+    key_advisories(adv, rep ? cJSON_GetObjectItemCaseSensitive(rep, "advisoryIDs")
+                            : cJSON_GetObjectItemCaseSensitive(ev, "advisory_ids"));
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(ev, "tcb_evaluation_data_number");
     if (cJSON_IsNumber(n) && n->valuedouble >= 0 && n->valuedouble < 1e9 && (long)n->valuedouble > *eval_number)
         *eval_number = (long)n->valuedouble;
     cJSON_Delete(rep);
     cJSON_Delete(ev);
 }
-
-#define MAX_STATUSES 8
 
 /* This enclave build's keys in the key store: what every key figure and the readiness verdict are about. */
 static int enclave_keys(lcp_service *s, lcp_keystore_entry **keys, size_t *n, char *err)
@@ -178,6 +209,8 @@ static void key_series(out *o, const lcp_keystore_entry *keys, size_t n, uint64_
     char statuses[MAX_STATUSES][48];
     size_t counts[MAX_STATUSES], nst = 0;
     long eval = -1;
+    advisory_set adv;
+    adv.n = 0;
     put(o, "# HELP lcp_enclave_key_expiry_timestamp_seconds End of the attestation validity of each attested key of this enclave.\n"
            "# TYPE lcp_enclave_key_expiry_timestamp_seconds gauge\n");
     for (size_t i = 0; i < n; i++) {
@@ -188,7 +221,7 @@ static void key_series(out *o, const lcp_keystore_entry *keys, size_t n, uint64_
         if (keys[i].valid_to <= now) continue;
         valid++;
         char st[48];
-        key_status(st, sizeof st, &keys[i], &eval);
+        key_status(st, sizeof st, &keys[i], &eval, &adv);
         size_t j = 0;
         while (j < nst && strcmp(statuses[j], st) != 0) j++;
         if (j == nst && nst < MAX_STATUSES) {
@@ -202,9 +235,42 @@ static void key_series(out *o, const lcp_keystore_entry *keys, size_t n, uint64_
     put(o, "# HELP lcp_attestation_tcb_status Valid keys by the TCB status of their attestation.\n"
            "# TYPE lcp_attestation_tcb_status gauge\n");
     for (size_t j = 0; j < nst; j++) put(o, "lcp_attestation_tcb_status{status=\"%s\"} %zu\n", statuses[j], counts[j]);
+    put(o, "# HELP lcp_attestation_advisory_ids Valid keys whose attestation lists each Intel advisory ID.\n"
+           "# TYPE lcp_attestation_advisory_ids gauge\n");
+    for (size_t j = 0; j < adv.n; j++)
+        put(o, "lcp_attestation_advisory_ids{advisory_id=\"%s\"} %zu\n", adv.ids[j], adv.counts[j]);
     if (eval >= 0)
         put(o, "# HELP lcp_tcb_evaluation_data_number Highest TCB evaluation data number among the valid keys' collateral.\n"
                "# TYPE lcp_tcb_evaluation_data_number gauge\nlcp_tcb_evaluation_data_number %ld\n", eval);
+}
+
+/* Key rotation (lcp/service.h): only when it is on, so that the alert rules can tell (lcp_key_rotation_buffer_seconds
+ * present = rotation on). */
+static void rotation_series(out *o, lcp_service *s)
+{
+    svc_rotation_stats st;
+    svc_rotation_stats_get(s, &st);
+    if (!st.enabled) return;
+    put(o, "# HELP lcp_key_rotation_buffer_seconds The service's --key_rotation_buffer: a new key is made this long before the active one expires.\n"
+           "# TYPE lcp_key_rotation_buffer_seconds gauge\nlcp_key_rotation_buffer_seconds %llu\n",
+        (unsigned long long)st.buffer);
+    if (st.have_active) {
+        char hex[41];
+        lcp_hex_encode(hex, sizeof hex, st.active, 20);
+        put(o, "# HELP lcp_enclave_active_key_expiry_timestamp_seconds Expiry of the active key (signs requests without a signer); 0 if it is gone.\n"
+               "# TYPE lcp_enclave_active_key_expiry_timestamp_seconds gauge\n"
+               "lcp_enclave_active_key_expiry_timestamp_seconds{key_address=\"0x%s\"} %llu\n",
+            hex, (unsigned long long)st.active_valid_to);
+    }
+    put(o, "# HELP lcp_key_rotation_pending 1 while a new attested key waits for ActivateEnclaveKey (registration on the counterparty).\n"
+           "# TYPE lcp_key_rotation_pending gauge\nlcp_key_rotation_pending %d\n", st.have_pending);
+    put(o, "# HELP lcp_key_rotations_total Key rotation steps: a key generated and attested, a key activated, a failed attempt.\n"
+           "# TYPE lcp_key_rotations_total counter\n"
+           "lcp_key_rotations_total{step=\"generated\"} %llu\nlcp_key_rotations_total{step=\"activated\"} %llu\n"
+           "lcp_key_rotations_total{step=\"failed\"} %llu\n",
+        (unsigned long long)st.generated, (unsigned long long)st.activated, (unsigned long long)st.failed);
+    put(o, "# HELP lcp_keys_pruned_total Expired keys deleted by key rotation.\n# TYPE lcp_keys_pruned_total counter\n"
+           "lcp_keys_pruned_total %llu\n", (unsigned long long)st.pruned);
 }
 
 static unsigned workers_up(const lcp_service *s)
@@ -282,6 +348,7 @@ int svc_metrics_render(lcp_service *s, lcp_buf *b)
         ready);
     key_series(&o, keys, n, now);
     lcp_free(keys);
+    rotation_series(&o, s);
 
     pthread_mutex_lock(&s->mu);
     size_t qlen = s->q_len;

@@ -195,6 +195,7 @@ int lcp_service_new(lcp_service **out, const lcp_service_options *opt, char *err
         if (rc == LCP_OK && s->metrics_fd >= 0 && epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->metrics_fd, &ev) != 0)
             rc = lcp_fail(err, LCP_ERR_IO, "epoll_ctl");
     }
+    if (rc == LCP_OK) rc = svc_rotation_start(s, err);
     if (rc != LCP_OK) {
         lcp_service_free(s);
         return rc;
@@ -326,6 +327,7 @@ int lcp_service_run(lcp_service *s, char *err)
 void lcp_service_free(lcp_service *s)
 {
     if (!s) return;
+    svc_rotation_stop(s);
     svc_workers_stop(s);
     svc_h2_close_all(s);
     svc_http1_close_all(s);

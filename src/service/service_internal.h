@@ -173,6 +173,7 @@ typedef struct {
 
 struct svc_conn;
 struct svc_http1;
+struct svc_rotation;
 
 struct lcp_service {
     lcp_service_options opt;
@@ -214,6 +215,7 @@ struct lcp_service {
     size_t buffered;           /* request bytes held by streams still being received */
     size_t queued_bytes;       /* request bytes held by jobs not yet collected */
     svc_metrics metrics;
+    struct svc_rotation *rotation; /* NULL when key rotation is off (rotation.c) */
 };
 
 /* Monotonic clock in ns. */
@@ -252,6 +254,23 @@ int svc_pack(lcp_buf *out, const ProtobufCMessage *m);
 int svc_metrics_render(lcp_service *s, lcp_buf *out);
 /* 1 if ready; else 0 with the reason in why. */
 int svc_ready(lcp_service *s, char *why, size_t cap);
+
+/* rotation.c: key rotation (lcp/service.h, "Key rotation"). */
+int svc_rotation_start(lcp_service *s, char *err);   /* nothing when key_rotation_buffer is 0 */
+void svc_rotation_stop(lcp_service *s);               /* NULL-safe on s->rotation */
+/* The active key (for requests without a signer): 1 and out, or 0 when there is none. Any thread. */
+int svc_rotation_signer(lcp_service *s, uint8_t out[20]);
+/* Makes addr the active key (attested, unexpired, this enclave's). Out: prev, had_prev: the key it replaces. */
+int svc_rotation_activate(lcp_service *s, const uint8_t addr[20], uint8_t prev[20], int *had_prev, char *err);
+typedef struct {
+    int enabled;
+    uint64_t buffer;
+    int have_active, have_pending;
+    uint8_t active[20];
+    uint64_t active_valid_to;
+    uint64_t generated, activated, failed, pruned;
+} svc_rotation_stats;
+void svc_rotation_stats_get(lcp_service *s, svc_rotation_stats *st);
 
 /* http1.c */
 /* Sets up the metrics listener's connection table. Returns LCP_OK or LCP_ERR_NOMEM. */

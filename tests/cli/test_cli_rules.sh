@@ -18,7 +18,7 @@ usage_error() {
 }
 export LCP_HOME="$T/home"
 
-for g in commitment attestation enclave elc sim service; do
+for g in commitment attestation enclave elc sim service dev; do
     for h in help --help -h; do
         "$LCP" $g $h >"$T/out" 2>"$T/err" || fail "lcp $g $h exits non-zero"
         grep -q "^usage: lcp $g <verb>" "$T/out" || fail "lcp $g $h: no usage on stdout"

@@ -1,12 +1,14 @@
 #!/bin/sh
 # The enclave verbs end to end, as an operator types them: sim init -> enclave generate-key -> attestation
 # simulate -> list-keys / metadata -> elc create-client / update-client / verify-* / query-client (mock light
-# client) -> prune-keys. $LCP_BIN is the binary under test; lcp-enclave sits beside it.
+# client) -> prune-keys. $LCP_BIN is the binary under test; lcp-enclave-test (the test enclave, the only one with
+# the mock light client) sits beside it.
 set -u
 LCP=${LCP_BIN:-build/rel/bin/lcp}
 T=$(mktemp -d /tmp/lcp-cli-XXXXXX); trap 'rm -rf "$T"' EXIT
 CERTS=../shared/testdata
-L() { "$LCP" --home "$T/home" --sim_platform "$T/sim" "$@"; }
+ENC="$(dirname "$LCP")/lcp-enclave-test"
+L() { "$LCP" --home "$T/home" --sim_platform "$T/sim" --enclave "$ENC" "$@"; }
 fail() { echo "FAIL: $*"; exit 1; }
 b64() { printf '%s' "$1" | base64 -w0; }
 
@@ -14,10 +16,11 @@ L sim init > "$T/init.json" || fail "sim init"
 grep -qi sim "$T/init.json" || fail "sim init does not say sim"
 L enclave metadata > "$T/meta.json" || fail "metadata"
 grep -q '"backend":.*"sim"' "$T/meta.json" || fail "metadata: backend is not sim"
+grep -q '"test_enclave":.*true' "$T/meta.json" || fail "metadata: the test enclave does not say so"
 MR=$(sed -n 's/.*"mrenclave":[^"]*"\(0x[0-9a-f]*\)".*/\1/p' "$T/meta.json")
 [ ${#MR} -eq 66 ] || fail "metadata: no mrenclave"
 # The enclave measures the binary it runs: the sim measure of the file must agree.
-"$LCP" sim measure "$(dirname "$LCP")/lcp-enclave" --debug | grep -q "$MR" || fail "MRENCLAVE differs from the file's measurement"
+"$LCP" sim measure "$ENC" --debug | grep -q "$MR" || fail "MRENCLAVE differs from the file's measurement"
 
 KEY=$(L enclave generate-key --operator 0x00000000000000000000000000000000000000aa) || fail "generate-key"
 echo "$KEY" | grep -Eq '^0x[0-9a-f]{40}$' || fail "generate-key did not print an address: $KEY"

@@ -5,6 +5,8 @@
 # exits on SIGTERM and SIGINT with no enclave process left behind. $LCP_BIN is the binary under test.
 set -u
 LCP=${LCP_BIN:-build/rel/bin/lcp}
+# The Node tests drive the mock light client, which only the test enclave has.
+ENC="$(dirname "$LCP")/lcp-enclave-test"
 TESTDATA=${LCP_TESTDATA:-../shared/testdata}
 T=$(mktemp -d)
 SVC_PID=
@@ -30,7 +32,7 @@ fi
 
 P="$T/sim"
 export LCP_HOME="$T/home"
-"$LCP" --sim_platform "$P" sim init >/dev/null || fail "sim init"
+"$LCP" --enclave "$ENC" --sim_platform "$P" sim init >/dev/null || fail "sim init"
 
 # IPv6 loopback when the machine has it, else IPv4.
 HOST='[::1]'
@@ -41,7 +43,7 @@ start_service() {
     # Truncate here: the background job's own redirection may happen after the polling below has started.
     : > "$T/out"
     : > "$T/err"
-    LCP_HOME="$1" "$LCP" --sim_platform "$P" service start --address "$HOST:0" --metrics_address 127.0.0.1:0 \
+    LCP_HOME="$1" "$LCP" --enclave "$ENC" --sim_platform "$P" service start --address "$HOST:0" --metrics_address 127.0.0.1:0 \
         --threads "${THREADS:-2}" > "$T/out" 2> "$T/err" &
     SVC_PID=$!
     i=0
@@ -74,7 +76,7 @@ stop_service() {
 }
 
 # Not ready without an attested key; healthy all the same.
-KEY0=$("$LCP" --sim_platform "$P" --log_level off enclave generate-key) || fail "generate-key"
+KEY0=$("$LCP" --enclave "$ENC" --sim_platform "$P" --log_level off enclave generate-key) || fail "generate-key"
 start_service "$LCP_HOME"
 r=$(http_get /healthz); [ "${r%% *}" = 200 ] || fail "/healthz: $r"
 r=$(http_get /readyz); [ "${r%% *}" = 503 ] || fail "/readyz without an attested key: $r"
@@ -90,13 +92,13 @@ kill -0 "$SVC_PID" 2>/dev/null || fail "the first service died when a second one
 stop_service TERM
 
 # An attested key: ready.
-KEY=$("$LCP" --sim_platform "$P" --log_level off enclave generate-key) || fail "generate-key"
-"$LCP" --sim_platform "$P" attestation simulate --enclave_key "$KEY" \
+KEY=$("$LCP" --enclave "$ENC" --sim_platform "$P" --log_level off enclave generate-key) || fail "generate-key"
+"$LCP" --enclave "$ENC" --sim_platform "$P" attestation simulate --enclave_key "$KEY" \
     --signing_cert_path "$TESTDATA/lcp/lcp-solidity/certs/simulation_signing.der" \
     --signing_key "$TESTDATA/lcp/lcp/tests/certs/signing.key" >/dev/null || fail "attestation simulate"
 # And one attested with DCAP on the simulated platform (quote + collateral in its evidence).
-DKEY=$("$LCP" --sim_platform "$P" --log_level off enclave generate-key) || fail "generate-key"
-"$LCP" --sim_platform "$P" attestation dcap --enclave_key "$DKEY" --allow_debug >/dev/null || fail "attestation dcap"
+DKEY=$("$LCP" --enclave "$ENC" --sim_platform "$P" --log_level off enclave generate-key) || fail "generate-key"
+"$LCP" --enclave "$ENC" --sim_platform "$P" attestation dcap --enclave_key "$DKEY" --allow_debug >/dev/null || fail "attestation dcap"
 start_service "$LCP_HOME"
 i=0
 until [ "$(http_get /readyz | cut -d' ' -f1)" = 200 ]; do
@@ -131,11 +133,11 @@ LCP_GRPC_ADDR="$GRPC" LCP_KEY="$KEY" $TO node tests/node/service_sigterm.mjs che
 stop_service INT
 
 # Usage errors.
-"$LCP" --sim_platform "$P" service start --threads 0 2>/dev/null; [ $? -eq 2 ] || fail "--threads 0 is not a usage error"
-"$LCP" --sim_platform "$P" service start --address nonsense 2>"$T/e"; [ $? -eq 1 ] && grep -q 'HOST:PORT' "$T/e" || fail "bad --address"
+"$LCP" --enclave "$ENC" --sim_platform "$P" service start --threads 0 2>/dev/null; [ $? -eq 2 ] || fail "--threads 0 is not a usage error"
+"$LCP" --enclave "$ENC" --sim_platform "$P" service start --address nonsense 2>"$T/e"; [ $? -eq 1 ] && grep -q 'HOST:PORT' "$T/e" || fail "bad --address"
 "$LCP" service --help | grep -q start || fail "service --help"
-"$LCP" --sim_platform "$P" service start --request_timeout 0 2>/dev/null; [ $? -eq 2 ] || fail "--request_timeout 0 is not a usage error"
-"$LCP" --sim_platform "$P" service start --max_connections_per_peer 1025 2>/dev/null; [ $? -eq 2 ] || fail "--max_connections_per_peer 1025 is not a usage error"
+"$LCP" --enclave "$ENC" --sim_platform "$P" service start --request_timeout 0 2>/dev/null; [ $? -eq 2 ] || fail "--request_timeout 0 is not a usage error"
+"$LCP" --enclave "$ENC" --sim_platform "$P" service start --max_connections_per_peer 1025 2>/dev/null; [ $? -eq 2 ] || fail "--max_connections_per_peer 1025 is not a usage error"
 "$LCP" service start --help | grep -q 'metrics_address' || fail "service --help"
 "$LCP" service start --help | grep -q -- '--request_timeout' || fail "service --help: --request_timeout"
 "$LCP" service start --help | grep -q -- '--max_connections_per_peer' || fail "service --help: --max_connections_per_peer"

@@ -45,6 +45,41 @@ static void test_fixture_context(void **state)
     lcp_free(msg);
 }
 
+/* Arithmetic edges as lcp-solidity computes them: trusted + period is a checked uint128 sum (an overflow reverts),
+ * now + drift a uint256 one (it cannot overflow). A wrapped or saturated expiry must never pass. */
+static void test_trusting_period_overflow(void **state)
+{
+    (void)state;
+    const lcp_u128 max = ~(lcp_u128)0;
+    lcp_validation_context c = {LCP_CONTEXT_TRUSTING_PERIOD, 0, max - 9, 10, 1};
+    char err[LCP_ERR_LEN] = "";
+    /* max - 9 + 10 is 2^128 exactly: refused at every now, the earliest and the latest one */
+    assert_int_equal(lcp_context_validate(&c, 0, err), LCP_ERR_COMMITMENT_TRUSTING_PERIOD);
+    assert_non_null(strstr(err, "overflows"));
+    assert_int_equal(lcp_context_validate(&c, max, NULL), LCP_ERR_COMMITMENT_TRUSTING_PERIOD);
+    c.trusting_period = max;
+    c.trusted_state_timestamp = 1;
+    assert_int_equal(lcp_context_validate(&c, 0, NULL), LCP_ERR_COMMITMENT_TRUSTING_PERIOD);
+    /* one less is the largest expiry there is, and passes before it */
+    c.trusted_state_timestamp = max - 10;
+    c.trusting_period = 10;
+    assert_int_equal(lcp_context_validate(&c, max - 1, NULL), LCP_OK);
+    assert_int_equal(lcp_context_validate(&c, max, NULL), LCP_ERR_COMMITMENT_TRUSTING_PERIOD);
+
+    /* now + drift past u128 is above every header time, the largest included (uint256 in Solidity) */
+    c.untrusted_header_timestamp = max;
+    c.clock_drift = 2;
+    assert_int_equal(lcp_context_validate(&c, max - 1, NULL), LCP_OK);
+    c.clock_drift = 1; /* exactly max: not above the header time */
+    assert_int_equal(lcp_context_validate(&c, max - 1, NULL), LCP_ERR_COMMITMENT_CLOCK_DRIFT);
+
+    /* the same overflow reached through aggregation: min trusted and the shared period still overflow */
+    lcp_validation_context a = {LCP_CONTEXT_TRUSTING_PERIOD, 5, max - 3, 8, 1}, b = a, out;
+    b.trusted_state_timestamp = max - 2;
+    assert_int_equal(lcp_context_aggregate(&out, &a, &b, NULL), LCP_OK);
+    assert_int_equal(lcp_context_validate(&out, 10, NULL), LCP_ERR_COMMITMENT_TRUSTING_PERIOD);
+}
+
 static void test_empty_and_malformed(void **state)
 {
     (void)state;
@@ -171,7 +206,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixture_context),   cmocka_unit_test(test_empty_and_malformed),
         cmocka_unit_test(test_context_aggregate), cmocka_unit_test(test_message_aggregate),
-        cmocka_unit_test(test_validate_rules),
+        cmocka_unit_test(test_validate_rules),    cmocka_unit_test(test_trusting_period_overflow),
     };
     return cmocka_run_group_tests_name("commitment/context", tests, NULL, NULL);
 }

@@ -22,6 +22,8 @@ void hostfix_setup(hostfix *f, const char *tag)
     char *t = strstr(f->enclave_bin, "/tests/");
     assert_non_null(t);
     snprintf(t, 32, "/bin/lcp-enclave");
+    int m = snprintf(f->test_enclave_bin, sizeof f->test_enclave_bin, "%s-test", f->enclave_bin);
+    assert_true(m > 0 && (size_t)m < sizeof f->test_enclave_bin);
 }
 
 int hostfix_teardown(hostfix *f)

@@ -143,7 +143,7 @@ static int replay(const char *dir, tmc_memstore *m)
         memset(&r, 0, sizeof r);
         if (is_init) {
             lcp_pb_any cs = input_any(&x, "any_client_state"), cons = input_any(&x, "any_consensus_state");
-            const lcp_elc_ops *ops = lcp_elc_find(&cs.type_url);
+            const lcp_elc_ops *ops = lcp_elc_find(lcp_elc_release, &cs.type_url);
             assert_ptr_equal(ops, &lcp_elc_tendermint);
             if (ops->create_client(&env, &r, &cs, &cons, err) != LCP_OK) fail_msg("%s/%s: %s", dir, names[i], err);
             assert_int_equal(r.prove, 0);

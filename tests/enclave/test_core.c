@@ -14,6 +14,7 @@
 #include "lcp/lcpclient.h"
 #include "lcp/tee_sim.h"
 #include "proto/lcp_enclave.pb-c.h"
+#include "enclave/bin/test_enclave.h"
 
 static char dir[64];
 static lcp_tee *tee;
@@ -68,6 +69,7 @@ static int setup(void **state)
     if (lcp_tee_open(&tee, &o, err) != LCP_OK) fail_msg("%s", err);
     mem = lcp_lc_memstore_new();
     assert_int_equal(lcp_enclave_new(&enc, tee, ocall, NULL, err), LCP_OK);
+    lcp_test_enclave_setup(enc); /* the mock light client */
     return 0;
 }
 
@@ -286,11 +288,91 @@ static void test_malformed_requests(void **state)
     lcp_buf_free(&out);
 }
 
+/* ---- every allocation inside the enclave goes through lcp's allocator (lcp/base.h), protobuf-c's included ---- */
+static struct {
+    long calls, live, fail_at; /* fail_at: the call number that fails (0: none) */
+} ac;
+static void *ac_malloc(size_t n, void *d)
+{
+    (void)d;
+    if (++ac.calls == ac.fail_at) return NULL;
+    void *p = malloc(n);
+    if (p) ac.live++;
+    return p;
+}
+static void ac_free(void *p, void *d)
+{
+    (void)d;
+    ac.live--;
+    free(p);
+}
+static void *ac_realloc(void *p, size_t n, void *d)
+{
+    (void)d, (void)p, (void)n;
+    fail_msg("lcp-c never reallocs inside the enclave");
+    return NULL;
+}
+static const lcp_allocator COUNTING = {ac_malloc, ac_free, ac_realloc, NULL};
+
+/* One ECALL under the counting allocator failing call fail_at. Out: the response's code (or rc if none). */
+static int counted_ecall(const lcp_buf *in, long fail_at, int *code)
+{
+    lcp_buf out = {0};
+    memset(&ac, 0, sizeof ac);
+    ac.fail_at = fail_at;
+    lcp_set_allocator(&COUNTING);
+    int rc = lcp_enclave_ecall(enc, in->data, in->len, &out);
+    Lcp__Enclave__V1__EcallResponse *r = NULL;
+    if (rc == LCP_OK) {
+        r = lcp__enclave__v1__ecall_response__unpack(NULL, out.len, out.data);
+        assert_non_null(r);
+        *code = r->code;
+    }
+    lcp_buf_free(&out);
+    lcp_set_allocator(NULL);
+    if (r) lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
+    assert_int_equal(ac.live, 0); /* nothing leaked, on every failure path */
+    return rc;
+}
+
+static void test_protobuf_uses_lcp_allocator(void **state)
+{
+    (void)state;
+    Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
+    Lcp__Enclave__V1__QueryClient q = LCP__ENCLAVE__V1__QUERY_CLIENT__INIT;
+    q.client_id = "mock-client-0";
+    req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_QUERY_CLIENT;
+    req.query_client = &q;
+    lcp_buf in = {0};
+    assert_int_equal(lcp_buf_reserve(&in, lcp__enclave__v1__ecall_request__get_packed_size(&req)), LCP_OK);
+    in.len = lcp__enclave__v1__ecall_request__pack(&req, in.data);
+    int code = -1;
+    /* The first allocation of an ECALL is protobuf-c unpacking the request: failing it makes the request
+     * unreadable (PROTO), and the answer still goes out. Were protobuf-c on malloc, the first allocation through lcp
+     * would be the response buffer and the call would return NOMEM instead. */
+    assert_int_equal(counted_ecall(&in, 1, &code), LCP_OK);
+    assert_int_equal(code, LCP_ERR_PROTO);
+    /* Every later allocation failing in turn (OCALL responses unpacked in the enclave among them): an answer or
+     * NOMEM, never a crash or a leak, until the query succeeds. */
+    long n;
+    for (n = 2; n < 500; n++) {
+        int rc = counted_ecall(&in, n, &code);
+        assert_true(rc == LCP_OK || rc == LCP_ERR_NOMEM);
+        if (rc == LCP_OK && code == 0) break;
+    }
+    assert_true(n > 3 && n < 500);
+    assert_int_equal(counted_ecall(&in, 0, &code), LCP_OK);
+    assert_int_equal(code, 0);
+    assert_true(ac.calls >= 4); /* request, OCALL responses, response: all counted */
+    lcp_buf_free(&in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_generate_key),
         cmocka_unit_test(test_mock_flow_and_aggregate),
+        cmocka_unit_test(test_protobuf_uses_lcp_allocator),
         cmocka_unit_test(test_malformed_requests),
     };
     return cmocka_run_group_tests_name("enclave/core", tests, setup, teardown);

@@ -45,7 +45,8 @@ static lcp_host *open_host(void)
 {
     lcp_host *h;
     char err[LCP_ERR_LEN] = "";
-    lcp_host_options o = {fx.home, fx.platform, fx.enclave_bin, "sim"};
+    /* The mock light client and the sandbox diagnostic exist only in the test enclave. */
+    lcp_host_options o = {fx.home, fx.platform, fx.test_enclave_bin, "sim"};
     if (lcp_host_open(&h, &o, err) != LCP_OK) fail_msg("host: %s", err);
     return h;
 }
@@ -462,11 +463,62 @@ static void test_host_killed_mid_update(void **state)
     lcp_host_close(h);
 }
 
+/* The release lcp-enclave contains only light clients that verify: no mock client, no TestSandbox diagnostic. It
+ * says it is not a test enclave, the test enclave says it is, and the two measure differently. */
+static void test_release_enclave_has_no_test_code(void **state)
+{
+    (void)state;
+    char err[LCP_ERR_LEN] = "";
+    lcp_host *rel, *tst = open_host();
+    lcp_host_options o = {fx.home, fx.platform, fx.enclave_bin, "sim"};
+    if (lcp_host_open(&rel, &o, err) != LCP_OK) fail_msg("host: %s", err);
+    lcp_host_enclave_identity rid, tid;
+    assert_int_equal(lcp_host_enclave_info(rel, &rid, err), LCP_OK);
+    assert_int_equal(lcp_host_enclave_info(tst, &tid, err), LCP_OK); /* identity_out checked both are 32 bytes */
+    assert_false(rid.test_enclave);
+    assert_true(tid.test_enclave);
+    assert_memory_not_equal(rid.mrenclave, tid.mrenclave, 32);
+
+    Lcp__Enclave__V1__EcallResponse *ri = NULL;
+    Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
+    Lcp__Enclave__V1__TestSandbox ts = LCP__ENCLAVE__V1__TEST_SANDBOX__INIT;
+    req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_TEST_SANDBOX;
+    req.test_sandbox = &ts;
+    ri = NULL;
+    assert_int_equal(lcp_host_run_frame(rel, &req, NULL, 0, &ri, err), LCP_ERR_PROTO);
+    assert_non_null(strstr(err, "unknown ECALL command"));
+    if (ri) lcp__enclave__v1__ecall_response__free_unpacked(ri, NULL);
+
+    /* A mock client: refused by the release enclave, created by the test enclave from the same request. */
+    Lcp__Enclave__V1__InitClient ic = LCP__ENCLAVE__V1__INIT_CLIENT__INIT;
+    Lcp__Enclave__V1__Any a1, a2;
+    uint8_t b1[64], b2[64];
+    mock_any(&a1, b1, "/ibc.mock.ClientState", 1, NOW * 1000000000ull - 5);
+    mock_any(&a2, b2, "/ibc.mock.ConsensusState", 1, NOW * 1000000000ull - 5);
+    ic.client_id = "";
+    ic.client_state = &a1;
+    ic.consensus_state = &a2;
+    req = (Lcp__Enclave__V1__EcallRequest)LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
+    req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_INIT_CLIENT;
+    req.init_client = &ic;
+    req.current_time_ns = NOW * 1000000000ull;
+    ri = NULL;
+    assert_int_equal(lcp_host_run_frame(rel, &req, NULL, 1, &ri, err), LCP_ERR_ELC_UNKNOWN_TYPE);
+    assert_non_null(strstr(err, "no light client for /ibc.mock.ClientState"));
+    if (ri) lcp__enclave__v1__ecall_response__free_unpacked(ri, NULL);
+    lcp_host_close(rel);
+    Lcp__Enclave__V1__EcallResponse *r = ecall(tst, &req, NULL, 1, LCP_OK);
+    assert_int_equal(strncmp(r->init_client->client_id, "mock-client-", 12), 0);
+    lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
+    lcp_host_close(tst);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_flow),
         cmocka_unit_test(test_sandbox_is_on),
+        cmocka_unit_test(test_release_enclave_has_no_test_code),
         cmocka_unit_test(test_bad_frames),
         cmocka_unit_test(test_enclave_killed_mid_update),
         cmocka_unit_test(test_host_killed_mid_update),

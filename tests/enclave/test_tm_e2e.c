@@ -4,9 +4,15 @@
  * every commitment accepted by the LCP client that registered the enclave's attested key. Also: a header trusting
  * a height the LCP client never saw is signed by the enclave but refused by the LCP client (prev_state_id), an
  * invalid header is refused by the enclave, misbehaviour freezes both, and the commit signatures were checked by
- * worker threads inside the sandbox. Prints the enclave process's peak RSS (VmHWM) after a 150-validator update. */
+ * worker threads inside the sandbox. Prints the enclave process's peak RSS (VmHWM) after a 150-validator update.
+ * The host store rule (lcp/elc.h) against a host that rewrites what it stores: unfreezing a frozen client gets a
+ * signed update the frozen LCP client refuses; and on a chain whose "ibc" store is a 4-leaf sparse Merkle tree, the
+ * membership of a key is proven while the absence of that same key at the same height is refused by the enclave,
+ * also after the host strips prehash_key_before_comparison from the stored specs, and a raised latest height with
+ * a forged consensus state gets a membership the LCP client refuses. */
 #include "hostfix.h"
 #include "lcfix.h"
+#include "pbedit.h"
 #include "tmchain.h"
 
 #include <limits.h>
@@ -16,6 +22,7 @@
 #include <unistd.h>
 
 #include "lcp/attestation_ias_sim.h"
+#include "lcp/codec_pb.h"
 #include "lcp/crypto.h"
 #include "lcp/enclave.h"
 #include "lcp/host.h"
@@ -176,11 +183,11 @@ static void update(world *w, int64_t h, int64_t th, int include, int expect_lc)
     lcp_buf_free(&hdr);
 }
 
-/* InitClient from block 1: unsigned, as LCP. */
-static void create(world *w)
+/* InitClient from block 1 with client parameters p (NULL: the defaults): unsigned, as LCP. */
+static void create_with(world *w, const tmc_client_params *p)
 {
     lcp_buf cs = {0}, cons = {0};
-    tmc_client_state(&cs, w->chain, 1, NULL);
+    tmc_client_state(&cs, w->chain, 1, p);
     tmc_consensus_state(&cons, w->chain, 1);
     Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
     Lcp__Enclave__V1__InitClient ic = LCP__ENCLAVE__V1__INIT_CLIENT__INIT;
@@ -201,6 +208,97 @@ static void create(world *w)
 
     lcp_buf_free(&cs);
     lcp_buf_free(&cons);
+}
+
+static void create(world *w) { create_with(w, NULL); }
+
+/* The host lies: rewrites one field of the client state it stores for the enclave (pbedit op at path). */
+static void host_rewrite_client_state(world *w, const pbedit_step *path, size_t depth, int op, uint64_t v)
+{
+    static const char key[] = "clients/07-tendermint-0/clientState";
+    char err[LCP_ERR_LEN] = "";
+    lcp_store_txn *t;
+    lcp_bytes val;
+    int found;
+    assert_int_equal(lcp_store_begin(lcp_host_store(w->h), &t, 1, err), LCP_OK);
+    assert_int_equal(lcp_store_get(t, LCP_STORE_DB_ELC, key, strlen(key), &val, &found, err), LCP_OK);
+    assert_true(found);
+    lcp_pb_any any;
+    assert_int_equal(lcp_pb_decode_any(&any, val.ptr, val.len, NULL), LCP_OK);
+    lcp_buf cs = {0}, out = {0};
+    assert_int_equal(pbedit(&cs, any.value.ptr, any.value.len, path, depth, op, v), LCP_OK);
+    assert_int_equal(lcp_elc_put_any(&out, TMC_T_CS, cs.data, cs.len), LCP_OK);
+    assert_int_equal(lcp_store_put(t, LCP_STORE_DB_ELC, key, strlen(key), out.data, out.len, err), LCP_OK);
+    assert_int_equal(lcp_store_commit(t, err), LCP_OK);
+    lcp_buf_free(&cs);
+    lcp_buf_free(&out);
+}
+
+static void host_put(world *w, const char *key, const uint8_t *value, size_t len)
+{
+    char err[LCP_ERR_LEN] = "";
+    lcp_store_txn *t;
+    assert_int_equal(lcp_store_begin(lcp_host_store(w->h), &t, 1, err), LCP_OK);
+    assert_int_equal(lcp_store_put(t, LCP_STORE_DB_ELC, key, strlen(key), value, len, err), LCP_OK);
+    assert_int_equal(lcp_store_commit(t, err), LCP_OK);
+}
+
+/* VerifyMembership (value != NULL) or VerifyNonMembership of prefix "ibc" / path at height h in the enclave. */
+static Lcp__Enclave__V1__EcallResponse *enclave_verify(world *w, const char *path, const tmc_kv *value, uint64_t h,
+                                                       const lcp_buf *proof, int expect)
+{
+    Lcp__Enclave__V1__EcallRequest vr = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
+    Lcp__Enclave__V1__VerifyMembership vm = LCP__ENCLAVE__V1__VERIFY_MEMBERSHIP__INIT;
+    Lcp__Enclave__V1__VerifyNonMembership vn = LCP__ENCLAVE__V1__VERIFY_NON_MEMBERSHIP__INIT;
+    Lcp__Enclave__V1__Height ph = LCP__ENCLAVE__V1__HEIGHT__INIT;
+    ph.revision_number = 1;
+    ph.revision_height = h;
+    if (value) {
+        vm.client_id = "07-tendermint-0";
+        vm.prefix.data = (uint8_t *)"ibc";
+        vm.prefix.len = 3;
+        vm.path = (char *)path;
+        vm.value.data = (uint8_t *)value->value;
+        vm.value.len = value->value_len;
+        vm.proof_height = &ph;
+        vm.proof.data = proof->data;
+        vm.proof.len = proof->len;
+        vm.signer.data = w->addr;
+        vm.signer.len = 20;
+        vr.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_VERIFY_MEMBERSHIP;
+        vr.verify_membership = &vm;
+    } else {
+        vn.client_id = "07-tendermint-0";
+        vn.prefix.data = (uint8_t *)"ibc";
+        vn.prefix.len = 3;
+        vn.path = (char *)path;
+        vn.proof_height = &ph;
+        vn.proof.data = proof->data;
+        vn.proof.len = proof->len;
+        vn.signer.data = w->addr;
+        vn.signer.len = 20;
+        vr.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_VERIFY_NON_MEMBERSHIP;
+        vr.verify_non_membership = &vn;
+    }
+    return ecall(w, &vr, 0, expect);
+}
+
+/* The LCP client's verdict on a commitment r: the membership of value (NULL: the absence of path) at height h. */
+static int lc_verify(world *w, const Lcp__Enclave__V1__EcallResponse *r, const char *path, const tmc_kv *value,
+                     uint64_t h)
+{
+    char err[LCP_ERR_LEN] = "";
+    lcp_bytes s = {r->commitment->signature.data, r->commitment->signature.len};
+    lcp_height lh = {1, h};
+    size_t n;
+    uint8_t *p = lcfix_proofs(r->commitment->message.data, r->commitment->message.len, &s, 1, &n);
+    const uint8_t *ip = (const uint8_t *)"ibc", *pp = (const uint8_t *)path;
+    int rc = value ? lcp_lc_verify_membership(w->c.lc, "lcp-0", &lh, ip, 3, pp, strlen(path), value->value,
+                                              value->value_len, p, n, (int64_t)NOW, err)
+                   : lcp_lc_verify_non_membership(w->c.lc, "lcp-0", &lh, ip, 3, pp, strlen(path), p, n, (int64_t)NOW,
+                                                  err);
+    lcp_free(p);
+    return rc;
 }
 
 static long proc_status(pid_t pid, const char *field)
@@ -228,7 +326,6 @@ static void test_tendermint_through_enclave(void **state)
     (void)state;
     world w;
     open_world(&w, "main");
-    char err[LCP_ERR_LEN] = "";
     tmc_valset *vs = lcp_malloc(sizeof *vs);
     assert_non_null(vs);
     tmc_valset_make(vs, 42, 0, NVALS, NULL, 100);
@@ -279,67 +376,20 @@ static void test_tendermint_through_enclave(void **state)
     lcp_buf_free(&hdr);
 
     /* membership and non-membership at height 11, accepted by the LCP client */
-    lcp_height h11 = {1, 11};
     for (int member = 1; member >= 0; member--) {
         const char *path = member ? KVS[1].key : "clients/07-tendermint-9/clientState";
+        const tmc_kv *value = member ? &KVS[1] : NULL;
         lcp_buf proof = {0};
         tmc_state_proof(&proof, KVS, 3, path, member);
-        Lcp__Enclave__V1__EcallRequest vr = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
-        Lcp__Enclave__V1__VerifyMembership vm = LCP__ENCLAVE__V1__VERIFY_MEMBERSHIP__INIT;
-        Lcp__Enclave__V1__VerifyNonMembership vn = LCP__ENCLAVE__V1__VERIFY_NON_MEMBERSHIP__INIT;
-        Lcp__Enclave__V1__Height ph = LCP__ENCLAVE__V1__HEIGHT__INIT;
-        ph.revision_number = 1;
-        ph.revision_height = 11;
-        if (member) {
-            vm.client_id = "07-tendermint-0";
-            vm.prefix.data = (uint8_t *)"ibc";
-            vm.prefix.len = 3;
-            vm.path = (char *)path;
-            vm.value.data = (uint8_t *)KVS[1].value;
-            vm.value.len = KVS[1].value_len;
-            vm.proof_height = &ph;
-            vm.proof.data = proof.data;
-            vm.proof.len = proof.len;
-            vm.signer.data = w.addr;
-            vm.signer.len = 20;
-            vr.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_VERIFY_MEMBERSHIP;
-            vr.verify_membership = &vm;
-        } else {
-            vn.client_id = "07-tendermint-0";
-            vn.prefix.data = (uint8_t *)"ibc";
-            vn.prefix.len = 3;
-            vn.path = (char *)path;
-            vn.proof_height = &ph;
-            vn.proof.data = proof.data;
-            vn.proof.len = proof.len;
-            vn.signer.data = w.addr;
-            vn.signer.len = 20;
-            vr.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_VERIFY_NON_MEMBERSHIP;
-            vr.verify_non_membership = &vn;
-        }
-        r = ecall(&w, &vr, 0, LCP_OK);
-        lcp_bytes s = {r->commitment->signature.data, r->commitment->signature.len};
-        size_t n;
-        uint8_t *p = lcfix_proofs(r->commitment->message.data, r->commitment->message.len, &s, 1, &n);
-        int rc = member ? lcp_lc_verify_membership(w.c.lc, "lcp-0", &h11, (const uint8_t *)"ibc", 3,
-                                                   (const uint8_t *)path, strlen(path), KVS[1].value,
-                                                   KVS[1].value_len, p, n, (int64_t)NOW, err)
-                        : lcp_lc_verify_non_membership(w.c.lc, "lcp-0", &h11, (const uint8_t *)"ibc", 3,
-                                                       (const uint8_t *)path, strlen(path), p, n, (int64_t)NOW, err);
-        if (rc != LCP_OK) fail_msg("LCP client, %smembership: %s", member ? "" : "non-", err);
-        /* the LCP client holds the value to its hash: another value is refused */
-        if (member)
-            assert_int_not_equal(lcp_lc_verify_membership(w.c.lc, "lcp-0", &h11, (const uint8_t *)"ibc", 3,
-                                                          (const uint8_t *)path, strlen(path), (const uint8_t *)"x", 1,
-                                                          p, n, (int64_t)NOW, err),
-                                 LCP_OK);
-        lcp_free(p);
+        r = enclave_verify(&w, path, value, 11, &proof, LCP_OK);
+        int rc = lc_verify(&w, r, path, value, 11);
+        if (rc != LCP_OK) fail_msg("LCP client, %smembership: %s", member ? "" : "non-", lcp_errname(rc));
+        /* the LCP client holds the value to its hash, and the enclave the proof to its value: another is refused */
+        tmc_kv other = {path, (const uint8_t *)"x", 1};
+        if (member) assert_int_not_equal(lc_verify(&w, r, path, &other, 11), LCP_OK);
         lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
-        /* the enclave refuses the same proof for another value */
         if (member) {
-            vm.value.data = (uint8_t *)"x";
-            vm.value.len = 1;
-            r = ecall(&w, &vr, 0, LCP_ERR_ICS23_VERIFY);
+            r = enclave_verify(&w, path, &other, 11, &proof, LCP_ERR_ICS23_VERIFY);
             lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
         }
         lcp_buf_free(&proof);
@@ -362,11 +412,126 @@ static void test_tendermint_through_enclave(void **state)
     tmc_ibc_header(&hdr, w.chain, 20, 17, NULL);
     r = enclave_update(&w, &hdr, TMC_T_HEADER, 0, LCP_ERR_ELC_FROZEN);
     lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
+    /* The host unfreezes its stored client (frozen_height is not in LCP's canonical state id): the enclave signs
+     * again, and the LCP client, frozen by the Misbehaviour commitment itself, refuses what it signs. */
+    pbedit_step frozen = {6, 0};
+    host_rewrite_client_state(&w, &frozen, 1, PBEDIT_STRIP, 0);
+    r = enclave_update(&w, &hdr, TMC_T_HEADER, 0, LCP_OK);
+    assert_int_equal(r->commitment->signature.len, 65);
+    assert_int_equal(lc_update(&w, r->commitment, NULL), LCP_ERR_LC_CLIENT_STATE_FROZEN);
+    lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
 
     lcp_buf_free(&hdr);
     lcp_buf_free(&h1);
     lcp_buf_free(&h2);
     lcp_buf_free(&mb);
+    close_world(&w);
+}
+
+#define SMT_KVS tmc_smt_packets
+
+/* Issue 10 item 1: membership and non-membership of one key at one height are never both signed. */
+static void test_smt_membership_and_absence(void **state)
+{
+    (void)state;
+    world w;
+    open_world(&w, "smt");
+    tmc_valset *vs = lcp_malloc(sizeof *vs);
+    assert_non_null(vs);
+    tmc_valset_make(vs, 45, 0, 4, NULL, 100);
+    w.chain = tmc_chain_new("smt-chain-1", vs, T0);
+    lcp_free(vs);
+    uint8_t app[32];
+    tmc_smt_app_hash(app, SMT_KVS, 4);
+    tmc_chain_push(w.chain, NULL, app); /* 2: its app hash commits to the SMT */
+    lcp_buf specs[2] = {{0}, {0}};
+    tmc_proof_spec(&specs[0], TMC_SPEC_SMT);
+    tmc_proof_spec(&specs[1], TMC_SPEC_TENDERMINT);
+    tmc_client_params p = {1, 3, 14 * 86400, 21 * 86400, 10, specs, 2};
+    create_with(&w, &p);
+    update(&w, 2, 1, 1, LCP_OK); /* the stored client state is now the enclave's re-encoding */
+
+    const tmc_kv *key = tmc_smt_at(SMT_KVS, 4, 3); /* right-most in hashed order, sequence 2 */
+    assert_ptr_equal(key, &SMT_KVS[1]);
+    lcp_buf ep = {0}, right = {0}, ne = {0}, member = {0}, absent = {0};
+    tmc_smt_exist(&ep, SMT_KVS, 4, 3);
+    tmc_smt_merkle_proof(&member, SMT_KVS, 4, 1, &ep);
+    /* its forged absence: the left-most leaf (sequence 4) as right neighbour, "above" it as raw bytes */
+    tmc_smt_exist(&right, SMT_KVS, 4, 0);
+    assert_true(strcmp(key->key, tmc_smt_at(SMT_KVS, 4, 0)->key) < 0);
+    lcp_pb_writer pw;
+    assert_int_equal(lcp_buf_reserve(&ne, right.len + strlen(key->key) + 16), LCP_OK);
+    lcp_pb_writer_init(&pw, ne.data, ne.cap);
+    lcp_pb_put_bytes(&pw, 1, key->key, strlen(key->key));
+    lcp_pb_put_message(&pw, 3, right.data, right.len);
+    ne.len = pw.len;
+    tmc_smt_merkle_proof(&absent, SMT_KVS, 4, 2, &ne);
+
+    /* membership at 2: signed, and accepted by the LCP client */
+    Lcp__Enclave__V1__EcallResponse *r = enclave_verify(&w, key->key, key, 2, &member, LCP_OK);
+    assert_int_equal(lc_verify(&w, r, key->key, key, 2), LCP_OK);
+    lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
+    /* absence of the same key at the same height: refused by the enclave */
+    r = enclave_verify(&w, key->key, NULL, 2, &absent, LCP_ERR_ICS23_UNSUPPORTED);
+    lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
+    /* still refused when the host strips prehash_key_before_comparison from the stored SMT spec */
+    pbedit_step field5[2] = {{8, 0}, {5, 0}};
+    host_rewrite_client_state(&w, field5, 2, PBEDIT_STRIP, 0);
+    r = enclave_verify(&w, key->key, NULL, 2, &absent, LCP_ERR_ICS23_UNSUPPORTED);
+    lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
+    /* and the membership the enclave signs over that store names a state the LCP client does not hold */
+    r = enclave_verify(&w, key->key, key, 2, &member, LCP_OK);
+    assert_int_equal(lc_verify(&w, r, key->key, key, 2), LCP_ERR_LC_MEMBERSHIP_INVALID_STATE_ID);
+    lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
+    host_rewrite_client_state(&w, field5, 2, PBEDIT_ADD_VARINT, 1);
+    r = enclave_verify(&w, key->key, key, 2, &member, LCP_OK);
+    assert_int_equal(lc_verify(&w, r, key->key, key, 2), LCP_OK);
+    lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
+
+    /* The host raises the latest height (not in the canonical state id) and stores a consensus state of its own at
+     * 9 whose root commits to another value: the enclave signs that membership, the LCP client, which never
+     * accepted a state at 9, refuses it. */
+    tmc_kv forged[4];
+    memcpy(forged, SMT_KVS, sizeof forged);
+    forged[1].value = (const uint8_t *)"forged commit";
+    forged[1].value_len = 13;
+    uint8_t forged_app[32];
+    tmc_smt_app_hash(forged_app, forged, 4);
+    pbedit_step latest[2] = {{7, 0}, {2, 0}};
+    host_rewrite_client_state(&w, latest, 2, PBEDIT_SET_VARINT, 9);
+    lcp_buf cons = {0}, root = {0}, cons_any = {0}, forged_member = {0};
+    assert_int_equal(lcp_buf_reserve(&root, 64), LCP_OK);
+    lcp_pb_writer_init(&pw, root.data, root.cap);
+    lcp_pb_put_bytes(&pw, 1, forged_app, 32);
+    root.len = pw.len;
+    tmc_consensus_state(&cons, w.chain, 2); /* block 2's time and validators, another root */
+    lcp_buf c2 = {0};
+    pbedit_step root_step = {2, 0};
+    assert_int_equal(pbedit(&c2, cons.data, cons.len, &root_step, 1, PBEDIT_STRIP, 0), LCP_OK);
+    assert_int_equal(lcp_buf_reserve(&c2, root.len + 8), LCP_OK);
+    lcp_pb_writer_init(&pw, c2.data + c2.len, c2.cap - c2.len);
+    lcp_pb_put_message(&pw, 2, root.data, root.len);
+    c2.len += pw.len;
+    assert_int_equal(lcp_elc_put_any(&cons_any, TMC_T_CONS, c2.data, c2.len), LCP_OK);
+    host_put(&w, "clients/07-tendermint-0/consensusStates/1-9", cons_any.data, cons_any.len);
+    lcp_buf_free(&ep);
+    tmc_smt_exist(&ep, forged, 4, 3);
+    tmc_smt_merkle_proof(&forged_member, forged, 4, 1, &ep);
+    r = enclave_verify(&w, key->key, &forged[1], 9, &forged_member, LCP_OK);
+    assert_int_equal(lc_verify(&w, r, key->key, &forged[1], 9), LCP_ERR_LC_CONSENSUS_STATE_NOT_FOUND);
+    lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
+
+    for (int i = 0; i < 2; i++) lcp_buf_free(&specs[i]);
+    lcp_buf_free(&ep);
+    lcp_buf_free(&right);
+    lcp_buf_free(&ne);
+    lcp_buf_free(&member);
+    lcp_buf_free(&absent);
+    lcp_buf_free(&cons);
+    lcp_buf_free(&root);
+    lcp_buf_free(&c2);
+    lcp_buf_free(&cons_any);
+    lcp_buf_free(&forged_member);
     close_world(&w);
 }
 
@@ -395,6 +560,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tendermint_through_enclave),
         cmocka_unit_test(test_thread_count_from_environment),
+        cmocka_unit_test(test_smt_membership_and_absence),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

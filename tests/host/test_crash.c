@@ -566,10 +566,10 @@ static void svc_child(const uint8_t signer[20], int wfd)
 {
     char err[LCP_ERR_LEN] = "";
     lcp_host *h;
-    lcp_host_options o = {svc_fx.home, svc_fx.platform, svc_fx.enclave_bin, "sim"};
+    lcp_host_options o = {svc_fx.home, svc_fx.platform, svc_fx.test_enclave_bin, "sim"};
     if (lcp_host_open(&h, &o, err) != LCP_OK) _exit(CHILD_OPEN);
     lcp_host_enclave *e1;
-    lcp_host_enclave_options eo = {svc_fx.enclave_bin, svc_fx.platform, "sim"};
+    lcp_host_enclave_options eo = {svc_fx.test_enclave_bin, svc_fx.platform, "sim"};
     lcp_host_committer *c;
     if (lcp_host_enclave_new(&e1, &eo, err) != LCP_OK || lcp_host_committer_new(&c, lcp_host_store(h), err) != LCP_OK)
         _exit(CHILD_OPEN);
@@ -618,7 +618,7 @@ static void test_sigkill_during_service_ecalls(void **state)
 
     /* A key and two clients, committed before the first round. */
     lcp_host *h;
-    lcp_host_options o = {svc_fx.home, svc_fx.platform, svc_fx.enclave_bin, "sim"};
+    lcp_host_options o = {svc_fx.home, svc_fx.platform, svc_fx.test_enclave_bin, "sim"};
     OK(lcp_host_open(&h, &o, err));
     OK(lcp_host_set_policy(h, LCP_HOST_OPTIMISTIC, err));
     uint8_t signer[20];

@@ -71,10 +71,10 @@ static void world_open(world *w, unsigned retries)
 {
     memset(w, 0, sizeof *w);
     char err[LCP_ERR_LEN] = "";
-    lcp_host_options o = {fx.home, fx.platform, fx.enclave_bin, "sim"};
+    lcp_host_options o = {fx.home, fx.platform, fx.test_enclave_bin, "sim"};
     if (lcp_host_open(&w->h, &o, err) != LCP_OK) fail_msg("host: %s", err);
     if (lcp_host_generate_key(w->h, w->signer, NULL, err) != LCP_OK) fail_msg("generate-key: %s", err);
-    lcp_host_enclave_options eo = {fx.enclave_bin, fx.platform, "sim"};
+    lcp_host_enclave_options eo = {fx.test_enclave_bin, fx.platform, "sim"};
     assert_int_equal(lcp_host_enclave_new(&w->enclave_b, &eo, err), LCP_OK);
     assert_int_equal(lcp_host_committer_new(&w->committer, lcp_host_store(w->h), err), LCP_OK);
     lcp_host_exec_options xo;
@@ -179,7 +179,7 @@ static void run_sequence(lcp_host_policy p, const char *home, lcp_buf *messages)
     lcp_host *h;
     char err[LCP_ERR_LEN] = "";
     uint8_t signer[20];
-    lcp_host_options o = {home, fx.platform, fx.enclave_bin, "sim"};
+    lcp_host_options o = {home, fx.platform, fx.test_enclave_bin, "sim"};
     if (lcp_host_open(&h, &o, err) != LCP_OK) fail_msg("host: %s", err);
     assert_int_equal(lcp_host_set_policy(h, p, err), LCP_OK);
     assert_int_equal(lcp_host_generate_key(h, signer, NULL, err), LCP_OK);

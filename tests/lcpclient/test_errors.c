@@ -398,6 +398,16 @@ static void test_update_context_time(void **state)
     assert_int_equal(lcp_proxy_msg_encode(pm, sizeof pm, &n, &m), LCP_OK);
     EXPECT(LCP_ERR_COMMITMENT_CLOCK_DRIFT, upd_raw(&w, pm, n, (const uint8_t(*)[32])SK1, 1, T0 + 90, e_));
     EXPECT(LCP_ERR_COMMITMENT_TRUSTING_PERIOD, upd_raw(&w, pm, n, (const uint8_t(*)[32])SK1, 1, T0 + 500, e_));
+    /* A trusted time plus period past u128, signed by a registered key: lcp-solidity's checked uint128 sum reverts,
+     * so it is refused at any time, never read as a trusting period that does not end (issue 10, item 6). */
+    lcp_validation_context ov = vc;
+    ov.trusted_state_timestamp = ~(lcp_u128)0 - 5;
+    uint8_t pm2[4096];
+    size_t n2;
+    assert_int_equal(lcp_context_encode(ctx, sizeof ctx, &cl, &ov), LCP_OK);
+    m.u.update.context = (lcp_bytes){ctx, cl};
+    assert_int_equal(lcp_proxy_msg_encode(pm2, sizeof pm2, &n2, &m), LCP_OK);
+    EXPECT(LCP_ERR_COMMITMENT_TRUSTING_PERIOD, upd_raw(&w, pm2, n2, (const uint8_t(*)[32])SK1, 1, T0 + 91, e_));
     EXPECT(LCP_OK, upd_raw(&w, pm, n, (const uint8_t(*)[32])SK1, 1, T0 + 91, e_));
     close_world(&w);
 }

@@ -4,6 +4,7 @@
  * chunks giving the very same commitment as UpdateClient on a twin client), a membership and a non-membership
  * proven with ICS-23 proofs, a forged header refused with the enclave's reason, two clients updated at once, and
  * Query/Client agreeing with what was committed. Times are the host clock's, as a relayer's would be. */
+#include "e2efix.h"
 #include "hostfix.h"
 #include "grpcc.h"
 #include "lcfix.h"
@@ -46,19 +47,10 @@ typedef struct {
     lcfix_client c;
     uint8_t addr[20];
     int64_t now;
-    lcp_service *s;
-    pthread_t th;
-    int run_rc;
+    e2efix_service sv;
     grpcc *g;
     tmc_chain *chain;
 } world;
-
-static void *run_service(void *arg)
-{
-    world *w = arg;
-    w->run_rc = lcp_service_run(w->s, NULL);
-    return NULL;
-}
 
 /* A key generated and attested (simulated IAS) in the service's home, registered with LCP client "lcp-0"; then
  * the service started on it, with 2 workers. */
@@ -71,70 +63,15 @@ static void open_world(world *w)
     lcp_host_options o = {fx.home, fx.platform, fx.enclave_bin, "sim"};
     if (lcp_host_open(&h, &o, err) != LCP_OK) fail_msg("host: %s", err);
     if (lcp_host_generate_key(h, w->addr, NULL, err) != LCP_OK) fail_msg("generate-key: %s", err);
-    lcp_store_txn *t;
-    lcp_keystore_entry k;
-    assert_int_equal(lcp_store_begin(lcp_host_store(h), &t, 1, err), LCP_OK);
-    assert_int_equal(lcp_keystore_get(t, &k, w->addr, err), LCP_OK);
-    lcp_ias_sim_params p;
-    memset(&p, 0, sizeof p);
-    assert_int_equal(lcp_sgx_report_body_parse(&p.body, k.report.ptr, 384, err), LCP_OK);
-    p.status = "OK";
-    p.timestamp = w->now - 60;
-    size_t kl, cert_len;
-    uint8_t *key = tu_read("lcp/lcp/tests/certs/signing.key", &kl);
-    lcp_buf avr = {0}, sig = {0};
-    assert_int_equal(lcp_ias_sim_report(&avr, &sig, &p, key, kl, err), LCP_OK);
-    lcp_free(key);
-    assert_int_equal(lcp_keystore_record_attestation(t, w->addr, LCP_RA_TYPE_IAS, avr.data, avr.len,
-                                                     (uint64_t)w->now - 60, (uint64_t)w->now - 60 + 30 * 86400, err),
-                     LCP_OK);
-    assert_int_equal(lcp_store_commit(t, err), LCP_OK);
-    lcp_host_enclave_identity info;
-    assert_int_equal(lcp_host_enclave_info(h, &info, err), LCP_OK);
-    uint8_t mrenclave[32];
-    memcpy(mrenclave, info.mrenclave, 32);
+    e2efix_register(h, w->addr, &w->c, w->now);
     lcp_host_close(h); /* the service opens the store itself: one environment per process at a time */
-
-    lcfix_open(&w->c, "02"); /* the simulation IAS root */
-    lcp_lc_client_state cs;
-    memset(&cs, 0, sizeof cs);
-    cs.mrenclave = (lcp_bytes){mrenclave, 32};
-    cs.key_expiration = 3600;
-    uint8_t csb[256], msg[8192];
-    size_t n;
-    assert_int_equal(lcp_lc_client_state_encode(csb, sizeof csb, &n, &cs), LCP_OK);
-    assert_int_equal(lcp_lc_create_client(w->c.lc, "lcp-0", csb, n, NULL, 0, err), LCP_OK);
-    uint8_t *cert = tu_read("lcp/lcp-solidity/certs/simulation_signing.der", &cert_len);
-    assert_int_equal(lcp_lc_encode_register_enclave_key(msg, sizeof msg, &n, avr.data, avr.len, sig.data, sig.len, cert,
-                                                        cert_len, NULL, 0),
-                     LCP_OK);
-    if (lcp_lc_register_enclave_key(w->c.lc, NULL, NULL, "lcp-0", msg, n, w->now, err) != LCP_OK)
-        fail_msg("register: %s", err);
-    lcp_free(cert);
-    lcp_buf_free(&avr);
-    lcp_buf_free(&sig);
-
-    lcp_service_options so;
-    memset(&so, 0, sizeof so);
-    so.address = "127.0.0.1:0";
-    so.threads = 2;
-    so.home = fx.home;
-    so.sim_platform = fx.platform;
-    so.enclave_path = fx.enclave_bin;
-    if (lcp_service_new(&w->s, &so, err) != LCP_OK) fail_msg("service: %s", err);
-    char addr[80];
-    assert_int_equal(lcp_service_bound_address(w->s, 0, addr, sizeof addr), LCP_OK);
-    assert_int_equal(pthread_create(&w->th, NULL, run_service, w), 0);
-    assert_non_null(w->g = grpcc_open(addr));
+    e2efix_service_start(&w->sv, &fx);
+    w->g = w->sv.g;
 }
 
 static void close_world(world *w)
 {
-    grpcc_close(w->g);
-    lcp_service_stop(w->s);
-    assert_int_equal(pthread_join(w->th, NULL), 0);
-    assert_int_equal(w->run_rc, LCP_OK);
-    lcp_service_free(w->s);
+    e2efix_service_stop(&w->sv);
     lcfix_close(&w->c);
     tmc_chain_free(w->chain);
 }
@@ -159,21 +96,11 @@ static Lcp__Service__Elc__V1__MsgUpdateClientResponse *commitment(const grpcc_ca
 /* The LCP client's verdict on a signed UpdateState commitment. */
 static int lc_update(world *w, const Lcp__Service__Elc__V1__MsgUpdateClientResponse *r, uint64_t expect_height)
 {
-    uint8_t who[20];
     assert_int_equal(r->signature.len, 65);
-    assert_int_equal(lcp_commitment_recover_signer(who, r->message.data, r->message.len, r->signature.data,
-                                                   r->signature.len, NULL),
-                     LCP_OK);
-    assert_memory_equal(who, w->addr, 20);
-    lcp_bytes s = {r->signature.data, r->signature.len};
-    size_t len;
-    uint8_t *um = lcfix_update_msg(r->message.data, r->message.len, &s, 1, &len);
-    char err[LCP_ERR_LEN] = "";
     lcp_lc_update_result res;
-    int rc = lcp_lc_update_client(w->c.lc, &res, "lcp-0", um, len, w->now, err);
+    int rc = e2efix_lc_update(&w->c, w->addr, r->message.data, r->message.len, r->signature.data, r->signature.len,
+                              w->now, &res);
     if (rc == LCP_OK) assert_int_equal(res.height.revision_height, expect_height);
-    else print_message("LCP client: %s\n", err);
-    lcp_free(um);
     return rc;
 }
 

@@ -61,6 +61,10 @@ static void test_table(void **state)
     assert_int_equal(svc_method_find("/lcp.service.elc.v1.Msg/CreateClien", 35), -1);
     assert_int_equal(svc_methods[SVC_M_UPDATE_CLIENT_STREAM].ecall, LCP_ECALL_UPDATE_CLIENT);
     assert_int_equal(svc_methods[SVC_M_CREATE_CLIENT].response, SVC_RESPONSE_CREATED);
+    /* key rotation's method: answered from the key store, no ECALL */
+    const char *act = "/lcp.service.enclave.v1.Msg/ActivateEnclaveKey";
+    assert_int_equal(svc_method_find(act, strlen(act)), SVC_M_ACTIVATE_ENCLAVE_KEY);
+    assert_int_equal(svc_methods[SVC_M_ACTIVATE_ENCLAVE_KEY].kind, SVC_KIND_LOCAL);
 }
 
 static void test_required_fields_and_signer(void **state)

@@ -1,15 +1,24 @@
 /* lcp-enclave: the trusted program as a process. The host starts it with one end of a socketpair as --fd; it opens
  * its TEE (measuring itself), locks itself down, then serves ECALL frames until the host closes the socket.
- * Everything it does after that arrives in a frame; everything it needs from outside is an OCALL. */
+ * Everything it does after that arrives in a frame; everything it needs from outside is an OCALL.
+ * Compiled a second time with LCP_TEST_ENCLAVE into lcp-enclave-test, which adds test_enclave.h (the mock light
+ * client, the sandbox diagnostic): another binary, so another MRENCLAVE, and it says so in EnclaveInfo. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "lcp/codec_pb.h"
+#include "lcp/codec_protobuf.h"
 #include "lcp/enclave.h"
 #include "proto/lcp_enclave.pb-c.h"
 #include "sandbox.h"
+#ifdef LCP_TEST_ENCLAVE
+#include "test_enclave.h"
+#define PROGRAM "lcp-enclave-test"
+#else
+#define PROGRAM "lcp-enclave"
+#endif
 
 #ifndef LCP_ENCLAVE_ISV_PROD_ID
 #define LCP_ENCLAVE_ISV_PROD_ID 0
@@ -32,7 +41,7 @@ static int do_ocall(void *ud, const uint8_t *req, size_t len, lcp_buf *resp, cha
 {
     conn *c = ud;
     Lcp__Enclave__V1__EnclaveFrame f = LCP__ENCLAVE__V1__ENCLAVE_FRAME__INIT;
-    Lcp__Enclave__V1__OcallRequest *r = lcp__enclave__v1__ocall_request__unpack(NULL, len, req);
+    Lcp__Enclave__V1__OcallRequest *r = lcp__enclave__v1__ocall_request__unpack(lcp_pb_allocator(), len, req);
     if (r == NULL) return lcp_fail(err, LCP_ERR_PROTO, "cannot re-read our own OCALL");
     f.frame_case = LCP__ENCLAVE__V1__ENCLAVE_FRAME__FRAME_OCALL;
     f.ocall = r;
@@ -42,22 +51,22 @@ static int do_ocall(void *ud, const uint8_t *req, size_t len, lcp_buf *resp, cha
         out.len = lcp__enclave__v1__enclave_frame__pack(&f, out.data);
         rc = lcp_frame_write(c->fd, out.data, out.len);
     }
-    lcp__enclave__v1__ocall_request__free_unpacked(r, NULL);
+    lcp__enclave__v1__ocall_request__free_unpacked(r, lcp_pb_allocator());
     lcp_buf_free(&out);
     if (rc != LCP_OK) return lcp_fail(err, rc, "host went away during an OCALL");
     size_t over;
     if ((rc = lcp_frame_read(c->fd, &c->in, LCP_ENCLAVE_MAX_FRAME, &over)) != LCP_OK)
         return lcp_fail(err, rc, "no OCALL response from the host");
-    Lcp__Enclave__V1__HostFrame *h = lcp__enclave__v1__host_frame__unpack(NULL, c->in.len, c->in.data);
+    Lcp__Enclave__V1__HostFrame *h = lcp__enclave__v1__host_frame__unpack(lcp_pb_allocator(), c->in.len, c->in.data);
     if (h == NULL || h->frame_case != LCP__ENCLAVE__V1__HOST_FRAME__FRAME_OCALL_RESPONSE) {
-        if (h) lcp__enclave__v1__host_frame__free_unpacked(h, NULL);
+        if (h) lcp__enclave__v1__host_frame__free_unpacked(h, lcp_pb_allocator());
         return lcp_fail(err, LCP_ERR_PROTO, "expected an OCALL response from the host");
     }
     resp->len = 0;
     size_t n = lcp__enclave__v1__ocall_response__get_packed_size(h->ocall_response);
     rc = lcp_buf_reserve(resp, n);
     if (rc == LCP_OK) resp->len = lcp__enclave__v1__ocall_response__pack(h->ocall_response, resp->data);
-    lcp__enclave__v1__host_frame__free_unpacked(h, NULL);
+    lcp__enclave__v1__host_frame__free_unpacked(h, lcp_pb_allocator());
     return rc;
 }
 
@@ -130,7 +139,13 @@ static int serve(lcp_enclave *e, conn *c)
             if (send_error(c->fd, LCP_ERR_PROTO, "malformed frame: expected an ECALL") != LCP_OK) break;
             continue;
         }
+#ifdef LCP_TEST_ENCLAVE
+        rc = lcp_test_enclave_ecall(req.ptr, req.len, &resp);
+        if (rc == 0) rc = lcp_enclave_ecall(e, req.ptr, req.len, &resp);
+        else if (rc == 1) rc = LCP_OK;
+#else
         rc = lcp_enclave_ecall(e, req.ptr, req.len, &resp);
+#endif
         if (rc != LCP_OK) rc = send_error(c->fd, rc, "enclave out of memory");
         else rc = send_response(c->fd, &resp);
         if (rc != LCP_OK) break;
@@ -141,9 +156,13 @@ static int serve(lcp_enclave *e, conn *c)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: lcp-enclave --fd N [--sim_platform DIR] [--backend sim|gramine]\n"
+    fprintf(stderr, "usage: " PROGRAM " --fd N [--sim_platform DIR] [--backend sim|gramine]\n"
                     "The trusted half of lcp-c. It is started by the lcp host over a socketpair; running it by hand\n"
-                    "is only useful for `lcp-enclave --measure` (prints MRENCLAVE of this binary).\n");
+                    "is only useful for `" PROGRAM " --measure` (prints MRENCLAVE of this binary).\n");
+#ifdef LCP_TEST_ENCLAVE
+    fprintf(stderr, "This is the TEST enclave: it runs the mock light client, which verifies nothing. Never register\n"
+                    "its MRENCLAVE with an LCP client.\n");
+#endif
 }
 
 int main(int argc, char **argv)
@@ -174,7 +193,7 @@ int main(int argc, char **argv)
     lcp_tee *tee = NULL;
     if (lcp_tee_open(&tee, &opt, err) != LCP_OK) {
         if (fd >= 0) send_error(fd, LCP_ERR_TEE, err);
-        fprintf(stderr, "lcp-enclave: %s\n", err);
+        fprintf(stderr, PROGRAM ": %s\n", err);
         return 1;
     }
     if (measure) {
@@ -188,12 +207,15 @@ int main(int argc, char **argv)
     }
     if (lcp_enclave_sandbox(fd, err) != LCP_OK) {
         send_error(fd, LCP_ERR_TEE, err);
-        fprintf(stderr, "lcp-enclave: %s\n", err);
+        fprintf(stderr, PROGRAM ": %s\n", err);
         return 1;
     }
     conn c = {fd, {0}};
     lcp_enclave *e;
     if (lcp_enclave_new(&e, tee, do_ocall, &c, err) != LCP_OK) return 1;
+#ifdef LCP_TEST_ENCLAVE
+    lcp_test_enclave_setup(e);
+#endif
     serve(e, &c);
     lcp_enclave_free(e);
     lcp_buf_free(&c.in);

@@ -21,15 +21,23 @@ static const int ALLOWED[] = {
     SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek),
 };
 
+/* "argument 0 == v", written out: libseccomp's SCMP_A0 leaves datum_b to the compiler, which clang's
+ * -Wmissing-field-initializers (in -Wextra) refuses. */
+static struct scmp_arg_cmp arg0_eq(scmp_datum_t v)
+{
+    struct scmp_arg_cmp c = {.arg = 0, .op = SCMP_CMP_EQ, .datum_a = v, .datum_b = 0};
+    return c;
+}
+
 /* I/O on the socket only (and logs to stderr): a descriptor inherited by mistake is of no use to the enclave. */
 static int allow_io(scmp_filter_ctx ctx, int fd)
 {
     static const int READS[] = {SCMP_SYS(read), SCMP_SYS(readv)}, WRITES[] = {SCMP_SYS(write), SCMP_SYS(writev)};
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < 2; i++) {
-        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, READS[i], 1, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fd));
-        if (rc == 0) rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, WRITES[i], 1, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fd));
-        if (rc == 0) rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, WRITES[i], 1, SCMP_A0(SCMP_CMP_EQ, 2));
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, READS[i], 1, arg0_eq((scmp_datum_t)fd));
+        if (rc == 0) rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, WRITES[i], 1, arg0_eq((scmp_datum_t)fd));
+        if (rc == 0) rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, WRITES[i], 1, arg0_eq(2));
     }
     return rc;
 }
@@ -50,8 +58,8 @@ int lcp_enclave_sandbox(int fd, char *err)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, ALLOWED[i], 0);
     if (rc == 0) rc = allow_io(ctx, fd);
     /* prctl only to read the sandbox state back (the diagnostic command), never to change it. */
-    if (rc == 0) rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, PR_GET_SECCOMP));
-    if (rc == 0) rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, PR_GET_DUMPABLE));
+    if (rc == 0) rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, arg0_eq(PR_GET_SECCOMP));
+    if (rc == 0) rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, arg0_eq(PR_GET_DUMPABLE));
     if (rc == 0) rc = seccomp_load(ctx);
     seccomp_release(ctx);
     return rc == 0 ? LCP_OK : lcp_fail(err, LCP_ERR_IO, "seccomp filter failed to load (%d)", rc);

@@ -1,5 +1,5 @@
-/* Private to tests/common/tmchain*.c: protobuf written into growable buffers, and helpers that abort on failure
- * (test code). */
+/* Private to src/dev/tmchain*.c: protobuf written into growable buffers, and helpers that abort on failure
+ * (development code). */
 #ifndef LCP_TEST_TMCHAIN_INTERNAL_H
 #define LCP_TEST_TMCHAIN_INTERNAL_H
 
@@ -22,5 +22,10 @@ void tmc_sha256(uint8_t out[32], const void *p, size_t n);
 void tmc_label_hash(uint8_t out[32], const char *label, int64_t n);
 /* lcp_realloc of n elements of size, or abort */
 void *tmc_grow(void *p, size_t n, size_t size);
+
+/* The multistore root over ((acc, bank), ibc) with the given "ibc" store root, and its left subtree's hash. */
+void tmc_multistore(uint8_t root[32], uint8_t left[32], const uint8_t ibc_root[32]);
+/* Appends to a MerkleProof (as field 1) the CommitmentProof of the "ibc" store root in that multistore. */
+void tmc_store_proof(lcp_buf *out, const uint8_t ibc_root[32]);
 
 #endif

@@ -1,6 +1,6 @@
 /* tmchain, part 2: a committed state (an IAVL store under a multistore) with its ICS-23 proofs, and the memory
  * store behind lcp_elc_env (tmchain.h). */
-#include "tmchain.h"
+#include "lcp/dev_tmchain.h"
 #include "tmchain_internal.h"
 
 #include <stdlib.h>
@@ -126,7 +126,7 @@ static void check_kvs(const tmc_kv *kvs, size_t n)
 }
 
 /* The multistore root (RFC 6962 tree over the three stores: ((acc, bank), ibc)) and the left subtree's hash. */
-static void multistore(uint8_t root[32], uint8_t left[32], const uint8_t ibc_root[32])
+void tmc_multistore(uint8_t root[32], uint8_t left[32], const uint8_t ibc_root[32])
 {
     uint8_t la[32], lb[32], li[32], r[32], node[65];
     tmc_label_hash(r, "acc root", 0);
@@ -148,7 +148,7 @@ void tmc_state_app_hash(uint8_t out[32], const tmc_kv *kvs, size_t n)
     check_kvs(kvs, n);
     iavl_node t = iavl_tree(kvs, 0, n, 0, NULL);
     uint8_t left[32];
-    multistore(out, left, t.hash);
+    tmc_multistore(out, left, t.hash);
 }
 
 void tmc_state_proof(lcp_buf *out, const tmc_kv *kvs, size_t n, const char *key, int exist)
@@ -177,13 +177,18 @@ void tmc_state_proof(lcp_buf *out, const tmc_kv *kvs, size_t n, const char *key,
         tmc_b_msg(&cp, 2, &inner);
     }
     tmc_b_msg(out, 1, &cp);
-    /* the "ibc" store's root inside the multistore: a right child under ((acc, bank), ibc) */
     iavl_node t = iavl_tree(kvs, 0, n, 0, NULL);
+    tmc_store_proof(out, t.hash);
+}
+
+void tmc_store_proof(lcp_buf *out, const uint8_t ibc_root[32])
+{
+    /* the "ibc" store's root inside the multistore: a right child under ((acc, bank), ibc) */
     uint8_t root[32], left[32];
-    multistore(root, left, t.hash);
-    lcp_buf ep = {0}, leaf = {0}, op = {0}, pre = {0};
+    tmc_multistore(root, left, ibc_root);
+    lcp_buf ep = {0}, leaf = {0}, op = {0}, pre = {0}, cp = {0};
     tmc_b_bytes(&ep, 1, STORES[2], 3);
-    tmc_b_bytes(&ep, 2, t.hash, 32);
+    tmc_b_bytes(&ep, 2, ibc_root, 32);
     tmc_b_uint_opt(&leaf, 1, LCP_ICS23_SHA256);
     tmc_b_uint_opt(&leaf, 3, LCP_ICS23_SHA256);
     tmc_b_uint_opt(&leaf, 4, LCP_ICS23_VAR_PROTO);

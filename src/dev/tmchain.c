@@ -1,7 +1,7 @@
 /* The Tendermint test-chain generator (tmchain.h), part 1: validators, blocks, headers, client states. Encodings follow the proto definitions of CometBFT
  * (tendermint.types, tendermint.crypto), ibc-go (ibc.lightclients.tendermint.v1, ibc.core.commitment.v1) and
  * cosmos/ics23, written bottom-up: each nested message is built into its own buffer and then embedded. */
-#include "tmchain.h"
+#include "lcp/dev_tmchain.h"
 #include "tmchain_internal.h"
 
 #include <sodium.h>
@@ -407,9 +407,37 @@ static void b_duration(lcp_buf *b, uint32_t field, int64_t s)
     tmc_b_msg(b, field, &m);
 }
 
+void tmc_proof_spec(lcp_buf *out, int which)
+{
+    if (which == TMC_SPEC_IAVL || which == TMC_SPEC_TENDERMINT) {
+        if (which == TMC_SPEC_IAVL) tmc_b_raw(out, iavl_spec, sizeof iavl_spec);
+        else tmc_b_raw(out, tm_spec, sizeof tm_spec);
+        return;
+    }
+    if (which != TMC_SPEC_SMT) tmc_die("no proof spec %d", which);
+    static const uint8_t zeros[32];
+    lcp_buf leaf = {0}, inner = {0}, order = {0};
+    tmc_b_uint_opt(&leaf, 1, LCP_ICS23_SHA256);
+    tmc_b_uint_opt(&leaf, 2, LCP_ICS23_SHA256); /* prehash_key: keys are placed by their hash */
+    tmc_b_uint_opt(&leaf, 3, LCP_ICS23_SHA256);
+    tmc_b_bytes(&leaf, 5, "\x00", 1);
+    tmc_b_msg(out, 1, &leaf);
+    tmc_b_varint(&order, 0);
+    tmc_b_varint(&order, 1);
+    tmc_b_msg(&inner, 1, &order);
+    tmc_b_uint_opt(&inner, 2, 32);
+    tmc_b_uint_opt(&inner, 3, 1);
+    tmc_b_uint_opt(&inner, 4, 1);
+    tmc_b_bytes(&inner, 5, zeros, 32);
+    tmc_b_uint_opt(&inner, 6, LCP_ICS23_SHA256);
+    tmc_b_msg(out, 2, &inner);
+    tmc_b_uint_opt(out, 3, 256);
+    tmc_b_uint_opt(out, 5, 1); /* prehash_key_before_comparison */
+}
+
 void tmc_client_state(lcp_buf *out, const tmc_chain *c, int64_t h, const tmc_client_params *p)
 {
-    tmc_client_params d = {1, 3, 14 * 86400, 21 * 86400, 10};
+    tmc_client_params d = {1, 3, 14 * 86400, 21 * 86400, 10, NULL, 0};
     if (p == NULL) p = &d;
     lcp_buf m = {0};
     tmc_b_bytes(out, 1, c->chain_id, strlen(c->chain_id));
@@ -423,8 +451,11 @@ void tmc_client_state(lcp_buf *out, const tmc_chain *c, int64_t h, const tmc_cli
     tmc_b_uint_opt(&m, 1, tmc_chain_revision(c));
     tmc_b_uint_opt(&m, 2, (uint64_t)h);
     tmc_b_msg(out, 7, &m);
-    tmc_b_bytes(out, 8, iavl_spec, sizeof iavl_spec);
-    tmc_b_bytes(out, 8, tm_spec, sizeof tm_spec);
+    if (p->n_proof_specs == 0) {
+        tmc_b_bytes(out, 8, iavl_spec, sizeof iavl_spec);
+        tmc_b_bytes(out, 8, tm_spec, sizeof tm_spec);
+    }
+    for (size_t i = 0; i < p->n_proof_specs; i++) tmc_b_bytes(out, 8, p->proof_specs[i].data, p->proof_specs[i].len);
     tmc_b_bytes(out, 9, "upgrade", 7);
     tmc_b_bytes(out, 9, "upgradedIBCState", 16);
     tmc_b_uint_opt(out, 10, 1);

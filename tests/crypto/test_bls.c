@@ -1,0 +1,686 @@
+/* BLS12-381 against every published vector in testdata/ethereum/bls: RFC 9380 expand_message_xmd and hash_to_curve
+ * G2 (with the intermediate field elements and map outputs), the Ethereum BLS suite v0.1.1 (JSON) and the
+ * consensus-spec-tests BLS cases (YAML), plus algebraic self-checks (generators, subgroup tests against [r]P,
+ * bilinearity) and tamper tests. AggregateVerify and batch verification, which the public interface does not
+ * offer, are checked through the library's internal pairing functions. */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/bls_internal.h"
+#include "crypto/bls_consts.h"
+#include "lcp/crypto_bls.h"
+
+#define DIR_ETH "ethereum/bls/eth/bls12-381-tests-v0.1.1"
+#define DIR_SPEC "ethereum/bls/eth/consensus-spec-tests/tests/general"
+#define DIR_H2C "ethereum/bls/hash_to_curve"
+
+
+/* ---- helpers ---- */
+
+static void fp_hex(bls_fp *r, const char *hex)
+{
+    uint8_t b[48];
+    assert_int_equal(tu_hex(b, sizeof b, hex), 48);
+    assert_true(lcp_bls_fp_from_bytes(r, b));
+}
+
+/* "0xc0,0xc1" */
+static void fp2_hex(bls_fp2 *r, const char *s)
+{
+    const char *comma = strchr(s, ',');
+    assert_non_null(comma);
+    char a[128];
+    size_t n = (size_t)(comma - s);
+    assert_true(n < sizeof a);
+    memcpy(a, s, n);
+    a[n] = 0;
+    fp_hex(&r->c0, a);
+    fp_hex(&r->c1, comma + 1);
+}
+
+static void assert_g2_affine(const bls_g2 *p, const cJSON *xy)
+{
+    bls_fp2 x, y, ex, ey;
+    lcp_bls_g2_to_affine(&x, &y, p);
+    fp2_hex(&ex, cJSON_GetObjectItem(xy, "x")->valuestring);
+    fp2_hex(&ey, cJSON_GetObjectItem(xy, "y")->valuestring);
+    assert_true(lcp_bls_fp2_eq(&x, &ex));
+    assert_true(lcp_bls_fp2_eq(&y, &ey));
+}
+
+static void g1_gen(bls_g1 *g) { lcp_bls_g1_from_affine(g, &BLS_G1X, &BLS_G1Y); }
+static void g2_gen(bls_g2 *g) { lcp_bls_g2_from_affine(g, &BLS_G2X, &BLS_G2Y); }
+
+/* prod e(P_i, Q_i) == 1 for any number of pairs (Miller loops in chunks of 4, one final exponentiation) */
+static int pairing_product_is_one(const bls_g1 *ps, const bls_g2 *qs, size_t n)
+{
+    bls_fp12 acc, f;
+    lcp_bls_fp12_set_one(&acc);
+    for (size_t i = 0; i < n;) {
+        bls_pair pr[4];
+        size_t k = 0;
+        for (; i < n && k < 4; i++) {
+            if (lcp_bls_g1_is_inf(&ps[i]) || lcp_bls_g2_is_inf(&qs[i])) continue;
+            lcp_bls_g1_to_affine(&pr[k].x, &pr[k].y, &ps[i]);
+            lcp_bls_g2_to_affine(&pr[k].qx, &pr[k].qy, &qs[i]);
+            k++;
+        }
+        if (k == 0) continue;
+        lcp_bls_miller_loop(&f, pr, k);
+        lcp_bls_fp12_mul(&acc, &acc, &f);
+    }
+    lcp_bls_final_exp(&acc, &acc);
+    return lcp_bls_fp12_is_one(&acc);
+}
+
+/* ---- algebra ---- */
+
+static void test_generators_and_subgroups(void **state)
+{
+    (void)state;
+    bls_g1 g1, t1;
+    bls_g2 g2, t2, u2;
+    g1_gen(&g1);
+    g2_gen(&g2);
+    assert_true(lcp_bls_g1_on_curve_affine(&BLS_G1X, &BLS_G1Y));
+    assert_true(lcp_bls_g2_on_curve(&g2));
+    lcp_bls_g1_mul(&t1, &g1, BLS_R, 4);
+    assert_true(lcp_bls_g1_is_inf(&t1));
+    lcp_bls_g2_mul(&t2, &g2, BLS_R, 4);
+    assert_true(lcp_bls_g2_is_inf(&t2));
+    assert_true(lcp_bls_g1_in_subgroup(&g1));
+    assert_true(lcp_bls_g2_in_subgroup(&g2));
+    /* psi(G2) = [x]G2 and psi is an endomorphism that keeps points on the curve */
+    lcp_bls_g2_psi(&t2, &g2);
+    assert_true(lcp_bls_g2_on_curve(&t2));
+    lcp_bls_g2_mul_x(&u2, &g2);
+    assert_true(lcp_bls_g2_eq(&t2, &u2));
+    /* points of E2 outside G2: map_to_curve outputs before cofactor clearing; the fast test and [r]P agree */
+    for (int i = 0; i < 8; i++) {
+        bls_fp2 u;
+        uint8_t seed[64] = {(uint8_t)i, 1, 2, 3};
+        lcp_bls_fp_from_64(&u.c0, seed);
+        seed[5] = 9;
+        lcp_bls_fp_from_64(&u.c1, seed);
+        lcp_bls_map_to_g2(&t2, &u);
+        assert_true(lcp_bls_g2_on_curve(&t2));
+        lcp_bls_g2_mul(&u2, &t2, BLS_R, 4);
+        assert_false(lcp_bls_g2_is_inf(&u2));
+        assert_false(lcp_bls_g2_in_subgroup(&t2));
+        lcp_bls_g2_clear_cofactor(&t2, &t2);
+        assert_true(lcp_bls_g2_on_curve(&t2));
+        lcp_bls_g2_mul(&u2, &t2, BLS_R, 4);
+        assert_true(lcp_bls_g2_is_inf(&u2));
+        assert_true(lcp_bls_g2_in_subgroup(&t2));
+    }
+    /* points of E1 outside G1 */
+    int found = 0;
+    for (uint64_t xv = 1; found < 4 && xv < 100; xv++) {
+        bls_fp x = {{xv}}, y, rhs;
+        lcp_bls_fp_mul(&x, &x, &BLS_R2);
+        lcp_bls_fp_sqr(&rhs, &x);
+        lcp_bls_fp_mul(&rhs, &rhs, &x);
+        lcp_bls_fp_add(&rhs, &rhs, &BLS_B1);
+        if (!lcp_bls_fp_sqrt(&y, &rhs)) continue;
+        found++;
+        lcp_bls_g1_from_affine(&t1, &x, &y);
+        assert_false(lcp_bls_g1_in_subgroup(&t1));
+    }
+    assert_int_equal(found, 4);
+}
+
+static void test_bilinearity(void **state)
+{
+    (void)state;
+    bls_g1 g1, a1, b1, ps[2];
+    bls_g2 g2, a2, qs[2];
+    g1_gen(&g1);
+    g2_gen(&g2);
+    uint64_t a[4] = {0x123456789abcdefULL, 77, 0, 5}, b[4] = {0xfedcba987654321ULL, 3, 1, 0};
+    lcp_bls_g1_mul(&a1, &g1, a, 4);
+    lcp_bls_g1_mul(&b1, &g1, b, 4);
+    lcp_bls_g2_mul(&a2, &g2, a, 4);
+    /* e(aG1, G2) e(-G1, aG2) = 1 */
+    ps[0] = a1;
+    qs[0] = g2;
+    lcp_bls_g1_neg(&ps[1], &g1);
+    qs[1] = a2;
+    assert_true(pairing_product_is_one(ps, qs, 2));
+    /* e(bG1, G2) e(-G1, aG2) != 1 */
+    ps[0] = b1;
+    assert_false(pairing_product_is_one(ps, qs, 2));
+    /* e(G1, G2) != 1: the pairing is not degenerate */
+    assert_false(pairing_product_is_one(&g1, &g2, 1));
+}
+
+/* ---- RFC 9380 ---- */
+
+static int expand_file(const char *name)
+{
+    char rel[256];
+    snprintf(rel, sizeof rel, DIR_H2C "/%s", name);
+    cJSON *j = tu_json(rel);
+    const char *dst = cJSON_GetObjectItem(j, "DST")->valuestring;
+    const cJSON *t;
+    int n = 0;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItem(j, "tests"))
+    {
+        size_t len = strtoul(cJSON_GetObjectItem(t, "len_in_bytes")->valuestring, NULL, 16);
+        const char *msg = cJSON_GetObjectItem(t, "msg")->valuestring;
+        uint8_t want[512], got[512];
+        assert_int_equal(tu_hex(want, sizeof want, cJSON_GetObjectItem(t, "uniform_bytes")->valuestring), len);
+        assert_true(lcp_bls_expand_xmd(got, len, (const uint8_t *)msg, strlen(msg), (const uint8_t *)dst,
+                                       strlen(dst)));
+        assert_memory_equal(got, want, len);
+        n++;
+    }
+    cJSON_Delete(j);
+    printf("    %s: %d vectors\n", name, n);
+    return n;
+}
+
+static void test_expand_message_xmd(void **state)
+{
+    (void)state;
+    assert_int_equal(expand_file("expand_message_xmd_SHA256_38.json"), 10);
+    assert_int_equal(expand_file("expand_message_xmd_SHA256_256.json"), 10);
+    uint8_t out[8192];
+    assert_false(lcp_bls_expand_xmd(out, 8161, (const uint8_t *)"", 0, (const uint8_t *)"d", 1));
+    assert_false(lcp_bls_expand_xmd(out, 0, (const uint8_t *)"", 0, (const uint8_t *)"d", 1));
+}
+
+static void test_hash_to_g2_rfc(void **state)
+{
+    (void)state;
+    cJSON *j = tu_json(DIR_H2C "/BLS12381G2_XMD:SHA-256_SSWU_RO_.json");
+    const char *dst = cJSON_GetObjectItem(j, "dst")->valuestring;
+    const cJSON *v;
+    int n = 0;
+    cJSON_ArrayForEach(v, cJSON_GetObjectItem(j, "vectors"))
+    {
+        const char *msg = cJSON_GetObjectItem(v, "msg")->valuestring;
+        /* intermediates: hash_to_field, then each map_to_curve output */
+        uint8_t e[256];
+        assert_true(lcp_bls_expand_xmd(e, sizeof e, (const uint8_t *)msg, strlen(msg), (const uint8_t *)dst,
+                                       strlen(dst)));
+        bls_fp2 u[2], want;
+        for (int k = 0; k < 2; k++) {
+            lcp_bls_fp_from_64(&u[k].c0, e + 128 * k);
+            lcp_bls_fp_from_64(&u[k].c1, e + 128 * k + 64);
+            fp2_hex(&want, cJSON_GetArrayItem(cJSON_GetObjectItem(v, "u"), k)->valuestring);
+            assert_true(lcp_bls_fp2_eq(&u[k], &want));
+        }
+        bls_g2 q;
+        lcp_bls_map_to_g2(&q, &u[0]);
+        assert_g2_affine(&q, cJSON_GetObjectItem(v, "Q0"));
+        lcp_bls_map_to_g2(&q, &u[1]);
+        assert_g2_affine(&q, cJSON_GetObjectItem(v, "Q1"));
+        assert_true(lcp_bls_hash_to_g2(&q, (const uint8_t *)msg, strlen(msg), (const uint8_t *)dst, strlen(dst)));
+        assert_g2_affine(&q, cJSON_GetObjectItem(v, "P"));
+        n++;
+    }
+    cJSON_Delete(j);
+    printf("    BLS12381G2_XMD:SHA-256_SSWU_RO_.json: %d vectors (u, Q0, Q1, P)\n", n);
+    assert_int_equal(n, 5);
+}
+
+/* ---- the Ethereum suites: one driver for the JSON files and the YAML files (read into the same cJSON shape) ---- */
+
+static const char DST_POP[] = "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_";
+
+static const char *str(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, k);
+    assert_true(cJSON_IsString(v));
+    return v->valuestring;
+}
+
+/* hex of exactly want bytes; 0 when the length differs (the deserialization cases with too few or many bytes) */
+static int hex_exact(uint8_t *out, size_t want, const char *hex)
+{
+    uint8_t buf[256];
+    size_t n = tu_hex(buf, sizeof buf, hex);
+    if (n != want) return 0;
+    memcpy(out, buf, n);
+    return 1;
+}
+
+static size_t decode_keys(lcp_bls_pubkey *pks, size_t cap, const cJSON *arr, int *ok)
+{
+    size_t n = 0;
+    const cJSON *k;
+    *ok = 1;
+    cJSON_ArrayForEach(k, arr)
+    {
+        uint8_t b[48];
+        assert_true(n < cap);
+        if (!hex_exact(b, 48, k->valuestring) || lcp_bls_pubkey_decode(&pks[n], b, NULL) != LCP_OK) *ok = 0;
+        n++;
+    }
+    return n;
+}
+
+static int run_fav(const cJSON *in, int eth)
+{
+    lcp_bls_pubkey pks[16];
+    int ok;
+    size_t n = decode_keys(pks, 16, cJSON_GetObjectItem(in, "pubkeys"), &ok);
+    uint8_t msg[32], sig[96];
+    assert_int_equal(tu_hex(msg, sizeof msg, str(in, "message")), 32);
+    if (!ok || !hex_exact(sig, 96, str(in, "signature"))) return 0;
+    int r1 = eth ? lcp_bls_eth_fast_aggregate_verify(pks, n, NULL, msg, 32, sig, NULL)
+                 : lcp_bls_fast_aggregate_verify(pks, n, NULL, msg, 32, sig, NULL);
+    int r2 = eth ? lcp_bls_eth_fast_aggregate_verify_mt(pks, n, NULL, msg, 32, sig, NULL)
+                 : lcp_bls_fast_aggregate_verify_mt(pks, n, NULL, msg, 32, sig, NULL);
+    assert_int_equal(r1, r2);
+    return r1 == LCP_OK;
+}
+
+static int run_aggregate_verify(const cJSON *in)
+{
+    lcp_bls_pubkey pks[16];
+    int ok;
+    size_t n = decode_keys(pks, 16, cJSON_GetObjectItem(in, "pubkeys"), &ok);
+    const cJSON *msgs = cJSON_GetObjectItem(in, "messages");
+    uint8_t sig[96];
+    bls_g2 s;
+    if (!ok || n == 0 || (size_t)cJSON_GetArraySize(msgs) != n) return 0;
+    if (!hex_exact(sig, 96, str(in, "signature")) || !lcp_bls_g2_decode(&s, sig)) return 0;
+    bls_g1 ps[17];
+    bls_g2 qs[17];
+    lcp_bls_g1_from_affine(&ps[0], &BLS_G1X, &BLS_G1Y_NEG);
+    qs[0] = s;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t m[32];
+        assert_int_equal(tu_hex(m, sizeof m, cJSON_GetArrayItem(msgs, (int)i)->valuestring), 32);
+        bls_fp x, y;
+        memcpy(x.l, pks[i].x, 48);
+        memcpy(y.l, pks[i].y, 48);
+        lcp_bls_g1_from_affine(&ps[i + 1], &x, &y);
+        assert_true(lcp_bls_hash_to_g2(&qs[i + 1], m, 32, (const uint8_t *)DST_POP, sizeof DST_POP - 1));
+    }
+    return pairing_product_is_one(ps, qs, n + 1);
+}
+
+/* returns 1 when the case's result matches its expected output */
+static int run_case(const char *handler, const cJSON *c)
+{
+    const cJSON *in = cJSON_GetObjectItem(c, "input"), *out = cJSON_GetObjectItem(c, "output");
+    assert_non_null(in);
+    if (!strcmp(handler, "verify")) {
+        uint8_t pk[48], msg[32], sig[96];
+        int got = 0;
+        assert_int_equal(tu_hex(msg, sizeof msg, str(in, "message")), 32);
+        if (hex_exact(pk, 48, str(in, "pubkey")) && hex_exact(sig, 96, str(in, "signature")))
+            got = lcp_bls_verify(pk, msg, 32, sig, NULL) == LCP_OK;
+        return got == cJSON_IsTrue(out);
+    }
+    if (!strcmp(handler, "fast_aggregate_verify")) return run_fav(in, 0) == cJSON_IsTrue(out);
+    if (!strcmp(handler, "eth_fast_aggregate_verify")) return run_fav(in, 1) == cJSON_IsTrue(out);
+    if (!strcmp(handler, "aggregate_verify")) return run_aggregate_verify(in) == cJSON_IsTrue(out);
+    if (!strcmp(handler, "batch_verify")) {
+        const cJSON *pks = cJSON_GetObjectItem(in, "pubkeys"), *msgs = cJSON_GetObjectItem(in, "messages"),
+                    *sigs = cJSON_GetObjectItem(in, "signatures");
+        int n = cJSON_GetArraySize(pks), all = n > 0;
+        assert_int_equal(cJSON_GetArraySize(msgs), n);
+        assert_int_equal(cJSON_GetArraySize(sigs), n);
+        for (int i = 0; i < n; i++) {
+            uint8_t pk[48], msg[32], sig[96];
+            assert_int_equal(tu_hex(msg, sizeof msg, cJSON_GetArrayItem(msgs, i)->valuestring), 32);
+            if (!hex_exact(pk, 48, cJSON_GetArrayItem(pks, i)->valuestring) ||
+                !hex_exact(sig, 96, cJSON_GetArrayItem(sigs, i)->valuestring) ||
+                lcp_bls_verify(pk, msg, 32, sig, NULL) != LCP_OK)
+                all = 0;
+        }
+        return all == cJSON_IsTrue(out);
+    }
+    if (!strcmp(handler, "aggregate")) {
+        uint8_t sigs[16][96], agg[96], want[96];
+        int n = 0, ok = 1;
+        const cJSON *s;
+        cJSON_ArrayForEach(s, in)
+        {
+            assert_true(n < 16);
+            if (!hex_exact(sigs[n], 96, s->valuestring)) ok = 0;
+            n++;
+        }
+        int got = ok && lcp_bls_aggregate_signatures(agg, (const uint8_t(*)[96])sigs, (size_t)n, NULL) == LCP_OK;
+        if (!cJSON_IsString(out)) return !got;
+        return got && tu_hex(want, sizeof want, out->valuestring) == 96 && !memcmp(agg, want, 96);
+    }
+    if (!strcmp(handler, "eth_aggregate_pubkeys")) {
+        lcp_bls_pubkey pks[16], agg;
+        int ok;
+        size_t n = decode_keys(pks, 16, in, &ok);
+        int got = ok && n > 0 && lcp_bls_pubkey_aggregate(&agg, pks, n, NULL) == LCP_OK && !agg.infinity;
+        if (!cJSON_IsString(out)) return !got;
+        uint8_t enc[48], want[48];
+        lcp_bls_pubkey_encode(enc, &agg);
+        return got && tu_hex(want, sizeof want, out->valuestring) == 48 && !memcmp(enc, want, 48);
+    }
+    if (!strcmp(handler, "sign")) {
+        uint8_t sk[32], msg[32], sig[96], want[96];
+        assert_int_equal(tu_hex(sk, sizeof sk, str(in, "privkey")), 32);
+        assert_int_equal(tu_hex(msg, sizeof msg, str(in, "message")), 32);
+        int got = lcp_bls_sign(sig, sk, msg, 32) == LCP_OK;
+        if (!cJSON_IsString(out)) return !got;
+        if (!got || tu_hex(want, sizeof want, out->valuestring) != 96 || memcmp(sig, want, 96)) return 0;
+        uint8_t pk[48]; /* the signature verifies under the key's public key */
+        assert_int_equal(lcp_bls_sk_to_pk(pk, sk), LCP_OK);
+        return lcp_bls_verify(pk, msg, 32, sig, NULL) == LCP_OK;
+    }
+    if (!strcmp(handler, "deserialization_G1")) {
+        uint8_t b[48], enc[48];
+        bls_fp x, y;
+        int inf, got = hex_exact(b, 48, str(in, "pubkey")) && lcp_bls_g1_decode(&x, &y, &inf, b);
+        if (got) { /* canonical: encode(decode(b)) == b */
+            lcp_bls_g1_encode(enc, &x, &y, inf);
+            assert_memory_equal(enc, b, 48);
+        }
+        return got == cJSON_IsTrue(out);
+    }
+    if (!strcmp(handler, "deserialization_G2")) {
+        uint8_t b[96], enc[96];
+        bls_g2 p;
+        int got = hex_exact(b, 96, str(in, "signature")) && lcp_bls_g2_decode(&p, b);
+        if (got) {
+            lcp_bls_g2_encode(enc, &p);
+            assert_memory_equal(enc, b, 96);
+        }
+        return got == cJSON_IsTrue(out);
+    }
+    if (!strcmp(handler, "hash_to_G2")) {
+        static const char dst[] = "QUUX-V01-CS02-with-BLS12381G2_XMD:SHA-256_SSWU_RO_";
+        const char *msg = str(in, "msg");
+        bls_g2 q;
+        assert_true(lcp_bls_hash_to_g2(&q, (const uint8_t *)msg, strlen(msg), (const uint8_t *)dst, sizeof dst - 1));
+        assert_g2_affine(&q, out);
+        return 1;
+    }
+    fail_msg("unknown handler %s", handler);
+    return 0;
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+    size_t a = strlen(s), b = strlen(suf);
+    return a >= b && !strcmp(s + a - b, suf);
+}
+
+/* every <handler>/<case>.json of the v0.1.1 suite */
+static void test_eth_suite(void **state)
+{
+    (void)state;
+    static const char *handlers[] = {"verify",     "fast_aggregate_verify", "aggregate_verify",   "aggregate",
+                                     "sign",       "batch_verify",          "deserialization_G1", "deserialization_G2",
+                                     "hash_to_G2"};
+    static const int expected[] = {29, 12, 5, 6, 10, 2, 13, 15, 4};
+    int total = 0;
+    for (size_t h = 0; h < sizeof handlers / sizeof handlers[0]; h++) {
+        char rel[512];
+        snprintf(rel, sizeof rel, DIR_ETH "/%s", handlers[h]);
+        DIR *d = opendir(tu_path(rel));
+        assert_non_null(d);
+        struct dirent *e;
+        int n = 0;
+        while ((e = readdir(d)) != NULL) {
+            if (!has_suffix(e->d_name, ".json")) continue;
+            snprintf(rel, sizeof rel, DIR_ETH "/%s/%s", handlers[h], e->d_name);
+            cJSON *c = tu_json(rel);
+            if (!run_case(handlers[h], c)) fail_msg("%s: wrong result", rel);
+            cJSON_Delete(c);
+            n++;
+        }
+        closedir(d);
+        printf("    bls12-381-tests-v0.1.1/%s: %d/%d\n", handlers[h], n, n);
+        assert_int_equal(n, expected[h]);
+        total += n;
+    }
+    assert_int_equal(total, 96);
+}
+
+/* The consensus-spec-tests data.yaml files use a small subset of YAML (PyYAML's dump of the same cases): a mapping
+ * "input:" holding either a list ("- 'x'") or keys with scalars or lists, and "output: value". They are read into
+ * the cJSON shape of the JSON suite. */
+static cJSON *yaml_scalar(const char *v)
+{
+    while (*v == ' ') v++;
+    if (*v == 0 || !strcmp(v, "null")) return cJSON_CreateNull();
+    if (!strcmp(v, "true")) return cJSON_CreateTrue();
+    if (!strcmp(v, "false")) return cJSON_CreateFalse();
+    if (!strcmp(v, "[]")) return cJSON_CreateArray();
+    char buf[1024];
+    size_t n = strlen(v);
+    if (v[0] == '\'' && n >= 2 && v[n - 1] == '\'') {
+        v++;
+        n -= 2;
+    }
+    assert_true(n < sizeof buf);
+    memcpy(buf, v, n);
+    buf[n] = 0;
+    return cJSON_CreateString(buf);
+}
+
+static cJSON *read_yaml(const char *rel)
+{
+    size_t len;
+    uint8_t *text = tu_read(rel, &len);
+    cJSON *root = cJSON_CreateObject(), *cur_top = NULL, *cur_list = NULL;
+    char *save = NULL, *buf = lcp_malloc(len + 1);
+    assert_non_null(buf);
+    memcpy(buf, text, len);
+    buf[len] = 0;
+    lcp_free(text);
+    for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        int indent = 0;
+        while (line[indent] == ' ') indent++;
+        char *body = line + indent;
+        if (*body == 0) continue;
+        if (body[0] == '-' && body[1] == ' ') { /* list item: of the current key, or of input itself */
+            if (cur_list == NULL) {
+                assert_non_null(cur_top);
+                cur_list = cJSON_CreateArray();
+                cJSON_ReplaceItemInObject(root, "input", cur_list);
+                cur_top = cur_list;
+            }
+            cJSON_AddItemToArray(cur_list, yaml_scalar(body + 2));
+            continue;
+        }
+        char *colon = strchr(body, ':');
+        assert_non_null(colon);
+        *colon = 0;
+        cJSON *val = yaml_scalar(colon + 1);
+        if (indent == 0) {
+            cJSON_AddItemToObject(root, body, val);
+            if (!strcmp(body, "input") && cJSON_IsNull(val)) {
+                cJSON_ReplaceItemInObject(root, "input", cJSON_CreateObject());
+            }
+            cur_top = cJSON_GetObjectItem(root, body);
+            cur_list = NULL;
+        } else {
+            assert_true(cJSON_IsObject(cur_top));
+            if (cJSON_IsNull(val)) { /* "key:" then list items */
+                cJSON_Delete(val);
+                val = cJSON_CreateArray();
+                cur_list = val;
+            } else {
+                cur_list = NULL;
+            }
+            cJSON_AddItemToObject(cur_top, body, val);
+        }
+    }
+    lcp_free(buf);
+    return root;
+}
+
+static int spec_handler(const char *fork, const char *handler, int expected)
+{
+    char rel[512], sub[512];
+    int n = 0;
+    snprintf(rel, sizeof rel, DIR_SPEC "/%s/bls/%s", fork, handler);
+    DIR *suites = opendir(tu_path(rel));
+    assert_non_null(suites);
+    struct dirent *s;
+    while ((s = readdir(suites)) != NULL) {
+        if (s->d_name[0] == '.') continue;
+        snprintf(sub, sizeof sub, DIR_SPEC "/%s/bls/%s/%s", fork, handler, s->d_name);
+        DIR *cases = opendir(tu_path(sub));
+        assert_non_null(cases);
+        struct dirent *c;
+        while ((c = readdir(cases)) != NULL) {
+            if (c->d_name[0] == '.') continue;
+            char file[1024];
+            snprintf(file, sizeof file, "%s/%s/data.yaml", sub, c->d_name);
+            cJSON *j = read_yaml(file);
+            if (!run_case(handler, j)) fail_msg("%s: wrong result", file);
+            cJSON_Delete(j);
+            n++;
+        }
+        closedir(cases);
+    }
+    closedir(suites);
+    printf("    consensus-spec-tests %s/%s: %d/%d\n", fork, handler, n, n);
+    assert_int_equal(n, expected);
+    return n;
+}
+
+static void test_consensus_spec_tests(void **state)
+{
+    (void)state;
+    int n = 0;
+    n += spec_handler("phase0", "verify", 28);
+    n += spec_handler("phase0", "fast_aggregate_verify", 8);
+    n += spec_handler("phase0", "aggregate_verify", 3);
+    n += spec_handler("phase0", "aggregate", 4);
+    n += spec_handler("altair", "eth_fast_aggregate_verify", 12);
+    n += spec_handler("altair", "eth_aggregate_pubkeys", 10);
+    assert_int_equal(n, 65);
+}
+
+/* ---- negative cases and the bit-vector interface ---- */
+
+/* three keys and their aggregate signature over one message (sign suite keys) */
+typedef struct {
+    uint8_t sk[3][32], pk[3][48], msg[32], sig[96];
+    lcp_bls_pubkey pks[3];
+} committee3;
+
+static void make_committee(committee3 *c)
+{
+    uint8_t sigs[3][96];
+    memset(c->msg, 0xab, 32);
+    for (int i = 0; i < 3; i++) {
+        memset(c->sk[i], 0, 32);
+        c->sk[i][31] = (uint8_t)(i + 1);
+        c->sk[i][0] = 0x2a;
+        assert_int_equal(lcp_bls_sk_to_pk(c->pk[i], c->sk[i]), LCP_OK);
+        assert_int_equal(lcp_bls_pubkey_decode(&c->pks[i], c->pk[i], NULL), LCP_OK);
+        assert_int_equal(lcp_bls_sign(sigs[i], c->sk[i], c->msg, 32), LCP_OK);
+    }
+    assert_int_equal(lcp_bls_aggregate_signatures(c->sig, (const uint8_t(*)[96])sigs, 3, NULL), LCP_OK);
+}
+
+static void test_tamper(void **state)
+{
+    (void)state;
+    committee3 c;
+    make_committee(&c);
+    char err[LCP_ERR_LEN];
+    assert_int_equal(lcp_bls_fast_aggregate_verify(c.pks, 3, NULL, c.msg, 32, c.sig, err), LCP_OK);
+    /* every single-byte change of the signature is refused (bad encoding, off the curve, outside G2 or wrong) */
+    for (int i = 0; i < 96; i++)
+        for (int bit = 0; bit < 8; bit += 7) {
+            uint8_t t[96];
+            memcpy(t, c.sig, 96);
+            t[i] ^= (uint8_t)(1u << bit);
+            int rc = lcp_bls_fast_aggregate_verify(c.pks, 3, NULL, c.msg, 32, t, err);
+            assert_true(rc == LCP_ERR_CRYPTO_SIG || rc == LCP_ERR_CRYPTO_VERIFY);
+        }
+    /* every single-byte change of the message */
+    for (int i = 0; i < 32; i++) {
+        uint8_t m[32];
+        memcpy(m, c.msg, 32);
+        m[i] ^= 0x10;
+        assert_int_equal(lcp_bls_fast_aggregate_verify(c.pks, 3, NULL, m, 32, c.sig, err), LCP_ERR_CRYPTO_VERIFY);
+    }
+    /* a changed public key byte either fails to decode or verifies nothing */
+    for (int i = 0; i < 48; i++) {
+        uint8_t k[48];
+        memcpy(k, c.pk[0], 48);
+        k[i] ^= 0x01;
+        int rc = lcp_bls_verify(k, c.msg, 32, c.sig, err);
+        assert_true(rc == LCP_ERR_CRYPTO_KEY || rc == LCP_ERR_CRYPTO_VERIFY);
+    }
+}
+
+static void test_bits_and_infinity_rules(void **state)
+{
+    (void)state;
+    committee3 c;
+    make_committee(&c);
+    char err[LCP_ERR_LEN];
+    uint8_t all = 0x07, two = 0x03, none = 0x00;
+    assert_int_equal(lcp_bls_fast_aggregate_verify(c.pks, 3, &all, c.msg, 32, c.sig, err), LCP_OK);
+    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(c.pks, 3, &all, c.msg, 32, c.sig, err), LCP_OK);
+    assert_int_equal(lcp_bls_fast_aggregate_verify(c.pks, 3, &two, c.msg, 32, c.sig, err), LCP_ERR_CRYPTO_VERIFY);
+    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(c.pks, 3, &two, c.msg, 32, c.sig, err),
+                     LCP_ERR_CRYPTO_VERIFY);
+    /* the aggregate of the keys whose bit is set equals the sum of the decoded keys */
+    lcp_bls_pubkey agg, agg2;
+    assert_int_equal(lcp_bls_pubkey_aggregate(&agg, c.pks, 3, &two), LCP_OK);
+    assert_int_equal(lcp_bls_pubkey_aggregate(&agg2, c.pks, 2, NULL), LCP_OK);
+    assert_memory_equal(&agg, &agg2, sizeof agg);
+    assert_int_equal(lcp_bls_pubkey_aggregate(&agg, c.pks, 3, &none), LCP_OK);
+    assert_true(agg.infinity);
+    uint8_t inf_enc[48];
+    lcp_bls_pubkey_encode(inf_enc, &agg);
+    assert_int_equal(inf_enc[0], 0xc0);
+    /* no participant: FastAggregateVerify refuses; eth_fast_aggregate_verify accepts only the infinity signature */
+    uint8_t inf_sig[96] = {0xc0};
+    assert_int_equal(lcp_bls_fast_aggregate_verify(c.pks, 3, &none, c.msg, 32, inf_sig, err), LCP_ERR_CRYPTO_VERIFY);
+    assert_int_equal(lcp_bls_eth_fast_aggregate_verify(c.pks, 3, &none, c.msg, 32, inf_sig, err), LCP_OK);
+    assert_int_equal(lcp_bls_eth_fast_aggregate_verify_mt(NULL, 0, NULL, c.msg, 32, inf_sig, err), LCP_OK);
+    assert_int_equal(lcp_bls_eth_fast_aggregate_verify(c.pks, 3, &none, c.msg, 32, c.sig, err),
+                     LCP_ERR_CRYPTO_VERIFY);
+    assert_int_equal(lcp_bls_eth_fast_aggregate_verify(c.pks, 3, &all, c.msg, 32, inf_sig, err),
+                     LCP_ERR_CRYPTO_VERIFY);
+    /* P + (-P): the aggregate is infinity, which never verifies */
+    lcp_bls_pubkey pm[2] = {c.pks[0], c.pks[0]};
+    bls_fp y;
+    memcpy(y.l, pm[1].y, 48);
+    lcp_bls_fp_neg(&y, &y);
+    memcpy(pm[1].y, y.l, 48);
+    assert_int_equal(lcp_bls_fast_aggregate_verify(pm, 2, NULL, c.msg, 32, inf_sig, err), LCP_ERR_CRYPTO_VERIFY);
+    /* the G1 flag case @noble/curves 1.9.7 accepts: infinity with the sign flag set is malformed */
+    uint8_t e0[48] = {0xe0}, c0[48] = {0xc0};
+    assert_int_equal(lcp_bls_pubkey_decode(&agg, e0, err), LCP_ERR_CRYPTO_KEY);
+    assert_int_equal(lcp_bls_pubkey_decode(&agg, c0, err), LCP_ERR_CRYPTO_KEY); /* infinity: KeyValidate */
+    uint8_t e0s[96] = {0xe0};
+    assert_int_equal(lcp_bls_verify(c.pk[0], c.msg, 32, e0s, err), LCP_ERR_CRYPTO_SIG);
+    /* secret keys 0 and r are refused */
+    uint8_t sk0[32] = {0}, skr[32], pk[48], sig[96];
+    tu_hex(skr, sizeof skr, "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001");
+    assert_int_equal(lcp_bls_sk_to_pk(pk, sk0), LCP_ERR_CRYPTO_KEY);
+    assert_int_equal(lcp_bls_sk_to_pk(pk, skr), LCP_ERR_CRYPTO_KEY);
+    assert_int_equal(lcp_bls_sign(sig, skr, c.msg, 32), LCP_ERR_CRYPTO_KEY);
+    assert_int_equal(lcp_bls_aggregate_signatures(sig, NULL, 0, err), LCP_ERR_CRYPTO_SIG);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_generators_and_subgroups),
+        cmocka_unit_test(test_bilinearity),
+        cmocka_unit_test(test_expand_message_xmd),
+        cmocka_unit_test(test_hash_to_g2_rfc),
+        cmocka_unit_test(test_eth_suite),
+        cmocka_unit_test(test_consensus_spec_tests),
+        cmocka_unit_test(test_tamper),
+        cmocka_unit_test(test_bits_and_infinity_rules),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
