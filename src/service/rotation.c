@@ -7,8 +7,8 @@
  * this enclave that outlives the active one: the rotation made it (or an operator did), and it waits for
  * ActivateEnclaveKey. Nothing else is kept: every decision is taken again from the key store at each check.
  *
- * Threads. The rotation thread owns its own enclave process (key generation must not wait behind, or block, a
- * worker's ECALL); the network thread calls svc_rotation_signer and svc_rotation_activate; metrics read a
+ * Threads. The rotation thread owns its own enclave process and executor (key generation must not wait behind, or
+ * block, a worker's ECALL); the network thread calls svc_rotation_signer and svc_rotation_activate; metrics read a
  * snapshot. All of them take r->mu, briefly (never across an ECALL or an attestation). */
 #include <errno.h>
 #include <stdio.h>

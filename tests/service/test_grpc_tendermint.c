@@ -20,7 +20,6 @@
 #include "lcp/attestation_ias_sim.h"
 #include "lcp/crypto.h"
 #include "lcp/host.h"
-#include "host/host_frames.h"
 #include "lcp/service.h"
 #include "lcp/tee_sim.h"
 #include "proto/lcp_service.pb-c.h"
