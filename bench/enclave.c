@@ -13,6 +13,7 @@
 #include "harness.h"
 #include "lcp/enclave.h"
 #include "lcp/host.h"
+#include "host/host_frames.h"
 #include "lcp/tee_sim.h"
 
 static lcp_host *host;

@@ -18,6 +18,7 @@
 #include "harness.h"
 #include "lcp/codec_pb.h"
 #include "lcp/host.h"
+#include "host/host_frames.h"
 #include "lcp/service.h"
 #include "lcp/tee_sim.h"
 #include "proto/lcp_service.pb-c.h"
@@ -74,7 +75,7 @@ static int ecall_update(lcp_host *h, const uint8_t *signer, const char *client_i
     req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_UPDATE_CLIENT;
     req.update_client = &uc;
     Lcp__Enclave__V1__EcallResponse *r = NULL;
-    int rc = lcp_host_run(h, &req, signer, 1, &r, NULL);
+    int rc = lcp_host_run_frame(h, &req, signer, 1, &r, NULL);
     if (r) lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
     return rc;
 }
@@ -99,7 +100,7 @@ static int create_direct(lcp_host *h, const uint8_t *signer, const char *client_
     req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_INIT_CLIENT;
     req.init_client = &ic;
     Lcp__Enclave__V1__EcallResponse *r = NULL;
-    int rc = lcp_host_run(h, &req, signer, 1, &r, NULL);
+    int rc = lcp_host_run_frame(h, &req, signer, 1, &r, NULL);
     if (r) lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
     return rc;
 }
@@ -332,7 +333,7 @@ static int tm_direct(lcp_host *h, const uint8_t *signer, int init, int64_t heigh
     }
     Lcp__Enclave__V1__EcallResponse *r = NULL;
     char err[LCP_ERR_LEN] = "";
-    int rc = lcp_host_run(h, &req, signer, 1, &r, err);
+    int rc = lcp_host_run_frame(h, &req, signer, 1, &r, err);
     if (rc) fprintf(stderr, "bench/service: direct tendermint ECALL: %s\n", err);
     if (r) lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
     return rc;

@@ -21,6 +21,7 @@
 #include "lcp/crypto.h"
 #include "lcp/elc_tendermint.h"
 #include "lcp/host.h"
+#include "host/host_frames.h"
 #include "lcp/host_enclave.h"
 #include "lcp/tee_sim.h"
 #include "tmchain.h"
@@ -178,7 +179,7 @@ static int proc_update(void *arg)
     req.update_client = &uc;
     req.current_time_ns = p->now;
     char err[LCP_ERR_LEN] = "";
-    int rc = lcp_host_run(p->h, &req, p->addr, 1, &resp, err);
+    int rc = lcp_host_run_frame(p->h, &req, p->addr, 1, &resp, err);
     if (rc != LCP_OK) fprintf(stderr, "enclave update: %s\n", err);
     if (resp) lcp__enclave__v1__ecall_response__free_unpacked(resp, NULL);
     return rc == LCP_OK ? 0 : 1;
@@ -224,7 +225,7 @@ static void enclave_process(const tmc_chain *ch, const lcp_buf *hdr, uint64_t no
     req.init_client = &ic;
     req.current_time_ns = now;
     Lcp__Enclave__V1__EcallResponse *resp = NULL;
-    if (lcp_host_run(p.h, &req, p.addr, 1, &resp, err) != LCP_OK) die(err);
+    if (lcp_host_run_frame(p.h, &req, p.addr, 1, &resp, err) != LCP_OK) die(err);
     lcp__enclave__v1__ecall_response__free_unpacked(resp, NULL);
     pid_t pid = lcp_host_enclave_pid(lcp_host_enclave_handle(p.h));
     long hwm0 = proc_status(pid, "VmHWM"), lck = proc_status(pid, "VmLck");

@@ -1,6 +1,7 @@
 /* lcp/host.h — part of host (floor 5): the untrusted node. It owns the store ($LCP_HOME/state), the key store and
- * the enclave process, and runs each ECALL inside one store transaction: committed when the enclave succeeds,
- * aborted otherwise, so a crash of either process at any instant leaves the last committed state.
+ * the enclave process and an executor (lcp/host_ops.h) that runs each ECALL inside a store transaction: committed
+ * when the enclave succeeds, aborted otherwise, so a crash of either process at any instant leaves the last
+ * committed state. The CLI opens one node per command; the service opens one and adds an executor per worker.
  */
 #ifndef LCP_HOST_H
 #define LCP_HOST_H
@@ -8,6 +9,7 @@
 #include "lcp/base.h"
 #include "lcp/host_enclave.h"
 #include "lcp/host_keystore.h"
+#include "lcp/host_ops.h"
 #include "lcp/host_store.h"
 
 #ifdef __cplusplus
@@ -27,20 +29,20 @@ int lcp_host_open(lcp_host **out, const lcp_host_options *opt, char *err) LCP_WA
 void lcp_host_close(lcp_host *h);
 lcp_store *lcp_host_store(lcp_host *h);
 lcp_host_enclave *lcp_host_enclave_handle(lcp_host *h);
+/* The node's executor (lcp/host_ops.h), over its store and enclave process: LCP_HOST_EXCLUSIVE when opened. */
+lcp_host_exec *lcp_host_executor(lcp_host *h);
+/* Replaces the node's executor with one of policy p (LCP_HOST_OPTIMISTIC: with its own committer and
+ * LCP_HOST_CONFLICT_RETRIES), e.g. to run the service's path from a test. Returns LCP_OK or LCP_ERR_NOMEM. */
+int lcp_host_set_policy(lcp_host *h, lcp_host_policy p, char *err) LCP_WARN_UNUSED;
 
-/* Runs req (its tx_id and current time are filled here unless req->current_time_ns is set) in a transaction:
- * write = 1 commits on success. For commands that sign, sets req->sealed_enclave_key from the key store using
- * signer (20 bytes; NULL for commands that do not sign). Out: *resp (free with
- * lcp__enclave__v1__ecall_response__free_unpacked). Returns LCP_OK only if the enclave succeeded (code 0); an
- * enclave failure returns its code with its reason in err and still sets *resp (or NULL). */
-int lcp_host_run(lcp_host *h, Lcp__Enclave__V1__EcallRequest *req, const uint8_t *signer, int write,
-                 Lcp__Enclave__V1__EcallResponse **resp, char *err) LCP_WARN_UNUSED;
+/* Runs op with the node's executor (lcp_host_exec_run); an enclave's refusal reads "enclave: <reason>" in err.
+ * Out: res (free with lcp_host_result_free whatever the return). */
+int lcp_host_run(lcp_host *h, const lcp_host_op *op, lcp_host_result *res, char *err) LCP_WARN_UNUSED;
 
-/* The enclave's identity (EnclaveInfo ECALL). Out: *resp as above, its enclave_info set. */
-int lcp_host_enclave_info(lcp_host *h, Lcp__Enclave__V1__EcallResponse **resp, char *err) LCP_WARN_UNUSED;
+/* The enclave's identity (EnclaveInfo ECALL). */
+int lcp_host_enclave_info(lcp_host *h, lcp_host_enclave_identity *id, char *err) LCP_WARN_UNUSED;
 
-/* GenerateEnclaveKey and store the new key (unattested) in the same transaction. operator may be NULL.
- * Out: address. */
+/* GenerateEnclaveKey and store the new key (unattested). operator may be NULL. Out: address. */
 int lcp_host_generate_key(lcp_host *h, uint8_t address[20], const uint8_t *operator_addr, char *err) LCP_WARN_UNUSED;
 
 /* The newest attested, unexpired key of this enclave build (same MRENCLAVE and debug flag) at now. */

@@ -38,34 +38,32 @@ static void input_free(input *x)
     cJSON_Delete(x->in);
 }
 
-/* Base64 member name of o into a buffer owned by x; absent -> {NULL, 0}, *present = 0. */
-static int b64(input *x, const cJSON *o, const char *name, ProtobufCBinaryData *out, int required)
+/* Base64 member name of o into a buffer owned by x; absent -> {NULL, 0} (an error if required). */
+static int b64(input *x, const cJSON *o, const char *name, lcp_bytes *out, int required)
 {
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, name);
-    out->data = NULL;
-    out->len = 0;
+    *out = (lcp_bytes){NULL, 0};
     if (!s) return required ? lcp_fail(x->err, LCP_ERR_JSON, "input has no \"%s\"", name) : LCP_OK;
     if (!cJSON_IsString(s)) return lcp_fail(x->err, LCP_ERR_JSON, "\"%s\" must be a base64 string", name);
-    size_t sl = strlen(s->valuestring), cap = lcp_base64_decoded_max(sl);
+    size_t sl = strlen(s->valuestring), cap = lcp_base64_decoded_max(sl), n = 0;
     if (x->nbufs == 8) return lcp_fail(x->err, LCP_ERR_JSON, "too many byte fields");
     uint8_t *b = lcp_malloc(cap);
     if (!b) return lcp_fail(x->err, LCP_ERR_NOMEM, "out of memory");
     x->bufs[x->nbufs++] = b;
     char e[LCP_ERR_LEN];
-    if (lcp_base64_decode(b, cap, &out->len, s->valuestring, sl, e) != LCP_OK)
+    if (lcp_base64_decode(b, cap, &n, s->valuestring, sl, e) != LCP_OK)
         return lcp_fail(x->err, LCP_ERR_BASE64, "\"%s\": %s", name, e);
-    out->data = b;
+    *out = (lcp_bytes){b, n};
     return LCP_OK;
 }
 
-static int any(input *x, const char *name, Lcp__Enclave__V1__Any *out)
+static int any(input *x, const char *name, lcp_pb_any *out)
 {
     const cJSON *o = cJSON_GetObjectItemCaseSensitive(x->in, name);
     const cJSON *u = o ? cJSON_GetObjectItemCaseSensitive(o, "type_url") : NULL;
     if (!cJSON_IsObject(o) || !cJSON_IsString(u))
         return lcp_fail(x->err, LCP_ERR_JSON, "input has no \"%s\": {\"type_url\", \"value\"}", name);
-    lcp__enclave__v1__any__init(out);
-    out->type_url = u->valuestring;
+    out->type_url = (lcp_bytes){(const uint8_t *)u->valuestring, strlen(u->valuestring)};
     return b64(x, o, "value", &out->value, 0);
 }
 
@@ -75,12 +73,11 @@ static const char *str(input *x, const char *name)
     return cJSON_IsString(s) ? s->valuestring : NULL;
 }
 
-static int height(input *x, Lcp__Enclave__V1__Height *h)
+static int height(input *x, lcp_host_height *h)
 {
     const cJSON *o = cJSON_GetObjectItemCaseSensitive(x->in, "proof_height");
     const cJSON *n = o ? cJSON_GetObjectItemCaseSensitive(o, "revision_number") : NULL;
     const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, "revision_height") : NULL;
-    lcp__enclave__v1__height__init(h);
     if (!cJSON_IsNumber(n) || !cJSON_IsNumber(v) || n->valuedouble < 0 || v->valuedouble < 0)
         return lcp_fail(x->err, LCP_ERR_JSON, "input needs \"proof_height\": {\"revision_number\", \"revision_height\"}");
     h->revision_number = (uint64_t)n->valuedouble;
@@ -88,33 +85,86 @@ static int height(input *x, Lcp__Enclave__V1__Height *h)
     return LCP_OK;
 }
 
-static cJSON *commitment_json(const Lcp__Enclave__V1__CommitmentProof *p)
+static cJSON *commitment_json(const lcp_host_result *r)
 {
     cJSON *o = cJSON_CreateObject();
-    size_t n = p ? p->message.len : 0, m = p ? p->signature.len : 0;
+    size_t n = r->message.len, m = r->signature.len;
     char *s = lcp_malloc(lcp_base64_encoded_len(n > m ? n : m));
     if (!o || !s) {
         lcp_free(s);
         return o;
     }
-    lcp_base64_encode(s, lcp_base64_encoded_len(n), p ? p->message.data : NULL, n);
+    lcp_base64_encode(s, lcp_base64_encoded_len(n), r->message.ptr, n);
     cJSON_AddStringToObject(o, "message", s);
-    lcp_base64_encode(s, lcp_base64_encoded_len(m), p ? p->signature.data : NULL, m);
+    lcp_base64_encode(s, lcp_base64_encoded_len(m), r->signature.ptr, m);
     cJSON_AddStringToObject(o, "signature", s);
     lcp_free(s);
     return o;
 }
 
-static cJSON *any_json(const Lcp__Enclave__V1__Any *a)
+static cJSON *any_json(const lcp_pb_any *a)
 {
     cJSON *o = cJSON_CreateObject();
     char *s = lcp_malloc(lcp_base64_encoded_len(a->value.len));
     if (!s) return o;
-    cJSON_AddStringToObject(o, "type_url", a->type_url ? a->type_url : "");
-    lcp_base64_encode(s, lcp_base64_encoded_len(a->value.len), a->value.data, a->value.len);
+    /* The result's type URLs are NUL-terminated (lcp/host_ops.h: they point into the response's strings). */
+    cJSON_AddStringToObject(o, "type_url", a->type_url.ptr ? (const char *)a->type_url.ptr : "");
+    lcp_base64_encode(s, lcp_base64_encoded_len(a->value.len), a->value.ptr, a->value.len);
     cJSON_AddStringToObject(o, "value", s);
     lcp_free(s);
     return o;
+}
+
+/* The operation of verb from the input. */
+static int build(input *x, const char *verb, lcp_host_op *op)
+{
+    int rc = LCP_OK;
+    op->client_id = str(x, "client_id");
+    op->path = str(x, "path");
+    if (strcmp(verb, "create-client") == 0) {
+        op->kind = LCP_ECALL_INIT_CLIENT;
+        if ((rc = any(x, "any_client_state", &op->client_state)) == LCP_OK)
+            rc = any(x, "any_consensus_state", &op->consensus_state);
+        if (!op->client_id) op->client_id = "";
+    } else if (strcmp(verb, "update-client") == 0) {
+        op->kind = LCP_ECALL_UPDATE_CLIENT;
+        rc = any(x, "any_header", &op->header);
+        op->include_state = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x->in, "include_state"));
+    } else if (strcmp(verb, "verify-membership") == 0) {
+        op->kind = LCP_ECALL_VERIFY_MEMBERSHIP;
+        if ((rc = b64(x, x->in, "prefix", &op->prefix, 1)) == LCP_OK && (rc = b64(x, x->in, "value", &op->value, 1)) == LCP_OK &&
+            (rc = b64(x, x->in, "proof", &op->proof, 0)) == LCP_OK)
+            rc = height(x, &op->proof_height);
+    } else if (strcmp(verb, "verify-non-membership") == 0) {
+        op->kind = LCP_ECALL_VERIFY_NON_MEMBERSHIP;
+        if ((rc = b64(x, x->in, "prefix", &op->prefix, 1)) == LCP_OK && (rc = b64(x, x->in, "proof", &op->proof, 0)) == LCP_OK)
+            rc = height(x, &op->proof_height);
+    } else {
+        op->kind = LCP_ECALL_QUERY_CLIENT;
+    }
+    if (rc == LCP_OK && op->kind != LCP_ECALL_INIT_CLIENT && !op->client_id)
+        rc = lcp_fail(x->err, LCP_ERR_JSON, "input has no \"client_id\"");
+    if ((op->kind == LCP_ECALL_VERIFY_MEMBERSHIP || op->kind == LCP_ECALL_VERIFY_NON_MEMBERSHIP) && !op->path)
+        rc = lcp_fail(x->err, LCP_ERR_JSON, "input has no \"path\"");
+    return rc;
+}
+
+static cJSON *result_json(int kind, const lcp_host_result *r)
+{
+    cJSON *out;
+    if (kind == LCP_ECALL_INIT_CLIENT) {
+        out = cJSON_CreateObject();
+        cJSON_AddStringToObject(out, "client_id", r->client_id ? r->client_id : "");
+        cJSON_AddItemToObject(out, "proof", commitment_json(r));
+    } else if (kind == LCP_ECALL_QUERY_CLIENT) {
+        out = cJSON_CreateObject();
+        cJSON_AddBoolToObject(out, "found", r->found);
+        if (r->has_client_state) cJSON_AddItemToObject(out, "client_state", any_json(&r->client_state));
+        if (r->has_consensus_state) cJSON_AddItemToObject(out, "consensus_state", any_json(&r->consensus_state));
+    } else {
+        out = commitment_json(r);
+    }
+    return out;
 }
 
 static int run(const lcp_cli *cli, const char *verb, int argc, char **argv)
@@ -136,63 +186,11 @@ static int run(const lcp_cli *cli, const char *verb, int argc, char **argv)
         cJSON_Delete(x.in);
         return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s is not a JSON object", path);
     }
-    Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
-    Lcp__Enclave__V1__InitClient ic = LCP__ENCLAVE__V1__INIT_CLIENT__INIT;
-    Lcp__Enclave__V1__UpdateClient uc = LCP__ENCLAVE__V1__UPDATE_CLIENT__INIT;
-    Lcp__Enclave__V1__VerifyMembership vm = LCP__ENCLAVE__V1__VERIFY_MEMBERSHIP__INIT;
-    Lcp__Enclave__V1__VerifyNonMembership vn = LCP__ENCLAVE__V1__VERIFY_NON_MEMBERSHIP__INIT;
-    Lcp__Enclave__V1__QueryClient qc = LCP__ENCLAVE__V1__QUERY_CLIENT__INIT;
-    Lcp__Enclave__V1__Any cs, cons, hdr;
-    Lcp__Enclave__V1__Height ph;
-    int rc = LCP_OK, write = 1, signs = 1;
+    lcp_host_op op;
+    memset(&op, 0, sizeof op);
     const cJSON *ts = cJSON_GetObjectItemCaseSensitive(x.in, "current_timestamp");
-    if (cJSON_IsNumber(ts) && ts->valuedouble > 0) req.current_time_ns = (uint64_t)ts->valuedouble * 1000000000ull;
-    if (strcmp(verb, "create-client") == 0) {
-        if ((rc = any(&x, "any_client_state", &cs)) == LCP_OK) rc = any(&x, "any_consensus_state", &cons);
-        ic.client_id = (char *)(str(&x, "client_id") ? str(&x, "client_id") : "");
-        ic.client_state = &cs;
-        ic.consensus_state = &cons;
-        req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_INIT_CLIENT;
-        req.init_client = &ic;
-    } else if (strcmp(verb, "update-client") == 0) {
-        rc = any(&x, "any_header", &hdr);
-        uc.client_id = (char *)str(&x, "client_id");
-        uc.header = &hdr;
-        uc.include_state = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x.in, "include_state"));
-        req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_UPDATE_CLIENT;
-        req.update_client = &uc;
-    } else if (strcmp(verb, "verify-membership") == 0) {
-        vm.client_id = (char *)str(&x, "client_id");
-        vm.path = (char *)str(&x, "path");
-        if ((rc = b64(&x, x.in, "prefix", &vm.prefix, 1)) == LCP_OK && (rc = b64(&x, x.in, "value", &vm.value, 1)) == LCP_OK &&
-            (rc = b64(&x, x.in, "proof", &vm.proof, 0)) == LCP_OK)
-            rc = height(&x, &ph);
-        vm.proof_height = &ph;
-        req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_VERIFY_MEMBERSHIP;
-        req.verify_membership = &vm;
-    } else if (strcmp(verb, "verify-non-membership") == 0) {
-        vn.client_id = (char *)str(&x, "client_id");
-        vn.path = (char *)str(&x, "path");
-        if ((rc = b64(&x, x.in, "prefix", &vn.prefix, 1)) == LCP_OK && (rc = b64(&x, x.in, "proof", &vn.proof, 0)) == LCP_OK)
-            rc = height(&x, &ph);
-        vn.proof_height = &ph;
-        req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_VERIFY_NON_MEMBERSHIP;
-        req.verify_non_membership = &vn;
-    } else {
-        qc.client_id = (char *)str(&x, "client_id");
-        req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_QUERY_CLIENT;
-        req.query_client = &qc;
-        write = 0;
-        signs = 0;
-    }
-    if (rc == LCP_OK && req.command_case != LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_INIT_CLIENT &&
-        !(req.command_case == LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_UPDATE_CLIENT ? uc.client_id
-          : req.command_case == LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_QUERY_CLIENT ? qc.client_id
-          : req.command_case == LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_VERIFY_MEMBERSHIP ? vm.client_id : vn.client_id))
-        rc = lcp_fail(x.err, LCP_ERR_JSON, "input has no \"client_id\"");
-    if ((req.command_case == LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_VERIFY_MEMBERSHIP && !vm.path) ||
-        (req.command_case == LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_VERIFY_NON_MEMBERSHIP && !vn.path))
-        rc = lcp_fail(x.err, LCP_ERR_JSON, "input has no \"path\"");
+    if (cJSON_IsNumber(ts) && ts->valuedouble > 0) op.time_ns = (uint64_t)ts->valuedouble * 1000000000ull;
+    int rc = build(&x, verb, &op);
     if (rc != LCP_OK) {
         input_free(&x);
         return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s: %s", path, x.err);
@@ -203,31 +201,18 @@ static int run(const lcp_cli *cli, const char *verb, int argc, char **argv)
         return rc;
     }
     uint8_t signer[20];
+    int signs = op.kind != LCP_ECALL_QUERY_CLIENT;
     const char *so = lcp_cli_opt(&a, "signer");
-    ProtobufCBinaryData sb = {20, signer};
     if (signs && so && lcp_cli_parse_address(signer, so)) rc = lcp_fail(x.err, LCP_ERR_CLI_USAGE, "--signer must be a 20-byte address");
-    else if (signs && !so) rc = lcp_host_default_signer(h, signer, req.current_time_ns ? req.current_time_ns / 1000000000u : (uint64_t)lcp_time_now(), x.err);
-    ic.signer = uc.signer = vm.signer = vn.signer = sb;
-    Lcp__Enclave__V1__EcallResponse *resp = NULL;
-    if (rc == LCP_OK) rc = lcp_host_run(h, &req, signs ? signer : NULL, write, &resp, x.err);
+    else if (signs && !so) rc = lcp_host_default_signer(h, signer, op.time_ns ? op.time_ns / 1000000000u : (uint64_t)lcp_time_now(), x.err);
+    op.signer = signs ? signer : NULL;
+    lcp_host_result r;
+    memset(&r, 0, sizeof r);
+    if (rc == LCP_OK) rc = lcp_host_run(h, &op, &r, x.err);
+    if (rc == LCP_OK && !r.has_result) rc = lcp_fail(x.err, LCP_ERR_PROTO, "the enclave returned an unexpected result");
     lcp_host_close(h);
-    cJSON *out = NULL;
-    if (rc == LCP_OK) {
-        if (resp->result_case == LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_INIT_CLIENT) {
-            out = cJSON_CreateObject();
-            cJSON_AddStringToObject(out, "client_id", resp->init_client->client_id);
-            cJSON_AddItemToObject(out, "proof", commitment_json(resp->init_client->proof));
-        } else if (resp->result_case == LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_QUERY_CLIENT) {
-            const Lcp__Enclave__V1__QueryClientResult *q = resp->query_client;
-            out = cJSON_CreateObject();
-            cJSON_AddBoolToObject(out, "found", q->found);
-            if (q->found && q->client_state) cJSON_AddItemToObject(out, "client_state", any_json(q->client_state));
-            if (q->found && q->consensus_state) cJSON_AddItemToObject(out, "consensus_state", any_json(q->consensus_state));
-        } else {
-            out = commitment_json(resp->commitment);
-        }
-    }
-    if (resp) lcp__enclave__v1__ecall_response__free_unpacked(resp, NULL);
+    cJSON *out = rc == LCP_OK ? result_json(op.kind, &r) : NULL;
+    lcp_host_result_free(&r);
     input_free(&x);
     if (rc != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", x.err);
     return lcp_cli_print_json(out);

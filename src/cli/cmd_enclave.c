@@ -119,15 +119,14 @@ static int list_keys(const lcp_cli *cli, int argc, char **argv)
     char err[LCP_ERR_LEN] = "";
     lcp_keystore_filter f, *fp = NULL;
     if (lcp_cli_has(&a, "available_only")) {
-        Lcp__Enclave__V1__EcallResponse *info;
-        if ((rc = lcp_host_enclave_info(h, &info, err)) != LCP_OK) {
+        lcp_host_enclave_identity id;
+        if ((rc = lcp_host_enclave_info(h, &id, err)) != LCP_OK) {
             lcp_host_close(h);
             return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
         }
         memset(&f, 0, sizeof f);
-        memcpy(f.mrenclave, info->enclave_info->mrenclave.data, 32);
-        f.enclave_debug = info->enclave_info->debug;
-        lcp__enclave__v1__ecall_response__free_unpacked(info, NULL);
+        memcpy(f.mrenclave, id.mrenclave, 32);
+        f.enclave_debug = id.debug;
         fp = &f;
     }
     lcp_store_txn *t;
@@ -187,24 +186,22 @@ static int metadata(const lcp_cli *cli, int argc, char **argv)
     int rc = lcp_cli_open_host(cli, &h);
     if (rc) return rc;
     char err[LCP_ERR_LEN] = "";
-    Lcp__Enclave__V1__EcallResponse *r = NULL;
-    rc = lcp_host_enclave_info(h, &r, err);
+    lcp_host_enclave_identity i;
+    rc = lcp_host_enclave_info(h, &i, err);
     lcp_host_close(h);
     if (rc != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
-    const Lcp__Enclave__V1__EnclaveInfoResult *i = r->enclave_info;
     cJSON *o = cJSON_CreateObject();
-    lcp_cli_json_hex(o, "mrenclave", i->mrenclave.data, i->mrenclave.len);
-    lcp_cli_json_hex(o, "mrsigner", i->mrsigner.data, i->mrsigner.len);
-    cJSON_AddNumberToObject(o, "isv_prod_id", i->isv_prod_id);
-    cJSON_AddNumberToObject(o, "isv_svn", i->isv_svn);
-    cJSON_AddBoolToObject(o, "debug", i->debug);
-    lcp_cli_json_hex(o, "cpusvn", i->cpusvn.data, i->cpusvn.len);
-    cJSON_AddStringToObject(o, "backend", i->backend ? i->backend : "");
-    cJSON_AddBoolToObject(o, "test_enclave", i->test_enclave);
-    if (i->test_enclave)
+    lcp_cli_json_hex(o, "mrenclave", i.mrenclave, 32);
+    lcp_cli_json_hex(o, "mrsigner", i.mrsigner, i.mrsigner_len);
+    cJSON_AddNumberToObject(o, "isv_prod_id", i.isv_prod_id);
+    cJSON_AddNumberToObject(o, "isv_svn", i.isv_svn);
+    cJSON_AddBoolToObject(o, "debug", i.debug);
+    lcp_cli_json_hex(o, "cpusvn", i.cpusvn, i.cpusvn_len);
+    cJSON_AddStringToObject(o, "backend", i.backend);
+    cJSON_AddBoolToObject(o, "test_enclave", i.test_enclave);
+    if (i.test_enclave)
         cJSON_AddStringToObject(o, "note", "TEST enclave (lcp-enclave-test): it runs the mock light client, which "
                                            "verifies nothing; never register this MRENCLAVE");
-    lcp__enclave__v1__ecall_response__free_unpacked(r, NULL);
     return lcp_cli_print_json(o);
 }
 

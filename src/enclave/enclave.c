@@ -129,12 +129,11 @@ int lcp_enclave_ecall(lcp_enclave *e, const uint8_t *req_bytes, size_t len, lcp_
         resp.result_case = LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_GENERATE_ENCLAVE_KEY;
         resp.generate_enclave_key = &gen;
         break;
-    case LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_INIT_CLIENT: rc = enclave_init_client(e, req, &resp, &o, err); break;
-    case LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_UPDATE_CLIENT: rc = enclave_update_client(e, req, &resp, &o, err); break;
-    case LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_AGGREGATE_MESSAGES: rc = enclave_aggregate(e, req, &resp, &o, err); break;
-    case LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_VERIFY_MEMBERSHIP:
-    case LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_VERIFY_NON_MEMBERSHIP: rc = enclave_verify(e, req, &resp, &o, err); break;
-    case LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_QUERY_CLIENT: rc = enclave_query_client(e, req, &resp, &o, err); break;
+    /* The light-client commands, from the one list of ECALLs (lcp/ecalls.def). */
+#define LCP_ECALL(id, label, writes, measured, fn) \
+    case LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_##id: rc = fn(e, req, &resp, &o, err); break;
+#include "lcp/ecalls.def"
+#undef LCP_ECALL
     case LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_ENCLAVE_INFO: rc = enclave_info(e, &resp, &info, &id); break;
     case LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_PING: rc = LCP_OK; break;
     default: rc = lcp_fail(err, LCP_ERR_PROTO, "unknown ECALL command %d", (int)req->command_case); break;

@@ -47,11 +47,11 @@ typedef struct {
 
 void enclave_out_free(enclave_out *o);
 
-/* Light-client commands; each points resp's result into o on success. */
-int enclave_init_client(lcp_enclave *e, const ecall_req *req, ecall_resp *resp, enclave_out *o, char *err);
-int enclave_update_client(lcp_enclave *e, const ecall_req *req, ecall_resp *resp, enclave_out *o, char *err);
-int enclave_aggregate(lcp_enclave *e, const ecall_req *req, ecall_resp *resp, enclave_out *o, char *err);
-int enclave_verify(lcp_enclave *e, const ecall_req *req, ecall_resp *resp, enclave_out *o, char *err);
-int enclave_query_client(lcp_enclave *e, const ecall_req *req, ecall_resp *resp, enclave_out *o, char *err);
+/* Light-client commands, one per LCP_ECALL entry of lcp/ecalls.def (enclave_init_client, enclave_update_client,
+ * enclave_aggregate, enclave_verify, enclave_query_client); each points resp's result into o on success. */
+#define LCP_ECALL(id, label, writes, measured, fn) \
+    int fn(lcp_enclave *e, const ecall_req *req, ecall_resp *resp, enclave_out *o, char *err);
+#include "lcp/ecalls.def"
+#undef LCP_ECALL
 
 #endif

@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "host_test.h"
-#include "lcp/host_enclave.h"
+#include "host_frames.h"
 
 struct lcp_host_enclave {
     char path[PATH_MAX];

@@ -1,8 +1,8 @@
-/* The store OCALLs of one ECALL (lcp/host_enclave.h lcp_host_serve_ocall): one dispatcher for the host's direct
- * transactions (node.c) and the service's overlays (service/txn.c), which differ only in where keys live. */
+/* The store OCALLs of one ECALL (host_frames.h lcp_host_serve_ocall): one dispatcher for the executor's two
+ * policies (exec.c), which differ only in where keys live (the transaction, or an overlay over a snapshot). */
 #include <string.h>
 
-#include "lcp/host_enclave.h"
+#include "host_frames.h"
 #include "lcp/host_store.h"
 
 static int check_key(const ProtobufCBinaryData *k, size_t max, char *err)

@@ -1,6 +1,7 @@
-/* The methods of lcp-spec.md §7: requests decoded from protobuf into ECALL requests, as `lcp elc` builds them from
- * JSON, and enclave results encoded back. Light-client methods run in a worker (one ECALL each, see txn.c); the
- * enclave queries read the key store on the network thread (a read snapshot, no enclave). */
+/* The methods of lcp-spec.md §7 (listed in lcp/ecalls.def): requests decoded from protobuf into the host's typed
+ * operations (lcp/host_ops.h), as `lcp elc` builds them from JSON, and their results encoded back. Light-client
+ * methods run in a worker (one ECALL each, through the worker's optimistic executor); the enclave queries read the
+ * key store on the network thread (a read snapshot, no enclave). */
 #include <stdio.h>
 #include <string.h>
 
@@ -35,25 +36,11 @@ static void pb_free(void *ud, void *p)
 ProtobufCAllocator svc_pb_alloc = {pb_alloc, pb_free, NULL};
 
 const svc_method svc_methods[SVC_M_COUNT] = {
-    [SVC_M_CREATE_CLIENT] = {"/lcp.service.elc.v1.Msg/CreateClient", &lcp__service__elc__v1__msg_create_client__descriptor, SVC_KIND_WORKER},
-    [SVC_M_UPDATE_CLIENT] = {"/lcp.service.elc.v1.Msg/UpdateClient", &lcp__service__elc__v1__msg_update_client__descriptor, SVC_KIND_WORKER},
-    [SVC_M_UPDATE_CLIENT_STREAM] = {"/lcp.service.elc.v1.Msg/UpdateClientStream",
-                                    &lcp__service__elc__v1__msg_update_client_stream_chunk__descriptor, SVC_KIND_STREAM},
-    [SVC_M_AGGREGATE_MESSAGES] = {"/lcp.service.elc.v1.Msg/AggregateMessages",
-                                  &lcp__service__elc__v1__msg_aggregate_messages__descriptor, SVC_KIND_WORKER},
-    [SVC_M_VERIFY_MEMBERSHIP] = {"/lcp.service.elc.v1.Msg/VerifyMembership",
-                                 &lcp__service__elc__v1__msg_verify_membership__descriptor, SVC_KIND_WORKER},
-    [SVC_M_VERIFY_NON_MEMBERSHIP] = {"/lcp.service.elc.v1.Msg/VerifyNonMembership",
-                                     &lcp__service__elc__v1__msg_verify_non_membership__descriptor, SVC_KIND_WORKER},
-    [SVC_M_QUERY_CLIENT] = {"/lcp.service.elc.v1.Query/Client", &lcp__service__elc__v1__query_client_request__descriptor, SVC_KIND_WORKER},
-    [SVC_M_ENCLAVE_INFO] = {"/lcp.service.enclave.v1.Query/EnclaveInfo",
-                            &lcp__service__enclave__v1__query_enclave_info_request__descriptor, SVC_KIND_LOCAL},
-    [SVC_M_AVAILABLE_ENCLAVE_KEYS] = {"/lcp.service.enclave.v1.Query/AvailableEnclaveKeys",
-                                      &lcp__service__enclave__v1__query_available_enclave_keys_request__descriptor, SVC_KIND_LOCAL},
-    [SVC_M_ENCLAVE_KEY] = {"/lcp.service.enclave.v1.Query/EnclaveKey",
-                           &lcp__service__enclave__v1__query_enclave_key_request__descriptor, SVC_KIND_LOCAL},
-    [SVC_M_ACTIVATE_ENCLAVE_KEY] = {"/lcp.service.enclave.v1.Msg/ActivateEnclaveKey",
-                                    &lcp__service__enclave__v1__msg_activate_enclave_key__descriptor, SVC_KIND_LOCAL},
+#define LCP_METHOD(id, path, request, kind, ecall, lock, response)                                               \
+    [SVC_M_##id] = {path, &request##__descriptor, SVC_KIND_##kind, SVC_EC_##ecall, SVC_LOCK_##lock,              \
+                    SVC_RESPONSE_##response},
+#include "lcp/ecalls.def"
+#undef LCP_METHOD
 };
 
 int svc_method_find(const char *path, size_t len)
@@ -93,24 +80,20 @@ static char *dup_str(const char *s)
 /* Sentinel lock key for CreateClient without a client id: the enclave numbers those from one shared counter. */
 static const char NEW_CLIENT_KEY[] = "\x01new-client";
 
-static const char *lock_key_of(int method, const ProtobufCMessage *m)
+/* LOCK CLIENT: the client the operation changes (a new client without an id: the shared counter). */
+static const char *lock_key_of(int method, const lcp_host_op *op)
 {
-    switch (method) {
-    case SVC_M_CREATE_CLIENT: {
-        const char *id = ((const Lcp__Service__Elc__V1__MsgCreateClient *)m)->client_id;
-        return id && *id ? id : NEW_CLIENT_KEY;
-    }
-    case SVC_M_UPDATE_CLIENT: return ((const Lcp__Service__Elc__V1__MsgUpdateClient *)m)->client_id;
-    default: return NULL; /* verifications and queries read a snapshot: no need to wait for the client */
-    }
+    if (svc_methods[method].lock != SVC_LOCK_CLIENT) return NULL; /* verifications and queries read a snapshot */
+    const char *id = op->client_id ? op->client_id : "";
+    return op->kind == LCP_ECALL_INIT_CLIENT && !*id ? NEW_CLIENT_KEY : id;
 }
 
 /* A request's signer: 20 bytes, or empty for the active key when key rotation is on (filled in here, in memory the
- * message's own allocator frees). */
+ * message's own allocator frees). s is NULL only for an assembled stream, whose init chunk was checked with it. */
 static int check_signer(lcp_service *s, ProtobufCBinaryData *b, int *status, char *why)
 {
     uint8_t active[20];
-    if (b->len == 0 && svc_rotation_signer(s, active)) {
+    if (b->len == 0 && s && svc_rotation_signer(s, active)) {
         uint8_t *d = svc_pb_alloc.alloc(svc_pb_alloc.allocator_data, 20);
         if (!d) return bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
         memcpy(d, active, 20);
@@ -119,8 +102,140 @@ static int check_signer(lcp_service *s, ProtobufCBinaryData *b, int *status, cha
     }
     if (b->len != 20)
         return bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "signer must be a 20-byte enclave key address%s",
-                   s->rotation ? " (empty = the active key, but none is active yet)" : "");
+                   s && s->rotation ? " (empty = the active key, but none is active yet)" : "");
     return LCP_OK;
+}
+
+static lcp_bytes view(ProtobufCBinaryData b) { return (lcp_bytes){b.data, b.len}; }
+
+/* ---- a request's fields into its operation, by name (lcp/ecalls.def, LCP_METHOD's REQUEST) ---- */
+
+static void *at(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f) { return (char *)m + f->offset; }
+
+static const ProtobufCFieldDescriptor *field_named(const ProtobufCMessage *m, const char *name, ProtobufCType type)
+{
+    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name(m->descriptor, name);
+    return f && f->type == type && f->label != PROTOBUF_C_LABEL_REPEATED ? f : NULL;
+}
+
+/* google.protobuf.Any's type_url and value. */
+static lcp_pb_any any_of(const ProtobufCMessage *a)
+{
+    const ProtobufCFieldDescriptor *u = field_named(a, "type_url", PROTOBUF_C_TYPE_STRING);
+    const ProtobufCFieldDescriptor *v = field_named(a, "value", PROTOBUF_C_TYPE_BYTES);
+    const char *url = u && *(char **)at(a, u) ? *(char **)at(a, u) : "";
+    return (lcp_pb_any){{(const uint8_t *)url, strlen(url)}, v ? view(*(ProtobufCBinaryData *)at(a, v)) : (lcp_bytes){NULL, 0}};
+}
+
+/* ibc.core.client.v1.Height's two numbers. */
+static lcp_host_height height_of(const ProtobufCMessage *h)
+{
+    const ProtobufCFieldDescriptor *n = field_named(h, "revision_number", PROTOBUF_C_TYPE_UINT64);
+    const ProtobufCFieldDescriptor *v = field_named(h, "revision_height", PROTOBUF_C_TYPE_UINT64);
+    return (lcp_host_height){n ? *(uint64_t *)at(h, n) : 0, v ? *(uint64_t *)at(h, v) : 0};
+}
+
+/* Every message field of a request is required: says which are missing, as one sentence. */
+static int check_required(const ProtobufCMessage *m, int *status, char *why)
+{
+    char names[160] = ""; /* room left in why for " are required" */
+    size_t n = 0, len = 0;
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        if (f->type != PROTOBUF_C_TYPE_MESSAGE || f->label == PROTOBUF_C_LABEL_REPEATED) continue;
+        n++;
+        int w = snprintf(names + len, sizeof names - len, "%s%s", len ? " and " : "", f->name);
+        if (w > 0 && (size_t)w < sizeof names - len) len += (size_t)w;
+    }
+    int missing = 0;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        if (f->type == PROTOBUF_C_TYPE_MESSAGE && f->label != PROTOBUF_C_LABEL_REPEATED && !*(void **)at(m, f))
+            missing = 1;
+    }
+    if (!missing) return LCP_OK;
+    *status = LCP_GRPC_INVALID_ARGUMENT;
+    snprintf(why, LCP_ERR_LEN, "%s %s required", names, n > 1 ? "are" : "is");
+    return LCP_ERR_PROTO;
+}
+
+/* A repeated bytes field as views in *dst, allocated in j->op_bytes after `used` views. */
+static void bytes_list(svc_job *j, size_t *used, const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
+                       const lcp_bytes **dst, size_t *n)
+{
+    size_t count = *(size_t *)((char *)m + f->quantifier_offset);
+    const ProtobufCBinaryData *v = *(ProtobufCBinaryData **)at(m, f);
+    for (size_t i = 0; i < count; i++) j->op_bytes[*used + i] = view(v[i]);
+    *dst = count ? j->op_bytes + *used : NULL;
+    *n = count;
+    *used += count;
+}
+
+/* Fills j->op from the request m, whose fields carry the operation's names; checks the required fields, then the
+ * signer. A field the operation has no place for is this table's bug, refused as INTERNAL. */
+static int build_op(lcp_service *s, svc_job *j, ProtobufCMessage *m, int *status, char *why)
+{
+    lcp_host_op *op = &j->op;
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    if (check_required(m, status, why) != LCP_OK) return LCP_ERR_PROTO;
+    const ProtobufCFieldDescriptor *sf = field_named(m, "signer", PROTOBUF_C_TYPE_BYTES);
+    if (sf) {
+        ProtobufCBinaryData *b = at(m, sf);
+        if (check_signer(s, b, status, why) != LCP_OK) return LCP_ERR_PROTO;
+        op->signer = b->data;
+    }
+    size_t lists = 0, used = 0;
+    for (unsigned i = 0; i < d->n_fields; i++)
+        if (d->fields[i].label == PROTOBUF_C_LABEL_REPEATED && d->fields[i].type == PROTOBUF_C_TYPE_BYTES)
+            lists += *(size_t *)((char *)m + d->fields[i].quantifier_offset);
+    if (lists && !(j->op_bytes = lcp_calloc(lists, sizeof *j->op_bytes)))
+        return bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        const char *n = f->name;
+        int repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
+        if (f == sf) continue;
+        if (!repeated && f->type == PROTOBUF_C_TYPE_STRING && strcmp(n, "client_id") == 0)
+            op->client_id = *(char **)at(m, f);
+        else if (!repeated && f->type == PROTOBUF_C_TYPE_STRING && strcmp(n, "path") == 0)
+            op->path = *(char **)at(m, f);
+        else if (!repeated && f->type == PROTOBUF_C_TYPE_MESSAGE && strcmp(n, "client_state") == 0)
+            op->client_state = any_of(*(ProtobufCMessage **)at(m, f));
+        else if (!repeated && f->type == PROTOBUF_C_TYPE_MESSAGE && strcmp(n, "consensus_state") == 0)
+            op->consensus_state = any_of(*(ProtobufCMessage **)at(m, f));
+        else if (!repeated && f->type == PROTOBUF_C_TYPE_MESSAGE && strcmp(n, "header") == 0)
+            op->header = any_of(*(ProtobufCMessage **)at(m, f));
+        else if (!repeated && f->type == PROTOBUF_C_TYPE_MESSAGE && strcmp(n, "proof_height") == 0)
+            op->proof_height = height_of(*(ProtobufCMessage **)at(m, f));
+        else if (!repeated && f->type == PROTOBUF_C_TYPE_BOOL && strcmp(n, "include_state") == 0)
+            op->include_state = *(protobuf_c_boolean *)at(m, f);
+        else if (!repeated && f->type == PROTOBUF_C_TYPE_BYTES && strcmp(n, "prefix") == 0)
+            op->prefix = view(*(ProtobufCBinaryData *)at(m, f));
+        else if (!repeated && f->type == PROTOBUF_C_TYPE_BYTES && strcmp(n, "value") == 0)
+            op->value = view(*(ProtobufCBinaryData *)at(m, f));
+        else if (!repeated && f->type == PROTOBUF_C_TYPE_BYTES && strcmp(n, "proof") == 0)
+            op->proof = view(*(ProtobufCBinaryData *)at(m, f));
+        else if (repeated && f->type == PROTOBUF_C_TYPE_BYTES && strcmp(n, "messages") == 0)
+            bytes_list(j, &used, m, f, &op->messages, &op->n_messages);
+        else if (repeated && f->type == PROTOBUF_C_TYPE_BYTES && strcmp(n, "signatures") == 0)
+            bytes_list(j, &used, m, f, &op->signatures, &op->n_signatures);
+        else
+            return bad(status, why, LCP_GRPC_INTERNAL, "request field %s has no place in an enclave operation", n);
+    }
+    return LCP_OK;
+}
+
+/* The operation of j's method from its request, then its lock key. */
+static int build_job(lcp_service *s, svc_job *j, ProtobufCMessage *m, int *status, char *why)
+{
+    memset(&j->op, 0, sizeof j->op);
+    j->op.kind = svc_methods[j->method].ecall;
+    int rc = LCP_OK;
+    if (svc_methods[j->method].kind != SVC_KIND_LOCAL) rc = build_op(s, j, m, status, why);
+    const char *key = rc == LCP_OK ? lock_key_of(j->method, &j->op) : NULL;
+    if (key && !(j->lock_key = dup_str(key))) rc = bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
+    return rc;
 }
 
 svc_job *svc_job_new(lcp_service *s, int method, const uint8_t *msg, size_t len, int *status, char *why)
@@ -132,51 +247,18 @@ svc_job *svc_job_new(lcp_service *s, int method, const uint8_t *msg, size_t len,
         else bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "request is not a valid %s message", svc_methods[method].request->name);
         return NULL;
     }
-    int rc = LCP_OK;
-    switch (method) {
-    case SVC_M_CREATE_CLIENT: {
-        Lcp__Service__Elc__V1__MsgCreateClient *c = (void *)m;
-        if (!c->client_state || !c->consensus_state)
-            rc = bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "client_state and consensus_state are required%s", "");
-        else rc = check_signer(s, &c->signer, status, why);
-        break;
-    }
-    case SVC_M_UPDATE_CLIENT: {
-        Lcp__Service__Elc__V1__MsgUpdateClient *u = (void *)m;
-        if (!u->header) rc = bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "header is required%s", "");
-        else rc = check_signer(s, &u->signer, status, why);
-        break;
-    }
-    case SVC_M_AGGREGATE_MESSAGES:
-        rc = check_signer(s, &((Lcp__Service__Elc__V1__MsgAggregateMessages *)(void *)m)->signer, status, why);
-        break;
-    case SVC_M_VERIFY_MEMBERSHIP: {
-        Lcp__Service__Elc__V1__MsgVerifyMembership *v = (void *)m;
-        if (!v->proof_height) rc = bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "proof_height is required%s", "");
-        else rc = check_signer(s, &v->signer, status, why);
-        break;
-    }
-    case SVC_M_VERIFY_NON_MEMBERSHIP: {
-        Lcp__Service__Elc__V1__MsgVerifyNonMembership *v = (void *)m;
-        if (!v->proof_height) rc = bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "proof_height is required%s", "");
-        else rc = check_signer(s, &v->signer, status, why);
-        break;
-    }
-    default: break;
-    }
-    svc_job *j = rc == LCP_OK ? lcp_calloc(1, sizeof *j) : NULL;
-    const char *key = j ? lock_key_of(method, m) : NULL;
-    if (j && key && !(j->lock_key = dup_str(key))) {
-        lcp_free(j);
-        j = NULL;
-    }
+    svc_job *j = lcp_calloc(1, sizeof *j);
     if (!j) {
-        if (rc == LCP_OK) bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
+        bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
         protobuf_c_message_free_unpacked(m, &svc_pb_alloc);
         return NULL;
     }
     j->method = method;
     j->msg = m;
+    if (build_job(s, j, m, status, why) != LCP_OK) {
+        svc_job_free(j); /* frees m too */
+        return NULL;
+    }
     return j;
 }
 
@@ -233,19 +315,10 @@ int svc_stream_finish(svc_job *j, int *status, char *why)
     j->upd_header.value.data = j->upd_value.data;
     j->upd_header.value.len = j->upd_value.len;
     j->method = SVC_M_UPDATE_CLIENT_STREAM;
-    if (!(j->lock_key = dup_str(j->upd.client_id)))
-        return bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
-    return LCP_OK;
+    return build_job(NULL, j, &j->upd.base, status, why);
 }
 
 /* ---- running a job in a worker ---- */
-
-static void to_enclave_any(Lcp__Enclave__V1__Any *dst, const Google__Protobuf__Any *src)
-{
-    lcp__enclave__v1__any__init(dst);
-    dst->type_url = src->type_url ? src->type_url : "";
-    dst->value = src->value;
-}
 
 static void set_status(svc_job *j, int rc, const char *err)
 {
@@ -257,169 +330,79 @@ static void set_status(svc_job *j, int rc, const char *err)
     snprintf(j->message, sizeof j->message, "%s", err && *err ? err : lcp_strerror(rc));
 }
 
+static void packed(svc_job *j, const ProtobufCMessage *m)
+{
+    if (svc_pack(&j->resp, m) != LCP_OK) {
+        j->status = LCP_GRPC_RESOURCE_EXHAUSTED;
+        snprintf(j->message, sizeof j->message, "out of memory");
+        return;
+    }
+    j->status = LCP_GRPC_OK;
+}
+
 /* unsigned_ok: CreateClient, whose commitment a light client may return unsigned (LCP's create_client does,
  * lcp-spec.md §9 issue #52); every other commitment must carry a signature. */
-static void commitment_response(svc_job *j, const Lcp__Enclave__V1__CommitmentProof *p, int unsigned_ok)
+static void commitment_response(svc_job *j, const lcp_host_result *r, int unsigned_ok)
 {
     /* Every Msg response is {bytes message = 1; bytes signature = 2}: one type packs them all. */
-    Lcp__Service__Elc__V1__MsgUpdateClientResponse r = LCP__SERVICE__ELC__V1__MSG_UPDATE_CLIENT_RESPONSE__INIT;
-    if (!p || p->message.len == 0 || (p->signature.len == 0 && !unsigned_ok)) {
+    Lcp__Service__Elc__V1__MsgUpdateClientResponse m = LCP__SERVICE__ELC__V1__MSG_UPDATE_CLIENT_RESPONSE__INIT;
+    if (!r->has_commitment || r->message.len == 0 || (r->signature.len == 0 && !unsigned_ok)) {
         j->status = LCP_GRPC_INTERNAL;
         snprintf(j->message, sizeof j->message, "the enclave returned no commitment");
         return;
     }
-    r.message = p->message;
-    r.signature = p->signature;
-    if (svc_pack(&j->resp, &r.base) != LCP_OK) {
-        j->status = LCP_GRPC_RESOURCE_EXHAUSTED;
-        snprintf(j->message, sizeof j->message, "out of memory");
-        return;
-    }
-    j->status = LCP_GRPC_OK;
+    m.message = (ProtobufCBinaryData){r->message.len, (uint8_t *)r->message.ptr};
+    m.signature = (ProtobufCBinaryData){r->signature.len, (uint8_t *)r->signature.ptr};
+    packed(j, &m.base);
 }
 
-static void query_response(svc_job *j, const Lcp__Enclave__V1__QueryClientResult *q)
+/* protobuf-c wants the type URL NUL-terminated: the result's views are (they point into its frame's strings). */
+static void any_to_pb(Google__Protobuf__Any *dst, const lcp_pb_any *a)
 {
-    Lcp__Service__Elc__V1__QueryClientResponse r = LCP__SERVICE__ELC__V1__QUERY_CLIENT_RESPONSE__INIT;
+    dst->type_url = (char *)a->type_url.ptr;
+    dst->value = (ProtobufCBinaryData){a->value.len, (uint8_t *)a->value.ptr};
+}
+
+static void query_response(svc_job *j, const lcp_host_result *q)
+{
+    Lcp__Service__Elc__V1__QueryClientResponse m = LCP__SERVICE__ELC__V1__QUERY_CLIENT_RESPONSE__INIT;
     Google__Protobuf__Any cs = GOOGLE__PROTOBUF__ANY__INIT, cons = GOOGLE__PROTOBUF__ANY__INIT;
-    if (q && q->found) {
-        r.found = 1;
-        if (q->client_state) {
-            cs.type_url = q->client_state->type_url;
-            cs.value = q->client_state->value;
-            r.client_state = &cs;
+    if (q->found) {
+        m.found = 1;
+        if (q->has_client_state) {
+            any_to_pb(&cs, &q->client_state);
+            m.client_state = &cs;
         }
-        if (q->consensus_state) {
-            cons.type_url = q->consensus_state->type_url;
-            cons.value = q->consensus_state->value;
-            r.consensus_state = &cons;
+        if (q->has_consensus_state) {
+            any_to_pb(&cons, &q->consensus_state);
+            m.consensus_state = &cons;
         }
     }
-    if (svc_pack(&j->resp, &r.base) != LCP_OK) {
-        j->status = LCP_GRPC_RESOURCE_EXHAUSTED;
-        snprintf(j->message, sizeof j->message, "out of memory");
-        return;
-    }
-    j->status = LCP_GRPC_OK;
+    packed(j, &m.base);
 }
 
 void svc_job_run(svc_worker *w, svc_job *j)
 {
-    Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
-    Lcp__Enclave__V1__InitClient ic = LCP__ENCLAVE__V1__INIT_CLIENT__INIT;
-    Lcp__Enclave__V1__UpdateClient uc = LCP__ENCLAVE__V1__UPDATE_CLIENT__INIT;
-    Lcp__Enclave__V1__AggregateMessages ag = LCP__ENCLAVE__V1__AGGREGATE_MESSAGES__INIT;
-    Lcp__Enclave__V1__VerifyMembership vm = LCP__ENCLAVE__V1__VERIFY_MEMBERSHIP__INIT;
-    Lcp__Enclave__V1__VerifyNonMembership vn = LCP__ENCLAVE__V1__VERIFY_NON_MEMBERSHIP__INIT;
-    Lcp__Enclave__V1__QueryClient qc = LCP__ENCLAVE__V1__QUERY_CLIENT__INIT;
-    Lcp__Enclave__V1__Any a1, a2;
-    Lcp__Enclave__V1__Height ph = LCP__ENCLAVE__V1__HEIGHT__INIT;
-    const uint8_t *signer = NULL;
-    int command;
-    switch (j->method) {
-    case SVC_M_CREATE_CLIENT: {
-        const Lcp__Service__Elc__V1__MsgCreateClient *m = (const void *)j->msg;
-        to_enclave_any(&a1, m->client_state);
-        to_enclave_any(&a2, m->consensus_state);
-        ic.client_id = m->client_id ? m->client_id : "";
-        ic.client_state = &a1;
-        ic.consensus_state = &a2;
-        ic.signer = m->signer;
-        signer = m->signer.data;
-        req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_INIT_CLIENT;
-        req.init_client = &ic;
-        command = SVC_EC_INIT_CLIENT;
-        break;
-    }
-    case SVC_M_UPDATE_CLIENT:
-    case SVC_M_UPDATE_CLIENT_STREAM: {
-        const Lcp__Service__Elc__V1__MsgUpdateClient *m = j->method == SVC_M_UPDATE_CLIENT ? (const void *)j->msg : &j->upd;
-        to_enclave_any(&a1, m->header);
-        uc.client_id = m->client_id ? m->client_id : "";
-        uc.header = &a1;
-        uc.include_state = m->include_state;
-        uc.signer = m->signer;
-        signer = m->signer.data;
-        req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_UPDATE_CLIENT;
-        req.update_client = &uc;
-        command = SVC_EC_UPDATE_CLIENT;
-        break;
-    }
-    case SVC_M_AGGREGATE_MESSAGES: {
-        const Lcp__Service__Elc__V1__MsgAggregateMessages *m = (const void *)j->msg;
-        ag.signer = m->signer;
-        ag.n_messages = m->n_messages;
-        ag.messages = m->messages;
-        ag.n_signatures = m->n_signatures;
-        ag.signatures = m->signatures;
-        signer = m->signer.data;
-        req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_AGGREGATE_MESSAGES;
-        req.aggregate_messages = &ag;
-        command = SVC_EC_AGGREGATE;
-        break;
-    }
-    case SVC_M_VERIFY_MEMBERSHIP: {
-        const Lcp__Service__Elc__V1__MsgVerifyMembership *m = (const void *)j->msg;
-        vm.client_id = m->client_id ? m->client_id : "";
-        vm.prefix = m->prefix;
-        vm.path = m->path ? m->path : "";
-        vm.value = m->value;
-        ph.revision_number = m->proof_height->revision_number;
-        ph.revision_height = m->proof_height->revision_height;
-        vm.proof_height = &ph;
-        vm.proof = m->proof;
-        vm.signer = m->signer;
-        signer = m->signer.data;
-        req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_VERIFY_MEMBERSHIP;
-        req.verify_membership = &vm;
-        command = SVC_EC_VERIFY_MEMBERSHIP;
-        break;
-    }
-    case SVC_M_VERIFY_NON_MEMBERSHIP: {
-        const Lcp__Service__Elc__V1__MsgVerifyNonMembership *m = (const void *)j->msg;
-        vn.client_id = m->client_id ? m->client_id : "";
-        vn.prefix = m->prefix;
-        vn.path = m->path ? m->path : "";
-        ph.revision_number = m->proof_height->revision_number;
-        ph.revision_height = m->proof_height->revision_height;
-        vn.proof_height = &ph;
-        vn.proof = m->proof;
-        vn.signer = m->signer;
-        signer = m->signer.data;
-        req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_VERIFY_NON_MEMBERSHIP;
-        req.verify_non_membership = &vn;
-        command = SVC_EC_VERIFY_NON_MEMBERSHIP;
-        break;
-    }
-    case SVC_M_QUERY_CLIENT: {
-        const Lcp__Service__Elc__V1__QueryClientRequest *m = (const void *)j->msg;
-        qc.client_id = m->client_id ? m->client_id : "";
-        req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_QUERY_CLIENT;
-        req.query_client = &qc;
-        command = SVC_EC_QUERY_CLIENT;
-        break;
-    }
-    default:
+    const svc_method *m = &svc_methods[j->method];
+    if (m->kind == SVC_KIND_LOCAL || m->ecall == SVC_EC_NONE) {
         j->status = LCP_GRPC_INTERNAL;
         snprintf(j->message, sizeof j->message, "method %d does not run in a worker", j->method);
         return;
     }
-    Lcp__Enclave__V1__EcallResponse *resp = NULL;
+    lcp_host_result r;
     char err[LCP_ERR_LEN] = "";
-    int rc = svc_ecall(w, &req, signer, command, &resp, err);
+    int rc = lcp_host_exec_run(w->exec, &j->op, &r, err);
     if (rc != LCP_OK) {
         set_status(j, rc, err);
-    } else if (resp->result_case == LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_INIT_CLIENT && resp->init_client) {
-        commitment_response(j, resp->init_client->proof, 1);
-    } else if (resp->result_case == LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_COMMITMENT) {
-        commitment_response(j, resp->commitment, 0);
-    } else if (resp->result_case == LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_QUERY_CLIENT) {
-        query_response(j, resp->query_client);
-    } else {
+    } else if (!r.has_result) {
         j->status = LCP_GRPC_INTERNAL;
         snprintf(j->message, sizeof j->message, "the enclave returned an unexpected result");
+    } else if (m->response == SVC_RESPONSE_QUERY) {
+        query_response(j, &r);
+    } else {
+        commitment_response(j, &r, m->response == SVC_RESPONSE_CREATED);
     }
-    if (j->status == LCP_GRPC_OK && command != SVC_EC_QUERY_CLIENT && command != SVC_EC_INIT_CLIENT)
+    if (j->status == LCP_GRPC_OK && m->response == SVC_RESPONSE_COMMITMENT)
         svc_metrics_count(&w->s->metrics, &w->s->metrics.commitments);
-    if (resp) lcp__enclave__v1__ecall_response__free_unpacked(resp, NULL);
+    lcp_host_result_free(&r);
 }

@@ -19,9 +19,6 @@ static const uint64_t BUCKETS_NS[SVC_HIST_BUCKETS] = {
     50000000ull,   100000000ull,  250000000ull,  500000000ull,  1000000000ull, 2500000000ull,
     5000000000ull, 10000000000ull, 30000000000ull};
 
-static const char *const EC_NAMES[SVC_EC_COUNT] = {"InitClient", "UpdateClient", "AggregateMessages", "VerifyMembership",
-                                                   "VerifyNonMembership", "QueryClient", "EnclaveInfo"};
-
 void svc_metrics_init(svc_metrics *m)
 {
     memset(m, 0, sizeof *m);
@@ -51,7 +48,7 @@ void svc_metrics_request(svc_metrics *m, int method, int status, uint64_t ns)
 
 void svc_metrics_ecall(svc_metrics *m, int command, uint64_t ns, int ok)
 {
-    if (command < 0 || command >= SVC_EC_COUNT) return;
+    if (!lcp_ecall_measured(command)) return;
     pthread_mutex_lock(&m->mu);
     svc_hist_add(&m->ecall[command], ns);
     if (!ok) m->ecall_errors[command]++;
@@ -387,11 +384,15 @@ int svc_metrics_render(lcp_service *s, lcp_buf *b)
             hist(&o, "lcp_grpc_request_duration_seconds", "method", method_label(i), &m->latency[i]);
     put(&o, "# HELP lcp_ecall_duration_seconds Time of one ECALL (enclave work and its store OCALLs), by command.\n"
             "# TYPE lcp_ecall_duration_seconds histogram\n");
-    for (int i = 0; i < SVC_EC_COUNT; i++) hist(&o, "lcp_ecall_duration_seconds", "command", EC_NAMES[i], &m->ecall[i]);
+    /* The ECALLs and their labels come from lcp/ecalls.def, in its order. */
+    for (int i = 0; i < LCP_ECALL_COUNT; i++)
+        if (lcp_ecall_measured(i)) hist(&o, "lcp_ecall_duration_seconds", "command", lcp_ecall_label(i), &m->ecall[i]);
     put(&o, "# HELP lcp_ecall_errors_total ECALLs that failed (enclave error or process death), by command.\n"
             "# TYPE lcp_ecall_errors_total counter\n");
-    for (int i = 0; i < SVC_EC_COUNT; i++)
-        put(&o, "lcp_ecall_errors_total{command=\"%s\"} %llu\n", EC_NAMES[i], (unsigned long long)m->ecall_errors[i]);
+    for (int i = 0; i < LCP_ECALL_COUNT; i++)
+        if (lcp_ecall_measured(i))
+            put(&o, "lcp_ecall_errors_total{command=\"%s\"} %llu\n", lcp_ecall_label(i),
+                (unsigned long long)m->ecall_errors[i]);
     put(&o, "# HELP lcp_commitments_signed_total Commitments signed and returned.\n"
             "# TYPE lcp_commitments_signed_total counter\nlcp_commitments_signed_total %llu\n",
         (unsigned long long)m->commitments);

@@ -7,8 +7,8 @@
  * this enclave that outlives the active one: the rotation made it (or an operator did), and it waits for
  * ActivateEnclaveKey. Nothing else is kept: every decision is taken again from the key store at each check.
  *
- * Threads. The rotation thread owns its own enclave process (key generation must not wait behind, or block, a
- * worker's ECALL); the network thread calls svc_rotation_signer and svc_rotation_activate; metrics read a
+ * Threads. The rotation thread owns its own enclave process and executor (key generation must not wait behind, or
+ * block, a worker's ECALL); the network thread calls svc_rotation_signer and svc_rotation_activate; metrics read a
  * snapshot. All of them take r->mu, briefly (never across an ECALL or an attestation). */
 #include <errno.h>
 #include <stdio.h>
@@ -28,7 +28,7 @@ struct svc_rotation {
     pthread_cond_t cv;
     int stop;
     lcp_host_enclave *enclave; /* the rotation's own enclave process, started on first use */
-    uint64_t next_tx;
+    lcp_host_exec *exec;       /* its executor (exclusive), made with the enclave */
     uint64_t check_ms;
     char path[4096];           /* the active-key file */
     /* under mu */
@@ -94,18 +94,8 @@ static void hexaddr(char out[43], const uint8_t a[20])
 
 /* ---- generating and attesting a key in the rotation's own enclave process ---- */
 
-/* Key generation reads and writes nothing in the store: any OCALL is refused. */
-static int no_ocall(void *ud, const Lcp__Enclave__V1__OcallRequest *req, Lcp__Enclave__V1__OcallResponse *resp,
-                    lcp_buf *scratch)
-{
-    (void)ud;
-    (void)req;
-    (void)scratch;
-    resp->code = LCP_ERR_ILLEGAL_ARG;
-    resp->error = (char *)"key generation has no store access";
-    return LCP_OK;
-}
-
+/* GenerateEnclaveKey through the rotation's own executor (the key recorded unattested, as `lcp enclave
+ * generate-key` does), sealed to this service's enclave build. */
 static int generate(struct svc_rotation *r, uint8_t addr[20], char *err)
 {
     lcp_service *s = r->s;
@@ -114,38 +104,19 @@ static int generate(struct svc_rotation *r, uint8_t addr[20], char *err)
         lcp_host_enclave_options eo = {s->opt.enclave_path, s->opt.sim_platform, s->opt.backend};
         if ((rc = lcp_host_enclave_new(&r->enclave, &eo, err)) != LCP_OK) return rc;
     }
-    Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
-    Lcp__Enclave__V1__GenerateEnclaveKey gen = LCP__ENCLAVE__V1__GENERATE_ENCLAVE_KEY__INIT;
-    req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_GENERATE_ENCLAVE_KEY;
-    req.generate_enclave_key = &gen;
-    req.tx_id = r->next_tx++;
-    req.current_time_ns = lcp_time_now_ns();
-    Lcp__Enclave__V1__EcallResponse *resp = NULL;
-    rc = lcp_host_ecall(r->enclave, &req, no_ocall, NULL, &resp, err);
-    if (rc == LCP_OK && resp->code != 0)
-        rc = lcp_fail(err, resp->code, "enclave: %s", resp->error ? resp->error : lcp_strerror(resp->code));
-    const Lcp__Enclave__V1__GenerateEnclaveKeyResult *g = rc == LCP_OK ? resp->generate_enclave_key : NULL;
-    if (rc == LCP_OK && (!g || g->address.len != 20))
-        rc = lcp_fail(err, LCP_ERR_PROTO, "enclave returned an incomplete key");
-    if (rc == LCP_OK) {
-        lcp_keystore_entry k;
-        memset(&k, 0, sizeof k);
-        memcpy(k.address, g->address.data, 20);
-        k.sealed_key = (lcp_bytes){g->sealed_enclave_key.data, g->sealed_enclave_key.len};
-        memcpy(k.mrenclave, s->mrenclave, 32);
-        k.report = (lcp_bytes){g->report.data, g->report.len};
-        k.enclave_debug = s->enclave_debug;
-        k.qe_type = LCP_QE_TYPE_QE3SIM;
-        k.created_at = (uint64_t)lcp_time_now();
-        lcp_store_txn *t;
-        if ((rc = lcp_store_begin(s->store, &t, 1, err)) == LCP_OK) {
-            if ((rc = lcp_keystore_put(t, &k, err)) == LCP_OK) rc = lcp_store_commit(t, err);
-            else lcp_store_abort(t);
-        }
-        if (rc == LCP_OK) memcpy(addr, k.address, 20);
+    if (!r->exec) {
+        lcp_host_exec_options xo;
+        memset(&xo, 0, sizeof xo);
+        xo.store = s->store;
+        xo.enclave = r->enclave;
+        xo.policy = LCP_HOST_EXCLUSIVE;
+        if ((rc = lcp_host_exec_new(&r->exec, &xo, err)) != LCP_OK) return rc;
     }
-    if (resp) lcp__enclave__v1__ecall_response__free_unpacked(resp, NULL);
-    return rc;
+    lcp_host_enclave_identity id;
+    memset(&id, 0, sizeof id);
+    memcpy(id.mrenclave, s->mrenclave, 32);
+    id.debug = s->enclave_debug;
+    return lcp_host_exec_generate_key(r->exec, &id, NULL, addr, err);
 }
 
 /* Attests addr. sim: simulated DCAP, the same code as `lcp attestation dcap`. gramine: the quote comes from
@@ -316,7 +287,6 @@ int svc_rotation_start(lcp_service *s, char *err)
     struct svc_rotation *r = lcp_calloc(1, sizeof *r);
     if (!r) return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
     r->s = s;
-    r->next_tx = 1;
     uint64_t ms = s->opt.key_rotation_check_ms;
     if (!ms) {
         ms = s->opt.key_rotation_buffer * 100; /* a tenth of the buffer, in ms */
@@ -347,6 +317,7 @@ void svc_rotation_stop(lcp_service *s)
     pthread_cond_signal(&r->cv);
     pthread_mutex_unlock(&r->mu);
     if (r->started) pthread_join(r->thread, NULL);
+    lcp_host_exec_free(r->exec); /* before the enclave process it borrows */
     lcp_host_enclave_free(r->enclave);
     pthread_cond_destroy(&r->cv);
     pthread_mutex_destroy(&r->mu);

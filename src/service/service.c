@@ -69,22 +69,6 @@ static int listen_on(int *fd_out, char *bound, size_t bound_cap, const char *add
     return LCP_OK;
 }
 
-/* EnclaveInfo through worker w: every worker must run the same enclave. */
-static int worker_info(svc_worker *w, Lcp__Enclave__V1__EcallResponse **resp, char *err)
-{
-    Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
-    Lcp__Enclave__V1__EnclaveInfo info = LCP__ENCLAVE__V1__ENCLAVE_INFO__INIT;
-    req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_ENCLAVE_INFO;
-    req.enclave_info = &info;
-    int rc = svc_ecall(w, &req, NULL, SVC_EC_ENCLAVE_INFO, resp, err);
-    if (rc == LCP_OK && (!(*resp)->enclave_info || (*resp)->enclave_info->mrenclave.len != 32)) {
-        lcp__enclave__v1__ecall_response__free_unpacked(*resp, NULL);
-        *resp = NULL;
-        rc = lcp_fail(err, LCP_ERR_PROTO, "the enclave answered EnclaveInfo without an MRENCLAVE");
-    }
-    return rc;
-}
-
 /* Takes the home's lock (lcp/host_lock.h), creating the home (0700) if it does not exist yet. */
 static int lock_home(lcp_service *s, char *err)
 {
@@ -121,9 +105,6 @@ int lcp_service_new(lcp_service **out, const lcp_service_options *opt, char *err
     s->home_lock.fd = -1;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
-    pthread_mutex_init(&s->gc_mu, NULL);
-    pthread_cond_init(&s->gc_cv, NULL);
-    s->gc_tail = &s->gc_head;
     svc_metrics_init(&s->metrics);
     if (s->opt.threads > LCP_SERVICE_MAX_THREADS) {
         lcp_service_free(s);
@@ -174,28 +155,28 @@ int lcp_service_new(lcp_service **out, const lcp_service_options *opt, char *err
         return rc;
     }
     s->store = lcp_host_store(s->host);
+    rc = lcp_host_committer_new(&s->committer, s->store, err);
     lcp_host_enclave_options eo = {s->opt.enclave_path, s->opt.sim_platform, s->opt.backend};
     for (unsigned i = 0; i < s->nworkers && rc == LCP_OK; i++) {
         svc_worker *w = &s->workers[i];
         w->s = s;
-        w->next_tx = 1;
         /* Worker 0 uses the host's own enclave handle; the others get their own process. */
         if (i == 0) w->enclave = lcp_host_enclave_handle(s->host);
         else rc = lcp_host_enclave_new(&w->enclave, &eo, err);
-        Lcp__Enclave__V1__EcallResponse *info = NULL;
-        if (rc == LCP_OK) rc = worker_info(w, &info, err);
+        if (rc == LCP_OK) rc = svc_worker_exec_new(w, err);
+        /* EnclaveInfo through each worker: every worker must run the same enclave. */
+        lcp_host_enclave_identity id;
+        if (rc == LCP_OK) rc = lcp_host_exec_enclave_info(w->exec, &id, err);
         if (rc == LCP_OK) {
-            const Lcp__Enclave__V1__EnclaveInfoResult *e = info->enclave_info;
             if (i == 0) {
-                memcpy(s->mrenclave, e->mrenclave.data, 32);
-                s->enclave_debug = e->debug;
-                s->isv_svn = e->isv_svn;
-                snprintf(s->backend, sizeof s->backend, "%s", e->backend && *e->backend ? e->backend : "sim");
-            } else if (memcmp(s->mrenclave, e->mrenclave.data, 32) != 0) {
+                memcpy(s->mrenclave, id.mrenclave, 32);
+                s->enclave_debug = id.debug;
+                s->isv_svn = id.isv_svn;
+                snprintf(s->backend, sizeof s->backend, "%s", id.backend[0] ? id.backend : "sim");
+            } else if (memcmp(s->mrenclave, id.mrenclave, 32) != 0) {
                 rc = lcp_fail(err, LCP_ERR_HOST_ENCLAVE_START, "enclave worker %u runs another MRENCLAVE", i);
             }
         }
-        if (info) lcp__enclave__v1__ecall_response__free_unpacked(info, NULL);
     }
     if (rc == LCP_OK && (s->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
         rc = lcp_fail(err, LCP_ERR_IO, "epoll: %s", strerror(errno));
@@ -360,6 +341,7 @@ void lcp_service_free(lcp_service *s)
         n = j->next;
         svc_job_free(j);
     }
+    for (unsigned i = 0; i < s->nworkers; i++) lcp_host_exec_free(s->workers[i].exec);
     for (unsigned i = 1; i < s->nworkers; i++) lcp_host_enclave_free(s->workers[i].enclave);
     if (s->epfd >= 0) {
         close_listener(s, &s->grpc_fd);
@@ -367,6 +349,7 @@ void lcp_service_free(lcp_service *s)
         close(s->epfd);
     }
     if (s->evfd >= 0) close(s->evfd);
+    lcp_host_committer_free(s->committer);
     lcp_host_close(s->host); /* worker 0's enclave and the store */
     lcp_host_unlock(&s->home_lock); /* last: the store is closed */
     svc_metrics_destroy(&s->metrics);
@@ -374,7 +357,5 @@ void lcp_service_free(lcp_service *s)
     svc_peers_free(&s->http1_peers);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
-    pthread_cond_destroy(&s->gc_cv);
-    pthread_mutex_destroy(&s->gc_mu);
     lcp_free(s);
 }

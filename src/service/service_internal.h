@@ -19,38 +19,40 @@
 #include "proto/lcp_service.pb-c.h"
 #include "proto/lcp_service_enclave.pb-c.h"
 
-/* The methods of lcp-spec.md §7, in the order of svc_methods. */
+/* The methods of lcp-spec.md §7 (the LCP_METHOD entries of lcp/ecalls.def), in the order of svc_methods. */
 enum {
-    SVC_M_CREATE_CLIENT,
-    SVC_M_UPDATE_CLIENT,
-    SVC_M_UPDATE_CLIENT_STREAM,
-    SVC_M_AGGREGATE_MESSAGES,
-    SVC_M_VERIFY_MEMBERSHIP,
-    SVC_M_VERIFY_NON_MEMBERSHIP,
-    SVC_M_QUERY_CLIENT,
-    SVC_M_ENCLAVE_INFO,
-    SVC_M_AVAILABLE_ENCLAVE_KEYS,
-    SVC_M_ENCLAVE_KEY,
-    SVC_M_ACTIVATE_ENCLAVE_KEY,
+#define LCP_METHOD(id, path, request, kind, ecall, lock, response) SVC_M_##id,
+#include "lcp/ecalls.def"
+#undef LCP_METHOD
     SVC_M_COUNT,
     SVC_M_UNKNOWN = SVC_M_COUNT /* metrics slot for unknown paths and refused requests */
 };
 
 enum { SVC_KIND_WORKER, SVC_KIND_STREAM, SVC_KIND_LOCAL };
+enum { SVC_LOCK_NONE, SVC_LOCK_CLIENT };
+enum { SVC_RESPONSE_NONE, SVC_RESPONSE_COMMITMENT, SVC_RESPONSE_CREATED, SVC_RESPONSE_QUERY };
+/* The ECALL a method runs, by its name in lcp/ecalls.def (LCP_METHOD's ECALL column). */
+enum {
+#define LCP_ECALL(id, label, writes, measured, fn) SVC_EC_##id = LCP_ECALL_##id,
+#define LCP_ECALL_OWN(id, label, writes, measured) SVC_EC_##id = LCP_ECALL_##id,
+#include "lcp/ecalls.def"
+#undef LCP_ECALL
+#undef LCP_ECALL_OWN
+    SVC_EC_NONE = -1
+};
 
 typedef struct {
     const char *path;                           /* "/lcp.service.elc.v1.Msg/CreateClient" */
     const ProtobufCMessageDescriptor *request;  /* for streams: the chunk type */
     int kind;
+    int ecall;                                  /* LCP_ECALL_*, or SVC_EC_NONE */
+    int lock;
+    int response;
 } svc_method;
 
 extern const svc_method svc_methods[SVC_M_COUNT];
 /* The method of an HTTP/2 :path, or -1. */
 int svc_method_find(const char *path, size_t len);
-
-/* ECALL commands measured separately (lcp_ecall_duration_seconds{command}). */
-enum { SVC_EC_INIT_CLIENT, SVC_EC_UPDATE_CLIENT, SVC_EC_AGGREGATE, SVC_EC_VERIFY_MEMBERSHIP, SVC_EC_VERIFY_NON_MEMBERSHIP,
-       SVC_EC_QUERY_CLIENT, SVC_EC_ENCLAVE_INFO, SVC_EC_COUNT };
 
 /* ---- protobuf-c with the lcp allocator ---- */
 extern ProtobufCAllocator svc_pb_alloc;
@@ -72,6 +74,9 @@ typedef struct svc_job {
     lcp_buf upd_value;
     uint8_t upd_signer[20];
     int stream_init;           /* the init chunk was seen */
+    /* the operation the worker runs (WORKER and STREAM methods), its views borrowed from msg or upd */
+    lcp_host_op op;
+    lcp_bytes *op_bytes;       /* owned: the operation's byte lists (AggregateMessages) */
     /* output, written by the worker */
     int status;                /* gRPC status */
     char message[LCP_ERR_LEN];
@@ -96,8 +101,8 @@ typedef struct {
     pthread_mutex_t mu;
     uint64_t requests[SVC_M_COUNT + 1][LCP_GRPC_STATUS_COUNT];
     svc_hist latency[SVC_M_COUNT + 1];
-    svc_hist ecall[SVC_EC_COUNT];
-    uint64_t ecall_errors[SVC_EC_COUNT];
+    svc_hist ecall[LCP_ECALL_COUNT];     /* by lcp_ecall_kind */
+    uint64_t ecall_errors[LCP_ECALL_COUNT];
     uint64_t commitments;
     uint64_t conflicts;
     uint64_t connections_total;
@@ -159,11 +164,11 @@ void svc_peers_del(svc_peers *p, const svc_peer_key *k);
 typedef struct {
     struct lcp_service *s;
     lcp_host_enclave *enclave;
+    lcp_host_exec *exec;       /* the worker's executor: optimistic, through the service's committer */
     pthread_t thread;
     int started;
     atomic_int up;             /* the enclave answered the last call (readiness) */
     atomic_uint starts;        /* enclave processes started, as the worker last saw it (metrics) */
-    uint64_t next_tx;
 } svc_worker;
 
 struct svc_conn;
@@ -192,11 +197,7 @@ struct lcp_service {
     int workers_exit;
     unsigned running;          /* jobs a worker is running */
 
-    /* group commit (txn.c) */
-    pthread_mutex_t gc_mu;
-    pthread_cond_t gc_cv;
-    struct gc_req *gc_head, **gc_tail;
-    int gc_leader;
+    lcp_host_committer *committer; /* group commit of the workers' executors */
 
     /* network thread */
     int epfd, evfd, grpc_fd, metrics_fd;
@@ -232,9 +233,8 @@ void svc_cancel_queued(lcp_service *s);
 /* Sum of enclave process restarts over the workers. */
 unsigned svc_enclave_restarts(lcp_service *s);
 
-/* txn.c: one ECALL against a snapshot, writes applied in a short write transaction (see lcp/service.h). */
-int svc_ecall(svc_worker *w, Lcp__Enclave__V1__EcallRequest *req, const uint8_t *signer, int command,
-              Lcp__Enclave__V1__EcallResponse **resp, char *err);
+/* workers.c: the worker's executor (lcp/host_ops.h, optimistic with group commit), its ECALLs measured. */
+int svc_worker_exec_new(svc_worker *w, char *err);
 
 /* handlers.c */
 /* Decodes a unary request into a new job (network thread). Out: *status/msg on failure. */

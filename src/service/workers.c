@@ -23,11 +23,41 @@ void svc_job_free(svc_job *j)
     if (!j) return;
     if (j->msg) protobuf_c_message_free_unpacked(j->msg, &svc_pb_alloc);
     lcp_free(j->lock_key);
+    lcp_free(j->op_bytes);
     lcp_free(j->upd.client_id);
     lcp_free(j->upd_header.type_url);
     lcp_buf_free(&j->upd_value);
     lcp_buf_free(&j->resp);
     lcp_free(j);
+}
+
+/* The executor tells the worker about each ECALL: its duration and outcome for the metrics, and whether the
+ * enclave process is up (readiness). Called on the worker's thread: the handle is the worker's alone. */
+static void ecall_done(void *ud, int kind, uint64_t ns, int rc, int ok)
+{
+    svc_worker *w = ud;
+    atomic_store(&w->up, rc != LCP_ERR_HOST_ENCLAVE_DIED && rc != LCP_ERR_HOST_ENCLAVE_START);
+    atomic_store(&w->starts, lcp_host_enclave_starts(w->enclave));
+    svc_metrics_ecall(&w->s->metrics, kind, ns, ok);
+}
+
+static void conflict(void *ud)
+{
+    svc_worker *w = ud;
+    svc_metrics_count(&w->s->metrics, &w->s->metrics.conflicts);
+}
+
+int svc_worker_exec_new(svc_worker *w, char *err)
+{
+    lcp_host_exec_options o;
+    memset(&o, 0, sizeof o);
+    o.store = w->s->store;
+    o.enclave = w->enclave;
+    o.policy = LCP_HOST_OPTIMISTIC;
+    o.committer = w->s->committer;
+    o.retries = LCP_SERVICE_CONFLICT_RETRIES;
+    o.observer = (lcp_host_observer){ecall_done, conflict, w};
+    return lcp_host_exec_new(&w->exec, &o, err);
 }
 
 static int key_busy(const lcp_service *s, const char *key)
@@ -149,7 +179,6 @@ int svc_workers_start(lcp_service *s, char *err)
     for (unsigned i = 0; i < s->nworkers; i++) {
         svc_worker *w = &s->workers[i];
         w->s = s;
-        w->next_tx = 1;
         int rc = pthread_create(&w->thread, NULL, worker_main, w);
         if (rc != 0) {
             svc_workers_stop(s);

@@ -31,11 +31,10 @@ void e2efix_register(lcp_host *h, const uint8_t addr[20], lcfix_client *c, int64
                                                      (uint64_t)now - 60 + 30 * 86400, err),
                      LCP_OK);
     assert_int_equal(lcp_store_commit(t, err), LCP_OK);
-    Lcp__Enclave__V1__EcallResponse *info;
+    lcp_host_enclave_identity info;
     assert_int_equal(lcp_host_enclave_info(h, &info, err), LCP_OK);
     uint8_t mrenclave[32];
-    memcpy(mrenclave, info->enclave_info->mrenclave.data, 32);
-    lcp__enclave__v1__ecall_response__free_unpacked(info, NULL);
+    memcpy(mrenclave, info.mrenclave, 32);
 
     lcfix_open(c, "02"); /* the simulation IAS root */
     lcp_lc_client_state cs;
@@ -102,7 +101,7 @@ Lcp__Enclave__V1__EcallResponse *e2efix_ecall(lcp_host *h, const uint8_t addr[20
     Lcp__Enclave__V1__EcallResponse *resp = NULL;
     char err[LCP_ERR_LEN] = "";
     req->current_time_ns = now_s * 1000000000ull;
-    int rc = lcp_host_run(h, req, addr, write, &resp, err);
+    int rc = lcp_host_run_frame(h, req, addr, write, &resp, err);
     if (rc != expect) fail_msg("expected %s, got %s: %s", lcp_errname(expect), lcp_errname(rc), err);
     return resp;
 }

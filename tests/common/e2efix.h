@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <sys/types.h>
 
+#include "host/host_frames.h" /* e2efix_ecall sends exact frames */
 #include "lcp/host.h"
 #include "lcp/service.h"
 

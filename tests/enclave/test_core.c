@@ -2,6 +2,7 @@
  * code): key generation and sealing, signing only with the requested key, the mock light client's commands,
  * AggregateMessages, and malformed requests. OCALLs are served from an in-memory store. */
 #include "testutil.h"
+#include "mockops.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,26 +103,10 @@ static size_t sealed_len;
 
 static void mock_any(Lcp__Enclave__V1__Any *a, uint8_t *buf, const char *type, uint64_t h, int wrap)
 {
-    uint8_t hb[16], head[48];
-    lcp_pb_writer w;
-    lcp_pb_writer_init(&w, hb, sizeof hb);
-    lcp_pb_put_uint(&w, 2, h);
-    size_t hl = w.len;
-    lcp_pb_writer_init(&w, head, sizeof head);
-    lcp_pb_put_message(&w, 1, hb, hl);
-    lcp_pb_put_uint(&w, 2, 1799999999ull * 1000000000ull + h);
-    size_t n = w.len;
     lcp__enclave__v1__any__init(a);
     a->type_url = (char *)type;
-    if (wrap) {
-        lcp_pb_writer_init(&w, buf, 64);
-        lcp_pb_put_message(&w, 1, head, n);
-        n = w.len;
-    } else {
-        memcpy(buf, head, n);
-    }
+    a->value.len = mockop_value(buf, h, 1799999999ull * 1000000000ull + h, wrap);
     a->value.data = buf;
-    a->value.len = n;
 }
 
 static void test_generate_key(void **state)

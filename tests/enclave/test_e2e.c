@@ -5,6 +5,7 @@
  * frames get error responses, and a killed enclave (or host) never leaves a half-written store. */
 #include "hostfix.h"
 #include "lcfix.h"
+#include "mockops.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -20,7 +21,7 @@
 #include "lcp/crypto.h"
 #include "lcp/enclave.h"
 #include "lcp/host.h"
-#include "host/host_test.h"
+#include "host/host_frames.h"
 #include "lcp/tee_sim.h"
 
 #define NOW 1800000000ull /* 2027-01-15: inside the simulation signing certificate's validity */
@@ -84,7 +85,7 @@ static Lcp__Enclave__V1__EcallResponse *ecall(lcp_host *h, Lcp__Enclave__V1__Eca
     Lcp__Enclave__V1__EcallResponse *resp = NULL;
     char err[LCP_ERR_LEN] = "";
     req->current_time_ns = NOW * 1000000000ull;
-    int rc = lcp_host_run(h, req, signer, write, &resp, err);
+    int rc = lcp_host_run_frame(h, req, signer, write, &resp, err);
     if (rc != expect) fail_msg("expected %s, got %s: %s", lcp_errname(expect), lcp_errname(rc), err);
     return resp;
 }
@@ -92,25 +93,9 @@ static Lcp__Enclave__V1__EcallResponse *ecall(lcp_host *h, Lcp__Enclave__V1__Eca
 static void mock_any(Lcp__Enclave__V1__Any *a, uint8_t *buf, const char *type, uint64_t height, uint64_t ts)
 {
     /* {1: Header{1: Height{1: 0, 2: height}, 2: ts}} - or the bare Header for "/ibc.mock.Header". */
-    uint8_t hb[16], head[48];
-    lcp_pb_writer w;
-    lcp_pb_writer_init(&w, hb, sizeof hb);
-    lcp_pb_put_uint(&w, 2, height);
-    size_t hl = w.len;
-    lcp_pb_writer_init(&w, head, sizeof head);
-    lcp_pb_put_message(&w, 1, hb, hl);
-    lcp_pb_put_uint(&w, 2, ts);
-    size_t headl = w.len;
     lcp__enclave__v1__any__init(a);
     a->type_url = (char *)type;
-    if (strcmp(type, "/ibc.mock.Header") == 0) {
-        memcpy(buf, head, headl);
-        a->value.len = headl;
-    } else {
-        lcp_pb_writer_init(&w, buf, 64);
-        lcp_pb_put_message(&w, 1, head, headl);
-        a->value.len = w.len;
-    }
+    a->value.len = mockop_value(buf, height, ts, strcmp(type, "/ibc.mock.Header") != 0);
     a->value.data = buf;
 }
 
@@ -157,14 +142,13 @@ static void test_full_flow(void **state)
     lcp_buf avr = {0}, sig = {0};
     new_attested_key(w.h, w.addr, &avr, &sig, (int64_t)NOW - 60);
     /* The enclave's identity, to deploy the LCP client with. */
-    Lcp__Enclave__V1__EcallResponse *info;
+    lcp_host_enclave_identity info;
     char err[LCP_ERR_LEN] = "";
     assert_int_equal(lcp_host_enclave_info(w.h, &info, err), LCP_OK);
-    assert_string_equal(info->enclave_info->backend, "sim");
+    assert_string_equal(info.backend, "sim");
     uint8_t mrenclave[32];
-    memcpy(mrenclave, info->enclave_info->mrenclave.data, 32);
-    int debug = info->enclave_info->debug;
-    lcp__enclave__v1__ecall_response__free_unpacked(info, NULL);
+    memcpy(mrenclave, info.mrenclave, 32);
+    int debug = info.debug;
 
     lcfix_open(&w.c, "02"); /* the simulation IAS root */
     lcp_lc_client_state cs;
@@ -468,7 +452,7 @@ static void test_host_killed_mid_update(void **state)
         req.update_client = &uc;
         Lcp__Enclave__V1__EcallResponse *r;
         req.current_time_ns = NOW * 1000000000ull;
-        if (lcp_host_run(hc, &req, addr, 1, &r, err) == LCP_OK) _exit(5);
+        if (lcp_host_run_frame(hc, &req, addr, 1, &r, err) == LCP_OK) _exit(5);
         _exit(4); /* not reached: the hook killed us */
     }
     int st;
@@ -488,22 +472,20 @@ static void test_release_enclave_has_no_test_code(void **state)
     lcp_host *rel, *tst = open_host();
     lcp_host_options o = {fx.home, fx.platform, fx.enclave_bin, "sim"};
     if (lcp_host_open(&rel, &o, err) != LCP_OK) fail_msg("host: %s", err);
-    Lcp__Enclave__V1__EcallResponse *ri = NULL, *ti = NULL;
-    assert_int_equal(lcp_host_enclave_info(rel, &ri, err), LCP_OK);
-    assert_int_equal(lcp_host_enclave_info(tst, &ti, err), LCP_OK);
-    assert_false(ri->enclave_info->test_enclave);
-    assert_true(ti->enclave_info->test_enclave);
-    assert_int_equal(ri->enclave_info->mrenclave.len, 32);
-    assert_memory_not_equal(ri->enclave_info->mrenclave.data, ti->enclave_info->mrenclave.data, 32);
-    lcp__enclave__v1__ecall_response__free_unpacked(ri, NULL);
-    lcp__enclave__v1__ecall_response__free_unpacked(ti, NULL);
+    lcp_host_enclave_identity rid, tid;
+    assert_int_equal(lcp_host_enclave_info(rel, &rid, err), LCP_OK);
+    assert_int_equal(lcp_host_enclave_info(tst, &tid, err), LCP_OK); /* identity_out checked both are 32 bytes */
+    assert_false(rid.test_enclave);
+    assert_true(tid.test_enclave);
+    assert_memory_not_equal(rid.mrenclave, tid.mrenclave, 32);
 
+    Lcp__Enclave__V1__EcallResponse *ri = NULL;
     Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
     Lcp__Enclave__V1__TestSandbox ts = LCP__ENCLAVE__V1__TEST_SANDBOX__INIT;
     req.command_case = LCP__ENCLAVE__V1__ECALL_REQUEST__COMMAND_TEST_SANDBOX;
     req.test_sandbox = &ts;
     ri = NULL;
-    assert_int_equal(lcp_host_run(rel, &req, NULL, 0, &ri, err), LCP_ERR_PROTO);
+    assert_int_equal(lcp_host_run_frame(rel, &req, NULL, 0, &ri, err), LCP_ERR_PROTO);
     assert_non_null(strstr(err, "unknown ECALL command"));
     if (ri) lcp__enclave__v1__ecall_response__free_unpacked(ri, NULL);
 
@@ -521,7 +503,7 @@ static void test_release_enclave_has_no_test_code(void **state)
     req.init_client = &ic;
     req.current_time_ns = NOW * 1000000000ull;
     ri = NULL;
-    assert_int_equal(lcp_host_run(rel, &req, NULL, 1, &ri, err), LCP_ERR_ELC_UNKNOWN_TYPE);
+    assert_int_equal(lcp_host_run_frame(rel, &req, NULL, 1, &ri, err), LCP_ERR_ELC_UNKNOWN_TYPE);
     assert_non_null(strstr(err, "no light client for /ibc.mock.ClientState"));
     if (ri) lcp__enclave__v1__ecall_response__free_unpacked(ri, NULL);
     lcp_host_close(rel);

@@ -226,7 +226,7 @@ static void test_ethereum_through_enclave(void **state)
         req.current_time_ns = NOW * 1000000000ull;
         Lcp__Enclave__V1__EcallResponse *resp = NULL;
         char err[LCP_ERR_LEN] = "";
-        int rc = lcp_host_run(w.h, &req, w.addr, 1, &resp, err);
+        int rc = lcp_host_run_frame(w.h, &req, w.addr, 1, &resp, err);
         if (rc == LCP_OK || (want[i] && rc != want[i])) fail_msg("tamper %d: %s (%s)", i, lcp_errname(rc), err);
         if (resp) lcp__enclave__v1__ecall_response__free_unpacked(resp, NULL);
         hdr.data[at[i]] ^= 0x04;

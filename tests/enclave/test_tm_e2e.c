@@ -26,6 +26,7 @@
 #include "lcp/crypto.h"
 #include "lcp/enclave.h"
 #include "lcp/host.h"
+#include "host/host_frames.h"
 #include "lcp/tee_sim.h"
 
 #define NOW 1800000000ull /* inside the simulation signing certificate's validity */
@@ -59,7 +60,7 @@ static Lcp__Enclave__V1__EcallResponse *ecall(world *w, Lcp__Enclave__V1__EcallR
     Lcp__Enclave__V1__EcallResponse *resp = NULL;
     char err[LCP_ERR_LEN] = "";
     req->current_time_ns = NOW * 1000000000ull;
-    int rc = lcp_host_run(w->h, req, w->addr, write, &resp, err);
+    int rc = lcp_host_run_frame(w->h, req, w->addr, write, &resp, err);
     if (rc != expect) fail_msg("expected %s, got %s: %s", lcp_errname(expect), lcp_errname(rc), err);
     return resp;
 }
@@ -92,11 +93,10 @@ static void open_world(world *w, const char *name)
                      LCP_OK);
     assert_int_equal(lcp_store_commit(t, err), LCP_OK);
 
-    Lcp__Enclave__V1__EcallResponse *info;
+    lcp_host_enclave_identity info;
     assert_int_equal(lcp_host_enclave_info(w->h, &info, err), LCP_OK);
     uint8_t mrenclave[32];
-    memcpy(mrenclave, info->enclave_info->mrenclave.data, 32);
-    lcp__enclave__v1__ecall_response__free_unpacked(info, NULL);
+    memcpy(mrenclave, info.mrenclave, 32);
     lcfix_open(&w->c, "02"); /* the simulation IAS root */
     lcp_lc_client_state cs;
     memset(&cs, 0, sizeof cs);

@@ -6,7 +6,9 @@
  * kill, so the child may die holding the writer lock while another process has the environment open (LMDB's
  * robust-mutex recovery), and so readers are shown not to block the writer across processes.
  * Also: uncommitted and aborted transactions of a killed process leave nothing, and processes opening the store
- * one after another (and side by side) see each other's commits. */
+ * one after another (and side by side) see each other's commits. And the same SIGKILL rounds against the path the
+ * service runs (lcp/host_ops.h): light-client updates through optimistic executors, two enclave processes and one
+ * group committer; every acknowledged update survives and the clients stay usable. */
 #include "testutil.h"
 
 #include <errno.h>
@@ -22,7 +24,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
+#include "hostfix.h"
+#include "lcp/host.h"
 #include "lcp/host_store.h"
+#include "mockops.h"
 
 #define OK(call) assert_int_equal((call), LCP_OK)
 
@@ -497,12 +504,199 @@ static void test_processes_in_sequence_and_side_by_side(void **state)
     tmp_remove(&h);
 }
 
+/* ---- SIGKILL while the service's executor runs ECALLs ---- */
+
+enum { SVC_CLIENTS = 2, SVC_ROUNDS = 8, CHILD_ECALL = 14 };
+#define SVC_NOW 1800000000ull
+
+static hostfix svc_fx;
+
+typedef struct {
+    lcp_host_exec *x;
+    const char *client;
+    uint8_t signer[20];
+    int idx, wfd;
+} svc_thread;
+
+static uint64_t query_height(lcp_host_exec *x, const char *client)
+{
+    lcp_host_op op;
+    lcp_host_result r;
+    char err[LCP_ERR_LEN] = "";
+    mockop_query(&op, client);
+    op.time_ns = SVC_NOW * 1000000000ull;
+    uint64_t h = lcp_host_exec_run(x, &op, &r, err) == LCP_OK ? mockop_height(&r) : 0;
+    lcp_host_result_free(&r);
+    return h;
+}
+
+static int update_to(lcp_host_exec *x, const char *client, const uint8_t *signer, uint64_t height, char *err)
+{
+    lcp_host_op op;
+    mockop_buf buf;
+    lcp_host_result r;
+    mockop_update(&op, &buf, client, height, SVC_NOW * 1000000000ull + height, signer);
+    op.time_ns = SVC_NOW * 1000000000ull + 1000000000ull;
+    int rc = lcp_host_exec_run(x, &op, &r, err);
+    if (rc == LCP_OK && !(r.has_commitment && r.signature.len > 0)) rc = LCP_ERR_PROTO;
+    lcp_host_result_free(&r);
+    return rc;
+}
+
+/* One worker of the child: updates its client one height at a time, acknowledging each after it is committed. */
+static void *svc_worker(void *arg)
+{
+    svc_thread *t = arg;
+    char err[LCP_ERR_LEN] = "";
+    uint64_t h = query_height(t->x, t->client);
+    if (h == 0) _exit(CHILD_ECALL);
+    for (;;) {
+        if (update_to(t->x, t->client, t->signer, ++h, err) != LCP_OK) {
+            fprintf(stderr, "child: %s at %llu: %s\n", t->client, (unsigned long long)h, err);
+            _exit(CHILD_ECALL);
+        }
+        uint64_t ack[2] = {(uint64_t)t->idx, h};
+        if (write(t->wfd, ack, sizeof ack) != (ssize_t)sizeof ack) _exit(CHILD_PIPE);
+    }
+    return NULL;
+}
+
+/* The service's arrangement: worker 0 on the node's enclave, worker 1 on its own, optimistic, one committer. */
+static void svc_child(const uint8_t signer[20], int wfd)
+{
+    char err[LCP_ERR_LEN] = "";
+    lcp_host *h;
+    lcp_host_options o = {svc_fx.home, svc_fx.platform, svc_fx.test_enclave_bin, "sim"};
+    if (lcp_host_open(&h, &o, err) != LCP_OK) _exit(CHILD_OPEN);
+    lcp_host_enclave *e1;
+    lcp_host_enclave_options eo = {svc_fx.test_enclave_bin, svc_fx.platform, "sim"};
+    lcp_host_committer *c;
+    if (lcp_host_enclave_new(&e1, &eo, err) != LCP_OK || lcp_host_committer_new(&c, lcp_host_store(h), err) != LCP_OK)
+        _exit(CHILD_OPEN);
+    svc_thread t[SVC_CLIENTS];
+    pthread_t th[SVC_CLIENTS];
+    static const char *const clients[SVC_CLIENTS] = {"mock-client-0", "mock-client-1"};
+    for (int i = 0; i < SVC_CLIENTS; i++) {
+        lcp_host_exec_options xo;
+        memset(&xo, 0, sizeof xo);
+        xo.store = lcp_host_store(h);
+        xo.enclave = i == 0 ? lcp_host_enclave_handle(h) : e1;
+        xo.policy = LCP_HOST_OPTIMISTIC;
+        xo.committer = c;
+        xo.retries = LCP_HOST_CONFLICT_RETRIES;
+        if (lcp_host_exec_new(&t[i].x, &xo, err) != LCP_OK) _exit(CHILD_OPEN);
+        t[i].client = clients[i];
+        memcpy(t[i].signer, signer, 20);
+        t[i].idx = i;
+        t[i].wfd = wfd;
+        if (pthread_create(&th[i], NULL, svc_worker, &t[i]) != 0) _exit(CHILD_OPEN);
+    }
+    for (;;) pause(); /* until SIGKILL */
+}
+
+/* Acknowledgements of one client rise one height at a time. Each kill may leave one committed but unacknowledged
+ * update per client (a thread runs one at a time), so after k kills without an acknowledgement the next one may be
+ * up to k higher: gaps[i] counts those kills. */
+static void svc_ack(uint64_t *acked, unsigned *gaps, const uint64_t ack[2])
+{
+    assert_true(ack[0] < SVC_CLIENTS);
+    assert_true(ack[1] > acked[ack[0]] && ack[1] <= acked[ack[0]] + 1 + gaps[ack[0]]);
+    acked[ack[0]] = ack[1];
+    gaps[ack[0]] = 0;
+}
+
+static void test_sigkill_during_service_ecalls(void **state)
+{
+    (void)state;
+    hostfix_setup(&svc_fx, "crash-svc");
+    char err[LCP_ERR_LEN] = "";
+    unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+    const char *env = getenv("LCP_CRASH_SEED");
+    if (env != NULL) seed = (unsigned)strtoul(env, NULL, 10);
+    srand(seed);
+    fprintf(stderr, "service-path crash test seed %u (set LCP_CRASH_SEED to replay)\n", seed);
+
+    /* A key and two clients, committed before the first round. */
+    lcp_host *h;
+    lcp_host_options o = {svc_fx.home, svc_fx.platform, svc_fx.test_enclave_bin, "sim"};
+    OK(lcp_host_open(&h, &o, err));
+    OK(lcp_host_set_policy(h, LCP_HOST_OPTIMISTIC, err));
+    uint8_t signer[20];
+    OK(lcp_host_generate_key(h, signer, NULL, err));
+    for (int i = 0; i < SVC_CLIENTS; i++) {
+        lcp_host_op op;
+        mockop_buf buf;
+        lcp_host_result r;
+        mockop_create(&op, &buf, "", 1, SVC_NOW * 1000000000ull, signer);
+        op.time_ns = SVC_NOW * 1000000000ull + 1000000000ull;
+        OK(lcp_host_run(h, &op, &r, err));
+        lcp_host_result_free(&r);
+    }
+    lcp_host_close(h);
+
+    uint64_t acked[SVC_CLIENTS] = {1, 1};
+    unsigned gaps[SVC_CLIENTS] = {0, 0};
+    size_t total = 0;
+    for (int round = 0; round < SVC_ROUNDS; round++) {
+        int p[2];
+        assert_int_equal(pipe(p), 0);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            close(p[0]);
+            svc_child(signer, p[1]);
+        }
+        close(p[1]);
+        /* Let some updates through, then kill at a random instant (possibly mid-ECALL or mid-commit). */
+        size_t want = 1 + (size_t)(rand() % 6), got = 0;
+        uint64_t ack[2];
+        struct pollfd pf = {p[0], POLLIN, 0};
+        while (got < want && poll(&pf, 1, 20000) > 0) {
+            ssize_t n = read(p[0], ack, sizeof ack);
+            if (n != (ssize_t)sizeof ack) break;
+            svc_ack(acked, gaps, ack);
+            got++;
+        }
+        usleep((useconds_t)(rand() % 20000));
+        kill(pid, SIGKILL);
+        int st;
+        assert_int_equal(waitpid(pid, &st, 0), pid);
+        if (!WIFSIGNALED(st)) fail_msg("round %d: the child exited with %d before the kill", round, WEXITSTATUS(st));
+        /* Acknowledgements written before the kill count too: each followed a durable commit. */
+        ssize_t n;
+        while ((n = read(p[0], ack, sizeof ack)) == (ssize_t)sizeof ack) {
+            svc_ack(acked, gaps, ack);
+            got++;
+        }
+        close(p[0]);
+        assert_true(got > 0);
+        total += got;
+        for (int i = 0; i < SVC_CLIENTS; i++) gaps[i]++;
+    }
+
+    /* Every acknowledged update survived, at most one unacknowledged update per kill went further, and both
+     * clients still take the next height (their consensus state at the latest height is there). */
+    OK(lcp_host_open(&h, &o, err));
+    static const char *const clients[SVC_CLIENTS] = {"mock-client-0", "mock-client-1"};
+    for (int i = 0; i < SVC_CLIENTS; i++) {
+        uint64_t now = query_height(lcp_host_executor(h), clients[i]);
+        assert_true(now >= acked[i]);
+        assert_true(now <= acked[i] + gaps[i]);
+        OK(update_to(lcp_host_executor(h), clients[i], signer, now + 1, err));
+        assert_int_equal(query_height(lcp_host_executor(h), clients[i]), now + 1);
+    }
+    lcp_host_close(h);
+    fprintf(stderr, "service path: %d rounds, %zu acknowledged updates\n", SVC_ROUNDS, total);
+    hostfix_teardown(&svc_fx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sigkill_during_writes),
         cmocka_unit_test(test_uncommitted_and_aborted_leave_nothing),
         cmocka_unit_test(test_processes_in_sequence_and_side_by_side),
+        cmocka_unit_test(test_sigkill_during_service_ecalls),
     };
     return cmocka_run_group_tests_name("host/crash", tests, NULL, NULL);
 }

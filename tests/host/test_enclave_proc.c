@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lcp/host_enclave.h"
+#include "host/host_frames.h"
 
 /* A stand-in enclave: writes `frame` (perl string syntax) to the fd given by --fd, then waits to be killed. */
 static void stand_in(char *path, size_t cap, const char *dir, const char *frame)
