@@ -100,8 +100,8 @@ int lcp_pb_get_int32(int32_t *out, const lcp_pb_field *f, int code, const char *
  * used to repeat: unknown field numbers are skipped; a known field of another wire type fails; with LCP_PB_ONCE a
  * singular field met twice fails (without it the last one wins); a repeated int32 is read packed or not; int32
  * must be canonical and uint32 must fit. Every failure carries the table's code and a message naming the table.
- * Before reading, the destinations the table names are reset (to 0 / empty / count 0), so a nested message read
- * again replaces the earlier one. The decoded views borrow the input. */
+ * The reader writes only the fields it meets: the destination starts zeroed (the caller's memset), and a nested
+ * message met again (without LCP_PB_ONCE) replaces the earlier one. The decoded views borrow the input. */
 enum {
     LCP_PB_K_U64 = 1, /* varint -> uint64_t */
     LCP_PB_K_U32,     /* varint -> uint32_t; a value over UINT32_MAX fails */
@@ -149,7 +149,7 @@ struct lcp_pb_desc {
     int (*check)(void *dst, char *err); /* may be NULL: run after the last field, e.g. for ranges */
 };
 
-/* Decodes p[0..len) by the table d into dst. Returns LCP_OK or d->code (or a nested table's or callback's code)
+/* Decodes p[0..len) by the table d into dst, which the caller has zeroed. Returns LCP_OK or d->code (or a nested table's or callback's code)
  * with err. */
 int lcp_pb_decode(const lcp_pb_desc *d, void *dst, const uint8_t *p, size_t len, char *err) LCP_WARN_UNUSED;
 

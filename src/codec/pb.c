@@ -255,7 +255,7 @@ static int wire_of(const lcp_pb_fdesc *fd)
     }
 }
 
-/* Sets a field's destination to its default before the message is read. */
+/* Sets a field's destination back to its default: before a nested message met again replaces the earlier one. */
 static void reset_field(const lcp_pb_fdesc *fd, uint8_t *base)
 {
     void *dst = base + fd->off;
@@ -302,7 +302,8 @@ static int read_packed(const lcp_pb_desc *d, const lcp_pb_fdesc *fd, const lcp_p
     return LCP_OK;
 }
 
-static int read_field(const lcp_pb_desc *d, const lcp_pb_fdesc *fd, uint8_t *base, const lcp_pb_field *f, char *err)
+static int read_field(const lcp_pb_desc *d, const lcp_pb_fdesc *fd, uint8_t *base, const lcp_pb_field *f, int again,
+                      char *err)
 {
     void *dst = base + fd->off;
     int rc = LCP_OK;
@@ -343,7 +344,10 @@ static int read_field(const lcp_pb_desc *d, const lcp_pb_fdesc *fd, uint8_t *bas
             memcpy(dst, &f->bytes, sizeof f->bytes);
         }
         break;
-    case LCP_PB_K_MSG: rc = lcp_pb_decode(fd->sub, dst, f->bytes.ptr, f->bytes.len, err); break;
+    case LCP_PB_K_MSG:
+        if (again) reset_field(fd, base); /* protobuf would merge; the decoders always let the last one replace */
+        rc = lcp_pb_decode(fd->sub, dst, f->bytes.ptr, f->bytes.len, err);
+        break;
     case LCP_PB_K_FN: rc = fd->fn(dst, f, err); break;
     default: return lcp_illegal(__func__, "field kind"); /* a table bug, not bad input */
     }
@@ -363,18 +367,20 @@ int lcp_pb_decode(const lcp_pb_desc *d, void *dst, const uint8_t *p, size_t len,
     lcp_pb_field f;
     int rc;
     LCP_ARG_CHECK(d->n_fields <= 64);
-    for (size_t i = 0; i < d->n_fields; i++) reset_field(&d->fields[i], base);
     lcp_pb_reader_init(&r, p, len);
     while ((rc = lcp_pb_next(&r, &f, err)) == 1) {
-        size_t i = 0;
-        while (i < d->n_fields && d->fields[i].number != f.number) i++;
+        /* Tables usually list fields 1..n in order: try the field's own slot before searching. */
+        size_t i = f.number - 1;
+        if (i >= d->n_fields || d->fields[i].number != f.number)
+            for (i = 0; i < d->n_fields && d->fields[i].number != f.number; i++) continue;
         if (i == d->n_fields) continue; /* unknown: skipped, as protobuf requires */
         const lcp_pb_fdesc *fd = &d->fields[i];
         uint64_t bit = (uint64_t)1 << i;
-        if ((d->flags & LCP_PB_ONCE) && !(fd->flags & LCP_PB_F_REPEATED) && (seen & bit))
+        int again = (seen & bit) != 0;
+        if (again && (d->flags & LCP_PB_ONCE) && !(fd->flags & LCP_PB_F_REPEATED))
             return lcp_fail(err, d->code, "%s: field %u repeated", d->name, f.number);
         seen |= bit;
-        if ((rc = read_field(d, fd, base, &f, err)) != LCP_OK) return rc;
+        if ((rc = read_field(d, fd, base, &f, again, err)) != LCP_OK) return rc;
     }
     if (rc < 0) return (d->flags & LCP_PB_CTX) ? lcp_fail_ctx(err, d->code, d->name) : d->code;
     for (size_t i = 0; i < d->n_fields; i++)

@@ -173,8 +173,7 @@ static const lcp_pb_desc lax_desc = LCP_PB_DESC("T", LCP_ERR_LC_INVALID_MESSAGE,
 /* Decodes hex-free byte strings given as (bytes, len) and returns rc; err for the caller to inspect. */
 static int tdec(const lcp_pb_desc *d, tmsg *m, const char *in, size_t n, char *err)
 {
-    memset(m, 0x5a, sizeof *m); /* the reader must reset what its table names */
-    m->n_ints = 0;              /* ... but a callback's state is its own */
+    memset(m, 0, sizeof *m); /* the reader's contract: a zeroed destination */
     err[0] = '\0';
     return lcp_pb_decode(d, m, (const uint8_t *)in, n, err);
 }
@@ -194,7 +193,7 @@ static void test_table_reader(void **state)
     assert_true(m.n_list == 2 && m.list[0].len == 1 && m.list[1].len == 0);
     assert_true(m.has_inner && m.inner.x == 7);
     assert_true(m.n_ints == 3 && m.ints[0] == 1 && m.ints[1] == 127 && m.ints[2] == 3);
-    /* defaults: everything the table names is reset, the required field missing is named */
+    /* the required field missing is named; nothing else was written */
     assert_int_equal(TDEC(&strict_desc, ""), LCP_ERR_TM_DECODE);
     assert_string_equal(err, "T: no s");
     assert_true(m.a == 0 && m.b == 0 && m.c == 0 && m.d == 0 && m.e == 0 && m.n_list == 0 && !m.has_inner);
@@ -203,6 +202,9 @@ static void test_table_reader(void **state)
     assert_string_equal(err, "T: field 1 repeated");
     assert_int_equal(TDEC(&lax_desc, "\x32\x00\x08\x01\x08\x02"), LCP_OK);
     assert_true(m.a == 2);
+    /* ... and a nested message met again replaces the earlier one whole (no merge) */
+    assert_int_equal(TDEC(&lax_desc, "\x32\x00\x42\x02\x08\x07\x42\x00"), LCP_OK);
+    assert_true(m.has_inner && m.inner.x == 0);
     /* wrong wire types, for a varint and a bytes field */
     assert_int_equal(TDEC(&strict_desc, "\x32\x00\x0a\x00"), LCP_ERR_TM_DECODE);
     assert_string_equal(err, "T: field 1 has wire type 2");
