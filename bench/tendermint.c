@@ -76,6 +76,18 @@ static void first_vote(ctx *c, const tmc_chain *ch)
     memcpy(c->pk, tmc_block_vals(ch, 2)->v[0].pk, 32);
 }
 
+/* Decoding alone (the codec_pb tables of tm_decode.c and tm_valset.c): the IBC header and both validator sets
+ * an update reads, to see what share of update_client the wire format takes. */
+static int decode_once(void *arg)
+{
+    ctx *c = arg;
+    static lcp_tm_ibc_header h;
+    static lcp_tm_valset vs;
+    if (lcp_tm_decode_ibc_header(&h, c->hdr.data, c->hdr.len, NULL) != LCP_OK) return 1;
+    if (lcp_tm_decode_valset(&vs, h.validator_set.ptr, h.validator_set.len, NULL) != LCP_OK) return 1;
+    return lcp_tm_decode_valset(&vs, h.trusted_validators.ptr, h.trusted_validators.len, NULL) != LCP_OK;
+}
+
 /* ---- how many CPUs this machine really gives us right now ----
  * Two threads verify signatures side by side for a fixed time; their combined rate over one thread's rate is the
  * parallelism the 2-thread figure can hope for (on a shared machine, other load takes its share). */
@@ -276,6 +288,7 @@ int main(int argc, char **argv)
            NVALS, sigs, sysconf(_SC_NPROCESSORS_ONLN));
     tmc_ibc_header(&c.hdr, ch, 2, 1, NULL);
     first_vote(&c, ch);
+    if (lcp_bench_run("decode: IBC Header and its 2 validator sets", decode_once, &c, 300, 0.3) < 0) die("decode");
     static const struct {
         const char *name;
         int64_t h;

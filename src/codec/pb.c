@@ -252,3 +252,149 @@ int lcp_pb_get_int32(int32_t *out, const lcp_pb_field *f, int code, const char *
     *out = lcp_pb_int32(f->u);
     return LCP_OK;
 }
+
+/* ---- table-driven decoding (lcp/codec_pb.h) ---- */
+
+static int wire_of(const lcp_pb_fdesc *fd)
+{
+    switch (fd->kind) {
+    case LCP_PB_K_BYTES:
+    case LCP_PB_K_MSG: return LCP_PB_LEN;
+    case LCP_PB_K_FN: return fd->wire;
+    default: return LCP_PB_VARINT;
+    }
+}
+
+/* Sets a field's destination back to its default: before a nested message met again replaces the earlier one. */
+static void reset_field(const lcp_pb_fdesc *fd, uint8_t *base)
+{
+    void *dst = base + fd->off;
+    if (fd->has_off) memset(base + fd->has_off - 1, 0, sizeof(int));
+    if (fd->flags & LCP_PB_F_REPEATED) {
+        if (fd->kind == LCP_PB_K_BYTES) memset(base + fd->count_off, 0, sizeof(size_t));
+        return;
+    }
+    switch (fd->kind) {
+    case LCP_PB_K_U64:
+    case LCP_PB_K_I64: memset(dst, 0, 8); break;
+    case LCP_PB_K_U32:
+    case LCP_PB_K_I32: memset(dst, 0, 4); break;
+    case LCP_PB_K_BOOL: memset(dst, 0, sizeof(int)); break;
+    case LCP_PB_K_BYTES: memset(dst, 0, sizeof(lcp_bytes)); break;
+    case LCP_PB_K_MSG:
+        for (size_t i = 0; i < fd->sub->n_fields; i++) reset_field(&fd->sub->fields[i], dst);
+        break;
+    default: break; /* a callback owns its destination */
+    }
+}
+
+static int read_int32(const lcp_pb_desc *d, const lcp_pb_fdesc *fd, const lcp_pb_field *f, void *dst, char *err)
+{
+    if (!lcp_pb_int32_canonical(f->u))
+        return lcp_fail(err, d->code, "%s: field %u is not a canonical int32", d->name, f->number);
+    if (fd->flags & LCP_PB_F_REPEATED) return fd->fn(dst, f, err);
+    int32_t v = lcp_pb_int32(f->u);
+    memcpy(dst, &v, sizeof v);
+    return LCP_OK;
+}
+
+/* A repeated int32 written packed: each element goes through the unpacked path. */
+static int read_packed(const lcp_pb_desc *d, const lcp_pb_fdesc *fd, const lcp_pb_field *f, void *dst, char *err)
+{
+    lcp_pb_field e = {f->number, LCP_PB_VARINT, 0, {NULL, 0}};
+    size_t off = 0;
+    while (off < f->bytes.len) {
+        if (lcp_pb_read_varint(&e.u, f->bytes.ptr, f->bytes.len, &off) != LCP_OK)
+            return lcp_fail(err, d->code, "%s: bad packed varint in field %u", d->name, f->number);
+        int rc = read_int32(d, fd, &e, dst, err);
+        if (rc != LCP_OK) return rc;
+    }
+    return LCP_OK;
+}
+
+static int read_field(const lcp_pb_desc *d, const lcp_pb_fdesc *fd, uint8_t *base, const lcp_pb_field *f, int again,
+                      char *err)
+{
+    void *dst = base + fd->off;
+    int rc = LCP_OK;
+    if (fd->kind == LCP_PB_K_I32 && (fd->flags & LCP_PB_F_REPEATED) && f->wire_type == LCP_PB_LEN)
+        return read_packed(d, fd, f, dst, err);
+    if (f->wire_type != wire_of(fd))
+        return lcp_fail(err, d->code, "%s: field %u has wire type %d", d->name, f->number, f->wire_type);
+    switch (fd->kind) {
+    case LCP_PB_K_U64: memcpy(dst, &f->u, 8); break;
+    case LCP_PB_K_U32: {
+        if (f->u > UINT32_MAX) return lcp_fail(err, d->code, "%s: field %u exceeds uint32", d->name, f->number);
+        uint32_t v = (uint32_t)f->u;
+        memcpy(dst, &v, 4);
+        break;
+    }
+    case LCP_PB_K_I64: {
+        int64_t v = lcp_pb_int64(f->u);
+        memcpy(dst, &v, 8);
+        break;
+    }
+    case LCP_PB_K_I32: return read_int32(d, fd, f, dst, err);
+    case LCP_PB_K_BOOL: {
+        int v = f->u != 0;
+        memcpy(dst, &v, sizeof v);
+        break;
+    }
+    case LCP_PB_K_BYTES:
+        if (fd->flags & LCP_PB_F_REPEATED) {
+            size_t n;
+            memcpy(&n, base + fd->count_off, sizeof n);
+            if (n >= fd->cap)
+                return lcp_fail(err, fd->cap_code ? fd->cap_code : d->code, "%s: too many entries in field %u",
+                                d->name, f->number);
+            memcpy((lcp_bytes *)dst + n, &f->bytes, sizeof f->bytes);
+            n++;
+            memcpy(base + fd->count_off, &n, sizeof n);
+        } else {
+            memcpy(dst, &f->bytes, sizeof f->bytes);
+        }
+        break;
+    case LCP_PB_K_MSG:
+        if (again) reset_field(fd, base); /* protobuf would merge; the decoders always let the last one replace */
+        rc = lcp_pb_decode(fd->sub, dst, f->bytes.ptr, f->bytes.len, err);
+        break;
+    case LCP_PB_K_FN: rc = fd->fn(dst, f, err); break;
+    default: return lcp_illegal(__func__, "field kind"); /* a table bug, not bad input */
+    }
+    if (rc != LCP_OK) return fd->ctx ? lcp_fail_ctx(err, rc, fd->ctx) : rc;
+    if (fd->has_off) {
+        int one = 1;
+        memcpy(base + fd->has_off - 1, &one, sizeof one);
+    }
+    return LCP_OK;
+}
+
+int lcp_pb_decode(const lcp_pb_desc *d, void *dst, const uint8_t *p, size_t len, char *err)
+{
+    uint8_t *base = dst;
+    uint64_t seen = 0;
+    lcp_pb_reader r;
+    lcp_pb_field f;
+    int rc;
+    LCP_ARG_CHECK(d->n_fields <= 64);
+    lcp_pb_reader_init(&r, p, len);
+    while ((rc = lcp_pb_next(&r, &f, err)) == 1) {
+        /* Tables usually list fields 1..n in order: try the field's own slot before searching. */
+        size_t i = f.number - 1;
+        if (i >= d->n_fields || d->fields[i].number != f.number)
+            for (i = 0; i < d->n_fields && d->fields[i].number != f.number; i++) continue;
+        if (i == d->n_fields) continue; /* unknown: skipped, as protobuf requires */
+        const lcp_pb_fdesc *fd = &d->fields[i];
+        uint64_t bit = (uint64_t)1 << i;
+        int again = (seen & bit) != 0;
+        if (again && (d->flags & LCP_PB_ONCE) && !(fd->flags & LCP_PB_F_REPEATED))
+            return lcp_fail(err, d->code, "%s: field %u repeated", d->name, f.number);
+        seen |= bit;
+        if ((rc = read_field(d, fd, base, &f, again, err)) != LCP_OK) return rc;
+    }
+    if (rc < 0) return (d->flags & LCP_PB_CTX) ? lcp_fail_ctx(err, d->code, d->name) : d->code;
+    for (size_t i = 0; i < d->n_fields; i++)
+        if ((d->fields[i].flags & LCP_PB_F_REQUIRED) && !(seen & ((uint64_t)1 << i)))
+            return lcp_fail(err, d->code, "%s: no %s", d->name, d->fields[i].name ? d->fields[i].name : "required field");
+    return d->check ? d->check(dst, err) : LCP_OK;
+}

@@ -12,24 +12,26 @@ typedef struct {
     size_t n;
 } chain;
 
+static int add_proof(void *dst, const lcp_pb_field *f, char *err)
+{
+    chain *c = dst;
+    if (c->n == LCP_ICS23_MAX_CHAIN)
+        return lcp_fail(err, LCP_ERR_ICS23_LIMIT, "MerkleProof: more than %d proofs", LCP_ICS23_MAX_CHAIN);
+    int rc = lcp_ics23_decode_proof(&c->p[c->n], f->bytes.ptr, f->bytes.len, err);
+    if (rc != LCP_OK) return lcp_fail_ctx(err, rc, "MerkleProof");
+    c->n++;
+    return LCP_OK;
+}
+
+static const lcp_pb_fdesc chain_fields[] = {
+    {.number = 1, .kind = LCP_PB_K_FN, .wire = LCP_PB_LEN, .flags = LCP_PB_F_REPEATED, .off = 0, .fn = add_proof},
+};
+static const lcp_pb_desc chain_desc = LCP_PB_DESC("MerkleProof", LCP_ERR_ICS23_DECODE, LCP_PB_CTX, chain_fields, NULL);
+
 static int decode_chain(chain *c, const uint8_t *in, size_t in_len, char *err)
 {
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    int rc;
     c->n = 0;
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = lcp_pb_next(&r, &f, err)) == 1) {
-        if (f.number != 1) continue;
-        if (f.wire_type != LCP_PB_LEN) return lcp_fail(err, LCP_ERR_ICS23_DECODE, "MerkleProof: bad wire type");
-        if (c->n == LCP_ICS23_MAX_CHAIN)
-            return lcp_fail(err, LCP_ERR_ICS23_LIMIT, "MerkleProof: more than %d proofs", LCP_ICS23_MAX_CHAIN);
-        rc = lcp_ics23_decode_proof(&c->p[c->n], f.bytes.ptr, f.bytes.len, err);
-        if (rc != LCP_OK) return lcp_fail_ctx(err, rc, "MerkleProof");
-        c->n++;
-    }
-    if (rc < 0) return lcp_fail_ctx(err, LCP_ERR_ICS23_DECODE, "MerkleProof");
-    return LCP_OK;
+    return lcp_pb_decode(&chain_desc, c, in, in_len, err);
 }
 
 /* validateVerificationArgs plus the path-length check both entry points make. */

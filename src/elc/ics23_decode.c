@@ -7,199 +7,136 @@
 
 #define DEC_FAIL(...) lcp_fail(err, LCP_ERR_ICS23_DECODE, __VA_ARGS__)
 
-/* The shared protobuf rules (codec_pb) with the ICS23 error code. */
-#define I32(dst)                                                                                  \
-    do {                                                                                          \
-        int32_t v_;                                                                               \
-        if ((rc = lcp_pb_get_int32(&v_, &f, LCP_ERR_ICS23_DECODE, NULL, err)) != LCP_OK) return rc; \
-        (dst) = v_;                                                                               \
-    } while (0)
-#define singular(f, wt, msg) lcp_pb_singular(&seen, f, wt, LCP_ERR_ICS23_DECODE, msg, err)
-#define want_wire(f, wt, msg, err) lcp_pb_want_wire(f, wt, LCP_ERR_ICS23_DECODE, msg, err)
-#define next(r, f, err) lcp_pb_next_as(r, f, LCP_ERR_ICS23_DECODE, err)
+/* Every table here: the ICS23 error code, singular fields at most once (the oneofs check themselves). */
+#define ICS_DESC(name, fields, check) LCP_PB_DESC(name, LCP_ERR_ICS23_DECODE, LCP_PB_ONCE, fields, check)
+
+static const lcp_pb_fdesc leaf_op_fields[] = {
+    LCP_PB_I32(1, lcp_ics23_leaf_op, hash),
+    LCP_PB_I32(2, lcp_ics23_leaf_op, prehash_key),
+    LCP_PB_I32(3, lcp_ics23_leaf_op, prehash_value),
+    LCP_PB_I32(4, lcp_ics23_leaf_op, length),
+    LCP_PB_BYTES(5, lcp_ics23_leaf_op, prefix),
+};
+static const lcp_pb_desc leaf_op_desc = ICS_DESC("LeafOp", leaf_op_fields, NULL);
 
 int lcp_ics23_decode_leaf_op(lcp_ics23_leaf_op *out, const uint8_t *in, size_t in_len, char *err)
 {
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
     memset(out, 0, sizeof *out);
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number < 1 || f.number > 5) continue;
-        if ((rc = singular(&f, f.number == 5 ? LCP_PB_LEN : LCP_PB_VARINT, "LeafOp")) != LCP_OK) return rc;
-        switch (f.number) {
-        case 1: I32(out->hash); break;
-        case 2: I32(out->prehash_key); break;
-        case 3: I32(out->prehash_value); break;
-        case 4: I32(out->length); break;
-        default: out->prefix = f.bytes; break;
-        }
-    }
-    return rc;
+    return lcp_pb_decode(&leaf_op_desc, out, in, in_len, err);
 }
+
+static const lcp_pb_fdesc inner_op_fields[] = {
+    LCP_PB_I32(1, lcp_ics23_inner_op, hash),
+    LCP_PB_BYTES(2, lcp_ics23_inner_op, prefix),
+    LCP_PB_BYTES(3, lcp_ics23_inner_op, suffix, LCP_PB_HAS(lcp_ics23_inner_op, has_suffix)),
+};
+static const lcp_pb_desc inner_op_desc = ICS_DESC("InnerOp", inner_op_fields, NULL);
 
 int lcp_ics23_decode_inner_op(lcp_ics23_inner_op *out, const uint8_t *in, size_t in_len, char *err)
 {
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
     memset(out, 0, sizeof *out);
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number < 1 || f.number > 3) continue;
-        if ((rc = singular(&f, f.number == 1 ? LCP_PB_VARINT : LCP_PB_LEN, "InnerOp")) != LCP_OK) return rc;
-        if (f.number == 1) I32(out->hash);
-        else if (f.number == 2) out->prefix = f.bytes;
-        else {
-            out->suffix = f.bytes;
-            out->has_suffix = 1;
-        }
-    }
-    return rc;
+    return lcp_pb_decode(&inner_op_desc, out, in, in_len, err);
 }
 
-/* Calls fn(ctx, value) for each int32 of a repeated field occurrence, packed (LEN) or not (VARINT). */
-static int each_int32(const lcp_pb_field *f, int (*fn)(void *, int32_t, char *), void *ctx, const char *msg,
-                      char *err)
+static int add_child(void *dst, const lcp_pb_field *f, char *err)
 {
-    if (f->wire_type == LCP_PB_VARINT) {
-        int32_t v;
-        int rc = lcp_pb_get_int32(&v, f, LCP_ERR_ICS23_DECODE, msg, err);
-        return rc != LCP_OK ? rc : fn(ctx, v, err);
-    }
-    if (f->wire_type != LCP_PB_LEN) return DEC_FAIL("%s: field %u has wire type %d", msg, f->number, f->wire_type);
-    size_t off = 0;
-    while (off < f->bytes.len) {
-        uint64_t v;
-        if (lcp_pb_read_varint(&v, f->bytes.ptr, f->bytes.len, &off) != LCP_OK)
-            return DEC_FAIL("%s: bad packed varint in field %u", msg, f->number);
-        if (!lcp_pb_int32_canonical(v)) return DEC_FAIL("%s: field %u is not a canonical int32", msg, f->number);
-        int rc = fn(ctx, lcp_pb_int32(v), err);
-        if (rc != LCP_OK) return rc;
-    }
-    return LCP_OK;
-}
-
-static int add_child(void *ctx, int32_t v, char *err)
-{
-    lcp_ics23_inner_spec *s = ctx;
+    lcp_ics23_inner_spec *s = dst;
     if (s->n_child_order >= LCP_ICS23_MAX_CHILD_ORDER)
         return lcp_fail(err, LCP_ERR_ICS23_LIMIT, "InnerSpec: more than %d children", LCP_ICS23_MAX_CHILD_ORDER);
-    s->child_order[s->n_child_order++] = v;
+    s->child_order[s->n_child_order++] = lcp_pb_int32(f->u);
     return LCP_OK;
 }
 
-static int decode_inner_spec(lcp_ics23_inner_spec *out, const uint8_t *in, size_t in_len, char *err)
-{
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
-    memset(out, 0, sizeof *out);
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number < 1 || f.number > 6) continue;
-        if (f.number == 1) {
-            if ((rc = each_int32(&f, add_child, out, "InnerSpec", err)) != LCP_OK) return rc;
-            continue;
-        }
-        if ((rc = singular(&f, f.number == 5 ? LCP_PB_LEN : LCP_PB_VARINT, "InnerSpec")) != LCP_OK) return rc;
-        switch (f.number) {
-        case 2: I32(out->child_size); break;
-        case 3: I32(out->min_prefix_length); break;
-        case 4: I32(out->max_prefix_length); break;
-        case 5: out->empty_child = f.bytes; break;
-        default: I32(out->hash); break;
-        }
-    }
-    return rc;
-}
+#define IS lcp_ics23_inner_spec
+static const lcp_pb_fdesc inner_spec_fields[] = {
+    {.number = 1, .kind = LCP_PB_K_I32, .flags = LCP_PB_F_REPEATED, .off = 0, .fn = add_child}, /* packed or not */
+    LCP_PB_I32(2, IS, child_size),
+    LCP_PB_I32(3, IS, min_prefix_length),
+    LCP_PB_I32(4, IS, max_prefix_length),
+    LCP_PB_BYTES(5, IS, empty_child),
+    LCP_PB_I32(6, IS, hash),
+};
+#undef IS
+static const lcp_pb_desc inner_spec_desc = ICS_DESC("InnerSpec", inner_spec_fields, NULL);
+
+#define PS lcp_ics23_spec
+static const lcp_pb_fdesc spec_fields[] = {
+    LCP_PB_MSG(1, PS, leaf_spec, &leaf_op_desc, LCP_PB_HAS(PS, has_leaf_spec)),
+    LCP_PB_MSG(2, PS, inner_spec, &inner_spec_desc, LCP_PB_HAS(PS, has_inner_spec)),
+    LCP_PB_I32(3, PS, max_depth),
+    LCP_PB_I32(4, PS, min_depth),
+    LCP_PB_BOOL(5, PS, prehash_key_before_comparison),
+};
+#undef PS
+static const lcp_pb_desc spec_desc = ICS_DESC("ProofSpec", spec_fields, NULL);
 
 int lcp_ics23_decode_spec(lcp_ics23_spec *out, const uint8_t *in, size_t in_len, char *err)
 {
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
     memset(out, 0, sizeof *out);
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number < 1 || f.number > 5) continue;
-        if ((rc = singular(&f, f.number <= 2 ? LCP_PB_LEN : LCP_PB_VARINT, "ProofSpec")) != LCP_OK) return rc;
-        switch (f.number) {
-        case 1:
-            if ((rc = lcp_ics23_decode_leaf_op(&out->leaf_spec, f.bytes.ptr, f.bytes.len, err)) != LCP_OK) return rc;
-            out->has_leaf_spec = 1;
-            break;
-        case 2:
-            if ((rc = decode_inner_spec(&out->inner_spec, f.bytes.ptr, f.bytes.len, err)) != LCP_OK) return rc;
-            out->has_inner_spec = 1;
-            break;
-        case 3: I32(out->max_depth); break;
-        case 4: I32(out->min_depth); break;
-        default: out->prehash_key_before_comparison = f.u != 0; break;
-        }
-    }
-    return rc;
+    return lcp_pb_decode(&spec_desc, out, in, in_len, err);
 }
 
 /* ---- existence proofs, plain and compressed ---- */
 
-struct idx_ctx {
-    size_t n, n_lookup;
-};
-
-static int count_index(void *ctx, int32_t v, char *err)
+static int count_step(size_t *n, char *err)
 {
-    struct idx_ctx *c = ctx;
-    /* Go indexes lookup[v] directly and would panic: out-of-range indices are a malformed proof. */
-    if (v < 0 || (uint64_t)v >= c->n_lookup)
-        return DEC_FAIL("CompressedExistenceProof: path index %d outside %zu lookup inners", (int)v, c->n_lookup);
-    if (++c->n > LCP_ICS23_MAX_PATH)
+    if (++*n > LCP_ICS23_MAX_PATH)
         return lcp_fail(err, LCP_ERR_ICS23_LIMIT, "existence proof: more than %d path steps", LCP_ICS23_MAX_PATH);
     return LCP_OK;
 }
+
+/* An existence proof being decoded, with the number of lookup inners its compressed path indices refer to. */
+typedef struct {
+    lcp_ics23_exist e;
+    size_t n_lookup;
+} exist_dec;
+
+/* A plain path step: an InnerOp, checked here and read again by the walkers. */
+static int plain_step(void *dst, const lcp_pb_field *f, char *err)
+{
+    lcp_ics23_inner_op op;
+    int rc = lcp_ics23_decode_inner_op(&op, f->bytes.ptr, f->bytes.len, err);
+    return rc != LCP_OK ? rc : count_step(&((exist_dec *)dst)->e.n_path, err);
+}
+
+static int compressed_step(void *dst, const lcp_pb_field *f, char *err)
+{
+    exist_dec *x = dst;
+    int32_t v = lcp_pb_int32(f->u);
+    /* Go indexes lookup[v] directly and would panic: out-of-range indices are a malformed proof. */
+    if (v < 0 || (uint64_t)v >= x->n_lookup)
+        return DEC_FAIL("CompressedExistenceProof: path index %d outside %zu lookup inners", (int)v, x->n_lookup);
+    return count_step(&x->e.n_path, err);
+}
+
+#define EX exist_dec
+static const lcp_pb_fdesc exist_fields[] = {
+    LCP_PB_BYTES(1, EX, e.key),
+    LCP_PB_BYTES(2, EX, e.value),
+    LCP_PB_MSG(3, EX, e.leaf, &leaf_op_desc, LCP_PB_HAS(EX, e.has_leaf)),
+    {.number = 4, .kind = LCP_PB_K_FN, .wire = LCP_PB_LEN, .flags = LCP_PB_F_REPEATED, .off = 0, .fn = plain_step},
+};
+static const lcp_pb_fdesc compressed_exist_fields[] = {
+    LCP_PB_BYTES(1, EX, e.key),
+    LCP_PB_BYTES(2, EX, e.value),
+    LCP_PB_MSG(3, EX, e.leaf, &leaf_op_desc, LCP_PB_HAS(EX, e.has_leaf)),
+    {.number = 4, .kind = LCP_PB_K_I32, .flags = LCP_PB_F_REPEATED, .off = 0, .fn = compressed_step},
+};
+#undef EX
+static const lcp_pb_desc exist_desc = ICS_DESC("ExistenceProof", exist_fields, NULL);
+static const lcp_pb_desc compressed_exist_desc = ICS_DESC("CompressedExistenceProof", compressed_exist_fields, NULL);
 
 /* compressed: lookup is the encoded CompressedBatchProof whose n_lookup inners the indices refer to. */
 static int decode_exist(lcp_ics23_exist *out, const uint8_t *in, size_t in_len, int compressed, lcp_bytes lookup,
                         size_t n_lookup, char *err)
 {
-    const char *msg = compressed ? "CompressedExistenceProof" : "ExistenceProof";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
-    struct idx_ctx ic = {0, n_lookup};
+    exist_dec x;
+    memset(&x, 0, sizeof x);
+    x.n_lookup = n_lookup;
     memset(out, 0, sizeof *out);
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number < 1 || f.number > 4) continue;
-        if (f.number == 4) {
-            if (compressed) {
-                if ((rc = each_int32(&f, count_index, &ic, msg, err)) != LCP_OK) return rc;
-            } else {
-                lcp_ics23_inner_op op;
-                if ((rc = want_wire(&f, LCP_PB_LEN, msg, err)) != LCP_OK) return rc;
-                if ((rc = lcp_ics23_decode_inner_op(&op, f.bytes.ptr, f.bytes.len, err)) != LCP_OK) return rc;
-                if (++ic.n > LCP_ICS23_MAX_PATH)
-                    return lcp_fail(err, LCP_ERR_ICS23_LIMIT, "existence proof: more than %d path steps",
-                                    LCP_ICS23_MAX_PATH);
-            }
-            continue;
-        }
-        if ((rc = singular(&f, LCP_PB_LEN, msg)) != LCP_OK) return rc;
-        if (f.number == 1) out->key = f.bytes;
-        else if (f.number == 2) out->value = f.bytes;
-        else {
-            if ((rc = lcp_ics23_decode_leaf_op(&out->leaf, f.bytes.ptr, f.bytes.len, err)) != LCP_OK) return rc;
-            out->has_leaf = 1;
-        }
-    }
+    int rc = lcp_pb_decode(compressed ? &compressed_exist_desc : &exist_desc, &x, in, in_len, err);
     if (rc != LCP_OK) return rc;
-    out->n_path = ic.n;
+    *out = x.e;
     out->src_.ptr = in;
     out->src_.len = in_len;
     out->compressed_ = compressed;
@@ -214,119 +151,176 @@ int lcp_ics23_decode_exist(lcp_ics23_exist *out, const uint8_t *in, size_t in_le
     return decode_exist(out, in, in_len, 0, none, 0, err);
 }
 
-static int decode_nonexist(lcp_ics23_nonexist *out, const uint8_t *in, size_t in_len, int compressed,
-                           lcp_bytes lookup, size_t n_lookup, char *err)
+/* Where compressed proofs find their path steps, handed down to every existence proof inside. */
+typedef struct {
+    int compressed;
+    lcp_bytes lookup;
+    size_t n_lookup;
+} batch_ctx;
+
+typedef struct {
+    lcp_ics23_nonexist ne;
+    batch_ctx b;
+} nonexist_dec;
+
+static int nonexist_side(lcp_ics23_exist *side, const lcp_pb_field *f, const batch_ctx *b, char *err)
 {
-    const char *msg = compressed ? "CompressedNonExistenceProof" : "NonExistenceProof";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
+    return decode_exist(side, f->bytes.ptr, f->bytes.len, b->compressed, b->lookup, b->n_lookup, err);
+}
+static int nonexist_left(void *dst, const lcp_pb_field *f, char *err)
+{
+    nonexist_dec *x = dst;
+    return nonexist_side(&x->ne.left, f, &x->b, err);
+}
+static int nonexist_right(void *dst, const lcp_pb_field *f, char *err)
+{
+    nonexist_dec *x = dst;
+    return nonexist_side(&x->ne.right, f, &x->b, err);
+}
+
+#define NE nonexist_dec
+static const lcp_pb_fdesc nonexist_fields[] = {
+    LCP_PB_BYTES(1, NE, ne.key),
+    {.number = 2, .kind = LCP_PB_K_FN, .wire = LCP_PB_LEN, .off = 0, .fn = nonexist_left, .ctx = "left",
+     LCP_PB_HAS(NE, ne.has_left)},
+    {.number = 3, .kind = LCP_PB_K_FN, .wire = LCP_PB_LEN, .off = 0, .fn = nonexist_right, .ctx = "right",
+     LCP_PB_HAS(NE, ne.has_right)},
+};
+#undef NE
+static const lcp_pb_desc nonexist_desc = ICS_DESC("NonExistenceProof", nonexist_fields, NULL);
+static const lcp_pb_desc compressed_nonexist_desc = ICS_DESC("CompressedNonExistenceProof", nonexist_fields, NULL);
+
+static int decode_nonexist(lcp_ics23_nonexist *out, const uint8_t *in, size_t in_len, const batch_ctx *b, char *err)
+{
+    nonexist_dec x;
+    memset(&x.ne, 0, sizeof x.ne);
+    x.b = *b;
     memset(out, 0, sizeof *out);
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number < 1 || f.number > 3) continue;
-        if ((rc = singular(&f, LCP_PB_LEN, msg)) != LCP_OK) return rc;
-        if (f.number == 1) {
-            out->key = f.bytes;
-        } else {
-            lcp_ics23_exist *side = f.number == 2 ? &out->left : &out->right;
-            if ((rc = decode_exist(side, f.bytes.ptr, f.bytes.len, compressed, lookup, n_lookup, err)) != LCP_OK)
-                return lcp_fail_ctx(err, rc, f.number == 2 ? "left" : "right");
-            if (f.number == 2) out->has_left = 1;
-            else out->has_right = 1;
-        }
-    }
+    int rc = lcp_pb_decode(b->compressed ? &compressed_nonexist_desc : &nonexist_desc, &x, in, in_len, err);
+    if (rc == LCP_OK) *out = x.ne;
     return rc;
 }
 
 /* BatchEntry / CompressedBatchEntry: oneof {1 exist, 2 nonexist}. An entry holding neither is rejected: Go's
  * decompression dereferences it and panics. */
-static int decode_entry(lcp_ics23_entry *out, const uint8_t *in, size_t in_len, int compressed, lcp_bytes lookup,
-                        size_t n_lookup, char *err)
+typedef struct {
+    lcp_ics23_entry *e;
+    int have;
+    batch_ctx b;
+} entry_dec;
+
+static int entry_proof(void *dst, const lcp_pb_field *f, char *err)
 {
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    int rc, have = 0;
-    memset(out, 0, sizeof *out);
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number != 1 && f.number != 2) continue;
-        if (have++) return DEC_FAIL("BatchEntry: more than one proof");
-        if ((rc = want_wire(&f, LCP_PB_LEN, "BatchEntry", err)) != LCP_OK) return rc;
-        if (f.number == 1) {
-            out->is_exist = 1;
-            rc = decode_exist(&out->exist, f.bytes.ptr, f.bytes.len, compressed, lookup, n_lookup, err);
-        } else {
-            rc = decode_nonexist(&out->nonexist, f.bytes.ptr, f.bytes.len, compressed, lookup, n_lookup, err);
-        }
-        if (rc != LCP_OK) return rc;
+    entry_dec *x = dst;
+    if (x->have++) return DEC_FAIL("BatchEntry: more than one proof");
+    if (f->number == 1) {
+        x->e->is_exist = 1;
+        return decode_exist(&x->e->exist, f->bytes.ptr, f->bytes.len, x->b.compressed, x->b.lookup, x->b.n_lookup,
+                            err);
     }
+    return decode_nonexist(&x->e->nonexist, f->bytes.ptr, f->bytes.len, &x->b, err);
+}
+
+static int entry_check(void *dst, char *err)
+{
+    return ((entry_dec *)dst)->have ? LCP_OK : DEC_FAIL("BatchEntry: empty");
+}
+
+/* No LCP_PB_ONCE: the oneof rule (at most one proof, of either number) is entry_proof's. */
+static const lcp_pb_fdesc entry_fields[] = {
+    {.number = 1, .kind = LCP_PB_K_FN, .wire = LCP_PB_LEN, .flags = LCP_PB_F_REPEATED, .fn = entry_proof},
+    {.number = 2, .kind = LCP_PB_K_FN, .wire = LCP_PB_LEN, .flags = LCP_PB_F_REPEATED, .fn = entry_proof},
+};
+static const lcp_pb_desc entry_desc = LCP_PB_DESC("BatchEntry", LCP_ERR_ICS23_DECODE, 0, entry_fields, entry_check);
+
+static int decode_entry(lcp_ics23_entry *out, const uint8_t *in, size_t in_len, const batch_ctx *b, char *err)
+{
+    entry_dec x = {out, 0, *b};
+    memset(out, 0, sizeof *out);
+    return lcp_pb_decode(&entry_desc, &x, in, in_len, err);
+}
+
+/* A batch being decoded: the lookup inners are counted in a first pass, since entries refer to them by index. */
+typedef struct {
+    batch_ctx b;
+    size_t n_entries;
+} batch_dec;
+
+static int count_lookup(void *dst, const lcp_pb_field *f, char *err)
+{
+    batch_dec *x = dst;
+    lcp_ics23_inner_op op;
+    int rc = lcp_ics23_decode_inner_op(&op, f->bytes.ptr, f->bytes.len, err);
     if (rc != LCP_OK) return rc;
-    if (!have) return DEC_FAIL("BatchEntry: empty");
+    if (++x->b.n_lookup > LCP_ICS23_MAX_BATCH)
+        return lcp_fail(err, LCP_ERR_ICS23_LIMIT, "compressed batch: too many lookup inners");
     return LCP_OK;
 }
 
-/* Counts and checks the entries (field 1) and, for a compressed batch, the lookup inners (field 2) first, since
- * entries refer to them by index. */
-static int decode_batch(lcp_ics23_proof *out, const uint8_t *in, size_t in_len, int compressed, char *err)
+static int count_entry(void *dst, const lcp_pb_field *f, char *err)
 {
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    int rc;
-    size_t n_lookup = 0, n_entries = 0;
-    lcp_bytes all = {in, in_len};
-    if (compressed) {
-        lcp_pb_reader_init(&r, in, in_len);
-        while ((rc = next(&r, &f, err)) == 1) {
-            if (f.number != 2) continue;
-            lcp_ics23_inner_op op;
-            if ((rc = want_wire(&f, LCP_PB_LEN, "CompressedBatchProof", err)) != LCP_OK) return rc;
-            if ((rc = lcp_ics23_decode_inner_op(&op, f.bytes.ptr, f.bytes.len, err)) != LCP_OK) return rc;
-            if (++n_lookup > LCP_ICS23_MAX_BATCH)
-                return lcp_fail(err, LCP_ERR_ICS23_LIMIT, "compressed batch: too many lookup inners");
-        }
-        if (rc != LCP_OK) return rc;
-    }
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number != 1) continue;
-        lcp_ics23_entry e;
-        if ((rc = want_wire(&f, LCP_PB_LEN, "BatchProof", err)) != LCP_OK) return rc;
-        if ((rc = decode_entry(&e, f.bytes.ptr, f.bytes.len, compressed, all, n_lookup, err)) != LCP_OK) return rc;
-        if (++n_entries > LCP_ICS23_MAX_BATCH)
-            return lcp_fail(err, LCP_ERR_ICS23_LIMIT, "batch: too many entries");
-    }
+    batch_dec *x = dst;
+    lcp_ics23_entry e;
+    int rc = decode_entry(&e, f->bytes.ptr, f->bytes.len, &x->b, err);
     if (rc != LCP_OK) return rc;
-    out->batch_ = all;
-    out->n_entries = n_entries;
-    out->n_lookup_ = n_lookup;
+    if (++x->n_entries > LCP_ICS23_MAX_BATCH) return lcp_fail(err, LCP_ERR_ICS23_LIMIT, "batch: too many entries");
     return LCP_OK;
 }
+
+/* Each pass reads the whole batch and looks at one field: 2 (lookup inners) first, then 1 (entries). */
+static const lcp_pb_fdesc lookup_fields[] = {
+    {.number = 2, .kind = LCP_PB_K_FN, .wire = LCP_PB_LEN, .flags = LCP_PB_F_REPEATED, .fn = count_lookup},
+};
+static const lcp_pb_desc lookup_desc = ICS_DESC("CompressedBatchProof", lookup_fields, NULL);
+static const lcp_pb_fdesc batch_fields[] = {
+    {.number = 1, .kind = LCP_PB_K_FN, .wire = LCP_PB_LEN, .flags = LCP_PB_F_REPEATED, .fn = count_entry},
+};
+static const lcp_pb_desc batch_desc = ICS_DESC("BatchProof", batch_fields, NULL);
+
+static int decode_batch(lcp_ics23_proof *out, const uint8_t *in, size_t in_len, int compressed, char *err)
+{
+    batch_dec x = {{compressed, {in, in_len}, 0}, 0};
+    int rc;
+    if (compressed && (rc = lcp_pb_decode(&lookup_desc, &x, in, in_len, err)) != LCP_OK) return rc;
+    if ((rc = lcp_pb_decode(&batch_desc, &x, in, in_len, err)) != LCP_OK) return rc;
+    out->batch_ = x.b.lookup;
+    out->n_entries = x.n_entries;
+    out->n_lookup_ = x.b.n_lookup;
+    return LCP_OK;
+}
+
+/* CommitmentProof: oneof {1 exist, 2 nonexist, 3 batch, 4 compressed}. */
+static int commitment_proof(void *dst, const lcp_pb_field *f, char *err)
+{
+    lcp_ics23_proof *out = dst;
+    static const batch_ctx plain = {0, {NULL, 0}, 0};
+    int rc;
+    if (out->type) return DEC_FAIL("CommitmentProof: more than one proof");
+    switch (f->number) {
+    case 1: rc = decode_exist(&out->exist, f->bytes.ptr, f->bytes.len, 0, plain.lookup, 0, err); break;
+    case 2: rc = decode_nonexist(&out->nonexist, f->bytes.ptr, f->bytes.len, &plain, err); break;
+    default: rc = decode_batch(out, f->bytes.ptr, f->bytes.len, f->number == 4, err); break;
+    }
+    if (rc != LCP_OK) return rc;
+    out->type = (int)f->number;
+    return LCP_OK;
+}
+
+static int proof_check(void *dst, char *err)
+{
+    return ((lcp_ics23_proof *)dst)->type ? LCP_OK : DEC_FAIL("CommitmentProof: empty");
+}
+
+#define ONE_OF(n) {.number = (n), .kind = LCP_PB_K_FN, .wire = LCP_PB_LEN, .flags = LCP_PB_F_REPEATED, .fn = commitment_proof}
+static const lcp_pb_fdesc proof_fields[] = {ONE_OF(1), ONE_OF(2), ONE_OF(3), ONE_OF(4)};
+#undef ONE_OF
+static const lcp_pb_desc proof_desc =
+    LCP_PB_DESC("CommitmentProof", LCP_ERR_ICS23_DECODE, 0, proof_fields, proof_check);
 
 int lcp_ics23_decode_proof(lcp_ics23_proof *out, const uint8_t *in, size_t in_len, char *err)
 {
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    int rc;
-    lcp_bytes none = {NULL, 0};
     memset(out, 0, sizeof *out);
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number < 1 || f.number > 4) continue;
-        if (out->type) return DEC_FAIL("CommitmentProof: more than one proof");
-        if ((rc = want_wire(&f, LCP_PB_LEN, "CommitmentProof", err)) != LCP_OK) return rc;
-        switch (f.number) {
-        case 1: rc = decode_exist(&out->exist, f.bytes.ptr, f.bytes.len, 0, none, 0, err); break;
-        case 2: rc = decode_nonexist(&out->nonexist, f.bytes.ptr, f.bytes.len, 0, none, 0, err); break;
-        default: rc = decode_batch(out, f.bytes.ptr, f.bytes.len, f.number == 4, err); break;
-        }
-        if (rc != LCP_OK) return rc;
-        out->type = (int)f.number;
-    }
-    if (rc != LCP_OK) return rc;
-    if (!out->type) return DEC_FAIL("CommitmentProof: empty");
-    return LCP_OK;
+    return lcp_pb_decode(&proof_desc, out, in, in_len, err);
 }
 
 /* ---- walkers over decoded proofs ---- */
@@ -396,8 +390,8 @@ int lcp_ics23_proof_entry_at(lcp_ics23_entry *e, const lcp_ics23_proof *proof, s
     LCP_ARG_CHECK(i < proof->n_entries);
     lcp_bytes b;
     if (nth_field(&b, proof->batch_, 1, i) != LCP_OK) return LCP_ERR_ICS23_DECODE;
-    int compressed = proof->type == LCP_ICS23_PROOF_COMPRESSED;
-    return decode_entry(e, b.ptr, b.len, compressed, proof->batch_, proof->n_lookup_, NULL);
+    batch_ctx bc = {proof->type == LCP_ICS23_PROOF_COMPRESSED, proof->batch_, proof->n_lookup_};
+    return decode_entry(e, b.ptr, b.len, &bc, NULL);
 }
 
 void ics23_entry_iter_init(ics23_entry_iter *it, const lcp_ics23_proof *proof)
@@ -413,8 +407,8 @@ int ics23_entry_iter_next(ics23_entry_iter *it, lcp_ics23_entry *e)
     while ((rc = lcp_pb_next(&it->r, &f, NULL)) == 1) {
         if (f.number != 1) continue;
         const lcp_ics23_proof *p = it->proof;
-        rc = decode_entry(e, f.bytes.ptr, f.bytes.len, p->type == LCP_ICS23_PROOF_COMPRESSED, p->batch_, p->n_lookup_,
-                          NULL);
+        batch_ctx bc = {p->type == LCP_ICS23_PROOF_COMPRESSED, p->batch_, p->n_lookup_};
+        rc = decode_entry(e, f.bytes.ptr, f.bytes.len, &bc, NULL);
         return rc == LCP_OK ? 1 : LCP_ERR_ICS23_DECODE;
     }
     return rc < 0 ? LCP_ERR_ICS23_DECODE : 0;

@@ -12,290 +12,184 @@
 #define TM_MIN_SECONDS (-62135596800LL)
 #define TM_MAX_SECONDS 253402300799LL
 
-/* The shared protobuf rules (codec_pb) with the Tendermint error code. */
-#define I32(dst)                                                                                \
-    do {                                                                                        \
-        int32_t v_;                                                                             \
-        if ((rc = lcp_pb_get_int32(&v_, &f, LCP_ERR_TM_DECODE, NULL, err)) != LCP_OK) return rc; \
-        (dst) = v_;                                                                             \
-    } while (0)
-#define next(r, f, err) lcp_pb_next_as(r, f, LCP_ERR_TM_DECODE, err)
-#define wire(f, wt, msg, err) lcp_pb_want_wire(f, wt, LCP_ERR_TM_DECODE, msg, err)
-/* Checks the field is new and of the expected wire type. */
-#define FIELD(wt)                                                                              \
-    do {                                                                                       \
-        if ((rc = lcp_pb_singular(&seen, &f, (wt), LCP_ERR_TM_DECODE, msg, err)) != LCP_OK) return rc; \
-    } while (0)
+/* Every table here: Tendermint's error code, singular fields at most once. */
+#define TM_DESC(name, fields, check) LCP_PB_DESC(name, LCP_ERR_TM_DECODE, LCP_PB_ONCE, fields, check)
 
-static int decode_time(lcp_tm_time *out, lcp_bytes in, char *err)
+static int check_time(void *dst, char *err)
 {
-    static const char *msg = "Timestamp";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
-    out->seconds = 0;
-    out->nanos = 0;
-    lcp_pb_reader_init(&r, in.ptr, in.len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number == 1) {
-            FIELD(LCP_PB_VARINT);
-            out->seconds = lcp_pb_int64(f.u);
-        } else if (f.number == 2) {
-            FIELD(LCP_PB_VARINT);
-            I32(out->nanos);
-        }
-    }
-    if (rc != LCP_OK) return rc;
-    if (out->seconds < TM_MIN_SECONDS || out->seconds > TM_MAX_SECONDS || out->nanos < 0 || out->nanos > 999999999)
-        return DEC_FAIL("Timestamp out of range (%lld s, %d ns)", (long long)out->seconds, (int)out->nanos);
+    const lcp_tm_time *t = dst;
+    if (t->seconds < TM_MIN_SECONDS || t->seconds > TM_MAX_SECONDS || t->nanos < 0 || t->nanos > 999999999)
+        return DEC_FAIL("Timestamp out of range (%lld s, %d ns)", (long long)t->seconds, (int)t->nanos);
     return LCP_OK;
 }
 
 /* google.protobuf.Duration; the sign rules are the validator's business (periods must be positive). */
-static int decode_duration(lcp_tm_duration *out, lcp_bytes in, char *err)
+static int check_duration(void *dst, char *err)
 {
-    static const char *msg = "Duration";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
-    out->seconds = 0;
-    out->nanos = 0;
-    lcp_pb_reader_init(&r, in.ptr, in.len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number == 1) {
-            FIELD(LCP_PB_VARINT);
-            out->seconds = lcp_pb_int64(f.u);
-        } else if (f.number == 2) {
-            FIELD(LCP_PB_VARINT);
-            I32(out->nanos);
-        }
-    }
-    if (rc != LCP_OK) return rc;
+    const lcp_tm_duration *d = dst;
     /* proto Duration: |seconds| <= 10000 years, |nanos| < 1e9 with the sign of seconds */
-    if (out->seconds < -315576000000LL || out->seconds > 315576000000LL || out->nanos <= -1000000000 ||
-        out->nanos >= 1000000000 || (out->seconds > 0 && out->nanos < 0) || (out->seconds < 0 && out->nanos > 0))
+    if (d->seconds < -315576000000LL || d->seconds > 315576000000LL || d->nanos <= -1000000000 ||
+        d->nanos >= 1000000000 || (d->seconds > 0 && d->nanos < 0) || (d->seconds < 0 && d->nanos > 0))
         return DEC_FAIL("Duration out of range");
     return LCP_OK;
 }
 
-/* A message of two strict singular varints, fields 1 and 2 (Height, Consensus version, Fraction); unknown fields
- * are skipped. Both are 0 when absent. */
-static int decode_u64_pair(uint64_t *one, uint64_t *two, lcp_bytes in, const char *msg, char *err)
-{
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
-    *one = *two = 0;
-    lcp_pb_reader_init(&r, in.ptr, in.len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number == 1 || f.number == 2) {
-            FIELD(LCP_PB_VARINT);
-            *(f.number == 1 ? one : two) = f.u;
-        }
-    }
-    return rc;
-}
+static const lcp_pb_fdesc time_fields[] = {
+    LCP_PB_I64(1, lcp_tm_time, seconds),
+    LCP_PB_I32(2, lcp_tm_time, nanos),
+};
+static const lcp_pb_desc time_desc = TM_DESC("Timestamp", time_fields, check_time);
+static const lcp_pb_desc duration_desc = TM_DESC("Duration", time_fields, check_duration);
 
-static int decode_height(lcp_tm_height *out, lcp_bytes in, char *err)
-{
-    return decode_u64_pair(&out->revision_number, &out->revision_height, in, "Height", err);
-}
+/* Messages of two varints, fields 1 and 2 (Height, Consensus version, Fraction); both 0 when absent. */
+static const lcp_pb_fdesc height_fields[] = {
+    LCP_PB_U64(1, lcp_tm_height, revision_number),
+    LCP_PB_U64(2, lcp_tm_height, revision_height),
+};
+static const lcp_pb_desc height_desc = TM_DESC("Height", height_fields, NULL);
+/* Consensus and Fraction are read into the header and the client state themselves (off 0 of the parent). */
+static const lcp_pb_fdesc version_fields[] = {
+    LCP_PB_U64(1, lcp_tm_header, version_block),
+    LCP_PB_U64(2, lcp_tm_header, version_app),
+};
+static const lcp_pb_desc version_desc = TM_DESC("Consensus", version_fields, NULL);
+static const lcp_pb_fdesc fraction_fields[] = {
+    LCP_PB_U64(1, lcp_tm_client_state, trust_numerator),
+    LCP_PB_U64(2, lcp_tm_client_state, trust_denominator),
+};
+static const lcp_pb_desc fraction_desc = TM_DESC("Fraction", fraction_fields, NULL);
 
-static int decode_part_set_header(lcp_tm_block_id *out, lcp_bytes in, char *err)
-{
-    static const char *msg = "PartSetHeader";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
-    lcp_pb_reader_init(&r, in.ptr, in.len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number == 1) {
-            FIELD(LCP_PB_VARINT);
-            if (f.u > UINT32_MAX) return DEC_FAIL("PartSetHeader: total does not fit uint32");
-            out->part_set_total = (uint32_t)f.u;
-        } else if (f.number == 2) {
-            FIELD(LCP_PB_LEN);
-            out->part_set_hash = f.bytes;
-        }
-    }
-    return rc;
-}
+static const lcp_pb_fdesc part_set_header_fields[] = {
+    LCP_PB_U32(1, lcp_tm_block_id, part_set_total),
+    LCP_PB_BYTES(2, lcp_tm_block_id, part_set_hash),
+};
+static const lcp_pb_desc part_set_header_desc = TM_DESC("PartSetHeader", part_set_header_fields, NULL);
 
-static int decode_block_id(lcp_tm_block_id *out, lcp_bytes in, char *err)
-{
-    static const char *msg = "BlockID";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
-    memset(out, 0, sizeof *out);
-    lcp_pb_reader_init(&r, in.ptr, in.len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number == 1) {
-            FIELD(LCP_PB_LEN);
-            out->hash = f.bytes;
-        } else if (f.number == 2) {
-            FIELD(LCP_PB_LEN);
-            if ((rc = decode_part_set_header(out, f.bytes, err)) != LCP_OK) return rc;
-        }
-    }
-    return rc;
-}
+static const lcp_pb_fdesc block_id_fields[] = {
+    LCP_PB_BYTES(1, lcp_tm_block_id, hash),
+    {.number = 2, .kind = LCP_PB_K_MSG, .off = 0, .sub = &part_set_header_desc},
+};
+static const lcp_pb_desc block_id_desc = TM_DESC("BlockID", block_id_fields, NULL);
 
-static int decode_version(lcp_tm_header *out, lcp_bytes in, char *err)
-{
-    return decode_u64_pair(&out->version_block, &out->version_app, in, "Consensus", err);
-}
+#define H lcp_tm_header
+static const lcp_pb_fdesc header_fields[] = {
+    {.number = 1, .kind = LCP_PB_K_MSG, .off = 0, .sub = &version_desc, LCP_PB_HAS(H, has_version)},
+    LCP_PB_BYTES(2, H, chain_id),
+    LCP_PB_I64(3, H, height),
+    LCP_PB_MSG(4, H, time, &time_desc, LCP_PB_HAS(H, has_time)),
+    LCP_PB_MSG(5, H, last_block_id, &block_id_desc),
+    LCP_PB_BYTES(6, H, last_commit_hash),
+    LCP_PB_BYTES(7, H, data_hash),
+    LCP_PB_BYTES(8, H, validators_hash),
+    LCP_PB_BYTES(9, H, next_validators_hash),
+    LCP_PB_BYTES(10, H, consensus_hash),
+    LCP_PB_BYTES(11, H, app_hash),
+    LCP_PB_BYTES(12, H, last_results_hash),
+    LCP_PB_BYTES(13, H, evidence_hash),
+    LCP_PB_BYTES(14, H, proposer_address),
+};
+#undef H
+static const lcp_pb_desc header_desc = TM_DESC("Header", header_fields, NULL);
 
 int lcp_tm_decode_header(lcp_tm_header *out, const uint8_t *in, size_t in_len, char *err)
 {
-    static const char *msg = "Header";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
     memset(out, 0, sizeof *out);
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number < 1 || f.number > 14) continue;
-        FIELD(f.number == 3 ? LCP_PB_VARINT : LCP_PB_LEN);
-        switch (f.number) {
-        case 1:
-            if ((rc = decode_version(out, f.bytes, err)) != LCP_OK) return rc;
-            out->has_version = 1;
-            break;
-        case 2: out->chain_id = f.bytes; break;
-        case 3: out->height = lcp_pb_int64(f.u); break;
-        case 4:
-            if ((rc = decode_time(&out->time, f.bytes, err)) != LCP_OK) return rc;
-            out->has_time = 1;
-            break;
-        case 5:
-            if ((rc = decode_block_id(&out->last_block_id, f.bytes, err)) != LCP_OK) return rc;
-            break;
-        case 6: out->last_commit_hash = f.bytes; break;
-        case 7: out->data_hash = f.bytes; break;
-        case 8: out->validators_hash = f.bytes; break;
-        case 9: out->next_validators_hash = f.bytes; break;
-        case 10: out->consensus_hash = f.bytes; break;
-        case 11: out->app_hash = f.bytes; break;
-        case 12: out->last_results_hash = f.bytes; break;
-        case 13: out->evidence_hash = f.bytes; break;
-        default: out->proposer_address = f.bytes; break;
-        }
-    }
-    return rc;
+    return lcp_pb_decode(&header_desc, out, in, in_len, err);
 }
+
+static const lcp_pb_fdesc commit_sig_fields[] = {
+    LCP_PB_I32(1, lcp_tm_commit_sig, flag),
+    LCP_PB_BYTES(2, lcp_tm_commit_sig, validator_address),
+    LCP_PB_MSG(3, lcp_tm_commit_sig, timestamp, &time_desc, LCP_PB_HAS(lcp_tm_commit_sig, has_timestamp)),
+    LCP_PB_BYTES(4, lcp_tm_commit_sig, signature),
+};
+static const lcp_pb_desc commit_sig_desc = TM_DESC("CommitSig", commit_sig_fields, NULL);
 
 int tm_decode_commit_sig(lcp_tm_commit_sig *out, const uint8_t *in, size_t in_len, char *err)
 {
-    static const char *msg = "CommitSig";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
     memset(out, 0, sizeof *out);
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number < 1 || f.number > 4) continue;
-        FIELD(f.number == 1 ? LCP_PB_VARINT : LCP_PB_LEN);
-        switch (f.number) {
-        case 1: I32(out->flag); break;
-        case 2: out->validator_address = f.bytes; break;
-        case 3:
-            if ((rc = decode_time(&out->timestamp, f.bytes, err)) != LCP_OK) return rc;
-            out->has_timestamp = 1;
-            break;
-        default: out->signature = f.bytes; break;
-        }
-    }
-    return rc;
+    return lcp_pb_decode(&commit_sig_desc, out, in, in_len, err);
 }
+
+/* Each signature is checked here and counted; the walkers read them again from the kept encoding. */
+static int count_commit_sig(void *dst, const lcp_pb_field *f, char *err)
+{
+    size_t *n_sigs = dst;
+    lcp_tm_commit_sig s;
+    int rc = tm_decode_commit_sig(&s, f->bytes.ptr, f->bytes.len, err);
+    if (rc != LCP_OK) return rc;
+    if (++*n_sigs > LCP_TM_MAX_VALIDATORS)
+        return lcp_fail(err, LCP_ERR_TM_LIMIT, "Commit: more than %d signatures", LCP_TM_MAX_VALIDATORS);
+    return LCP_OK;
+}
+
+static const lcp_pb_fdesc commit_fields[] = {
+    LCP_PB_I64(1, lcp_tm_commit, height),
+    LCP_PB_I32(2, lcp_tm_commit, round),
+    LCP_PB_MSG(3, lcp_tm_commit, block_id, &block_id_desc),
+    LCP_PB_FN(4, LCP_PB_LEN, lcp_tm_commit, n_sigs, count_commit_sig, .flags = LCP_PB_F_REPEATED),
+};
+static const lcp_pb_desc commit_desc = TM_DESC("Commit", commit_fields, NULL);
 
 int lcp_tm_decode_commit(lcp_tm_commit *out, const uint8_t *in, size_t in_len, char *err)
 {
-    static const char *msg = "Commit";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
     memset(out, 0, sizeof *out);
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number < 1 || f.number > 4) continue;
-        if (f.number == 4) {
-            lcp_tm_commit_sig s;
-            if ((rc = wire(&f, LCP_PB_LEN, msg, err)) != LCP_OK) return rc;
-            if ((rc = tm_decode_commit_sig(&s, f.bytes.ptr, f.bytes.len, err)) != LCP_OK) return rc;
-            if (++out->n_sigs > LCP_TM_MAX_VALIDATORS)
-                return lcp_fail(err, LCP_ERR_TM_LIMIT, "Commit: more than %d signatures", LCP_TM_MAX_VALIDATORS);
-            continue;
-        }
-        FIELD(f.number == 3 ? LCP_PB_LEN : LCP_PB_VARINT);
-        if (f.number == 1) out->height = lcp_pb_int64(f.u);
-        else if (f.number == 2) I32(out->round);
-        else if ((rc = decode_block_id(&out->block_id, f.bytes, err)) != LCP_OK) return rc;
-    }
+    int rc = lcp_pb_decode(&commit_desc, out, in, in_len, err);
     if (rc != LCP_OK) return rc;
     out->src_.ptr = in;
     out->src_.len = in_len;
     return LCP_OK;
 }
 
+static int commit_fn(void *dst, const lcp_pb_field *f, char *err)
+{
+    return lcp_tm_decode_commit(dst, f->bytes.ptr, f->bytes.len, err);
+}
+
+#define SH lcp_tm_signed_header
+static const lcp_pb_fdesc signed_header_fields[] = {
+    LCP_PB_MSG(1, SH, header, &header_desc, LCP_PB_HAS(SH, has_header), .ctx = "header"),
+    LCP_PB_FN(2, LCP_PB_LEN, SH, commit, commit_fn, LCP_PB_HAS(SH, has_commit), .ctx = "commit"),
+};
+#undef SH
+static const lcp_pb_desc signed_header_desc = TM_DESC("SignedHeader", signed_header_fields, NULL);
+
 int lcp_tm_decode_signed_header(lcp_tm_signed_header *out, const uint8_t *in, size_t in_len, char *err)
 {
-    static const char *msg = "SignedHeader";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
     memset(out, 0, sizeof *out);
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number != 1 && f.number != 2) continue;
-        FIELD(LCP_PB_LEN);
-        if (f.number == 1) {
-            if ((rc = lcp_tm_decode_header(&out->header, f.bytes.ptr, f.bytes.len, err)) != LCP_OK)
-                return lcp_fail_ctx(err, rc, "header");
-            out->has_header = 1;
-        } else {
-            if ((rc = lcp_tm_decode_commit(&out->commit, f.bytes.ptr, f.bytes.len, err)) != LCP_OK)
-                return lcp_fail_ctx(err, rc, "commit");
-            out->has_commit = 1;
-        }
-    }
-    return rc;
+    return lcp_pb_decode(&signed_header_desc, out, in, in_len, err);
 }
+
+static int signed_header_fn(void *dst, const lcp_pb_field *f, char *err)
+{
+    return lcp_tm_decode_signed_header(dst, f->bytes.ptr, f->bytes.len, err);
+}
+
+/* LightBlock's signed header goes where the caller points. */
+typedef struct {
+    lcp_tm_signed_header *sh;
+    lcp_bytes valset;
+} light_block;
+
+static int light_block_sh(void *dst, const lcp_pb_field *f, char *err)
+{
+    return signed_header_fn(*(lcp_tm_signed_header **)dst, f, err);
+}
+
+static const lcp_pb_fdesc light_block_fields[] = {
+    LCP_PB_FN(1, LCP_PB_LEN, light_block, sh, light_block_sh, .flags = LCP_PB_F_REQUIRED, .name = "signed header"),
+    LCP_PB_BYTES(2, light_block, valset),
+};
+static const lcp_pb_desc light_block_desc = TM_DESC("LightBlock", light_block_fields, NULL);
 
 int lcp_tm_decode_light_block(lcp_tm_signed_header *sh, lcp_bytes *valset, const uint8_t *in, size_t in_len,
                               char *err)
 {
-    static const char *msg = "LightBlock";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc, have_sh = 0;
+    light_block lb = {sh, {NULL, 0}};
     memset(sh, 0, sizeof *sh);
-    valset->ptr = NULL;
-    valset->len = 0;
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number != 1 && f.number != 2) continue;
-        FIELD(LCP_PB_LEN);
-        if (f.number == 1) {
-            if ((rc = lcp_tm_decode_signed_header(sh, f.bytes.ptr, f.bytes.len, err)) != LCP_OK) return rc;
-            have_sh = 1;
-        } else {
-            *valset = f.bytes;
-        }
-    }
-    if (rc != LCP_OK) return rc;
-    if (!have_sh) return DEC_FAIL("LightBlock: no signed header");
-    return LCP_OK;
+    int rc = lcp_pb_decode(&light_block_desc, &lb, in, in_len, err);
+    *valset = lb.valset;
+    return rc;
 }
 
 void tm_sig_iter_init(tm_sig_iter *it, const lcp_tm_commit *c)
@@ -329,165 +223,81 @@ int lcp_tm_commit_sig_at(lcp_tm_commit_sig *sig, const lcp_tm_commit *c, size_t 
 
 /* ---- ibc.lightclients.tendermint.v1 ---- */
 
+#define IH lcp_tm_ibc_header
+static const lcp_pb_fdesc ibc_header_fields[] = {
+    LCP_PB_FN(1, LCP_PB_LEN, IH, signed_header, signed_header_fn, LCP_PB_HAS(IH, has_signed_header)),
+    LCP_PB_BYTES(2, IH, validator_set, LCP_PB_HAS(IH, has_validator_set)),
+    LCP_PB_MSG(3, IH, trusted_height, &height_desc, LCP_PB_HAS(IH, has_trusted_height)),
+    LCP_PB_BYTES(4, IH, trusted_validators, LCP_PB_HAS(IH, has_trusted_validators)),
+};
+#undef IH
+static const lcp_pb_desc ibc_header_desc = TM_DESC("Header", ibc_header_fields, NULL);
+
 int lcp_tm_decode_ibc_header(lcp_tm_ibc_header *out, const uint8_t *in, size_t in_len, char *err)
 {
-    static const char *msg = "Header";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
     memset(out, 0, sizeof *out);
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number < 1 || f.number > 4) continue;
-        FIELD(LCP_PB_LEN);
-        switch (f.number) {
-        case 1:
-            if ((rc = lcp_tm_decode_signed_header(&out->signed_header, f.bytes.ptr, f.bytes.len, err)) != LCP_OK)
-                return rc;
-            out->has_signed_header = 1;
-            break;
-        case 2:
-            out->validator_set = f.bytes;
-            out->has_validator_set = 1;
-            break;
-        case 3:
-            if ((rc = decode_height(&out->trusted_height, f.bytes, err)) != LCP_OK) return rc;
-            out->has_trusted_height = 1;
-            break;
-        default:
-            out->trusted_validators = f.bytes;
-            out->has_trusted_validators = 1;
-            break;
-        }
-    }
-    return rc;
+    return lcp_pb_decode(&ibc_header_desc, out, in, in_len, err);
 }
 
-static int decode_fraction(lcp_tm_client_state *out, lcp_bytes in, char *err)
-{
-    return decode_u64_pair(&out->trust_numerator, &out->trust_denominator, in, "Fraction", err);
-}
+#define CS lcp_tm_client_state
+static const lcp_pb_fdesc client_state_fields[] = {
+    LCP_PB_BYTES(1, CS, chain_id),
+    {.number = 2, .kind = LCP_PB_K_MSG, .off = 0, .sub = &fraction_desc, LCP_PB_HAS(CS, has_trust_level)},
+    LCP_PB_MSG(3, CS, trusting_period, &duration_desc, LCP_PB_HAS(CS, has_trusting_period)),
+    LCP_PB_MSG(4, CS, unbonding_period, &duration_desc, LCP_PB_HAS(CS, has_unbonding_period)),
+    LCP_PB_MSG(5, CS, max_clock_drift, &duration_desc, LCP_PB_HAS(CS, has_max_clock_drift)),
+    LCP_PB_MSG(6, CS, frozen_height, &height_desc, LCP_PB_HAS(CS, has_frozen_height)),
+    LCP_PB_MSG(7, CS, latest_height, &height_desc, LCP_PB_HAS(CS, has_latest_height)),
+    LCP_PB_BYTES_ARRAY(8, CS, proof_specs, n_proof_specs, .cap_code = LCP_ERR_TM_LIMIT),
+    LCP_PB_BYTES_ARRAY(9, CS, upgrade_path, n_upgrade_path, .cap_code = LCP_ERR_TM_LIMIT),
+    LCP_PB_BOOL(10, CS, allow_update_after_expiry),
+    LCP_PB_BOOL(11, CS, allow_update_after_misbehaviour),
+};
+#undef CS
+static const lcp_pb_desc client_state_desc = TM_DESC("ClientState", client_state_fields, NULL);
 
 int lcp_tm_decode_client_state(lcp_tm_client_state *out, const uint8_t *in, size_t in_len, char *err)
 {
-    static const char *msg = "ClientState";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
     memset(out, 0, sizeof *out);
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number < 1 || f.number > 11) continue;
-        if (f.number == 8 || f.number == 9) {
-            if ((rc = wire(&f, LCP_PB_LEN, msg, err)) != LCP_OK) return rc;
-            lcp_bytes *arr = f.number == 8 ? out->proof_specs : out->upgrade_path;
-            size_t *n = f.number == 8 ? &out->n_proof_specs : &out->n_upgrade_path;
-            size_t cap = f.number == 8 ? LCP_TM_MAX_PROOF_SPECS : LCP_TM_MAX_UPGRADE_PATH;
-            if (*n == cap) return lcp_fail(err, LCP_ERR_TM_LIMIT, "ClientState: too many entries in field %u", f.number);
-            arr[(*n)++] = f.bytes;
-            continue;
-        }
-        FIELD((f.number == 10 || f.number == 11) ? LCP_PB_VARINT : LCP_PB_LEN);
-        switch (f.number) {
-        case 1: out->chain_id = f.bytes; break;
-        case 2:
-            rc = decode_fraction(out, f.bytes, err);
-            out->has_trust_level = 1;
-            break;
-        case 3:
-            rc = decode_duration(&out->trusting_period, f.bytes, err);
-            out->has_trusting_period = 1;
-            break;
-        case 4:
-            rc = decode_duration(&out->unbonding_period, f.bytes, err);
-            out->has_unbonding_period = 1;
-            break;
-        case 5:
-            rc = decode_duration(&out->max_clock_drift, f.bytes, err);
-            out->has_max_clock_drift = 1;
-            break;
-        case 6:
-            rc = decode_height(&out->frozen_height, f.bytes, err);
-            out->has_frozen_height = 1;
-            break;
-        case 7:
-            rc = decode_height(&out->latest_height, f.bytes, err);
-            out->has_latest_height = 1;
-            break;
-        case 10: out->allow_update_after_expiry = f.u != 0; break;
-        default: out->allow_update_after_misbehaviour = f.u != 0; break;
-        }
-        if (rc != LCP_OK) return rc;
-    }
-    return rc;
+    return lcp_pb_decode(&client_state_desc, out, in, in_len, err);
 }
 
-static int decode_merkle_root(lcp_bytes *out, lcp_bytes in, char *err)
-{
-    static const char *msg = "MerkleRoot";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
-    lcp_pb_reader_init(&r, in.ptr, in.len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number == 1) {
-            FIELD(LCP_PB_LEN);
-            *out = f.bytes;
-        }
-    }
-    return rc;
-}
+static const lcp_pb_fdesc merkle_root_fields[] = {
+    {.number = 1, .kind = LCP_PB_K_BYTES, .off = 0}, /* MerkleRoot {1 hash} read into the lcp_bytes itself */
+};
+static const lcp_pb_desc merkle_root_desc = TM_DESC("MerkleRoot", merkle_root_fields, NULL);
+
+#define CO lcp_tm_consensus_state
+static const lcp_pb_fdesc consensus_state_fields[] = {
+    LCP_PB_MSG(1, CO, timestamp, &time_desc, LCP_PB_HAS(CO, has_timestamp)),
+    LCP_PB_MSG(2, CO, root, &merkle_root_desc),
+    LCP_PB_BYTES(3, CO, next_validators_hash),
+};
+#undef CO
+static const lcp_pb_desc consensus_state_desc = TM_DESC("ConsensusState", consensus_state_fields, NULL);
 
 int lcp_tm_decode_consensus_state(lcp_tm_consensus_state *out, const uint8_t *in, size_t in_len, char *err)
 {
-    static const char *msg = "ConsensusState";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
     memset(out, 0, sizeof *out);
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number < 1 || f.number > 3) continue;
-        FIELD(LCP_PB_LEN);
-        if (f.number == 1) {
-            if ((rc = decode_time(&out->timestamp, f.bytes, err)) != LCP_OK) return rc;
-            out->has_timestamp = 1;
-        } else if (f.number == 2) {
-            if ((rc = decode_merkle_root(&out->root, f.bytes, err)) != LCP_OK) return rc;
-        } else {
-            out->next_validators_hash = f.bytes;
-        }
-    }
-    return rc;
+    return lcp_pb_decode(&consensus_state_desc, out, in, in_len, err);
 }
+
+static int ibc_header_fn(void *dst, const lcp_pb_field *f, char *err)
+{
+    return lcp_tm_decode_ibc_header(dst, f->bytes.ptr, f->bytes.len, err);
+}
+
+#define MB lcp_tm_misbehaviour
+static const lcp_pb_fdesc misbehaviour_fields[] = {
+    LCP_PB_BYTES(1, MB, client_id),
+    LCP_PB_FN(2, LCP_PB_LEN, MB, header_1, ibc_header_fn, LCP_PB_HAS(MB, has_header_1), .ctx = "header_1"),
+    LCP_PB_FN(3, LCP_PB_LEN, MB, header_2, ibc_header_fn, LCP_PB_HAS(MB, has_header_2), .ctx = "header_2"),
+};
+#undef MB
+static const lcp_pb_desc misbehaviour_desc = TM_DESC("Misbehaviour", misbehaviour_fields, NULL);
 
 int lcp_tm_decode_misbehaviour(lcp_tm_misbehaviour *out, const uint8_t *in, size_t in_len, char *err)
 {
-    static const char *msg = "Misbehaviour";
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
     memset(out, 0, sizeof *out);
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = next(&r, &f, err)) == 1) {
-        if (f.number < 1 || f.number > 3) continue;
-        FIELD(LCP_PB_LEN);
-        if (f.number == 1) {
-            out->client_id = f.bytes;
-        } else if (f.number == 2) {
-            if ((rc = lcp_tm_decode_ibc_header(&out->header_1, f.bytes.ptr, f.bytes.len, err)) != LCP_OK)
-                return lcp_fail_ctx(err, rc, "header_1");
-            out->has_header_1 = 1;
-        } else {
-            if ((rc = lcp_tm_decode_ibc_header(&out->header_2, f.bytes.ptr, f.bytes.len, err)) != LCP_OK)
-                return lcp_fail_ctx(err, rc, "header_2");
-            out->has_header_2 = 1;
-        }
-    }
-    return rc;
+    return lcp_pb_decode(&misbehaviour_desc, out, in, in_len, err);
 }

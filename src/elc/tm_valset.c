@@ -32,78 +32,100 @@ static int decode_pubkey(uint8_t key[LCP_TM_ED25519_PUBKEY_LEN], lcp_bytes in, c
 }
 
 /* Validator {1 address, 2 pub_key, 3 voting_power, 4 proposer_priority}; the address must be the key's. */
-static int decode_validator(lcp_tm_validator *out, lcp_bytes in, char *err)
+typedef struct {
+    lcp_tm_validator v;
+    lcp_bytes address;
+    int have_key;
+} validator_dec;
+
+static int read_pubkey(void *dst, const lcp_pb_field *f, char *err) { return decode_pubkey(dst, f->bytes, err); }
+
+static int validator_check(void *dst, char *err)
 {
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc, have_key = 0;
-    lcp_bytes addr = {NULL, 0};
-    memset(out, 0, sizeof *out);
-    lcp_pb_reader_init(&r, in.ptr, in.len);
-    while ((rc = lcp_pb_next(&r, &f, err)) == 1) {
-        if (f.number < 1 || f.number > 4) continue;
-        if (seen & (1u << f.number)) return DEC_FAIL("Validator: field %u repeated", f.number);
-        seen |= 1u << f.number;
-        int want = f.number <= 2 ? LCP_PB_LEN : LCP_PB_VARINT;
-        if (f.wire_type != want) return DEC_FAIL("Validator: field %u has wire type %d", f.number, f.wire_type);
-        if (f.number == 1) addr = f.bytes;
-        else if (f.number == 2) {
-            if ((rc = decode_pubkey(out->pub_key, f.bytes, err)) != LCP_OK) return rc;
-            have_key = 1;
-        } else if (f.number == 3) out->power = lcp_pb_int64(f.u);
-        else out->proposer_priority = lcp_pb_int64(f.u);
-    }
-    if (rc < 0) return LCP_ERR_TM_DECODE;
-    if (!have_key) return VS_FAIL("validator: no public key");
-    if (out->power < 0) return VS_FAIL("validator: negative voting power");
+    validator_dec *x = dst;
+    if (!x->have_key) return VS_FAIL("validator: no public key");
+    if (x->v.power < 0) return VS_FAIL("validator: negative voting power");
     uint8_t h[32];
-    lcp_bytes key = {out->pub_key, sizeof out->pub_key};
+    lcp_bytes key = {x->v.pub_key, sizeof x->v.pub_key};
     if (ics23_sha256_parts(h, &key, 1) != LCP_OK) return lcp_fail(err, LCP_ERR_CRYPTO, NULL);
-    memcpy(out->address, h, LCP_TM_ADDRESS_LEN);
+    memcpy(x->v.address, h, LCP_TM_ADDRESS_LEN);
     /* The address is not hashed into the set, but commits name signers by it: it must be the key's. */
-    if (addr.len != LCP_TM_ADDRESS_LEN || memcmp(addr.ptr, out->address, LCP_TM_ADDRESS_LEN) != 0)
+    if (x->address.len != LCP_TM_ADDRESS_LEN || memcmp(x->address.ptr, x->v.address, LCP_TM_ADDRESS_LEN) != 0)
         return VS_FAIL("validator: address does not match its public key");
     return LCP_OK;
 }
 
-int lcp_tm_decode_valset(lcp_tm_valset *out, const uint8_t *in, size_t in_len, char *err)
+#define VD validator_dec
+static const lcp_pb_fdesc validator_fields[] = {
+    LCP_PB_BYTES(1, VD, address),
+    LCP_PB_FN(2, LCP_PB_LEN, VD, v.pub_key, read_pubkey, LCP_PB_HAS(VD, have_key)),
+    LCP_PB_I64(3, VD, v.power),
+    LCP_PB_I64(4, VD, v.proposer_priority),
+};
+#undef VD
+static const lcp_pb_desc validator_desc =
+    LCP_PB_DESC("Validator", LCP_ERR_TM_DECODE, LCP_PB_ONCE, validator_fields, validator_check);
+
+static int decode_validator(lcp_tm_validator *out, lcp_bytes in, char *err)
 {
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    int rc;
-    out->n = 0;
-    out->total_power = 0;
-    out->has_proposer = 0;
-    memset(&out->proposer, 0, sizeof out->proposer);
-    lcp_pb_reader_init(&r, in, in_len);
-    while ((rc = lcp_pb_next(&r, &f, err)) == 1) {
-        if (f.number == 1) {
-            if (f.wire_type != LCP_PB_LEN) return DEC_FAIL("ValidatorSet: bad wire type");
-            if (out->n == LCP_TM_MAX_VALIDATORS)
-                return lcp_fail(err, LCP_ERR_TM_LIMIT, "ValidatorSet: more than %d validators", LCP_TM_MAX_VALIDATORS);
-            if ((rc = decode_validator(&out->v[out->n], f.bytes, err)) != LCP_OK) return rc;
-            /* each power <= INT64_MAX/8 and at most 1024 of them: the running sum cannot overflow before the check */
-            if (out->v[out->n].power > TM_MAX_TOTAL_POWER) return VS_FAIL("validator: voting power too large");
-            out->total_power += out->v[out->n].power;
-            if (out->total_power > TM_MAX_TOTAL_POWER) return VS_FAIL("ValidatorSet: total voting power too large");
-            out->n++;
-        } else if (f.number == 2) {
-            if (f.wire_type != LCP_PB_LEN) return DEC_FAIL("ValidatorSet: bad wire type");
-            if (out->has_proposer) return DEC_FAIL("ValidatorSet: proposer repeated");
-            if ((rc = decode_validator(&out->proposer, f.bytes, err)) != LCP_OK) return lcp_fail_ctx(err, rc, "proposer");
-            out->has_proposer = 1;
-        } else if (f.number == 3) {
-            if (f.wire_type != LCP_PB_VARINT) return DEC_FAIL("ValidatorSet: bad wire type");
-        }
-    }
-    if (rc < 0) return LCP_ERR_TM_DECODE;
+    validator_dec x;
+    memset(&x, 0, sizeof x);
+    int rc = lcp_pb_decode(&validator_desc, &x, in.ptr, in.len, err);
+    *out = x.v;
+    return rc;
+}
+
+static int add_validator(void *dst, const lcp_pb_field *f, char *err)
+{
+    lcp_tm_valset *out = dst;
+    if (out->n == LCP_TM_MAX_VALIDATORS)
+        return lcp_fail(err, LCP_ERR_TM_LIMIT, "ValidatorSet: more than %d validators", LCP_TM_MAX_VALIDATORS);
+    int rc = decode_validator(&out->v[out->n], f->bytes, err);
+    if (rc != LCP_OK) return rc;
+    /* each power <= INT64_MAX/8 and at most 1024 of them: the running sum cannot overflow before the check */
+    if (out->v[out->n].power > TM_MAX_TOTAL_POWER) return VS_FAIL("validator: voting power too large");
+    out->total_power += out->v[out->n].power;
+    if (out->total_power > TM_MAX_TOTAL_POWER) return VS_FAIL("ValidatorSet: total voting power too large");
+    out->n++;
+    return LCP_OK;
+}
+
+static int read_proposer(void *dst, const lcp_pb_field *f, char *err) { return decode_validator(dst, f->bytes, err); }
+
+/* total_voting_power is recomputed, not trusted: only its wire type is checked. */
+static int ignore(void *dst, const lcp_pb_field *f, char *err)
+{
+    (void)dst, (void)f, (void)err;
+    return LCP_OK;
+}
+
+static int valset_check(void *dst, char *err)
+{
+    const lcp_tm_valset *out = dst;
     /* Duplicate addresses would let one key count twice in a tally walked by validator. */
     for (size_t i = 0; i < out->n; i++)
         for (size_t j = i + 1; j < out->n; j++)
             if (memcmp(out->v[i].address, out->v[j].address, LCP_TM_ADDRESS_LEN) == 0)
                 return VS_FAIL("ValidatorSet: duplicate validator");
     return LCP_OK;
+}
+
+static const lcp_pb_fdesc valset_fields[] = {
+    {.number = 1, .kind = LCP_PB_K_FN, .wire = LCP_PB_LEN, .flags = LCP_PB_F_REPEATED, .off = 0, .fn = add_validator},
+    LCP_PB_FN(2, LCP_PB_LEN, lcp_tm_valset, proposer, read_proposer, LCP_PB_HAS(lcp_tm_valset, has_proposer),
+              .ctx = "proposer"),
+    LCP_PB_FN(3, LCP_PB_VARINT, lcp_tm_valset, n, ignore, .flags = LCP_PB_F_REPEATED),
+};
+static const lcp_pb_desc valset_desc =
+    LCP_PB_DESC("ValidatorSet", LCP_ERR_TM_DECODE, LCP_PB_ONCE, valset_fields, valset_check);
+
+int lcp_tm_decode_valset(lcp_tm_valset *out, const uint8_t *in, size_t in_len, char *err)
+{
+    out->n = 0;
+    out->total_power = 0;
+    out->has_proposer = 0;
+    memset(&out->proposer, 0, sizeof out->proposer);
+    return lcp_pb_decode(&valset_desc, out, in, in_len, err);
 }
 
 int lcp_tm_valset_validate(const lcp_tm_valset *vs, char *err)

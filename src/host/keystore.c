@@ -20,8 +20,7 @@ enum {
     F_RA_EVIDENCE = 8,
     F_VALID_FROM = 9,
     F_VALID_TO = 10,
-    F_CREATED_AT = 11,
-    F_LAST = 11
+    F_CREATED_AT = 11
 };
 
 /* NULL if k satisfies the rules stated on lcp_keystore_entry, else why not. */
@@ -60,64 +59,62 @@ int lcp_keystore_record_encode(uint8_t *buf, size_t cap, size_t *len, const lcp_
     return lcp_pb_writer_status(&w);
 }
 
+static int read_address(void *dst, const lcp_pb_field *f, char *err)
+{
+    if (f->bytes.len != LCP_KEYSTORE_ADDRESS_LEN)
+        return lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "key record: address of %zu bytes", f->bytes.len);
+    memcpy(dst, f->bytes.ptr, LCP_KEYSTORE_ADDRESS_LEN);
+    return LCP_OK;
+}
+
+static int read_mrenclave(void *dst, const lcp_pb_field *f, char *err)
+{
+    if (f->bytes.len != LCP_KEYSTORE_MRENCLAVE_LEN)
+        return lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "key record: mrenclave of %zu bytes", f->bytes.len);
+    memcpy(dst, f->bytes.ptr, LCP_KEYSTORE_MRENCLAVE_LEN);
+    return LCP_OK;
+}
+
+/* Only 0 or 1: we write nothing else, so anything else is not our record. */
+static int read_debug(void *dst, const lcp_pb_field *f, char *err)
+{
+    if (f->u > 1) return lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "key record: enclave_debug is not a bool");
+    *(int *)dst = (int)f->u;
+    return LCP_OK;
+}
+
+static int record_check(void *dst, char *err)
+{
+    const char *p = entry_problem(dst);
+    return p != NULL ? lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "key record: %s", p) : LCP_OK;
+}
+
+#define KE lcp_keystore_entry
+static const lcp_pb_fdesc record_fields[] = {
+    LCP_PB_FN(F_ADDRESS, LCP_PB_LEN, KE, address, read_address, .flags = LCP_PB_F_REQUIRED, .name = "address"),
+    LCP_PB_BYTES(F_SEALED_KEY, KE, sealed_key),
+    LCP_PB_FN(F_MRENCLAVE, LCP_PB_LEN, KE, mrenclave, read_mrenclave, .flags = LCP_PB_F_REQUIRED, .name = "mrenclave"),
+    LCP_PB_BYTES(F_REPORT, KE, report),
+    LCP_PB_FN(F_DEBUG, LCP_PB_VARINT, KE, enclave_debug, read_debug),
+    LCP_PB_U32(F_QE_TYPE, KE, qe_type),
+    LCP_PB_U32(F_RA_TYPE, KE, ra_type),
+    LCP_PB_BYTES(F_RA_EVIDENCE, KE, ra_evidence),
+    LCP_PB_U64(F_VALID_FROM, KE, valid_from),
+    LCP_PB_U64(F_VALID_TO, KE, valid_to),
+    LCP_PB_U64(F_CREATED_AT, KE, created_at),
+};
+#undef KE
+/* We never write a field twice (LCP_PB_ONCE): a repeat means the bytes are not ours. A later version's fields are
+ * skipped, as protobuf requires. */
+static const lcp_pb_desc record_desc =
+    LCP_PB_DESC("key record", LCP_ERR_HOST_KEY_RECORD, LCP_PB_ONCE | LCP_PB_CTX, record_fields, record_check);
+
 int lcp_keystore_record_decode(lcp_keystore_entry *out, const uint8_t *in, size_t len, char *err)
 {
     LCP_ARG_CHECK(out != NULL);
     LCP_ARG_CHECK(in != NULL || len == 0);
     memset(out, 0, sizeof *out);
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    uint32_t seen = 0;
-    int rc;
-    char why[LCP_ERR_LEN];
-    lcp_pb_reader_init(&r, in, len);
-    while ((rc = lcp_pb_next(&r, &f, why)) == 1) {
-        if (f.number > F_LAST) continue; /* a later version's field: skipped, as protobuf requires */
-        uint32_t bit = (uint32_t)1 << f.number;
-        /* We never write a field twice; a repeat means the bytes are not ours. */
-        if (seen & bit) return lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "key record: field %u repeated", f.number);
-        seen |= bit;
-        int want_len = f.number == F_ADDRESS || f.number == F_SEALED_KEY || f.number == F_MRENCLAVE ||
-                       f.number == F_REPORT || f.number == F_RA_EVIDENCE;
-        if (f.wire_type != (want_len ? LCP_PB_LEN : LCP_PB_VARINT))
-            return lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "key record: field %u has wire type %d", f.number,
-                            f.wire_type);
-        switch (f.number) {
-        case F_ADDRESS:
-            if (f.bytes.len != LCP_KEYSTORE_ADDRESS_LEN)
-                return lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "key record: address of %zu bytes", f.bytes.len);
-            memcpy(out->address, f.bytes.ptr, LCP_KEYSTORE_ADDRESS_LEN);
-            break;
-        case F_SEALED_KEY: out->sealed_key = f.bytes; break;
-        case F_MRENCLAVE:
-            if (f.bytes.len != LCP_KEYSTORE_MRENCLAVE_LEN)
-                return lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "key record: mrenclave of %zu bytes", f.bytes.len);
-            memcpy(out->mrenclave, f.bytes.ptr, LCP_KEYSTORE_MRENCLAVE_LEN);
-            break;
-        case F_REPORT: out->report = f.bytes; break;
-        case F_DEBUG:
-            if (f.u > 1) return lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "key record: enclave_debug is not a bool");
-            out->enclave_debug = (int)f.u;
-            break;
-        case F_QE_TYPE:
-        case F_RA_TYPE:
-            if (f.u > UINT32_MAX)
-                return lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "key record: field %u exceeds uint32", f.number);
-            if (f.number == F_QE_TYPE) out->qe_type = (uint32_t)f.u;
-            else out->ra_type = (uint32_t)f.u;
-            break;
-        case F_RA_EVIDENCE: out->ra_evidence = f.bytes; break;
-        case F_VALID_FROM: out->valid_from = f.u; break;
-        case F_VALID_TO: out->valid_to = f.u; break;
-        case F_CREATED_AT: out->created_at = f.u; break;
-        }
-    }
-    if (rc < 0) return lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "key record: %s", why);
-    if (!(seen & (1u << F_ADDRESS))) return lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "key record: no address");
-    if (!(seen & (1u << F_MRENCLAVE))) return lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "key record: no mrenclave");
-    const char *p = entry_problem(out);
-    if (p != NULL) return lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "key record: %s", p);
-    return LCP_OK;
+    return lcp_pb_decode(&record_desc, out, in, len, err);
 }
 
 /* "0x" + 40 hex digits, for messages. */

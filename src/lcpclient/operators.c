@@ -12,33 +12,22 @@ typedef struct {
     lcp_bytes sigs[LC_MAX_SIGS];
 } operators_msg;
 
+/* Message decoders of this client (here and in update.c, register.c): LCP_ERR_LC_INVALID_MESSAGE, the last of a
+ * repeated singular field wins, as protobuf decoders do. */
+static const lcp_pb_fdesc operators_fields[] = {
+    LCP_PB_U64(1, operators_msg, nonce),
+    LCP_PB_BYTES_ARRAY(2, operators_msg, ops, nops),
+    LCP_PB_U64(3, operators_msg, num),
+    LCP_PB_U64(4, operators_msg, den),
+    LCP_PB_BYTES_ARRAY(5, operators_msg, sigs, nsigs, .cap_code = LCP_ERR_LC_INVALID_SIGNATURES_LENGTH),
+};
+static const lcp_pb_desc operators_desc =
+    LCP_PB_DESC("UpdateOperatorsMessage", LCP_ERR_LC_INVALID_MESSAGE, LCP_PB_CTX, operators_fields, NULL);
+
 static int decode(operators_msg *m, const uint8_t *in, size_t len, char *err)
 {
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    int rc;
     memset(m, 0, sizeof *m);
-    lcp_pb_reader_init(&r, in, len);
-    while ((rc = lcp_pb_next(&r, &f, err)) == 1) {
-        int is_len = f.number == 2 || f.number == 5;
-        if (f.number < 1 || f.number > 5) continue;
-        if (is_len != (f.wire_type == LCP_PB_LEN) || (!is_len && f.wire_type != LCP_PB_VARINT))
-            return lcp_fail(err, LCP_ERR_LC_INVALID_MESSAGE, "UpdateOperatorsMessage: field %u has the wrong type", f.number);
-        switch (f.number) {
-        case 1: m->nonce = f.u; break;
-        case 3: m->num = f.u; break;
-        case 4: m->den = f.u; break;
-        case 2:
-            if (m->nops == LCP_LC_MAX_OPERATORS) return lcp_fail(err, LCP_ERR_LC_INVALID_MESSAGE, "too many operators");
-            m->ops[m->nops++] = f.bytes;
-            break;
-        case 5:
-            if (m->nsigs == LC_MAX_SIGS) return lcp_fail(err, LCP_ERR_LC_INVALID_SIGNATURES_LENGTH, "too many signatures");
-            m->sigs[m->nsigs++] = f.bytes;
-            break;
-        }
-    }
-    return rc < 0 ? lcp_fail_ctx(err, LCP_ERR_LC_INVALID_MESSAGE, "UpdateOperatorsMessage") : LCP_OK;
+    return lcp_pb_decode(&operators_desc, m, in, len, err);
 }
 
 int lcp_lc_update_operators(lcp_lc *ctx, const char *client_id, const uint8_t *msg, size_t msg_len, char *err)

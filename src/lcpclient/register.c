@@ -12,21 +12,19 @@ typedef struct {
     lcp_bytes report, signature, signing_cert, operator_signature;
 } register_msg;
 
+static const lcp_pb_fdesc register_fields[] = {
+    LCP_PB_BYTES(1, register_msg, report),
+    LCP_PB_BYTES(2, register_msg, signature),
+    LCP_PB_BYTES(3, register_msg, signing_cert),
+    LCP_PB_BYTES(4, register_msg, operator_signature),
+};
+static const lcp_pb_desc register_desc =
+    LCP_PB_DESC("RegisterEnclaveKeyMessage", LCP_ERR_LC_INVALID_MESSAGE, LCP_PB_CTX, register_fields, NULL);
+
 static int decode_register(register_msg *m, const uint8_t *in, size_t len, char *err)
 {
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    int rc;
     memset(m, 0, sizeof *m);
-    lcp_pb_reader_init(&r, in, len);
-    while ((rc = lcp_pb_next(&r, &f, err)) == 1) {
-        if (f.number < 1 || f.number > 4) continue;
-        if (f.wire_type != LCP_PB_LEN)
-            return lcp_fail(err, LCP_ERR_LC_INVALID_MESSAGE, "RegisterEnclaveKeyMessage: field %u has the wrong type", f.number);
-        lcp_bytes *dst[] = {&m->report, &m->signature, &m->signing_cert, &m->operator_signature};
-        *dst[f.number - 1] = f.bytes;
-    }
-    return rc < 0 ? lcp_fail_ctx(err, LCP_ERR_LC_INVALID_MESSAGE, "RegisterEnclaveKeyMessage") : LCP_OK;
+    return lcp_pb_decode(&register_desc, m, in, len, err);
 }
 
 int lc_listed(const lcp_bytes *list, size_t n, const void *s, size_t len)

@@ -6,52 +6,38 @@
 #include "lcp/codec_pb.h"
 #include "lcp/lcpclient.h"
 
-static int decode_height(lcp_height *h, lcp_bytes b, char *err)
-{
-    return lcp_pb_decode_height(&h->revision_number, &h->revision_height, b.ptr, b.len, err);
-}
+/* Both messages: LCP_ERR_PROTO; as protobuf decoders do, a field met twice keeps the last value. */
+static const lcp_pb_fdesc height_fields[] = {
+    LCP_PB_U64(1, lcp_height, revision_number),
+    LCP_PB_U64(2, lcp_height, revision_height),
+};
+static const lcp_pb_desc height_desc = LCP_PB_DESC("Height", LCP_ERR_PROTO, 0, height_fields, NULL);
 
-#define PUSH(arr, count, max, what)                                                                             \
-    do {                                                                                                        \
-        if ((count) == (max)) return lcp_fail(err, LCP_ERR_PROTO, "ClientState: more than %d %s", (int)(max), what); \
-        (arr)[(count)++] = f.bytes;                                                                             \
-    } while (0)
+#define CS lcp_lc_client_state
+static const lcp_pb_fdesc client_state_fields[] = {
+    LCP_PB_BYTES(1, CS, mrenclave),
+    LCP_PB_U64(2, CS, key_expiration),
+    LCP_PB_BOOL(3, CS, frozen),
+    LCP_PB_MSG(4, CS, latest_height, &height_desc),
+    LCP_PB_BYTES_ARRAY(5, CS, allowed_quote_statuses, status_count),
+    LCP_PB_BYTES_ARRAY(6, CS, allowed_advisory_ids, advisory_count),
+    LCP_PB_BYTES_ARRAY(7, CS, operators, operator_count),
+    LCP_PB_U64(8, CS, operators_nonce),
+    LCP_PB_U64(9, CS, threshold_numerator),
+    LCP_PB_U64(10, CS, threshold_denominator),
+    LCP_PB_U32(11, CS, current_tcb_evaluation_data_number),
+    LCP_PB_U32(12, CS, tcb_evaluation_data_number_update_grace_period),
+    LCP_PB_U32(13, CS, next_tcb_evaluation_data_number),
+    LCP_PB_U64(14, CS, next_tcb_evaluation_data_number_update_time),
+    LCP_PB_BYTES_ARRAY(15, CS, zkdcap_verifier_infos, zkdcap_count),
+};
+#undef CS
+static const lcp_pb_desc client_state_desc = LCP_PB_DESC("ClientState", LCP_ERR_PROTO, 0, client_state_fields, NULL);
 
 int lcp_lc_client_state_decode(lcp_lc_client_state *out, const uint8_t *in, size_t len, char *err)
 {
     memset(out, 0, sizeof *out);
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    int rc;
-    lcp_pb_reader_init(&r, in, len);
-    while ((rc = lcp_pb_next(&r, &f, err)) == 1) {
-        int want_len = f.number == 1 || f.number == 4 || (f.number >= 5 && f.number <= 7) || f.number == 15;
-        if (f.number > 15) continue; /* unknown fields are skipped, as protobuf requires */
-        if (want_len != (f.wire_type == LCP_PB_LEN) || (!want_len && f.wire_type != LCP_PB_VARINT))
-            return lcp_fail(err, LCP_ERR_PROTO, "ClientState: field %u has the wrong wire type", f.number);
-        switch (f.number) {
-        case 1: out->mrenclave = f.bytes; break;
-        case 2: out->key_expiration = f.u; break;
-        case 3: out->frozen = f.u != 0; break;
-        case 4:
-            if ((rc = decode_height(&out->latest_height, f.bytes, err)) != LCP_OK) return rc;
-            break;
-        case 5: PUSH(out->allowed_quote_statuses, out->status_count, LCP_LC_MAX_STATUSES, "quote statuses"); break;
-        case 6: PUSH(out->allowed_advisory_ids, out->advisory_count, LCP_LC_MAX_ADVISORIES, "advisory IDs"); break;
-        case 7: PUSH(out->operators, out->operator_count, LCP_LC_MAX_OPERATORS, "operators"); break;
-        case 8: out->operators_nonce = f.u; break;
-        case 9: out->threshold_numerator = f.u; break;
-        case 10: out->threshold_denominator = f.u; break;
-        case 11: out->current_tcb_evaluation_data_number = (uint32_t)f.u; break;
-        case 12: out->tcb_evaluation_data_number_update_grace_period = (uint32_t)f.u; break;
-        case 13: out->next_tcb_evaluation_data_number = (uint32_t)f.u; break;
-        case 14: out->next_tcb_evaluation_data_number_update_time = f.u; break;
-        case 15: PUSH(out->zkdcap_verifier_infos, out->zkdcap_count, LCP_LC_MAX_ZKDCAP_INFOS, "zkDCAP verifier infos"); break;
-        }
-        if (f.number >= 11 && f.number <= 13 && f.u > UINT32_MAX)
-            return lcp_fail(err, LCP_ERR_PROTO, "ClientState: field %u exceeds uint32", f.number);
-    }
-    return rc < 0 ? rc : LCP_OK;
+    return lcp_pb_decode(&client_state_desc, out, in, len, err);
 }
 
 int lcp_lc_client_state_encode(uint8_t *out, size_t cap, size_t *len, const lcp_lc_client_state *cs)
@@ -87,28 +73,29 @@ int lcp_lc_client_state_encode(uint8_t *out, size_t cap, size_t *len, const lcp_
     return lcp_pb_writer_status(&w);
 }
 
+/* state_id: empty means "none"; otherwise exactly 32 bytes. */
+static int read_state_id(void *dst, const lcp_pb_field *f, char *err)
+{
+    uint8_t *id = dst;
+    if (f->bytes.len != 0 && f->bytes.len != 32)
+        return lcp_fail(err, LCP_ERR_LC_CONSENSUS_STATE_INVALID_STATE_ID, "ConsensusState: state_id is %zu bytes",
+                        f->bytes.len);
+    memset(id, 0, 32);
+    if (f->bytes.len) memcpy(id, f->bytes.ptr, 32);
+    return LCP_OK;
+}
+
+static const lcp_pb_fdesc consensus_state_fields[] = {
+    LCP_PB_FN(1, LCP_PB_LEN, lcp_lc_consensus_state, state_id, read_state_id),
+    LCP_PB_U64(2, lcp_lc_consensus_state, timestamp),
+};
+static const lcp_pb_desc consensus_state_desc =
+    LCP_PB_DESC("ConsensusState", LCP_ERR_PROTO, 0, consensus_state_fields, NULL);
+
 int lcp_lc_consensus_state_decode(lcp_lc_consensus_state *out, const uint8_t *in, size_t len, char *err)
 {
     memset(out, 0, sizeof *out);
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    int rc;
-    lcp_pb_reader_init(&r, in, len);
-    while ((rc = lcp_pb_next(&r, &f, err)) == 1) {
-        if (f.number == 1) {
-            if (f.wire_type != LCP_PB_LEN) return lcp_fail(err, LCP_ERR_PROTO, "ConsensusState: bad state_id");
-            /* Empty means "none"; otherwise exactly 32 bytes. */
-            if (f.bytes.len != 0 && f.bytes.len != 32)
-                return lcp_fail(err, LCP_ERR_LC_CONSENSUS_STATE_INVALID_STATE_ID, "ConsensusState: state_id is %zu bytes",
-                                f.bytes.len);
-            memset(out->state_id, 0, 32);
-            if (f.bytes.len) memcpy(out->state_id, f.bytes.ptr, 32);
-        } else if (f.number == 2) {
-            if (f.wire_type != LCP_PB_VARINT) return lcp_fail(err, LCP_ERR_PROTO, "ConsensusState: bad timestamp");
-            out->timestamp = f.u;
-        }
-    }
-    return rc < 0 ? rc : LCP_OK;
+    return lcp_pb_decode(&consensus_state_desc, out, in, len, err);
 }
 
 int lcp_lc_consensus_state_encode(uint8_t *out, size_t cap, size_t *len, const lcp_lc_consensus_state *cs)

@@ -5,28 +5,23 @@
 #include "lcp/codec_pb.h"
 
 /* UpdateClientMessage {1: proxy_message, 2: repeated signatures}. */
-static int decode_update_msg(lcp_bytes *proxy, lcp_bytes *sigs, size_t *nsigs, const uint8_t *in, size_t len,
-                             char *err)
+typedef struct {
+    lcp_bytes proxy;
+    lcp_bytes sigs[LC_MAX_SIGS];
+    size_t nsigs;
+} update_msg;
+
+static const lcp_pb_fdesc update_fields[] = {
+    LCP_PB_BYTES(1, update_msg, proxy),
+    LCP_PB_BYTES_ARRAY(2, update_msg, sigs, nsigs, .cap_code = LCP_ERR_LC_INVALID_SIGNATURES_LENGTH),
+};
+static const lcp_pb_desc update_desc =
+    LCP_PB_DESC("UpdateClientMessage", LCP_ERR_LC_INVALID_MESSAGE, LCP_PB_CTX, update_fields, NULL);
+
+static int decode_update_msg(update_msg *m, const uint8_t *in, size_t len, char *err)
 {
-    lcp_pb_reader r;
-    lcp_pb_field f;
-    int rc;
-    proxy->ptr = NULL;
-    proxy->len = 0;
-    *nsigs = 0;
-    lcp_pb_reader_init(&r, in, len);
-    while ((rc = lcp_pb_next(&r, &f, err)) == 1) {
-        if (f.number != 1 && f.number != 2) continue;
-        if (f.wire_type != LCP_PB_LEN)
-            return lcp_fail(err, LCP_ERR_LC_INVALID_MESSAGE, "UpdateClientMessage: field %u has the wrong type", f.number);
-        if (f.number == 1) *proxy = f.bytes;
-        else {
-            if (*nsigs == LC_MAX_SIGS)
-                return lcp_fail(err, LCP_ERR_LC_INVALID_SIGNATURES_LENGTH, "more than %d signatures", LC_MAX_SIGS);
-            sigs[(*nsigs)++] = f.bytes;
-        }
-    }
-    return rc < 0 ? lcp_fail_ctx(err, LCP_ERR_LC_INVALID_MESSAGE, "UpdateClientMessage") : LCP_OK;
+    memset(m, 0, sizeof *m);
+    return lcp_pb_decode(&update_desc, m, in, len, err);
 }
 
 static int check_context(lcp_bytes ctxb, int64_t now, char *err)
@@ -114,15 +109,14 @@ int lcp_lc_update_client(lcp_lc *ctx, lcp_lc_update_result *out, const char *cli
     lcp_lc_update_result ignored;
     if (out == NULL) out = &ignored;
     memset(out, 0, sizeof *out);
-    lcp_bytes proxy, sigs[LC_MAX_SIGS];
-    size_t nsigs;
-    int rc = decode_update_msg(&proxy, sigs, &nsigs, msg, msg_len, err);
+    update_msg um;
+    int rc = decode_update_msg(&um, msg, msg_len, err);
     if (rc != LCP_OK) return rc;
     if ((rc = lc_load_client(ctx, client_id, err)) != LCP_OK) return rc;
     if (ctx->cs.frozen) return lcp_fail(err, LCP_ERR_LC_CLIENT_STATE_FROZEN, "client %s is frozen", client_id);
-    if ((rc = lc_verify_signatures(ctx, client_id, proxy.ptr, proxy.len, sigs, nsigs, now, err)) != LCP_OK) return rc;
+    if ((rc = lc_verify_signatures(ctx, client_id, um.proxy.ptr, um.proxy.len, um.sigs, um.nsigs, now, err)) != LCP_OK) return rc;
     lcp_proxy_msg pm;
-    if ((rc = lcp_proxy_msg_decode(&pm, proxy.ptr, proxy.len, err)) != LCP_OK)
+    if ((rc = lcp_proxy_msg_decode(&pm, um.proxy.ptr, um.proxy.len, err)) != LCP_OK)
         return rc == LCP_ERR_COMMITMENT_HEADER ? lcp_fail_ctx(err, LCP_ERR_LC_UNKNOWN_PROXY_MESSAGE_HEADER, "update")
                                                : lcp_fail_ctx(err, LCP_ERR_LC_INVALID_MESSAGE, "update");
     if (pm.type != LCP_MSG_UPDATE_STATE && pm.type != LCP_MSG_MISBEHAVIOUR)
