@@ -59,7 +59,9 @@ static void exercise_signed_header(const lcp_tm_signed_header *sh)
     (void)!lcp_tm_verify_misbehaviour_header(&u, &t, &o, now, NULL);
 }
 
-static void exercise_aligned(lcp_tm_signed_header sh, const lcp_tm_valset *vals)
+/* fixed_key: vals is the fixed set whose secret nobody has, so a passing update means a forged signature. With the
+ * input's own validator set (a LightBlock) a real signed header verifies legitimately: no verdict is required. */
+static void exercise_aligned(lcp_tm_signed_header sh, const lcp_tm_valset *vals, int fixed_key)
 {
     uint8_t vh[LCP_TM_HASH_LEN], hh[LCP_TM_HASH_LEN];
     if (lcp_tm_valset_hash(vh, vals) != LCP_OK) return;
@@ -72,7 +74,7 @@ static void exercise_aligned(lcp_tm_signed_header sh, const lcp_tm_valset *vals)
     lcp_tm_trusted t = {sh.header.chain_id, 1, {0, 0}, {vh, sizeof vh}, vals};
     lcp_tm_options o = {1, 3, {1LL << 33, 0}, {10, 0}};
     lcp_tm_time now = {1700000000, 0};
-    if (lcp_tm_verify_update(&u, &t, &o, now, NULL) == LCP_OK) abort(); /* a signature was forged */
+    if (lcp_tm_verify_update(&u, &t, &o, now, NULL) == LCP_OK && fixed_key) abort(); /* a signature was forged */
     (void)!lcp_tm_verify_misbehaviour_header(&u, &t, &o, now, NULL);
 }
 
@@ -91,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lcp_tm_signed_header sh;
     if (lcp_tm_decode_signed_header(&sh, data, size, NULL) == LCP_OK) {
         exercise_signed_header(&sh);
-        exercise_aligned(sh, &g_vals);
+        exercise_aligned(sh, &g_vals, 1);
     }
     lcp_bytes vs_bytes;
     static lcp_tm_valset vs;
@@ -100,8 +102,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         exercise_signed_header(&sh);
         if (lcp_tm_decode_valset(&vs, vs_bytes.ptr, vs_bytes.len, NULL) == LCP_OK &&
             lcp_tm_valset_validate(&vs, NULL) == LCP_OK)
-            exercise_aligned(sh, &vs);
-        else exercise_aligned(sh, &g_vals);
+            exercise_aligned(sh, &vs, 0);
+        else exercise_aligned(sh, &g_vals, 1);
     }
     if (lcp_tm_decode_valset(&vs, data, size, NULL) == LCP_OK) {
         if (vs.n > LCP_TM_MAX_VALIDATORS || vs.total_power < 0 || vs.total_power > INT64_MAX / 8) abort();
