@@ -10,6 +10,7 @@
  * membership of a key is proven while the absence of that same key at the same height is refused by the enclave,
  * also after the host strips prehash_key_before_comparison from the stored specs, and a raised latest height with
  * a forged consensus state gets a membership the LCP client refuses. */
+#include "e2efix.h"
 #include "hostfix.h"
 #include "lcfix.h"
 #include "pbedit.h"
@@ -57,12 +58,7 @@ typedef struct {
 
 static Lcp__Enclave__V1__EcallResponse *ecall(world *w, Lcp__Enclave__V1__EcallRequest *req, int write, int expect)
 {
-    Lcp__Enclave__V1__EcallResponse *resp = NULL;
-    char err[LCP_ERR_LEN] = "";
-    req->current_time_ns = NOW * 1000000000ull;
-    int rc = lcp_host_run_frame(w->h, req, w->addr, write, &resp, err);
-    if (rc != expect) fail_msg("expected %s, got %s: %s", lcp_errname(expect), lcp_errname(rc), err);
-    return resp;
+    return e2efix_ecall(w->h, w->addr, req, NOW, write, expect);
 }
 
 /* An attested enclave key, registered with a fresh LCP client "lcp-0" that expects this enclave's MRENCLAVE. */
@@ -74,47 +70,7 @@ static void open_world(world *w, const char *name)
     lcp_host_options o = {dir, fx.platform, fx.enclave_bin, "sim"};
     if (lcp_host_open(&w->h, &o, err) != LCP_OK) fail_msg("host: %s", err);
     if (lcp_host_generate_key(w->h, w->addr, NULL, err) != LCP_OK) fail_msg("generate-key: %s", err);
-    lcp_store_txn *t;
-    lcp_keystore_entry k;
-    assert_int_equal(lcp_store_begin(lcp_host_store(w->h), &t, 1, err), LCP_OK);
-    assert_int_equal(lcp_keystore_get(t, &k, w->addr, err), LCP_OK);
-    lcp_ias_sim_params p;
-    memset(&p, 0, sizeof p);
-    assert_int_equal(lcp_sgx_report_body_parse(&p.body, k.report.ptr, 384, err), LCP_OK);
-    p.status = "OK";
-    p.timestamp = (int64_t)NOW - 60;
-    size_t kl, cert_len;
-    uint8_t *key = tu_read("lcp/lcp/tests/certs/signing.key", &kl);
-    lcp_buf avr = {0}, sig = {0};
-    assert_int_equal(lcp_ias_sim_report(&avr, &sig, &p, key, kl, err), LCP_OK);
-    lcp_free(key);
-    assert_int_equal(lcp_keystore_record_attestation(t, w->addr, LCP_RA_TYPE_IAS, avr.data, avr.len, NOW - 60,
-                                                     NOW - 60 + 30 * 86400, err),
-                     LCP_OK);
-    assert_int_equal(lcp_store_commit(t, err), LCP_OK);
-
-    lcp_host_enclave_identity info;
-    assert_int_equal(lcp_host_enclave_info(w->h, &info, err), LCP_OK);
-    uint8_t mrenclave[32];
-    memcpy(mrenclave, info.mrenclave, 32);
-    lcfix_open(&w->c, "02"); /* the simulation IAS root */
-    lcp_lc_client_state cs;
-    memset(&cs, 0, sizeof cs);
-    cs.mrenclave = (lcp_bytes){mrenclave, 32};
-    cs.key_expiration = 3600;
-    uint8_t csb[256], msg[8192];
-    size_t n;
-    assert_int_equal(lcp_lc_client_state_encode(csb, sizeof csb, &n, &cs), LCP_OK);
-    assert_int_equal(lcp_lc_create_client(w->c.lc, "lcp-0", csb, n, NULL, 0, err), LCP_OK);
-    uint8_t *cert = tu_read("lcp/lcp-solidity/certs/simulation_signing.der", &cert_len);
-    assert_int_equal(lcp_lc_encode_register_enclave_key(msg, sizeof msg, &n, avr.data, avr.len, sig.data, sig.len, cert,
-                                                        cert_len, NULL, 0),
-                     LCP_OK);
-    if (lcp_lc_register_enclave_key(w->c.lc, NULL, NULL, "lcp-0", msg, n, (int64_t)NOW, err) != LCP_OK)
-        fail_msg("register: %s", err);
-    lcp_free(cert);
-    lcp_buf_free(&avr);
-    lcp_buf_free(&sig);
+    e2efix_register(w->h, w->addr, &w->c, (int64_t)NOW);
 }
 
 static void close_world(world *w)
@@ -124,30 +80,11 @@ static void close_world(world *w)
     tmc_chain_free(w->chain);
 }
 
-static void set_any(Lcp__Enclave__V1__Any *a, const char *type_url, const lcp_buf *v)
-{
-    lcp__enclave__v1__any__init(a);
-    a->type_url = (char *)type_url;
-    a->value.data = v->data;
-    a->value.len = v->len;
-}
-
 /* Submits a signed UpdateState / Misbehaviour commitment to the LCP client. */
 static int lc_update(world *w, const Lcp__Enclave__V1__CommitmentProof *p, lcp_lc_update_result *res)
 {
-    uint8_t who[20];
-    assert_int_equal(lcp_commitment_recover_signer(who, p->message.data, p->message.len, p->signature.data,
-                                                   p->signature.len, NULL),
-                     LCP_OK);
-    assert_memory_equal(who, w->addr, 20);
-    lcp_bytes s = {p->signature.data, p->signature.len};
-    size_t len;
-    uint8_t *um = lcfix_update_msg(p->message.data, p->message.len, &s, 1, &len);
-    char err[LCP_ERR_LEN] = "";
-    lcp_lc_update_result r;
-    int rc = lcp_lc_update_client(w->c.lc, res ? res : &r, "lcp-0", um, len, (int64_t)NOW, err);
-    lcp_free(um);
-    return rc;
+    return e2efix_lc_update(&w->c, w->addr, p->message.data, p->message.len, p->signature.data, p->signature.len,
+                            (int64_t)NOW, res);
 }
 
 /* UpdateClient in the enclave with a header for block h trusting th; returns the response (free it). */
@@ -157,7 +94,7 @@ static Lcp__Enclave__V1__EcallResponse *enclave_update(world *w, const lcp_buf *
     Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
     Lcp__Enclave__V1__UpdateClient uc = LCP__ENCLAVE__V1__UPDATE_CLIENT__INIT;
     Lcp__Enclave__V1__Any a;
-    set_any(&a, type_url, msg);
+    e2efix_set_any(&a, type_url, msg);
     uc.client_id = "07-tendermint-0";
     uc.header = &a;
     uc.include_state = include;
@@ -192,8 +129,8 @@ static void create_with(world *w, const tmc_client_params *p)
     Lcp__Enclave__V1__EcallRequest req = LCP__ENCLAVE__V1__ECALL_REQUEST__INIT;
     Lcp__Enclave__V1__InitClient ic = LCP__ENCLAVE__V1__INIT_CLIENT__INIT;
     Lcp__Enclave__V1__Any a1, a2;
-    set_any(&a1, TMC_T_CS, &cs);
-    set_any(&a2, TMC_T_CONS, &cons);
+    e2efix_set_any(&a1, TMC_T_CS, &cs);
+    e2efix_set_any(&a2, TMC_T_CONS, &cons);
     ic.client_id = "";
     ic.client_state = &a1;
     ic.consensus_state = &a2;
@@ -287,32 +224,10 @@ static Lcp__Enclave__V1__EcallResponse *enclave_verify(world *w, const char *pat
 static int lc_verify(world *w, const Lcp__Enclave__V1__EcallResponse *r, const char *path, const tmc_kv *value,
                      uint64_t h)
 {
-    char err[LCP_ERR_LEN] = "";
-    lcp_bytes s = {r->commitment->signature.data, r->commitment->signature.len};
     lcp_height lh = {1, h};
-    size_t n;
-    uint8_t *p = lcfix_proofs(r->commitment->message.data, r->commitment->message.len, &s, 1, &n);
-    const uint8_t *ip = (const uint8_t *)"ibc", *pp = (const uint8_t *)path;
-    int rc = value ? lcp_lc_verify_membership(w->c.lc, "lcp-0", &lh, ip, 3, pp, strlen(path), value->value,
-                                              value->value_len, p, n, (int64_t)NOW, err)
-                   : lcp_lc_verify_non_membership(w->c.lc, "lcp-0", &lh, ip, 3, pp, strlen(path), p, n, (int64_t)NOW,
-                                                  err);
-    lcp_free(p);
-    return rc;
-}
-
-static long proc_status(pid_t pid, const char *field)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL) return -1;
-    long v = -1;
-    size_t fl = strlen(field);
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, field, fl) == 0 && line[fl] == ':') v = strtol(line + fl + 1, NULL, 10);
-    fclose(f);
-    return v;
+    return e2efix_lc_verify(&w->c, &lh, path, value ? value->value : NULL, value ? value->value_len : 0,
+                            r->commitment->message.data, r->commitment->message.len, r->commitment->signature.data,
+                            r->commitment->signature.len, (int64_t)NOW);
 }
 
 static const tmc_kv KVS[] = {
@@ -342,10 +257,10 @@ static void test_tendermint_through_enclave(void **state)
     create(&w);
 
     pid_t pid = lcp_host_enclave_pid(lcp_host_enclave_handle(w.h));
-    long hwm_before = proc_status(pid, "VmHWM");
+    long hwm_before = e2efix_proc_status(pid, "VmHWM");
     /* the first update carries the client state (the LCP client starts from emitted states) */
     update(&w, 2, 1, 1, LCP_OK);
-    long hwm_after = proc_status(pid, "VmHWM"), threads = proc_status(pid, "Threads");
+    long hwm_after = e2efix_proc_status(pid, "VmHWM"), threads = e2efix_proc_status(pid, "Threads");
     print_message("enclave process after a %d-validator update: VmHWM %ld kB (before %ld kB), %ld threads\n", NVALS,
                   hwm_after, hwm_before, threads);
 #ifndef __SANITIZE_ADDRESS__
@@ -551,7 +466,7 @@ static void test_thread_count_from_environment(void **state)
     tmc_chain_push(w.chain, NULL, NULL);
     create(&w);
     update(&w, 2, 1, 1, LCP_OK);
-    assert_int_equal(proc_status(lcp_host_enclave_pid(lcp_host_enclave_handle(w.h)), "Threads"), 1);
+    assert_int_equal(e2efix_proc_status(lcp_host_enclave_pid(lcp_host_enclave_handle(w.h)), "Threads"), 1);
     close_world(&w);
 }
 
