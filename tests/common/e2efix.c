@@ -153,6 +153,18 @@ void e2efix_service_start(e2efix_service *sv, const hostfix *fx)
     assert_non_null(sv->g = grpcc_open(addr));
 }
 
+void e2efix_service_with_key(e2efix_service *sv, const hostfix *fx, uint8_t addr[20], lcfix_client *c, int64_t now)
+{
+    char err[LCP_ERR_LEN] = "";
+    lcp_host *h;
+    lcp_host_options o = {fx->home, fx->platform, fx->enclave_bin, "sim"};
+    if (lcp_host_open(&h, &o, err) != LCP_OK) fail_msg("host: %s", err);
+    if (lcp_host_generate_key(h, addr, NULL, err) != LCP_OK) fail_msg("generate-key: %s", err);
+    e2efix_register(h, addr, c, now);
+    lcp_host_close(h); /* the service opens the store itself: one environment per process at a time */
+    e2efix_service_start(sv, fx);
+}
+
 void e2efix_service_stop(e2efix_service *sv)
 {
     grpcc_close(sv->g);

@@ -42,6 +42,9 @@ typedef struct {
     grpcc *g;
 } e2efix_service;
 void e2efix_service_start(e2efix_service *sv, const hostfix *fx);
+/* A key generated in fx's home and attested, registered with LCP client "lcp-0" in c (e2efix_register at now),
+ * then the service started on that home (the host is closed first: the service opens the store itself). */
+void e2efix_service_with_key(e2efix_service *sv, const hostfix *fx, uint8_t addr[20], lcfix_client *c, int64_t now);
 /* Closes the client, stops the service and checks it ran cleanly. */
 void e2efix_service_stop(e2efix_service *sv);
 

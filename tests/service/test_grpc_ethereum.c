@@ -50,14 +50,7 @@ static void open_world(world *w)
 {
     memset(w, 0, sizeof *w);
     w->now = lcp_time_now();
-    char err[LCP_ERR_LEN] = "";
-    lcp_host *h;
-    lcp_host_options o = {fx.home, fx.platform, fx.enclave_bin, "sim"};
-    if (lcp_host_open(&h, &o, err) != LCP_OK) fail_msg("host: %s", err);
-    if (lcp_host_generate_key(h, w->addr, NULL, err) != LCP_OK) fail_msg("generate-key: %s", err);
-    e2efix_register(h, w->addr, &w->c, w->now);
-    lcp_host_close(h); /* the service opens the store itself */
-    e2efix_service_start(&w->sv, &fx);
+    e2efix_service_with_key(&w->sv, &fx, w->addr, &w->c, w->now);
     w->g = w->sv.g;
     /* the current slot is the start of period 13 of a minimal-preset chain */
     ethc_params p = {1, (uint64_t)w->now - 13 * 64 * 6, 21, 0, 0};
