@@ -138,28 +138,51 @@ static int text(svc_http1 *c, int code, const char *reason, const char *msg, int
     return respond(c, code, reason, "text/plain; charset=utf-8", (const uint8_t *)b, (size_t)n, head_only);
 }
 
-static int route(lcp_service *s, svc_http1 *c)
+int svc_http1_parse(const char *in, size_t len, int *head)
 {
     /* Request line: METHOD SP TARGET SP VERSION; headers are read only to find their end. */
-    char *sp1 = memchr(c->in, ' ', c->in_len);
-    char *eol = memchr(c->in, '\r', c->in_len);
-    if (!sp1 || !eol || sp1 > eol) return text(c, 400, "Bad Request", "malformed request line", 0);
-    char *sp2 = memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1));
-    if (!sp2) return text(c, 400, "Bad Request", "malformed request line", 0);
-    size_t ml = (size_t)(sp1 - c->in), tl = (size_t)(sp2 - sp1 - 1);
+    *head = 0;
+    const char *sp1 = memchr(in, ' ', len);
+    const char *eol = memchr(in, '\r', len);
+    if (!sp1 || !eol || sp1 > eol) return SVC_HTTP_BAD;
+    const char *sp2 = memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1));
+    if (!sp2) return SVC_HTTP_BAD;
+    size_t ml = (size_t)(sp1 - in), tl = (size_t)(sp2 - sp1 - 1);
     const char *target = sp1 + 1;
-    int head = ml == 4 && memcmp(c->in, "HEAD", 4) == 0;
-    if (!head && !(ml == 3 && memcmp(c->in, "GET", 3) == 0)) return text(c, 405, "Method Not Allowed", "use GET", 0);
+    *head = ml == 4 && memcmp(in, "HEAD", 4) == 0;
+    if (!*head && !(ml == 3 && memcmp(in, "GET", 3) == 0)) return SVC_HTTP_METHOD;
     /* Ignore a query string. */
     const char *q = memchr(target, '?', tl);
     if (q) tl = (size_t)(q - target);
-    if (tl == 8 && memcmp(target, "/healthz", 8) == 0) return text(c, 200, "OK", "ok", head);
-    if (tl == 7 && memcmp(target, "/readyz", 7) == 0) {
+    if (tl == 8 && memcmp(target, "/healthz", 8) == 0) return SVC_HTTP_HEALTHZ;
+    if (tl == 7 && memcmp(target, "/readyz", 7) == 0) return SVC_HTTP_READYZ;
+    if (tl == 8 && memcmp(target, "/metrics", 8) == 0) return SVC_HTTP_METRICS;
+    return SVC_HTTP_NOT_FOUND;
+}
+
+size_t svc_http1_head_end(const char *in, size_t len, size_t from)
+{
+    for (size_t i = from; i + 4 <= len; i++)
+        if (memcmp(in + i, "\r\n\r\n", 4) == 0) return i + 4;
+    return 0;
+}
+
+static int route(lcp_service *s, svc_http1 *c)
+{
+    int head;
+    switch (svc_http1_parse(c->in, c->in_len, &head)) {
+    case SVC_HTTP_BAD:
+        return text(c, 400, "Bad Request", "malformed request line", 0);
+    case SVC_HTTP_METHOD:
+        return text(c, 405, "Method Not Allowed", "use GET", 0);
+    case SVC_HTTP_HEALTHZ:
+        return text(c, 200, "OK", "ok", head);
+    case SVC_HTTP_READYZ: {
         char why[LCP_ERR_LEN];
         int ready = svc_ready(s, why, sizeof why);
         return ready ? text(c, 200, "OK", why, head) : text(c, 503, "Service Unavailable", why, head);
     }
-    if (tl == 8 && memcmp(target, "/metrics", 8) == 0) {
+    case SVC_HTTP_METRICS: {
         lcp_buf m = {0};
         int rc = svc_metrics_render(s, &m);
         if (rc == LCP_OK) rc = respond(c, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", m.data, m.len, head);
@@ -167,7 +190,9 @@ static int route(lcp_service *s, svc_http1 *c)
         lcp_buf_free(&m);
         return rc;
     }
-    return text(c, 404, "Not Found", "not found: try /metrics, /healthz or /readyz", head);
+    default:
+        return text(c, 404, "Not Found", "not found: try /metrics, /healthz or /readyz", head);
+    }
 }
 
 static void flush(lcp_service *s, svc_http1 *c)
@@ -218,15 +243,14 @@ void svc_http1_event(lcp_service *s, svc_http1 *c, uint32_t events)
         }
         size_t from = c->in_len >= 3 ? c->in_len - 3 : 0;
         c->in_len += (size_t)n;
-        for (size_t i = from; i + 4 <= c->in_len; i++)
-            if (memcmp(c->in + i, "\r\n\r\n", 4) == 0) {
-                if (route(s, c) != LCP_OK) {
-                    close_conn(s, c);
-                    return;
-                }
-                flush(s, c);
+        if (svc_http1_head_end(c->in, c->in_len, from)) {
+            if (route(s, c) != LCP_OK) {
+                close_conn(s, c);
                 return;
             }
+            flush(s, c);
+            return;
+        }
     }
 }
 

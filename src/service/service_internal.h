@@ -281,6 +281,11 @@ void svc_http1_event(lcp_service *s, struct svc_http1 *c, uint32_t events);
 uint64_t svc_http1_sweep(lcp_service *s, uint64_t now);
 void svc_http1_close_all(lcp_service *s);
 void svc_http1_reap(lcp_service *s);
+/* What a request head asks for (the request line only; headers are not interpreted). head is set for HEAD. */
+enum { SVC_HTTP_BAD, SVC_HTTP_METHOD, SVC_HTTP_HEALTHZ, SVC_HTTP_READYZ, SVC_HTTP_METRICS, SVC_HTTP_NOT_FOUND };
+int svc_http1_parse(const char *in, size_t len, int *head);
+/* The offset just past the first CRLFCRLF at or after from, or 0 when the head is not complete yet. */
+size_t svc_http1_head_end(const char *in, size_t len, size_t from);
 
 /* h2.c */
 int svc_h2_accept(lcp_service *s);
