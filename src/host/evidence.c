@@ -196,6 +196,17 @@ static int decode_ias(lcp_host_evidence *ev, const cJSON *doc, const uint8_t *p,
     return ias_verdict(ev, err);
 }
 
+/* A signature member of the collateral: hex of r || s, kept as text (the PCS envelope carries it so). */
+static int check_sig(const cJSON *c, const char *name, char *err)
+{
+    const char *s = member(c, name)->valuestring;
+    uint8_t sig[LCP_DCAP_SIG_LEN];
+    size_t n = 0;
+    if (lcp_hex_decode(sig, sizeof sig, &n, s, strlen(s), NULL) != LCP_OK || n != sizeof sig)
+        return FAIL("evidence: \"%s\" is not %d bytes of hex", name, LCP_DCAP_SIG_LEN);
+    return LCP_OK;
+}
+
 /* The collateral document's members an LCP client's registration needs. */
 static int decode_collateral(lcp_host_evidence *ev, const cJSON *c, int strict, char *err)
 {
@@ -206,8 +217,13 @@ static int decode_collateral(lcp_host_evidence *ev, const cJSON *c, int strict, 
     if (rc == LCP_OK) rc = get_str(&ev->tcb_info_issuer_chain, ev, c, "tcb_info_issuer_chain", strict, err);
     if (rc == LCP_OK) rc = get_str(&ev->qe_identity, ev, c, "qe_identity", strict, err);
     if (rc == LCP_OK) rc = get_str(&ev->qe_identity_signature, ev, c, "qe_identity_signature", strict, err);
-    if (rc == LCP_OK) rc = get_bytes(&ev->root_ca_crl, ev, c, "root_ca_crl", 1, strict, err);
-    if (rc == LCP_OK) rc = get_bytes(&ev->pck_crl, ev, c, "pck_crl", 1, strict, err);
+    /* the collateral layout writes hex (lcp_dcap_collateral_from_json); other writers' records may hold base64 */
+    if (rc == LCP_OK) rc = get_bytes(&ev->root_ca_crl, ev, c, "root_ca_crl", !strict, strict, err);
+    if (rc == LCP_OK) rc = get_bytes(&ev->pck_crl, ev, c, "pck_crl", !strict, strict, err);
+    if (rc == LCP_OK && strict && (ev->root_ca_crl.len == 0 || ev->pck_crl.len == 0))
+        rc = FAIL("evidence: \"%s\" is empty", ev->root_ca_crl.len == 0 ? "root_ca_crl" : "pck_crl");
+    if (rc == LCP_OK && strict) rc = check_sig(c, "tcb_info_signature", err);
+    if (rc == LCP_OK && strict) rc = check_sig(c, "qe_identity_signature", err);
     return rc;
 }
 

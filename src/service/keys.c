@@ -323,7 +323,7 @@ static int activate_key(lcp_service *s, const Lcp__Service__Enclave__V1__MsgActi
 int svc_local(lcp_service *s, int method, const uint8_t *msg, size_t len, lcp_buf *resp, int *status, char *why)
 {
     int oom;
-    ProtobufCMessage *m = svc_unpack(svc_methods[method].request, msg, len, &oom);
+    ProtobufCMessage *m = lcp_pb_unpack(svc_methods[method].request, msg, len, &oom);
     if (!m) {
         *status = oom ? LCP_GRPC_RESOURCE_EXHAUSTED : LCP_GRPC_INVALID_ARGUMENT;
         snprintf(why, LCP_ERR_LEN, oom ? "out of memory decoding %s" : "request is not a valid %s message",
@@ -335,6 +335,6 @@ int svc_local(lcp_service *s, int method, const uint8_t *msg, size_t len, lcp_bu
     else if (method == SVC_M_AVAILABLE_ENCLAVE_KEYS) rc = available_keys(s, (const void *)m, resp, status, why);
     else if (method == SVC_M_ACTIVATE_ENCLAVE_KEY) rc = activate_key(s, (const void *)m, resp, status, why);
     else rc = enclave_key(s, (const void *)m, resp, status, why);
-    protobuf_c_message_free_unpacked(m, &svc_pb_alloc);
+    protobuf_c_message_free_unpacked(m, lcp_pb_allocator());
     return rc;
 }
