@@ -99,7 +99,8 @@ static int get_int(int64_t *out, const cJSON *o, const char *name, double lo, do
     const cJSON *v = member(o, name);
     if (!cJSON_IsNumber(v)) return FAIL("evidence: \"%s\" is %s", name, v ? "not a number" : "missing");
     double d = v->valuedouble;
-    if (!isfinite(d) || d != floor(d) || d < lo || d > hi)
+    /* in range first: then the cast is defined, and an integer survives it unchanged (no libm needed) */
+    if (!isfinite(d) || d < lo || d > hi || (double)(int64_t)d != d)
         return FAIL("evidence: \"%s\" is not an integer in [%.0f, %.0f]", name, lo, hi);
     *out = (int64_t)d;
     return LCP_OK;
