@@ -44,8 +44,8 @@ static int on_message(void *ud, const uint8_t *msg, size_t len)
     }
     if (svc_methods[c->method].kind == SVC_KIND_LOCAL) {
         /* Local methods need the store; their decoding is protobuf-c's, exercised through the unary ones. */
-        ProtobufCMessage *m = protobuf_c_message_unpack(svc_methods[c->method].request, &svc_pb_alloc, len, msg);
-        if (m) protobuf_c_message_free_unpacked(m, &svc_pb_alloc);
+        ProtobufCMessage *m = protobuf_c_message_unpack(svc_methods[c->method].request, lcp_pb_allocator(), len, msg);
+        if (m) protobuf_c_message_free_unpacked(m, lcp_pb_allocator());
         return LCP_OK;
     }
     svc_job *j = svc_job_new(c->s, c->method, msg, len, &status, why);

@@ -16,6 +16,12 @@ extern "C" {
 /* The allocator backed by lcp_malloc/lcp_free. */
 ProtobufCAllocator *lcp_pb_allocator(void);
 
+/* Unpacks p[0..len) as a message of d with the allocator above (free the result with *__free_unpacked or
+ * protobuf_c_message_free_unpacked and lcp_pb_allocator()). protobuf-c answers NULL both for malformed bytes and
+ * for a failed allocation: on NULL, *oom is 1 if an allocation failed, 0 if the bytes are malformed, so that a
+ * server can tell a client "retry" from "do not". */
+ProtobufCMessage *lcp_pb_unpack(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len, int *oom);
+
 #ifdef __cplusplus
 }
 #endif

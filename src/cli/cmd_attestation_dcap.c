@@ -1,18 +1,15 @@
 /* `lcp attestation verify` (DCAP): verify an SGX quote v3 with its collateral under a policy, as the LCP client's
  * owner would before trusting an enclave key; and `lcp attestation dcap`: attest an enclave key with a quote of
  * the simulated platform's QE, verified by the same function under the simulated root, and record it. All
- * decisions are lcp_dcap_verify's; this file reads files, turns options into an lcp_dcap_policy and prints. */
+ * decisions are lcp_dcap_verify's; attesting and re-verifying a key are host functions (lcp/host_attest.h); this
+ * file reads files, turns options into an lcp_dcap_policy, calls and prints. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "lcp/attestation_dcap.h"
-#include "lcp/attestation_sim.h"
 #include "lcp/host_attest.h"
-#include "lcp/host_keystore.h"
 #include "lcp/host_store.h"
-#include "lcp/tee.h"
-#include "lcp/tee_sim.h"
 
 #define MAX_COLLATERAL_FILE (4u << 20)
 #define MAX_LIST 64
@@ -239,61 +236,6 @@ static const char DCAP_HELP[] =
     "example:\n"
     "  lcp attestation dcap --enclave_key 0x1234... --allow_debug\n";
 
-/* The key's record, copied out of the store transaction. */
-typedef struct {
-    uint8_t report[LCP_TEE_REPORT_LEN];
-    size_t report_len;
-    uint8_t mrenclave[32];
-    uint32_t ra_type;
-    uint8_t *evidence; /* lcp_malloc'd copy */
-    size_t evidence_len;
-} key_copy;
-
-static int load_key(key_copy *k, lcp_store *s, const uint8_t addr[20], char *err)
-{
-    lcp_store_txn *t = NULL;
-    lcp_keystore_entry e;
-    memset(k, 0, sizeof *k);
-    int rc = lcp_store_begin(s, &t, 0, err);
-    if (rc == LCP_OK) rc = lcp_keystore_get(t, &e, addr, err);
-    if (rc == LCP_OK) {
-        k->report_len = e.report.len <= sizeof k->report ? e.report.len : 0;
-        memcpy(k->report, e.report.ptr, k->report_len);
-        memcpy(k->mrenclave, e.mrenclave, 32);
-        k->ra_type = e.ra_type;
-        if (e.ra_evidence.len && (k->evidence = lcp_malloc(e.ra_evidence.len)) == NULL)
-            rc = lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
-        else if (e.ra_evidence.len) {
-            memcpy(k->evidence, e.ra_evidence.ptr, e.ra_evidence.len);
-            k->evidence_len = e.ra_evidence.len;
-        }
-    }
-    lcp_store_abort(t);
-    return rc;
-}
-
-/* The quote of a recorded DCAP evidence document. */
-static int evidence_quote(uint8_t **quote, size_t *len, const key_copy *k, char *err)
-{
-    if (k->ra_type != LCP_RA_TYPE_DCAP)
-        return lcp_fail(err, LCP_ERR_ILLEGAL_ARG, "the key has no DCAP attestation to verify again");
-    cJSON *ev = cJSON_ParseWithLength((const char *)k->evidence, k->evidence_len);
-    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(ev, "format");
-    const cJSON *q = cJSON_GetObjectItemCaseSensitive(ev, "quote");
-    int rc = LCP_OK;
-    if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, LCP_HOST_DCAP_EVIDENCE_FORMAT) != 0 || !cJSON_IsString(q))
-        rc = lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "the key's DCAP evidence is not '%s'", LCP_HOST_DCAP_EVIDENCE_FORMAT);
-    size_t n = rc == LCP_OK ? strlen(q->valuestring) / 2 : 0;
-    if (rc == LCP_OK && ((*quote = lcp_malloc(n + 1)) == NULL)) rc = lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
-    if (rc == LCP_OK && lcp_hex_decode(*quote, n + 1, len, q->valuestring, strlen(q->valuestring), err) != LCP_OK) {
-        lcp_free(*quote);
-        *quote = NULL;
-        rc = lcp_fail(err, LCP_ERR_HOST_KEY_RECORD, "the key's DCAP evidence has a malformed quote");
-    }
-    cJSON_Delete(ev);
-    return rc;
-}
-
 static int write_quote(const char *path, const uint8_t *q, size_t n);
 
 /* lcp_host_quote_fn: --quote_out is written before the attestation is recorded. */
@@ -340,64 +282,43 @@ int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
     char err[LCP_ERR_LEN] = "";
     int exit_code = LCP_CLI_EXIT_FAIL;
     lcp_store *store = NULL;
-    key_copy k;
-    memset(&k, 0, sizeof k);
-    uint8_t *quote = NULL, *coll = NULL, *storage = NULL, *root = NULL;
-    size_t quote_len = 0, coll_len = 0, root_len = 0;
+    lcp_buf quote = {0};
     lcp_dcap_result *r = lcp_malloc(sizeof *r);
-    lcp_dcap_collateral c;
     int64_t now = lcp_time_now(); /* the CLI reads the clock; the verifier takes it as an input */
+    const char *qout = lcp_cli_opt(&a, "quote_out");
     if (r == NULL) {
         lcp_cli_error(LCP_CLI_EXIT_FAIL, "out of memory");
         goto done;
     }
-    if ((rc = lcp_store_open(&store, lcp_cli_home(cli), 0, err)) != LCP_OK ||
-        (rc = load_key(&k, store, addr, err)) != LCP_OK) {
+    if ((rc = lcp_store_open(&store, lcp_cli_home(cli), 0, err)) != LCP_OK) {
         lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
-        goto done;
-    }
-    if (!reverify && k.ra_type != LCP_RA_TYPE_NONE) {
-        lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s is already attested (one attestation per key; --reverify checks it again)",
-                      ek);
         goto done;
     }
     if (!reverify) {
         /* Quote, verify and record: the same code as the service's key rotation (lcp/host_attest.h). */
-        void *qout = (void *)lcp_cli_opt(&a, "quote_out");
-        if ((rc = lcp_host_attest_dcap_sim(store, dir, addr, &pol, key_validity, now, r, quote_out_fn, qout, err)) !=
-            LCP_OK) {
+        rc = lcp_host_attest_dcap_sim(store, dir, addr, &pol, key_validity, now, r, quote_out_fn, (void *)qout, err);
+        if (rc == LCP_ERR_HOST_KEY_NOT_FOUND) {
+            lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+            goto done;
+        }
+        if (rc == LCP_ERR_HOST_KEY_ATTESTED) {
+            lcp_cli_error(LCP_CLI_EXIT_FAIL,
+                          "%s is already attested (one attestation per key; --reverify checks it again)", ek);
+            goto done;
+        }
+        if (rc != LCP_OK) {
             /* A failed --quote_out write has printed its own error. */
             if (rc != LCP_ERR_IO || !qout) lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s: %s (nothing recorded)", lcp_errname(rc), err);
             goto done;
         }
     } else {
-        if ((rc = evidence_quote(&quote, &quote_len, &k, err)) != LCP_OK ||
-            (rc = lcp_sim_issuer_collateral(&coll, &coll_len, dir, 0, err)) != LCP_OK ||
-            (rc = lcp_sim_issuer_root(&root, &root_len, dir, err)) != LCP_OK) {
-            lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
-            goto done;
-        }
-        size_t cap = lcp_dcap_collateral_json_storage_len(coll_len);
-        if ((storage = lcp_malloc(cap)) == NULL) {
-            lcp_cli_error(LCP_CLI_EXIT_FAIL, "out of memory");
-            goto done;
-        }
-        if ((rc = lcp_dcap_collateral_from_json(&c, storage, cap, coll, coll_len, err)) != LCP_OK) {
+        /* The recorded quote against the collateral published now: nothing is recorded. */
+        if ((rc = lcp_host_reverify_dcap_sim(store, dir, addr, &pol, now, r, &quote, err)) != LCP_OK) {
             lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s: %s", lcp_errname(rc), err);
             goto done;
         }
-        if (pol.mrenclave == NULL) {
-            memcpy(mrenclave, k.mrenclave, 32);
-            pol.mrenclave = mrenclave;
-        }
-        /* The simulated root, explicitly: the verifier's default anchor is Intel's and refuses simulated quotes. */
-        if ((rc = lcp_dcap_verify(r, quote, quote_len, &c, root, root_len, now, &pol, err)) != LCP_OK) {
-            lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s: %s", lcp_errname(rc), err);
-            goto done;
-        }
+        if (qout && write_quote(qout, quote.data, quote.len) != 0) goto done;
     }
-    const char *qout = lcp_cli_opt(&a, "quote_out");
-    if (reverify && qout && write_quote(qout, quote, quote_len) != 0) goto done;
     cJSON *out = lcp_host_dcap_result_json(r, now);
     if (out == NULL || !cJSON_AddStringToObject(out, "enclave_key", ek) || !cJSON_AddBoolToObject(out, "sim", 1) ||
         !cJSON_AddBoolToObject(out, "recorded", !reverify) ||
@@ -409,11 +330,7 @@ int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
     exit_code = lcp_cli_print_json(out);
 done:
     lcp_store_close(store);
-    lcp_free(quote);
-    lcp_free(k.evidence);
-    lcp_free(coll);
-    lcp_free(storage);
-    lcp_free(root);
+    lcp_buf_free(&quote);
     lcp_free(r);
     return exit_code;
 }

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "lcp/host.h"
+#include "lcp/host_evidence.h"
 
 static const char GEN_HELP[] =
     "usage: lcp [--home DIR] [--sim_platform DIR] enclave generate-key [--operator 0x..]\n"
@@ -81,28 +82,22 @@ static cJSON *key_json(const lcp_keystore_entry *k, int with_evidence)
         cJSON_AddStringToObject(o, "ra_type", k->ra_type <= 4 ? names[k->ra_type] : "unknown");
         cJSON_AddNumberToObject(o, "valid_from", (double)k->valid_from);
         cJSON_AddNumberToObject(o, "valid_to", (double)k->valid_to);
-        /* The evidence is the signed report JSON for IAS: show its status and advisories. */
-        cJSON *ev = cJSON_ParseWithLength((const char *)k->ra_evidence.ptr, k->ra_evidence.len);
-        const cJSON *avr = ev ? cJSON_GetObjectItemCaseSensitive(ev, "avr") : NULL;
-        cJSON *rep = cJSON_IsString(avr) ? cJSON_Parse(avr->valuestring) : NULL;
-        if (rep) {
-            cJSON *s = cJSON_GetObjectItemCaseSensitive(rep, "isvEnclaveQuoteStatus");
-            cJSON *adv = cJSON_GetObjectItemCaseSensitive(rep, "advisoryIDs");
-            if (cJSON_IsString(s)) cJSON_AddStringToObject(o, "isv_enclave_quote_status", s->valuestring);
-            if (adv) cJSON_AddItemToObject(o, "advisory_ids", cJSON_Duplicate(adv, 1));
+        /* The verdict the evidence records (lcp/host_evidence.h): IAS quote status, or DCAP TCB status with
+         * its FMSPC. A record that does not decode shows none. */
+        lcp_host_evidence ev;
+        if (lcp_host_evidence_decode(&ev, k->ra_type, k->ra_evidence.ptr, k->ra_evidence.len, NULL) == LCP_OK) {
+            int ias = ev.form == LCP_HOST_EVIDENCE_IAS_SIGNED || ev.form == LCP_HOST_EVIDENCE_IAS_REPORT;
+            if (ev.status) cJSON_AddStringToObject(o, ias ? "isv_enclave_quote_status" : "tcb_status", ev.status);
+            if (ev.has_advisory_ids) {
+                cJSON *adv = cJSON_CreateStringArray(ev.advisory_ids, (int)ev.n_advisory_ids);
+                if (adv) cJSON_AddItemToObject(o, "advisory_ids", adv);
+            }
+            if (!ias && ev.fmspc.len) lcp_cli_json_hex(o, "fmspc", ev.fmspc.ptr, ev.fmspc.len);
         }
-        /* DCAP evidence ("lcp-c dcap evidence v1") carries the verifier's verdict at the top level. */
-        const cJSON *st = ev && !rep ? cJSON_GetObjectItemCaseSensitive(ev, "status") : NULL;
-        if (cJSON_IsString(st)) {
-            cJSON_AddStringToObject(o, "tcb_status", st->valuestring);
-            const cJSON *adv = cJSON_GetObjectItemCaseSensitive(ev, "advisory_ids");
-            if (adv) cJSON_AddItemToObject(o, "advisory_ids", cJSON_Duplicate(adv, 1));
-            const cJSON *fm = cJSON_GetObjectItemCaseSensitive(ev, "fmspc");
-            if (cJSON_IsString(fm)) cJSON_AddStringToObject(o, "fmspc", fm->valuestring);
-        }
-        if (with_evidence && ev) cJSON_AddItemToObject(o, "evidence", cJSON_Duplicate(ev, 1));
-        cJSON_Delete(rep);
-        cJSON_Delete(ev);
+        lcp_host_evidence_free(&ev);
+        /* --evidence: the document as recorded, embedded as JSON (its fields are not read here) */
+        cJSON *doc = with_evidence ? cJSON_ParseWithLength((const char *)k->ra_evidence.ptr, k->ra_evidence.len) : NULL;
+        if (doc) cJSON_AddItemToObject(o, "evidence", doc);
     }
     return o;
 }

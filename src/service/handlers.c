@@ -7,34 +7,6 @@
 
 #include "service_internal.h"
 
-/* protobuf-c answers NULL both for malformed input and for a failed allocation; this flag tells them apart, so
- * that a client is told RESOURCE_EXHAUSTED (retry) rather than INVALID_ARGUMENT (do not). Per thread: requests
- * are decoded on the network thread, chunks too. */
-static _Thread_local int pb_oom;
-
-static void *pb_alloc(void *ud, size_t n)
-{
-    (void)ud;
-    void *p = lcp_malloc(n ? n : 1);
-    if (!p) pb_oom = 1;
-    return p;
-}
-
-/* Unpacks with the lcp allocator. On NULL, *oom says whether memory ran out. */
-ProtobufCMessage *svc_unpack(const ProtobufCMessageDescriptor *d, const uint8_t *msg, size_t len, int *oom)
-{
-    pb_oom = 0;
-    ProtobufCMessage *m = protobuf_c_message_unpack(d, &svc_pb_alloc, len, msg);
-    *oom = pb_oom;
-    return m;
-}
-static void pb_free(void *ud, void *p)
-{
-    (void)ud;
-    lcp_free(p);
-}
-ProtobufCAllocator svc_pb_alloc = {pb_alloc, pb_free, NULL};
-
 const svc_method svc_methods[SVC_M_COUNT] = {
 #define LCP_METHOD(id, path, request, kind, ecall, lock, response)                                               \
     [SVC_M_##id] = {path, &request##__descriptor, SVC_KIND_##kind, SVC_EC_##ecall, SVC_LOCK_##lock,              \
@@ -94,7 +66,7 @@ static int check_signer(lcp_service *s, ProtobufCBinaryData *b, int *status, cha
 {
     uint8_t active[20];
     if (b->len == 0 && s && svc_rotation_signer(s, active)) {
-        uint8_t *d = svc_pb_alloc.alloc(svc_pb_alloc.allocator_data, 20);
+        uint8_t *d = lcp_malloc(20);
         if (!d) return bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
         memcpy(d, active, 20);
         b->data = d;
@@ -241,7 +213,7 @@ static int build_job(lcp_service *s, svc_job *j, ProtobufCMessage *m, int *statu
 svc_job *svc_job_new(lcp_service *s, int method, const uint8_t *msg, size_t len, int *status, char *why)
 {
     int oom;
-    ProtobufCMessage *m = svc_unpack(svc_methods[method].request, msg, len, &oom);
+    ProtobufCMessage *m = lcp_pb_unpack(svc_methods[method].request, msg, len, &oom);
     if (!m) {
         if (oom) bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory decoding %s", svc_methods[method].request->name);
         else bad(status, why, LCP_GRPC_INVALID_ARGUMENT, "request is not a valid %s message", svc_methods[method].request->name);
@@ -250,7 +222,7 @@ svc_job *svc_job_new(lcp_service *s, int method, const uint8_t *msg, size_t len,
     svc_job *j = lcp_calloc(1, sizeof *j);
     if (!j) {
         bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
-        protobuf_c_message_free_unpacked(m, &svc_pb_alloc);
+        protobuf_c_message_free_unpacked(m, lcp_pb_allocator());
         return NULL;
     }
     j->method = method;
@@ -268,7 +240,7 @@ int svc_stream_chunk(lcp_service *s, svc_job *j, const uint8_t *msg, size_t len,
 {
     int oom;
     Lcp__Service__Elc__V1__MsgUpdateClientStreamChunk *c =
-        (void *)svc_unpack(&lcp__service__elc__v1__msg_update_client_stream_chunk__descriptor, msg, len, &oom);
+        (void *)lcp_pb_unpack(&lcp__service__elc__v1__msg_update_client_stream_chunk__descriptor, msg, len, &oom);
     if (!c) return bad(status, why, oom ? LCP_GRPC_RESOURCE_EXHAUSTED : LCP_GRPC_INVALID_ARGUMENT,
                        oom ? "out of memory decoding %s" : "chunk is not a valid %s message", "MsgUpdateClientStreamChunk");
     int rc = LCP_OK;
@@ -305,7 +277,7 @@ int svc_stream_chunk(lcp_service *s, svc_job *j, const uint8_t *msg, size_t len,
             rc = bad(status, why, LCP_GRPC_RESOURCE_EXHAUSTED, "out of memory%s", "");
         }
     }
-    lcp__service__elc__v1__msg_update_client_stream_chunk__free_unpacked(c, &svc_pb_alloc);
+    lcp__service__elc__v1__msg_update_client_stream_chunk__free_unpacked(c, lcp_pb_allocator());
     return rc;
 }
 

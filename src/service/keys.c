@@ -1,22 +1,17 @@
 /* lcp.service.enclave.v1.Query: EnclaveInfo (cached from the enclave at start), AvailableEnclaveKeys and
  * EnclaveKey (the key store, read in a snapshot on the network thread: a few records, no enclave involved).
  *
- * What a key record's evidence holds, and how it becomes an EnclaveKeyInfo:
- *  - IAS (`lcp attestation simulate` / `ias`): JSON {"avr": the report text, "signature": base64,
- *    "signing_cert": base64 DER}. A record whose evidence is not that JSON is taken as the bare report text.
- *  - DCAP (`lcp attestation dcap`, "lcp-c dcap evidence v1"): JSON {"quote": hex, "fmspc": hex, "status",
- *    "advisory_ids", "collateral": {the one-file collateral: "tcb_info" and "qe_identity" (the signed texts),
- *    their "*_signature" (hex), "*_issuer_chain" (PEM, signer first, root last), "root_ca_crl" and "pck_crl"
- *    (hex DER)}}. LCP's QVCollateral wants the PCS envelopes {"tcbInfo": .., "signature": ..} and
- *    {"enclaveIdentity": .., "signature": ..}, rebuilt around the signed texts, plus the DER of the root and
- *    TCB-signing certificates and of both CRLs. zkDCAP records may add "zkp": {"risc0": {"image_id",
- *    "selector", "seal", "output"} hex}. Missing members stay empty; the validity window is always the record's
- *    valid_from / valid_to.
+ * A key record's evidence is decoded by lcp/host_evidence.h (the forms are described there) and becomes an
+ * EnclaveKeyInfo here: IAS as {report, signature, signing_cert}; DCAP with LCP's QVCollateral, which wants the PCS
+ * envelopes {"tcbInfo": .., "signature": ..} and {"enclaveIdentity": .., "signature": ..} rebuilt around the signed
+ * texts, plus the DER of the root and TCB-signing certificates (from the PEM chain) and of both CRLs; zkDCAP with
+ * its RISC Zero proof. Missing members stay empty; the validity window is always the record's valid_from /
+ * valid_to.
  */
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "lcp/host_evidence.h"
 #include "service_internal.h"
 
 /* Byte fields decoded from the evidence live in one arena freed after the response is packed. */
@@ -59,38 +54,20 @@ static char *arena_str(arena *a, const char *s)
     return d;
 }
 
-static void json_b64(arena *a, const cJSON *o, const char *name, ProtobufCBinaryData *out)
+/* A copy of bytes into the arena (protobuf-c packs from it after the evidence is freed). */
+static void arena_bytes(arena *a, lcp_bytes b, ProtobufCBinaryData *out)
 {
-    const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, name);
     out->data = NULL;
     out->len = 0;
-    if (!cJSON_IsString(s)) return;
-    size_t sl = strlen(s->valuestring), cap = lcp_base64_decoded_max(sl);
-    uint8_t *b = arena_alloc(a, cap);
-    if (b && lcp_base64_decode(b, cap, &out->len, s->valuestring, sl, NULL) == LCP_OK) out->data = b;
-    else out->len = 0;
+    if (b.len == 0) return;
+    uint8_t *d = arena_alloc(a, b.len);
+    if (!d) return;
+    memcpy(d, b.ptr, b.len);
+    out->data = d;
+    out->len = b.len;
 }
 
-/* Hex (the project's evidence writes hex), else base64. */
-static void json_bytes(arena *a, const cJSON *o, const char *name, ProtobufCBinaryData *out);
-
-static void json_hex(arena *a, const cJSON *o, const char *name, ProtobufCBinaryData *out)
-{
-    const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, name);
-    out->data = NULL;
-    out->len = 0;
-    if (!cJSON_IsString(s)) return;
-    size_t sl = strlen(s->valuestring);
-    uint8_t *b = arena_alloc(a, sl / 2 + 1);
-    if (b && lcp_hex_decode(b, sl / 2 + 1, &out->len, s->valuestring, sl, NULL) == LCP_OK) out->data = b;
-    else out->len = 0;
-}
-
-static void json_bytes(arena *a, const cJSON *o, const char *name, ProtobufCBinaryData *out)
-{
-    json_hex(a, o, name, out);
-    if (!out->data) json_b64(a, o, name, out);
-}
+static char *arena_opt_str(arena *a, const char *s) { return s ? arena_str(a, s) : (char *)""; }
 
 /* The DER of the idx-th certificate of a PEM chain (idx < 0: the last one). */
 static void pem_cert(arena *a, const char *chain, int idx, ProtobufCBinaryData *out)
@@ -121,21 +98,14 @@ static void pem_cert(arena *a, const char *chain, int idx, ProtobufCBinaryData *
 }
 
 /* {"<member>": <signed text>, "signature": "<hex>"}: the PCS envelope around a signed collateral text. */
-static char *envelope(arena *a, const cJSON *c, const char *text_name, const char *sig_name, const char *member)
+static char *envelope(arena *a, const char *text, const char *sig, const char *member)
 {
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(c, text_name), *g = cJSON_GetObjectItemCaseSensitive(c, sig_name);
-    if (!cJSON_IsString(t) || !cJSON_IsString(g)) return (char *)"";
-    size_t n = strlen(member) + strlen(t->valuestring) + strlen(g->valuestring) + 32;
+    if (!text || !sig) return (char *)"";
+    size_t n = strlen(member) + strlen(text) + strlen(sig) + 32;
     char *e = arena_alloc(a, n);
     if (!e) return (char *)"";
-    snprintf(e, n, "{\"%s\":%s,\"signature\":\"%s\"}", member, t->valuestring, g->valuestring);
+    snprintf(e, n, "{\"%s\":%s,\"signature\":\"%s\"}", member, text, sig);
     return e;
-}
-
-static char *json_str(arena *a, const cJSON *o, const char *name)
-{
-    const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsString(s) ? arena_str(a, s->valuestring) : (char *)"";
 }
 
 /* All the protobuf-c structs one EnclaveKeyInfo needs, filled by key_info. */
@@ -152,7 +122,7 @@ typedef struct {
     char *adv[32];
 } key_msg;
 
-static void fill_dcap(key_msg *k, arena *a, const lcp_keystore_entry *e, const cJSON *ev)
+static void fill_dcap(key_msg *k, arena *a, const lcp_keystore_entry *e, const lcp_host_evidence *ev)
 {
     lcp__service__enclave__v1__dcapenclave_key_info__init(&k->dcap);
     lcp__service__enclave__v1__validity__init(&k->validity);
@@ -161,29 +131,25 @@ static void fill_dcap(key_msg *k, arena *a, const lcp_keystore_entry *e, const c
     k->validity.not_before = e->valid_from;
     k->validity.not_after = e->valid_to;
     k->dcap.validity = &k->validity;
-    const cJSON *st = cJSON_GetObjectItemCaseSensitive(ev, "status");
-    k->dcap.tcb_status = json_str(a, ev, cJSON_IsString(st) ? "status" : "tcb_status");
-    json_bytes(a, ev, "quote", &k->dcap.quote);
-    json_hex(a, ev, "fmspc", &k->dcap.fmspc);
-    const cJSON *adv = cJSON_GetObjectItemCaseSensitive(ev, "advisory_ids"), *it;
-    size_t n = 0;
-    cJSON_ArrayForEach(it, adv) if (cJSON_IsString(it) && n < 32) k->adv[n++] = arena_str(a, it->valuestring);
+    k->dcap.tcb_status = arena_opt_str(a, ev->status);
+    arena_bytes(a, ev->quote, &k->dcap.quote);
+    arena_bytes(a, ev->fmspc, &k->dcap.fmspc);
+    size_t n = ev->n_advisory_ids < 32 ? ev->n_advisory_ids : 32;
+    for (size_t i = 0; i < n; i++) k->adv[i] = arena_opt_str(a, ev->advisory_ids[i]);
     for (size_t i = 0; i < n; i++)
         if (!k->adv[i]) k->adv[i] = "";
     k->dcap.n_advisory_ids = n;
     k->dcap.advisory_ids = k->adv;
-    const cJSON *c = cJSON_GetObjectItemCaseSensitive(ev, "collateral");
-    if (cJSON_IsObject(c)) {
+    if (ev->has_collateral) {
         lcp__service__enclave__v1__qvcollateral__init(&k->coll);
-        k->coll.tcb_info_json = envelope(a, c, "tcb_info", "tcb_info_signature", "tcbInfo");
-        k->coll.qe_identity_json = envelope(a, c, "qe_identity", "qe_identity_signature", "enclaveIdentity");
-        const cJSON *chain = cJSON_GetObjectItemCaseSensitive(c, "tcb_info_issuer_chain");
-        if (cJSON_IsString(chain)) {
-            pem_cert(a, chain->valuestring, 0, &k->coll.sgx_tcb_signing_der);
-            pem_cert(a, chain->valuestring, -1, &k->coll.sgx_intel_root_ca_der);
+        k->coll.tcb_info_json = envelope(a, ev->tcb_info, ev->tcb_info_signature, "tcbInfo");
+        k->coll.qe_identity_json = envelope(a, ev->qe_identity, ev->qe_identity_signature, "enclaveIdentity");
+        if (ev->tcb_info_issuer_chain) {
+            pem_cert(a, ev->tcb_info_issuer_chain, 0, &k->coll.sgx_tcb_signing_der);
+            pem_cert(a, ev->tcb_info_issuer_chain, -1, &k->coll.sgx_intel_root_ca_der);
         }
-        json_bytes(a, c, "root_ca_crl", &k->coll.sgx_intel_root_ca_crl_der);
-        json_bytes(a, c, "pck_crl", &k->coll.sgx_pck_crl_der);
+        arena_bytes(a, ev->root_ca_crl, &k->coll.sgx_intel_root_ca_crl_der);
+        arena_bytes(a, ev->pck_crl, &k->coll.sgx_pck_crl_der);
         k->dcap.collateral = &k->coll;
     }
     if (!k->dcap.tcb_status) k->dcap.tcb_status = "";
@@ -191,37 +157,30 @@ static void fill_dcap(key_msg *k, arena *a, const lcp_keystore_entry *e, const c
     if (!k->coll.qe_identity_json) k->coll.qe_identity_json = "";
 }
 
-/* Fills k from a key record. Returns LCP_OK or LCP_ERR_HOST_KEY_INVALID for an unattested key. */
+/* Fills k from a key record, its evidence decoded by lcp/host_evidence.h (a record that does not decode lists with
+ * its own fields only). Returns LCP_OK or LCP_ERR_HOST_KEY_INVALID for an unattested key. */
 static int key_info(key_msg *k, arena *a, const lcp_keystore_entry *e)
 {
     memset(k, 0, sizeof *k);
     lcp__service__enclave__v1__enclave_key_info__init(&k->info);
     memcpy(k->address, e->address, 20);
     if (e->ra_type == LCP_RA_TYPE_NONE) return LCP_ERR_HOST_KEY_INVALID;
-    cJSON *ev = cJSON_ParseWithLength((const char *)e->ra_evidence.ptr, e->ra_evidence.len);
+    lcp_host_evidence ev;
+    if (lcp_host_evidence_decode(&ev, e->ra_type, e->ra_evidence.ptr, e->ra_evidence.len, NULL) == LCP_ERR_NOMEM)
+        a->failed = 1;
     if (e->ra_type == LCP_RA_TYPE_IAS) {
         lcp__service__enclave__v1__iasenclave_key_info__init(&k->ias);
         k->ias.enclave_key_address.data = k->address;
         k->ias.enclave_key_address.len = 20;
         k->ias.attestation_time = e->valid_from;
-        const cJSON *avr = cJSON_IsObject(ev) ? cJSON_GetObjectItemCaseSensitive(ev, "avr") : NULL;
-        if (cJSON_IsString(avr)) {
-            k->ias.report = arena_str(a, avr->valuestring);
-            json_b64(a, ev, "signature", &k->ias.signature);
-            json_b64(a, ev, "signing_cert", &k->ias.signing_cert);
-        } else {
-            char *r = arena_alloc(a, e->ra_evidence.len + 1);
-            if (r) {
-                memcpy(r, e->ra_evidence.ptr, e->ra_evidence.len);
-                r[e->ra_evidence.len] = '\0';
-            }
-            k->ias.report = r;
-        }
+        k->ias.report = arena_opt_str(a, ev.avr);
+        arena_bytes(a, ev.signature, &k->ias.signature);
+        arena_bytes(a, ev.signing_cert, &k->ias.signing_cert);
         if (!k->ias.report) k->ias.report = "";
         k->info.key_info_case = LCP__SERVICE__ENCLAVE__V1__ENCLAVE_KEY_INFO__KEY_INFO_IAS;
         k->info.ias = &k->ias;
     } else {
-        fill_dcap(k, a, e, cJSON_IsObject(ev) ? ev : NULL);
+        fill_dcap(k, a, e, &ev);
         if (e->ra_type == LCP_RA_TYPE_DCAP) {
             k->info.key_info_case = LCP__SERVICE__ENCLAVE__V1__ENCLAVE_KEY_INFO__KEY_INFO_DCAP;
             k->info.dcap = &k->dcap;
@@ -229,13 +188,11 @@ static int key_info(key_msg *k, arena *a, const lcp_keystore_entry *e)
             lcp__service__enclave__v1__zkdcapenclave_key_info__init(&k->zk);
             lcp__service__enclave__v1__zkvmproof__init(&k->zkp);
             lcp__service__enclave__v1__risc0_zkvmproof__init(&k->risc0);
-            const cJSON *z = cJSON_IsObject(ev) ? cJSON_GetObjectItemCaseSensitive(ev, "zkp") : NULL;
-            const cJSON *r0 = cJSON_IsObject(z) ? cJSON_GetObjectItemCaseSensitive(z, "risc0") : NULL;
-            if (cJSON_IsObject(r0)) {
-                json_bytes(a, r0, "image_id", &k->risc0.image_id);
-                json_bytes(a, r0, "selector", &k->risc0.selector);
-                json_bytes(a, r0, "seal", &k->risc0.seal);
-                json_bytes(a, r0, "output", &k->risc0.output);
+            if (ev.has_risc0) {
+                arena_bytes(a, ev.risc0_image_id, &k->risc0.image_id);
+                arena_bytes(a, ev.risc0_selector, &k->risc0.selector);
+                arena_bytes(a, ev.risc0_seal, &k->risc0.seal);
+                arena_bytes(a, ev.risc0_output, &k->risc0.output);
                 k->zkp.proof_case = LCP__SERVICE__ENCLAVE__V1__ZKVMPROOF__PROOF_RISC0;
                 k->zkp.risc0 = &k->risc0;
             }
@@ -245,7 +202,7 @@ static int key_info(key_msg *k, arena *a, const lcp_keystore_entry *e)
             k->info.zkdcap = &k->zk;
         }
     }
-    cJSON_Delete(ev);
+    lcp_host_evidence_free(&ev);
     return LCP_OK;
 }
 
@@ -366,7 +323,7 @@ static int activate_key(lcp_service *s, const Lcp__Service__Enclave__V1__MsgActi
 int svc_local(lcp_service *s, int method, const uint8_t *msg, size_t len, lcp_buf *resp, int *status, char *why)
 {
     int oom;
-    ProtobufCMessage *m = svc_unpack(svc_methods[method].request, msg, len, &oom);
+    ProtobufCMessage *m = lcp_pb_unpack(svc_methods[method].request, msg, len, &oom);
     if (!m) {
         *status = oom ? LCP_GRPC_RESOURCE_EXHAUSTED : LCP_GRPC_INVALID_ARGUMENT;
         snprintf(why, LCP_ERR_LEN, oom ? "out of memory decoding %s" : "request is not a valid %s message",
@@ -378,6 +335,6 @@ int svc_local(lcp_service *s, int method, const uint8_t *msg, size_t len, lcp_bu
     else if (method == SVC_M_AVAILABLE_ENCLAVE_KEYS) rc = available_keys(s, (const void *)m, resp, status, why);
     else if (method == SVC_M_ACTIVATE_ENCLAVE_KEY) rc = activate_key(s, (const void *)m, resp, status, why);
     else rc = enclave_key(s, (const void *)m, resp, status, why);
-    protobuf_c_message_free_unpacked(m, &svc_pb_alloc);
+    protobuf_c_message_free_unpacked(m, lcp_pb_allocator());
     return rc;
 }

@@ -2,11 +2,11 @@
  * the lcp_ prefix, base units (seconds), counters ending in _total, identities on *_info gauges, key addresses
  * only on the per-key expiry gauge. Counters and histograms are updated under one mutex (a few additions per
  * request); the key-store series are read from a snapshot at each scrape. */
-#include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "lcp/host_evidence.h"
 #include "service_internal.h"
 
 #ifndef LCP_VERSION_STRING
@@ -153,37 +153,21 @@ static void advisory_add(advisory_set *a, const char *id)
     a->counts[j]++;
 }
 
-/* The advisory IDs of one attestation: IAS advisoryIDs in the report, DCAP advisory_ids in the evidence. */
-static void key_advisories(advisory_set *a, const cJSON *list)
-{
-    const cJSON *it;
-    cJSON_ArrayForEach(it, list) if (cJSON_IsString(it)) advisory_add(a, it->valuestring);
-}
-
-/* The attestation status recorded with a key: IAS isvEnclaveQuoteStatus, or DCAP tcb_status; its advisories go
- * into adv. */
+/* The attestation status recorded with a key (IAS isvEnclaveQuoteStatus, or DCAP TCB status, as
+ * lcp/host_evidence.h decodes it); its advisories go into adv, its TCB evaluation data number raises
+ * *eval_number. A record that does not decode is "unknown". */
 static void key_status(char *dst, size_t cap, const lcp_keystore_entry *k, long *eval_number, advisory_set *adv)
 {
+    lcp_host_evidence ev;
     snprintf(dst, cap, "unknown");
-    cJSON *ev = cJSON_ParseWithLength((const char *)k->ra_evidence.ptr, k->ra_evidence.len);
-    if (!cJSON_IsObject(ev)) {
-        cJSON_Delete(ev);
-        return;
+    if (lcp_host_evidence_decode(&ev, k->ra_type, k->ra_evidence.ptr, k->ra_evidence.len, NULL) == LCP_OK) {
+        if (ev.status) label_value(dst, cap, ev.status);
+        for (size_t i = 0; i < ev.n_advisory_ids; i++) advisory_add(adv, ev.advisory_ids[i]);
+        if (ev.has_tcb_evaluation_data_number && ev.tcb_evaluation_data_number < 1000000000u &&
+            (long)ev.tcb_evaluation_data_number > *eval_number)
+            *eval_number = (long)ev.tcb_evaluation_data_number;
     }
-    const cJSON *avr = cJSON_GetObjectItemCaseSensitive(ev, "avr");
-    cJSON *rep = cJSON_IsString(avr) ? cJSON_Parse(avr->valuestring) : NULL;
-    /* IAS: the AVR's status; DCAP records name it "status" (or "tcb_status", as keys.c also reads). */
-    const cJSON *st = rep ? cJSON_GetObjectItemCaseSensitive(rep, "isvEnclaveQuoteStatus")
-                          : cJSON_GetObjectItemCaseSensitive(ev, "status");
-    if (!rep && !cJSON_IsString(st)) st = cJSON_GetObjectItemCaseSensitive(ev, "tcb_status");
-    if (cJSON_IsString(st)) label_value(dst, cap, st->valuestring);
-    key_advisories(adv, rep ? cJSON_GetObjectItemCaseSensitive(rep, "advisoryIDs")
-                            : cJSON_GetObjectItemCaseSensitive(ev, "advisory_ids"));
-    const cJSON *n = cJSON_GetObjectItemCaseSensitive(ev, "tcb_evaluation_data_number");
-    if (cJSON_IsNumber(n) && n->valuedouble >= 0 && n->valuedouble < 1e9 && (long)n->valuedouble > *eval_number)
-        *eval_number = (long)n->valuedouble;
-    cJSON_Delete(rep);
-    cJSON_Delete(ev);
+    lcp_host_evidence_free(&ev);
 }
 
 /* This enclave build's keys in the key store: what every key figure and the readiness verdict are about. */

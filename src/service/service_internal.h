@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "lcp/codec_protobuf.h"
 #include "lcp/host.h"
 #include "lcp/host_lock.h"
 #include "lcp/service.h"
@@ -54,10 +55,7 @@ extern const svc_method svc_methods[SVC_M_COUNT];
 /* The method of an HTTP/2 :path, or -1. */
 int svc_method_find(const char *path, size_t len);
 
-/* ---- protobuf-c with the lcp allocator ---- */
-extern ProtobufCAllocator svc_pb_alloc;
-/* Unpacks msg with svc_pb_alloc. On NULL, *oom is 1 if an allocation failed, 0 if msg is malformed. */
-ProtobufCMessage *svc_unpack(const ProtobufCMessageDescriptor *d, const uint8_t *msg, size_t len, int *oom);
+/* protobuf-c goes through lcp's allocator: lcp_pb_unpack and lcp_pb_allocator() (lcp/codec_protobuf.h). */
 
 /* ---- jobs ---- */
 struct svc_stream;

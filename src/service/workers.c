@@ -21,7 +21,7 @@ uint64_t svc_now_ns(void)
 void svc_job_free(svc_job *j)
 {
     if (!j) return;
-    if (j->msg) protobuf_c_message_free_unpacked(j->msg, &svc_pb_alloc);
+    if (j->msg) protobuf_c_message_free_unpacked(j->msg, lcp_pb_allocator());
     lcp_free(j->lock_key);
     lcp_free(j->op_bytes);
     lcp_free(j->upd.client_id);
