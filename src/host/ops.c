@@ -251,6 +251,11 @@ static int decode(lcp_host_result *res, int kind, const Lcp__Enclave__V1__EcallR
         res->report = view(g->report);
         break;
     }
+    case LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_QUOTE_ENCLAVE_KEY:
+        if (!r->quote_enclave_key || r->quote_enclave_key->quote.len == 0)
+            return lcp_fail(err, LCP_ERR_PROTO, "enclave returned an empty quote");
+        res->quote = view(r->quote_enclave_key->quote);
+        break;
     default: return LCP_OK;
     }
     res->has_result = 1;
