@@ -42,6 +42,19 @@ int lcp_host_attest_dcap_sim(lcp_store *store, const char *sim_dir, const uint8_
                              uint64_t key_validity, int64_t now, lcp_dcap_result *r, lcp_host_quote_fn before_record,
                              void *ud, char *err) LCP_WARN_UNUSED;
 
+/* Verify -> policy -> record for a quote obtained anywhere (the simulated QE above; the enclave's own quote under
+ * Gramine, lcp/host_attest_gramine.h): key addr must be in store, unattested. The quote is verified with the
+ * collateral document coll (lcp_dcap_collateral_from_json's layout) under root (DER or PEM; NULL = Intel's
+ * production root, which refuses simulated quotes: a simulated quote passes only with the simulated root given
+ * here), with pol (pol->mrenclave NULL = the key's own); its report data must be the key's (the report data of the
+ * report the key was generated with: 0x01 || address || operator). Then recorded as for lcp_host_attest_dcap_sim;
+ * the evidence says "sim": true unless root is Intel's.
+ * Returns: as lcp_host_attest_dcap_sim; LCP_ERR_ATTESTATION_POLICY also when the report data is not the key's. */
+int lcp_host_attest_dcap_quote(lcp_store *store, const uint8_t addr[20], const uint8_t *quote, size_t quote_len,
+                               const uint8_t *coll, size_t coll_len, const uint8_t *root, size_t root_len,
+                               const lcp_dcap_policy *pol, uint64_t key_validity, int64_t now, lcp_dcap_result *r,
+                               lcp_host_quote_fn before_record, void *ud, char *err) LCP_WARN_UNUSED;
+
 #ifdef __cplusplus
 }
 #endif

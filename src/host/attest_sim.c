@@ -80,14 +80,14 @@ static int load_report(lcp_store *s, const uint8_t addr[20], uint8_t report[LCP_
 
 /* The evidence document (lcp/host_attest.h). */
 static char *evidence_json(const uint8_t *quote, size_t quote_len, const uint8_t *coll, size_t coll_len,
-                           const lcp_dcap_result *r, int64_t now)
+                           const lcp_dcap_result *r, int64_t now, int sim)
 {
     cJSON *o = lcp_host_dcap_result_json(r, now);
     cJSON *c = cJSON_ParseWithLength((const char *)coll, coll_len);
     cJSON *v = cJSON_CreateObject();
     char *hex = lcp_malloc(2 * quote_len + 1), *text = NULL;
     int ok = o && c && v && hex && lcp_hex_encode(hex, 2 * quote_len + 1, quote, quote_len) == LCP_OK;
-    ok = ok && cJSON_AddStringToObject(o, "format", LCP_HOST_DCAP_EVIDENCE_FORMAT) && cJSON_AddBoolToObject(o, "sim", 1) &&
+    ok = ok && cJSON_AddStringToObject(o, "format", LCP_HOST_DCAP_EVIDENCE_FORMAT) && cJSON_AddBoolToObject(o, "sim", sim) &&
          cJSON_AddStringToObject(o, "quote", hex) && cJSON_AddNumberToObject(v, "not_before", (double)r->valid_from) &&
          cJSON_AddNumberToObject(v, "not_after", (double)r->valid_to);
     if (ok && cJSON_AddItemToObject(o, "validity", v)) v = NULL;
@@ -102,6 +102,57 @@ static char *evidence_json(const uint8_t *quote, size_t quote_len, const uint8_t
     return text;
 }
 
+/* 1 if root is Intel's production root (NULL means it): evidence under any other anchor says "sim": true. */
+static int intel_rooted(const uint8_t *root, size_t root_len)
+{
+    lcp_bytes intel = lcp_dcap_intel_root_ca();
+    return root == NULL || (root_len == intel.len && memcmp(root, intel.ptr, root_len) == 0);
+}
+
+int lcp_host_attest_dcap_quote(lcp_store *store, const uint8_t addr[20], const uint8_t *quote, size_t quote_len,
+                               const uint8_t *coll, size_t coll_len, const uint8_t *root, size_t root_len,
+                               const lcp_dcap_policy *pol, uint64_t key_validity, int64_t now, lcp_dcap_result *r,
+                               lcp_host_quote_fn before_record, void *ud, char *err)
+{
+    uint8_t report[LCP_TEE_REPORT_LEN], mrenclave[32], *storage = NULL;
+    size_t report_len = 0;
+    char *ev = NULL;
+    lcp_store_txn *t = NULL;
+    lcp_dcap_collateral c;
+    lcp_dcap_policy p = *pol;
+    int rc = load_report(store, addr, report, &report_len, mrenclave, err);
+    if (rc != LCP_OK) return rc;
+    size_t cap = lcp_dcap_collateral_json_storage_len(coll_len);
+    if ((storage = lcp_malloc(cap)) == NULL) rc = lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+    if (rc == LCP_OK) rc = lcp_dcap_collateral_from_json(&c, storage, cap, coll, coll_len, err);
+    if (rc == LCP_OK && p.mrenclave == NULL) p.mrenclave = mrenclave;
+    /* root NULL: Intel's production root, which refuses simulated quotes; the simulated root only when given. */
+    if (rc == LCP_OK) rc = lcp_dcap_verify(r, quote, quote_len, &c, root, root_len, now, &p, err);
+    /* The quote must bind this key: its report data is the one the enclave made the key's report with
+     * (0x01 || address || operator, lcp-spec §4), which is what the LCP client checks on registration. */
+    if (rc == LCP_OK && (report_len != LCP_TEE_REPORT_LEN ||
+                         memcmp(r->report.report_data, report + 320, LCP_SGX_REPORT_DATA_LEN) != 0))
+        rc = lcp_fail(err, LCP_ERR_ATTESTATION_POLICY, "the quote's report data is not this key's (another key or operator)");
+    /* The counterparty's key_expiration bounds the key's life as the LCP client computes it on registration:
+     * expired_at = min(not_before + key_expiration, not_after + 1), not_before being the collateral's start. */
+    if (rc == LCP_OK && key_validity && r->valid_to - r->valid_from > (int64_t)key_validity)
+        r->valid_to = r->valid_from + (int64_t)key_validity;
+    if (rc == LCP_OK &&
+        (ev = evidence_json(quote, quote_len, coll, coll_len, r, now, !intel_rooted(root, root_len))) == NULL)
+        rc = lcp_fail(err, LCP_ERR_NOMEM, "out of memory building the evidence");
+    if (rc == LCP_OK && before_record && before_record(ud, quote, quote_len) != 0)
+        rc = lcp_fail(err, LCP_ERR_IO, "stopped before recording");
+    if (rc == LCP_OK && (rc = lcp_store_begin(store, &t, 1, err)) == LCP_OK) {
+        rc = lcp_keystore_record_attestation(t, addr, LCP_RA_TYPE_DCAP, (const uint8_t *)ev, strlen(ev),
+                                             (uint64_t)r->valid_from, (uint64_t)r->valid_to, err);
+        if (rc == LCP_OK) rc = lcp_store_commit(t, err); /* ends the transaction either way */
+        else lcp_store_abort(t);
+    }
+    lcp_free(storage);
+    if (ev) cJSON_free(ev);
+    return rc;
+}
+
 int lcp_host_attest_dcap_sim(lcp_store *store, const char *sim_dir, const uint8_t addr[20], const lcp_dcap_policy *pol,
                              uint64_t key_validity, int64_t now, lcp_dcap_result *r, lcp_host_quote_fn before_record,
                              void *ud, char *err)
@@ -112,11 +163,7 @@ int lcp_host_attest_dcap_sim(lcp_store *store, const char *sim_dir, const uint8_
     memset(&plat, 0, sizeof plat);
     lcp_sim_qe *qe = NULL;
     lcp_buf qb = {0};
-    uint8_t *coll = NULL, *root = NULL, *storage = NULL;
-    char *ev = NULL;
-    lcp_store_txn *t = NULL;
-    lcp_dcap_collateral c;
-    lcp_dcap_policy p = *pol;
+    uint8_t *coll = NULL, *root = NULL;
     int rc = load_report(store, addr, report, &report_len, mrenclave, err);
     if (rc != LCP_OK) return rc;
     /* The simulated QE: authenticate the report on this platform, then quote it. */
@@ -129,32 +176,14 @@ int lcp_host_attest_dcap_sim(lcp_store *store, const char *sim_dir, const uint8_
     }
     if (rc == LCP_OK && (rc = lcp_sim_issuer_collateral(&coll, &coll_len, sim_dir, 0, err)) == LCP_OK)
         rc = lcp_sim_issuer_root(&root, &root_len, sim_dir, err);
-    size_t cap = lcp_dcap_collateral_json_storage_len(coll_len);
-    if (rc == LCP_OK && (storage = lcp_malloc(cap)) == NULL) rc = lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
-    if (rc == LCP_OK) rc = lcp_dcap_collateral_from_json(&c, storage, cap, coll, coll_len, err);
-    if (rc == LCP_OK && p.mrenclave == NULL) p.mrenclave = mrenclave;
     /* The simulated root, explicitly: the verifier's default anchor is Intel's and refuses simulated quotes. */
-    if (rc == LCP_OK) rc = lcp_dcap_verify(r, qb.data, qb.len, &c, root, root_len, now, &p, err);
-    /* The counterparty's key_expiration bounds the key's life as the LCP client computes it on registration:
-     * expired_at = min(not_before + key_expiration, not_after + 1), not_before being the collateral's start. */
-    if (rc == LCP_OK && key_validity && r->valid_to - r->valid_from > (int64_t)key_validity)
-        r->valid_to = r->valid_from + (int64_t)key_validity;
-    if (rc == LCP_OK && (ev = evidence_json(qb.data, qb.len, coll, coll_len, r, now)) == NULL)
-        rc = lcp_fail(err, LCP_ERR_NOMEM, "out of memory building the evidence");
-    if (rc == LCP_OK && before_record && before_record(ud, qb.data, qb.len) != 0)
-        rc = lcp_fail(err, LCP_ERR_IO, "stopped before recording");
-    if (rc == LCP_OK && (rc = lcp_store_begin(store, &t, 1, err)) == LCP_OK) {
-        rc = lcp_keystore_record_attestation(t, addr, LCP_RA_TYPE_DCAP, (const uint8_t *)ev, strlen(ev),
-                                             (uint64_t)r->valid_from, (uint64_t)r->valid_to, err);
-        if (rc == LCP_OK) rc = lcp_store_commit(t, err); /* ends the transaction either way */
-        else lcp_store_abort(t);
-    }
+    if (rc == LCP_OK)
+        rc = lcp_host_attest_dcap_quote(store, addr, qb.data, qb.len, coll, coll_len, root, root_len, pol, key_validity,
+                                        now, r, before_record, ud, err);
     lcp_sim_qe_close(qe);
     lcp_tee_sim_platform_wipe(&plat);
     lcp_buf_free(&qb);
     lcp_free(coll);
-    lcp_free(storage);
     lcp_free(root);
-    if (ev) cJSON_free(ev);
     return rc;
 }
