@@ -253,6 +253,7 @@ static uint32_t ra_type(fx *f, const uint8_t addr[20], char *evidence, size_t ca
     assert_int_equal(lcp_store_begin(lcp_host_store(f->host), &t, 0, err), LCP_OK);
     assert_int_equal(lcp_keystore_get(t, &e, addr, err), LCP_OK);
     uint32_t ra = e.ra_type;
+    assert_int_equal(e.qe_type, LCP_QE_TYPE_QE3); /* a gramine key: the platform's QE3 quotes it */
     if (evidence) snprintf(evidence, cap, "%.*s", (int)e.ra_evidence.len, (const char *)e.ra_evidence.ptr);
     lcp_store_abort(t);
     return ra;
