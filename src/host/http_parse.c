@@ -108,7 +108,8 @@ int lcp_http_url_decode(uint8_t *out, size_t cap, size_t *n, const uint8_t *in, 
 
 static int is_tchar(uint8_t c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || strchr("!#$%&'*+-.^_`|~", c);
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL);
 }
 
 /* The end of the line starting at p (the index of its CR, followed by LF), or -1 if no CRLF before end. */
@@ -248,8 +249,8 @@ int lcp_http_response_parse(lcp_http_response *out, uint8_t *buf, size_t len, in
         if ((buf[i] < 0x20 && buf[i] != '\t') || buf[i] == 0x7f) return MALFORMED("control character in the status line");
     int status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
     if (status < 100) return MALFORMED("bad status code");
+    /* The header lines, each with its CRLF (none at all when the status line is followed by the empty line). */
     lcp_bytes head = {buf + sl + 2, (size_t)((long)hend + 2 - (sl + 2))};
-    if ((size_t)sl == hend) head.len = 0; /* no header lines at all */
     int chunked;
     long long cl;
     int rc = check_headers(head, &chunked, &cl, max_body, err);

@@ -233,7 +233,10 @@ int lcp_pccs_collateral(char **json, size_t *len, const char *base_url, const ui
         else if (rc == LCP_OK) {
             lcp_http_result_free(&res);
             const cJSON *qc = cJSON_GetObjectItemCaseSensitive(doc, "qe_identity_issuer_chain");
-            if ((rc = root_cdp(url, sizeof url, qc->valuestring, err)) == LCP_OK && (rc = get_ok(&res, url, opt, err)) == LCP_OK)
+            /* Intel's distribution point has a public certificate: the system's CAs, not a private PCCS's. */
+            lcp_http_options cdp = opt ? *opt : (lcp_http_options){0};
+            cdp.ca_file = NULL;
+            if ((rc = root_cdp(url, sizeof url, qc->valuestring, err)) == LCP_OK && (rc = get_ok(&res, url, &cdp, err)) == LCP_OK)
                 rc = add_crl(doc, "root_ca_crl", res.r.body, url, err);
         }
         lcp_http_result_free(&res);
