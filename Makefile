@@ -17,7 +17,7 @@ BUILD    ?= build
 # Floors 1-6 make the library; cli is the `lcp` program. dev holds development tools (the Tendermint test-chain
 # generator) for the CLI, tests and benchmarks.
 LIB_MODULES := base crypto codec commitment attestation tee elc lcpclient enclave host service dev
-LIBS     := -lcrypto -lsecp256k1 -lsodium -lcjson -lprotobuf-c -llmdb -lnghttp2 -lpthread
+LIBS     := -lssl -lcrypto -lsecp256k1 -lsodium -lcjson -lprotobuf-c -llmdb -lnghttp2 -lpthread
 TEST_LIBS := -lcmocka
 
 # V=1 shows every command.

@@ -74,7 +74,7 @@ typedef struct {
     size_t n_messages;
     const lcp_bytes *signatures; /* AGGREGATE_MESSAGES */
     size_t n_signatures;
-    const uint8_t *operator_addr; /* GENERATE_ENCLAVE_KEY: 20 bytes or NULL */
+    const uint8_t *operator_addr; /* GENERATE_ENCLAVE_KEY, QUOTE_ENCLAVE_KEY: 20 bytes or NULL */
 } lcp_host_op;
 
 /* What EnclaveInfo reports. */
@@ -107,6 +107,7 @@ typedef struct {
     lcp_pb_any client_state, consensus_state;
     lcp_host_enclave_identity info; /* ENCLAVE_INFO */
     lcp_bytes address, pub_key, sealed_key, report; /* GENERATE_ENCLAVE_KEY */
+    lcp_bytes quote;            /* QUOTE_ENCLAVE_KEY: the TEE's quote over the key's report data */
     void *frame_;               /* private: the response these views point into */
 } lcp_host_result;
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lcp/attestation_dcap.h"
 #include "lcp/base.h"
 
 /* lcp-c's release; `lcp --version` prints it. */
@@ -126,5 +127,13 @@ int lcp_cli_parse_address(uint8_t out[20], const char *s);
 int lcp_cli_attestation_verify_dcap(const lcp_cli *cli, int argc, char **argv);
 /* `lcp attestation dcap`: attest an enclave key with a simulated DCAP quote (cmd_attestation_dcap.c). */
 int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv);
+/* The same verb on --backend gramine: the enclave's own quote, collateral from a PCCS or a file
+ * (cmd_attestation_gramine.c). */
+int lcp_cli_attestation_dcap_gramine(const lcp_cli *cli, int argc, char **argv);
+/* The DCAP policy options (--allow_debug, --allowed_statuses, --allowed_advisory_ids, --mrenclave,
+ * --min_tcb_evaluation_data_number) as pol; status_buf (1024 bytes), ids_buf (4096) and ids (64 entries) hold what
+ * pol points to. Returns 0 or the usage error already printed (cmd_attestation_dcap.c). */
+int lcp_cli_dcap_policy(lcp_dcap_policy *pol, uint8_t mrenclave[32], char *status_buf, char *ids_buf, char **ids,
+                        const lcp_cli_args *a);
 
 #endif

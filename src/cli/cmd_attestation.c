@@ -16,7 +16,7 @@ static const lcp_cli_verb VERBS[] = {
     {"verify-ias", verify_ias, "verify an IAS attestation verification report (signature, chain, contents)"},
     /* DCAP: implemented in cmd_attestation_dcap.c by the DCAP work. */
     {"verify", lcp_cli_attestation_verify_dcap, "verify an SGX DCAP quote with its collateral"},
-    {"dcap", lcp_cli_attestation_dcap_sim, "attest an enclave key with a DCAP quote of the simulated platform (sim)"},
+    {"dcap", lcp_cli_attestation_dcap_sim, "attest an enclave key with DCAP (sim: the simulated QE; gramine: the enclave's quote + a PCCS)"},
     {"simulate", lcp_cli_attestation_simulate, "attest an enclave key with a simulated IAS report (sim: test PKI)"},
 };
 #define N_VERBS (sizeof VERBS / sizeof VERBS[0])

@@ -51,9 +51,9 @@ static const char HELP[] =
     "      --allowed_statuses ConfigurationAndSWHardeningNeeded \\\n"
     "      --allowed_advisory_ids INTEL-SA-00289,INTEL-SA-00615\n";
 
-/* Turns the policy options into pol. status_buf and ids_buf hold the split copies of the lists. */
-static int parse_policy(lcp_dcap_policy *pol, uint8_t mrenclave[32], char *status_buf, char *ids_buf,
-                        char **ids, const lcp_cli_args *a)
+/* Turns the policy options into pol (cli.h). status_buf and ids_buf hold the split copies of the lists. */
+int lcp_cli_dcap_policy(lcp_dcap_policy *pol, uint8_t mrenclave[32], char *status_buf, char *ids_buf, char **ids,
+                        const lcp_cli_args *a)
 {
     memset(pol, 0, sizeof *pol);
     pol->allow_debug = lcp_cli_has(a, "allow_debug");
@@ -122,7 +122,7 @@ int lcp_cli_attestation_verify_dcap(const lcp_cli *cli, int argc, char **argv)
     uint8_t mrenclave[32];
     char status_buf[1024], ids_buf[4096];
     char *ids[MAX_LIST];
-    if ((rc = parse_policy(&pol, mrenclave, status_buf, ids_buf, ids, &a)) != 0) return rc;
+    if ((rc = lcp_cli_dcap_policy(&pol, mrenclave, status_buf, ids_buf, ids, &a)) != 0) return rc;
 
     char err[LCP_ERR_LEN] = "";
     uint8_t *quote = NULL, *json = NULL, *storage = NULL, *root = NULL, *pck = NULL;
@@ -233,6 +233,8 @@ static const char DCAP_HELP[] =
     "\"fmspc\", \"tcb_evaluation_data_number\", \"validity\": {\"not_before\", \"not_after\"}, \"verified_at\"}.\n"
     "The quote and the collateral are what an LCP client's DCAPRegisterEnclaveKeyMessage carries.\n"
     "\n"
+    "On real SGX: 'lcp --backend gramine attestation dcap --help' (the enclave's own quote, collateral from a PCCS).\n"
+    "\n"
     "example:\n"
     "  lcp attestation dcap --enclave_key 0x1234... --allow_debug\n";
 
@@ -250,6 +252,8 @@ static int write_quote(const char *path, const uint8_t *q, size_t n)
 
 int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
 {
+    /* gramine: the enclave quotes itself and the collateral comes from a PCCS or a file (cmd_attestation_gramine.c). */
+    if (strcmp(cli->backend, "gramine") == 0) return lcp_cli_attestation_dcap_gramine(cli, argc, argv);
     static const char *const known[] = {"enclave_key", "allowed_statuses", "allowed_advisory_ids", "mrenclave",
                                         "min_tcb_evaluation_data_number", "quote_out", "key_validity", NULL};
     static const char *const flags[] = {"allow_debug", "reverify", NULL};
@@ -263,10 +267,6 @@ int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
     uint8_t addr[20];
     if ((rc = lcp_cli_address_opt(addr, &a, "enclave_key", 1, NULL)) != 0) return rc;
     const char *ek = lcp_cli_opt(&a, "enclave_key");
-    if (strcmp(cli->backend, "sim") != 0)
-        return lcp_cli_error(LCP_CLI_EXIT_FAIL,
-                             "attestation dcap runs on the sim backend only in this build: on gramine the quote must come "
-                             "from /dev/attestation/quote inside the enclave, and no ECALL returns it yet (docs/deploy-sgx.md)");
     int reverify = lcp_cli_has(&a, "reverify");
     uint64_t key_validity = 0;
     const char *kv = lcp_cli_opt(&a, "key_validity");
@@ -276,7 +276,7 @@ int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
     uint8_t mrenclave[32];
     char status_buf[1024], ids_buf[4096];
     char *ids[MAX_LIST];
-    if ((rc = parse_policy(&pol, mrenclave, status_buf, ids_buf, ids, &a)) != 0) return rc;
+    if ((rc = lcp_cli_dcap_policy(&pol, mrenclave, status_buf, ids_buf, ids, &a)) != 0) return rc;
 
     const char *dir = lcp_cli_sim_platform(cli);
     char err[LCP_ERR_LEN] = "";

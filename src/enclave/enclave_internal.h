@@ -43,6 +43,8 @@ typedef struct {
     lcp_buf cs_buf, cons_buf;
     char cs_url[256], cons_url[256];
     lcp_buf agg;
+    Lcp__Enclave__V1__QuoteEnclaveKeyResult quote; /* QuoteEnclaveKey: its bytes are quote_buf's */
+    lcp_buf quote_buf;
 } enclave_out;
 
 void enclave_out_free(enclave_out *o);

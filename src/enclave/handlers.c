@@ -13,6 +13,7 @@ void enclave_out_free(enclave_out *o)
     lcp_buf_free(&o->cs_buf);
     lcp_buf_free(&o->cons_buf);
     lcp_buf_free(&o->agg);
+    lcp_buf_free(&o->quote_buf);
     lcp_memzero(o->sig, sizeof o->sig);
 }
 

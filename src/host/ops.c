@@ -251,6 +251,11 @@ static int decode(lcp_host_result *res, int kind, const Lcp__Enclave__V1__EcallR
         res->report = view(g->report);
         break;
     }
+    case LCP__ENCLAVE__V1__ECALL_RESPONSE__RESULT_QUOTE_ENCLAVE_KEY:
+        if (!r->quote_enclave_key || r->quote_enclave_key->quote.len == 0)
+            return lcp_fail(err, LCP_ERR_PROTO, "enclave returned an empty quote");
+        res->quote = view(r->quote_enclave_key->quote);
+        break;
     default: return LCP_OK;
     }
     res->has_result = 1;
@@ -310,7 +315,8 @@ int lcp_host_exec_generate_key(lcp_host_exec *x, const lcp_host_enclave_identity
         memcpy(k.mrenclave, id->mrenclave, 32);
         k.report = r.report;
         k.enclave_debug = id->debug;
-        k.qe_type = LCP_QE_TYPE_QE3SIM;
+        /* gramine: the platform's QE3 will quote it; sim: the simulated QE (QE3SIM). */
+        k.qe_type = strcmp(id->backend, "gramine") == 0 ? LCP_QE_TYPE_QE3 : LCP_QE_TYPE_QE3SIM;
         k.created_at = (uint64_t)lcp_time_now();
         lcp_store_txn *t;
         lcp_store *st = lcp_host_exec_store(x);

@@ -156,9 +156,10 @@ static int serve(lcp_enclave *e, conn *c)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: " PROGRAM " --fd N [--sim_platform DIR] [--backend sim|gramine]\n"
+    fprintf(stderr, "usage: " PROGRAM " --fd N [--sim_platform DIR] [--backend sim|gramine] [--gramine_dir DIR]\n"
                     "The trusted half of lcp-c. It is started by the lcp host over a socketpair; running it by hand\n"
-                    "is only useful for `" PROGRAM " --measure` (prints MRENCLAVE of this binary).\n");
+                    "is only useful for `" PROGRAM " --measure` (prints MRENCLAVE of this binary). --gramine_dir names\n"
+                    "an imitation of /dev/attestation for tests (under Gramine the manifest fixes argv).\n");
 #ifdef LCP_TEST_ENCLAVE
     fprintf(stderr, "This is the TEST enclave: it runs the mock light client, which verifies nothing. Never register\n"
                     "its MRENCLAVE with an LCP client.\n");
@@ -168,11 +169,12 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     int fd = -1, measure = 0;
-    const char *platform = NULL, *backend = "sim";
+    const char *platform = NULL, *backend = "sim", *gramine_dir = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--fd") == 0 && i + 1 < argc) fd = atoi(argv[++i]);
         else if (strcmp(argv[i], "--sim_platform") == 0 && i + 1 < argc) platform = argv[++i];
         else if (strcmp(argv[i], "--backend") == 0 && i + 1 < argc) backend = argv[++i];
+        else if (strcmp(argv[i], "--gramine_dir") == 0 && i + 1 < argc) gramine_dir = argv[++i];
         else if (strcmp(argv[i], "--measure") == 0) measure = 1;
         else {
             usage();
@@ -187,6 +189,7 @@ int main(int argc, char **argv)
     lcp_tee_options opt = {0};
     opt.backend = backend;
     opt.sim_platform = platform;
+    opt.gramine_dir = gramine_dir; /* NULL: /dev/attestation. Gramine's manifest fixes argv, so only tests set it */
     opt.isv_prod_id = LCP_ENCLAVE_ISV_PROD_ID;
     opt.isv_svn = LCP_ENCLAVE_ISV_SVN;
     opt.debug = LCP_ENCLAVE_DEBUG;
@@ -205,7 +208,7 @@ int main(int argc, char **argv)
         lcp_tee_close(tee);
         return 0;
     }
-    if (lcp_enclave_sandbox(fd, err) != LCP_OK) {
+    if (lcp_enclave_sandbox(fd, strcmp(backend, "gramine") == 0, err) != LCP_OK) {
         send_error(fd, LCP_ERR_TEE, err);
         fprintf(stderr, PROGRAM ": %s\n", err);
         return 1;

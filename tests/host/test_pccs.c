@@ -1,0 +1,301 @@
+/* The PCCS client (lcp/host_pccs.h): its parsers on hand-made inputs, then collateral fetched from a loopback fake
+ * PCCS serving the simulated Intel's collateral, over plain TCP and over TLS (verification on), byte-exact against
+ * the document the issuer published, and the failure matrix: 404, truncated body, missing header, oversized
+ * answer, slow server, a certificate that does not verify or names another host. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lcp/attestation_dcap.h"
+#include "lcp/host_pccs.h"
+#include "pccsfake.h"
+#include "simfix.h"
+
+static int64_t now_s(void) { return (int64_t)time(NULL); }
+
+/* ---- parsers ---- */
+
+static void test_url_parse(void **state)
+{
+    (void)state;
+    lcp_http_url u;
+    char err[LCP_ERR_LEN];
+    assert_int_equal(lcp_http_url_parse(&u, "https://pccs.example:8081/sgx/certification/v4", err), LCP_OK);
+    assert_true(u.tls);
+    assert_string_equal(u.host, "pccs.example");
+    assert_string_equal(u.port, "8081");
+    assert_string_equal(u.path, "/sgx/certification/v4");
+    assert_int_equal(lcp_http_url_parse(&u, "http://127.0.0.1", err), LCP_OK);
+    assert_false(u.tls);
+    assert_string_equal(u.port, "80");
+    assert_string_equal(u.path, "/");
+    assert_int_equal(lcp_http_url_parse(&u, "HTTPS://[::1]:9/x?y=1", err), LCP_OK);
+    assert_string_equal(u.host, "::1");
+    assert_string_equal(u.port, "9");
+    assert_string_equal(u.path, "/x?y=1");
+    assert_int_equal(lcp_http_url_parse(&u, "http://h?q", err), LCP_OK);
+    assert_string_equal(u.path, "/?q");
+    static const char *const bad[] = {"ftp://h/", "http://", "http://:80/", "http://u@h/", "http://h/#f",
+                                      "http://h:0/", "http://h:65536/", "http://h:8x/", "http://h/a b",
+                                      "http://h/a\r\nX: y", "http://[::1/", "http://[::1]x/", "https://h:123456/"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(lcp_http_url_parse(&u, bad[i], err), LCP_ERR_ILLEGAL_ARG);
+}
+
+static void test_url_decode(void **state)
+{
+    (void)state;
+    uint8_t out[64];
+    size_t n;
+    char err[LCP_ERR_LEN];
+    const char *in = "-----BEGIN%20CERT%0Aab+c%2Fd%3D%3d";
+    assert_int_equal(lcp_http_url_decode(out, sizeof out, &n, (const uint8_t *)in, strlen(in), err), LCP_OK);
+    assert_int_equal(n, strlen("-----BEGIN CERT\nab+c/d=="));
+    assert_memory_equal(out, "-----BEGIN CERT\nab+c/d==", n); /* '+' stays: it is base64 */
+    static const char *const bad[] = {"%", "%2", "%zz", "ab%g0"};
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(lcp_http_url_decode(out, sizeof out, &n, (const uint8_t *)bad[i], strlen(bad[i]), err),
+                         LCP_ERR_HOST_HTTP_MALFORMED);
+}
+
+static int parse(lcp_http_response *r, const char *text, int eof, size_t max_body)
+{
+    static uint8_t buf[4096];
+    size_t n = strlen(text);
+    assert_true(n < sizeof buf);
+    memcpy(buf, text, n);
+    char err[LCP_ERR_LEN];
+    return lcp_http_response_parse(r, buf, n, eof, max_body, err);
+}
+
+static void test_response_parse(void **state)
+{
+    (void)state;
+    lcp_http_response r;
+    lcp_bytes v;
+    assert_int_equal(parse(&r, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nX-A:  b c \r\n\r\nabcdef", 0, 100), LCP_OK);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.body.len, 3);
+    assert_memory_equal(r.body.ptr, "abc", 3);
+    assert_true(lcp_http_header(&v, r.head, "x-a"));
+    assert_int_equal(v.len, 3);
+    assert_memory_equal(v.ptr, "b c", 3);
+    assert_false(lcp_http_header(&v, r.head, "x-b"));
+    /* Incomplete until the length is there; at eof it is truncated. */
+    assert_int_equal(parse(&r, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nabc", 0, 100), 1);
+    assert_int_equal(parse(&r, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nabc", 1, 100), LCP_ERR_HOST_HTTP_MALFORMED);
+    assert_int_equal(parse(&r, "HTTP/1.1 200 OK\r\nContent-Len", 0, 100), 1);
+    assert_int_equal(parse(&r, "HTTP/1.1 200 OK\r\nContent-Len", 1, 100), LCP_ERR_HOST_HTTP_MALFORMED);
+    /* Until close. */
+    assert_int_equal(parse(&r, "HTTP/1.0 404 Not Found\r\n\r\nnope", 0, 100), 1);
+    assert_int_equal(parse(&r, "HTTP/1.0 404 Not Found\r\n\r\nnope", 1, 100), LCP_OK);
+    assert_int_equal(r.status, 404);
+    assert_int_equal(r.body.len, 4);
+    /* Chunked, with an extension and a trailer. */
+    assert_int_equal(parse(&r, "HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n3;a=b\r\nabc\r\n2\r\nde\r\n0\r\nT: 1\r\n\r\n", 0, 100),
+                     LCP_OK);
+    assert_int_equal(r.body.len, 5);
+    assert_memory_equal(r.body.ptr, "abcde", 5);
+    assert_int_equal(parse(&r, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n", 0, 100), 1);
+    assert_int_equal(parse(&r, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n", 1, 100),
+                     LCP_ERR_HOST_HTTP_MALFORMED);
+    /* Limits. */
+    assert_int_equal(parse(&r, "HTTP/1.1 200 OK\r\nContent-Length: 101\r\n\r\n", 0, 100), LCP_ERR_HOST_HTTP_TOO_LARGE);
+    assert_int_equal(parse(&r, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n65\r\n", 0, 100), LCP_ERR_HOST_HTTP_TOO_LARGE);
+    assert_int_equal(parse(&r, "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n", 0, 100),
+                     LCP_ERR_HOST_HTTP_MALFORMED);
+    /* Malformed. */
+    static const char *const bad[] = {
+        "HTTP/2 200 OK\r\n\r\n",
+        "HTTP/1.1 20 OK\r\n\r\n",
+        "HTTP/1.1 2000 OK\r\n\r\n",
+        "HTTP/1.1 099 X\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nNo colon\r\n\r\n",
+        "HTTP/1.1 200 OK\r\n: empty name\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nA b: c\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nA: b\rc\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nA: b\x01\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+        "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n123456789\r\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = parse(&r, bad[i], 1, 100);
+        if (rc != LCP_ERR_HOST_HTTP_MALFORMED) fail_msg("case %zu: %d", i, rc);
+    }
+}
+
+/* ---- against the fake PCCS ---- */
+
+typedef struct {
+    simfix s;
+    uint8_t *doc;
+    size_t doc_len;
+    lcp_buf quote;
+    char cert[256], key[256], other_cert[256], other_key[256];
+} fx;
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    simfix_open(&f->s, now_s());
+    f->doc = simfix_collateral_json(&f->s, 0, &f->doc_len);
+    lcp_tee_identity id = simfix_identity(0);
+    uint8_t key[20], rd[64];
+    memset(key, 0xab, 20);
+    simfix_report_data(rd, key, NULL);
+    simfix_quote(&f->s, &f->quote, &id, rd);
+    snprintf(f->cert, sizeof f->cert, "%s/pccs.pem", f->s.tmp);
+    snprintf(f->key, sizeof f->key, "%s/pccs.key", f->s.tmp);
+    snprintf(f->other_cert, sizeof f->other_cert, "%s/other.pem", f->s.tmp);
+    snprintf(f->other_key, sizeof f->other_key, "%s/other.key", f->s.tmp);
+    pccsfake_make_cert(f->cert, f->key, "IP:127.0.0.1");
+    pccsfake_make_cert(f->other_cert, f->other_key, "DNS:pccs.example.invalid");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    lcp_buf_free(&f->quote);
+    lcp_free(f->doc);
+    simfix_close(&f->s);
+    free(f);
+    return 0;
+}
+
+/* The fetched document holds exactly the bytes of the published one, and verifies. */
+static void check_same(fx *f, const char *json, size_t len)
+{
+    lcp_dcap_collateral a, b;
+    uint8_t *sa = lcp_malloc(lcp_dcap_collateral_json_storage_len(len));
+    uint8_t *sb = lcp_malloc(lcp_dcap_collateral_json_storage_len(f->doc_len));
+    char err[LCP_ERR_LEN] = "";
+    assert_int_equal(lcp_dcap_collateral_from_json(&a, sa, lcp_dcap_collateral_json_storage_len(len), (const uint8_t *)json, len, err), LCP_OK);
+    assert_int_equal(lcp_dcap_collateral_from_json(&b, sb, lcp_dcap_collateral_json_storage_len(f->doc_len), f->doc, f->doc_len, err), LCP_OK);
+#define SAME(x) assert_int_equal(a.x.len, b.x.len), assert_memory_equal(a.x.ptr, b.x.ptr, a.x.len)
+    SAME(root_ca_crl);
+    SAME(pck_crl);
+    SAME(pck_crl_issuer_chain);
+    SAME(tcb_info);
+    SAME(tcb_info_issuer_chain);
+    SAME(qe_identity);
+    SAME(qe_identity_issuer_chain);
+#undef SAME
+    assert_memory_equal(a.tcb_info_signature, b.tcb_info_signature, 64);
+    assert_memory_equal(a.qe_identity_signature, b.qe_identity_signature, 64);
+    lcp_dcap_result *r = lcp_malloc(sizeof *r);
+    int rc = lcp_dcap_verify(r, f->quote.data, f->quote.len, &a, f->s.root, f->s.root_len, now_s(), NULL, err);
+    if (rc != LCP_OK) fail_msg("verify: %s", err);
+    lcp_free(r);
+    lcp_free(sa);
+    lcp_free(sb);
+}
+
+static int fetch(fx *f, const char *url, const lcp_http_options *o, char *err)
+{
+    char *json = NULL;
+    size_t len = 0;
+    int rc = lcp_pccs_collateral(&json, &len, url, f->quote.data, f->quote.len, o, err);
+    if (rc == LCP_OK) check_same(f, json, len);
+    else assert_null(json);
+    lcp_free(json);
+    return rc;
+}
+
+static void test_fetch_plain(void **state)
+{
+    fx *f = *state;
+    pccsfake *p = pccsfake_start((const char *)f->doc, f->doc_len, LCP_SIM_FMSPC_HEX, NULL, NULL);
+    char err[LCP_ERR_LEN] = "", url[128], last[512];
+    assert_int_equal(fetch(f, pccsfake_url(p), NULL, err), LCP_OK);
+    assert_int_equal(pccsfake_requests(p, last, sizeof last), 4);
+    assert_string_equal(last, "/sgx/certification/v4/rootcacrl");
+    /* The API path and a trailing slash in --pccs_url are the same service. */
+    snprintf(url, sizeof url, "%s/sgx/certification/v4/", pccsfake_url(p));
+    assert_int_equal(fetch(f, url, NULL, err), LCP_OK);
+    pccsfake_mode(p, PF_CHUNKED);
+    assert_int_equal(fetch(f, pccsfake_url(p), NULL, err), LCP_OK);
+    pccsfake_stop(p);
+}
+
+static void test_fetch_tls(void **state)
+{
+    fx *f = *state;
+    pccsfake *p = pccsfake_start((const char *)f->doc, f->doc_len, LCP_SIM_FMSPC_HEX, f->cert, f->key);
+    char err[LCP_ERR_LEN] = "";
+    lcp_http_options o = {.ca_file = f->cert, .timeout_ms = 5000};
+    assert_int_equal(fetch(f, pccsfake_url(p), &o, err), LCP_OK);
+    /* The system's CAs do not know this certificate: refused, nothing fetched. */
+    assert_int_equal(fetch(f, pccsfake_url(p), NULL, err), LCP_ERR_HOST_HTTP);
+    assert_non_null(strstr(err, "verify"));
+    pccsfake_stop(p);
+    /* A certificate trusted but for another name is refused too. */
+    p = pccsfake_start((const char *)f->doc, f->doc_len, LCP_SIM_FMSPC_HEX, f->other_cert, f->other_key);
+    o.ca_file = f->other_cert;
+    assert_int_equal(fetch(f, pccsfake_url(p), &o, err), LCP_ERR_HOST_HTTP);
+    assert_non_null(strstr(err, "verify"));
+    pccsfake_stop(p);
+}
+
+static void test_fetch_failures(void **state)
+{
+    fx *f = *state;
+    pccsfake *p = pccsfake_start((const char *)f->doc, f->doc_len, LCP_SIM_FMSPC_HEX, NULL, NULL);
+    char err[LCP_ERR_LEN] = "";
+    lcp_http_options o = {.timeout_ms = 800, .max_body = 1u << 20};
+    pccsfake_mode(p, PF_NOT_FOUND);
+    assert_int_equal(fetch(f, pccsfake_url(p), &o, err), LCP_ERR_HOST_HTTP_STATUS);
+    assert_non_null(strstr(err, "pckcrl?ca=platform"));
+    assert_non_null(strstr(err, "404"));
+    pccsfake_mode(p, PF_TRUNCATED);
+    assert_int_equal(fetch(f, pccsfake_url(p), &o, err), LCP_ERR_HOST_HTTP_MALFORMED);
+    assert_non_null(strstr(err, "truncated"));
+    pccsfake_mode(p, PF_NO_HEADER);
+    assert_int_equal(fetch(f, pccsfake_url(p), &o, err), LCP_ERR_HOST_PCCS);
+    assert_non_null(strstr(err, "SGX-PCK-CRL-Issuer-Chain"));
+    pccsfake_mode(p, PF_OVERSIZED);
+    assert_int_equal(fetch(f, pccsfake_url(p), &o, err), LCP_ERR_HOST_HTTP_TOO_LARGE);
+    /* Intel's PCS has no /rootcacrl: the root's distribution point is asked instead (the simulated root's names
+     * sim.invalid, which does not resolve: the error names it). */
+    pccsfake_mode(p, PF_NO_ROOTCRL);
+    assert_int_equal(fetch(f, pccsfake_url(p), &o, err), LCP_ERR_HOST_HTTP);
+    assert_non_null(strstr(err, "sim.invalid"));
+    pccsfake_mode(p, PF_SLOW);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(fetch(f, pccsfake_url(p), &o, err), LCP_ERR_HOST_HTTP_TIMEOUT);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    assert_true(s >= 0.7 && s < 2.0); /* the timeout, not the server's 3 s */
+    /* (the single-threaded fake finishes its 3 s first) */
+    pccsfake_stop(p);
+    /* Nobody listening. */
+    assert_int_equal(fetch(f, "http://127.0.0.1:1", &o, err), LCP_ERR_HOST_HTTP);
+    /* A quote that is no quote. */
+    char *json = NULL;
+    size_t len;
+    uint8_t junk[100] = {0};
+    assert_int_not_equal(lcp_pccs_collateral(&json, &len, "http://127.0.0.1:1", junk, sizeof junk, &o, err), LCP_OK);
+    assert_null(json);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_url_parse),
+        cmocka_unit_test(test_url_decode),
+        cmocka_unit_test(test_response_parse),
+        cmocka_unit_test_setup_teardown(test_fetch_plain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fetch_tls, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fetch_failures, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
