@@ -38,7 +38,7 @@ typedef struct {
 int lcp_host_quote_key(lcp_host_exec *x, lcp_buf *quote, const uint8_t addr[20], char *err) LCP_WARN_UNUSED;
 
 /* Attests key addr (unattested, in x's store) on the gramine backend: lcp_host_quote_key, the collateral from src,
- * then lcp_host_attest_dcap_quote with src->root, pol, key_validity, now, before_record and ud (see there).
+ * then lcp_host_attest_dcap with src->root, pol, key_validity, now, before_record and ud (see there).
  * Returns: LCP_OK; the quote's, the PCCS client's (LCP_ERR_HOST_HTTP*, LCP_ERR_HOST_PCCS), the verifier's or the
  *   key store's error, nothing recorded; LCP_ERR_ILLEGAL_ARG if src names no or both sources.
  * Out: r: the verification result. */

@@ -116,6 +116,12 @@ typedef struct {
     uint64_t key_validity;          /* the LCP client's key_expiration, for the keys rotation attests (0 = the
                                      * collateral's window) */
     unsigned key_rotation_check_ms; /* how often rotation looks (0 = a tenth of the buffer, 1..30 s) */
+    /* Key rotation on the gramine backend: the enclave quotes the new key itself and the collateral comes from this
+     * PCCS (lcp/host_attest_gramine.h); required there, unused on sim. */
+    const char *pccs_url;           /* "https://host:8081" */
+    const char *pccs_ca;            /* PEM CAs for the PCCS's TLS certificate (NULL = the system's store) */
+    const uint8_t *attest_root;     /* trust anchor, DER or PEM (NULL = Intel's production root); borrowed */
+    size_t attest_root_len;
 } lcp_service_options;
 
 typedef struct lcp_service lcp_service;

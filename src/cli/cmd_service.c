@@ -10,6 +10,7 @@ static const char HELP[] =
     "usage: lcp service start [--address ADDR] [--threads N] [--metrics_address ADDR] [--request_timeout S]\n"
     "                         [--max_connections_per_peer N] [--drain_seconds S]\n"
     "                         [--key_rotation_buffer D [--key_validity D]]\n"
+    "                         [--pccs_url URL [--pccs_ca FILE] [--root CERT]]   (gramine)\n"
     "\n"
     "Serves LCP's gRPC API (h2c, no TLS: keep it on loopback or behind a proxy): lcp.service.elc.v1.Msg\n"
     "(CreateClient, UpdateClient, UpdateClientStream, AggregateMessages, VerifyMembership, VerifyNonMembership),\n"
@@ -40,6 +41,12 @@ static const char HELP[] =
     "                          keys are then pruned. See docs/operations.md, \"Rotate keys\".\n"
     "  --key_validity D        the LCP client's key_expiration: keys attested by rotation are valid until\n"
     "                          min(collateral start + D, collateral end), as the client computes on registration\n"
+    "  --pccs_url URL          gramine backend (real SGX only): rotation attests a new key with the enclave's own\n"
+    "                          quote and collateral from this PCCS (API v4), as 'lcp --backend gramine attestation\n"
+    "                          dcap --pccs_url'; required with --key_rotation_buffer on gramine\n"
+    "  --pccs_ca FILE          PEM CAs for the PCCS's TLS certificate (default: the system's store)\n"
+    "  --root CERT             trust anchor for rotation's attestations, DER or PEM (default: Intel's production\n"
+    "                          SGX Root CA; anything else is recorded as \"sim\")\n"
     "\n"
     "example:\n"
     "  lcp service start --address [::1]:50051 --metrics_address 127.0.0.1:9090\n";
@@ -60,7 +67,8 @@ static int start(const lcp_cli *cli, int argc, char **argv)
                                         "metrics_address", "drain_seconds",
                                         "request_timeout", "max_connections_per_peer",
                                         "key_rotation_buffer", "key_validity",
-                                        NULL};
+                                        "pccs_url",        "pccs_ca",
+                                        "root",            NULL};
     if (lcp_cli_parse(&a, argc, argv, known, NULL)) return LCP_CLI_EXIT_USAGE;
     if (a.help) return fputs(HELP, stdout) < 0;
     lcp_service_options o;
@@ -96,9 +104,25 @@ static int start(const lcp_cli *cli, int argc, char **argv)
         return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--key_rotation_buffer must be shorter than --key_validity "
                                                  "(else every new key is already due for rotation)");
 
+    o.pccs_url = lcp_cli_opt(&a, "pccs_url");
+    o.pccs_ca = lcp_cli_opt(&a, "pccs_ca");
+    const char *root_path = lcp_cli_opt(&a, "root");
+    if ((o.pccs_url || o.pccs_ca || root_path) && strcmp(cli->backend, "gramine") != 0)
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--pccs_url, --pccs_ca and --root apply to the gramine backend "
+                                                 "(sim rotation attests on the simulated platform)");
+    if ((o.pccs_ca || root_path) && !o.pccs_url)
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--pccs_ca and --root go with --pccs_url");
+
     char err[LCP_ERR_LEN] = "";
+    uint8_t *root = NULL;
+    if (root_path && lcp_file_read(&root, &o.attest_root_len, root_path, LCP_CLI_MAX_CERT_FILE, err) != LCP_OK)
+        return lcp_cli_error(LCP_CLI_EXIT_FAIL, "--root: %s", err);
+    o.attest_root = root;
     lcp_service *s;
-    if (lcp_service_new(&s, &o, err) != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    if (lcp_service_new(&s, &o, err) != LCP_OK) {
+        lcp_free(root);
+        return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
+    }
     running = s;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -126,6 +150,7 @@ static int start(const lcp_cli *cli, int argc, char **argv)
     int rc = lcp_service_run(s, err);
     running = NULL;
     lcp_service_free(s);
+    lcp_free(root);
     if (rc != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
     fprintf(stderr, "lcp: service stopped: requests in progress finished, store closed\n");
     return 0;

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "lcp/host_attest.h"
+#include "lcp/host_attest_gramine.h"
 #include "service_internal.h"
 
 #define ACTIVE_FILE "active-enclave-key"
@@ -116,25 +117,35 @@ static int generate(struct svc_rotation *r, uint8_t addr[20], char *err)
     memset(&id, 0, sizeof id);
     memcpy(id.mrenclave, s->mrenclave, 32);
     id.debug = s->enclave_debug;
+    snprintf(id.backend, sizeof id.backend, "%s", s->backend); /* gramine keys are quoted by the platform's QE3 */
     return lcp_host_exec_generate_key(r->exec, &id, NULL, addr, err);
 }
 
-/* Attests addr. sim: simulated DCAP, the same code as `lcp attestation dcap`. gramine: the quote comes from
- * /dev/attestation inside the enclave process, which this build cannot ask for yet: refused with the reason. */
+/* Attests addr. sim: simulated DCAP, the same code as `lcp attestation dcap`. gramine: the enclave quotes the key
+ * itself and the collateral comes from the PCCS given at start, as `lcp --backend gramine attestation dcap`. */
 static int attest(struct svc_rotation *r, const uint8_t addr[20], uint64_t *valid_to, char *err)
 {
     lcp_service *s = r->s;
-    if (strcmp(s->backend, "sim") != 0)
-        return lcp_fail(err, LCP_ERR_ILLEGAL_ARG,
-                        "automatic attestation runs on the sim backend only; attest 0x.. by hand (docs/operations.md)");
     lcp_dcap_policy pol;
     memset(&pol, 0, sizeof pol);
     pol.allow_debug = s->enclave_debug; /* this enclave's own build: debug only if it is a debug build */
     pol.mrenclave = s->mrenclave;
     lcp_dcap_result *res = lcp_malloc(sizeof *res);
     if (!res) return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
-    int rc = lcp_host_attest_dcap_sim(s->store, s->opt.sim_platform, addr, &pol, s->opt.key_validity, lcp_time_now(),
+    int rc;
+    if (strcmp(s->backend, "sim") == 0) {
+        rc = lcp_host_attest_dcap_sim(s->store, s->opt.sim_platform, addr, &pol, s->opt.key_validity, lcp_time_now(),
                                       res, NULL, NULL, err);
+    } else if (!s->opt.pccs_url) {
+        rc = lcp_fail(err, LCP_ERR_ILLEGAL_ARG, "automatic attestation on %s needs a PCCS (--pccs_url); attest 0x.. by "
+                      "hand (docs/operations.md)", s->backend);
+    } else {
+        lcp_http_options http = {.ca_file = s->opt.pccs_ca};
+        lcp_host_dcap_source src = {.pccs_url = s->opt.pccs_url, .http = &http, .root = s->opt.attest_root,
+                                    .root_len = s->opt.attest_root_len};
+        rc = lcp_host_attest_dcap_gramine(r->exec, addr, &src, &pol, s->opt.key_validity, lcp_time_now(), res, NULL,
+                                          NULL, err);
+    }
     if (rc == LCP_OK) *valid_to = (uint64_t)res->valid_to;
     lcp_free(res);
     return rc;
@@ -284,6 +295,10 @@ static void *rotation_main(void *arg)
 int svc_rotation_start(lcp_service *s, char *err)
 {
     if (s->opt.key_rotation_buffer == 0) return LCP_OK;
+    /* Refused at start, not at the first rotation days later. */
+    if (strcmp(s->backend, "sim") != 0 && !s->opt.pccs_url)
+        return lcp_fail(err, LCP_ERR_ILLEGAL_ARG, "key rotation on the %s backend attests with collateral from a PCCS: "
+                        "give --pccs_url", s->backend);
     struct svc_rotation *r = lcp_calloc(1, sizeof *r);
     if (!r) return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
     r->s = s;

@@ -28,8 +28,11 @@
 #include "lcp/crypto.h"
 #include "lcp/host.h"
 #include "lcp/host_attest_gramine.h"
+#include "lcp/host_keystore.h"
+#include "lcp/service.h"
 #include "lcp/tee_sim.h"
 #include "pccsfake.h"
+#include "service/service_internal.h"
 #include "simfix.h"
 
 extern char **environ;
@@ -498,6 +501,84 @@ static void test_cli(void **state)
     assert_int_equal(ra_type(f, a3, NULL, 0), LCP_RA_TYPE_NONE);
 }
 
+static void *serve_thread(void *arg)
+{
+    char err[LCP_ERR_LEN] = "";
+    if (lcp_service_run(arg, err) != LCP_OK) fprintf(stderr, "service: %s\n", err);
+    return NULL;
+}
+
+/* The attested keys of the home (after the service let go of it): how many, and one's evidence. */
+static size_t attested_keys(fx *f, uint8_t addr[20], char *ev, size_t cap)
+{
+    lcp_store_txn *t;
+    lcp_keystore_entry *keys = NULL;
+    size_t n = 0, attested = 0;
+    char err[LCP_ERR_LEN] = "";
+    assert_int_equal(lcp_store_begin(lcp_host_store(f->host), &t, 0, err), LCP_OK);
+    if (lcp_keystore_list(t, &keys, &n, NULL, err) != LCP_OK) fail_msg("list: %s", err);
+    for (size_t i = 0; i < n; i++)
+        if (keys[i].ra_type == LCP_RA_TYPE_DCAP) {
+            attested++;
+            memcpy(addr, keys[i].address, 20);
+            snprintf(ev, cap, "%.*s", (int)keys[i].ra_evidence.len, (const char *)keys[i].ra_evidence.ptr);
+        }
+    lcp_free(keys);
+    lcp_store_abort(t);
+    return attested;
+}
+
+/* Key rotation in the service on gramine: with no valid key, it generates one in its enclave, which quotes it; the
+ * collateral comes from the PCCS; the key is recorded attested (QE3, "sim" under the simulated root). Without
+ * --pccs_url the service refuses to start rotation at all rather than fail at the first expiry. */
+static void test_service_rotation(void **state)
+{
+    fx *f = *state;
+    lcp_host_close(f->host); /* the service takes the home's lock */
+    f->host = NULL;
+    lcp_service_options o;
+    memset(&o, 0, sizeof o);
+    o.address = "127.0.0.1:0";
+    o.threads = 1;
+    o.home = f->h.home;
+    o.sim_platform = f->s.platform;
+    o.enclave_path = f->h.enclave_bin;
+    o.backend = "gramine";
+    o.key_rotation_buffer = 600;
+    o.key_rotation_check_ms = 100;
+    lcp_service *s = NULL;
+    char err[LCP_ERR_LEN] = "";
+    assert_int_equal(lcp_service_new(&s, &o, err), LCP_ERR_ILLEGAL_ARG);
+    assert_non_null(strstr(err, "--pccs_url"));
+    o.pccs_url = pccsfake_url(f->pccs);
+    o.attest_root = f->s.root;
+    o.attest_root_len = f->s.root_len;
+    unsigned asked = pccsfake_requests(f->pccs, NULL, 0);
+    if (lcp_service_new(&s, &o, err) != LCP_OK) fail_msg("service: %s", err);
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, serve_thread, s), 0);
+    svc_rotation_stats st;
+    memset(&st, 0, sizeof st);
+    for (int i = 0; i < 300 && st.generated == 0 && st.failed == 0; i++) {
+        struct timespec ts = {0, 100 * 1000000L};
+        nanosleep(&ts, NULL);
+        svc_rotation_stats_get(s, &st);
+    }
+    lcp_service_stop(s);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    lcp_service_free(s);
+    assert_int_equal(st.failed, 0);
+    assert_int_equal(st.generated, 1);
+    assert_int_equal(pccsfake_requests(f->pccs, NULL, 0), asked + 4);
+    lcp_host_options ho = {f->h.home, f->s.platform, f->h.enclave_bin, "gramine"};
+    assert_int_equal(lcp_host_open(&f->host, &ho, err), LCP_OK);
+    uint8_t addr[20];
+    char ev[16384];
+    assert_int_equal(attested_keys(f, addr, ev, sizeof ev), 1);
+    assert_int_equal(ra_type(f, addr, NULL, 0), LCP_RA_TYPE_DCAP); /* and QE3: a gramine key */
+    assert_non_null(strstr(ev, "\"sim\":true"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -505,6 +586,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sim_refuses_quote, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_service_rotation, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
