@@ -827,12 +827,16 @@ contract LCPClient {
                 if gt(tail, end) { err := 1 break }
                 for { let i := 0 } lt(i, n) { i := add(i, 1) } {
                     // EmittedState{Height height; bytes state}: a dynamic tuple of three head words
+                    // at e: revision_number, revision_height, 0x60 (the state's offset), the state's length, its data
                     let e := tail
-                    if or(gt(add(e, 96), end), iszero(eq(calldataload(add(a, shl(5, i))), sub(e, a)))) { err := 1 break }
-                    if or(gt(calldataload(e), U64), gt(calldataload(add(e, 32)), U64)) { err := 1 break }
-                    let ok2, d2, l2, t2 := cdbytes(e, add(e, 64), add(e, 96), end)
-                    if iszero(ok2) { err := 1 break }
-                    tail := t2
+                    let sl := calldataload(add(e, 96))
+                    tail := add(add(e, 128), and(add(sl, 31), not(31)))
+                    if or(
+                        or(iszero(eq(calldataload(add(a, shl(5, i))), sub(e, a))), iszero(eq(calldataload(add(e, 64)), 0x60))),
+                        or(or(gt(calldataload(e), U64), gt(calldataload(add(e, 32)), U64)), or(gt(sl, 0xffffffff), gt(tail, end)))
+                    ) { err := 1 break }
+                    let r := and(sl, 31)
+                    if r { if shl(shl(3, r), calldataload(add(add(e, 128), sub(sl, r)))) { err := 1 break } }
                 }
                 if err { break }
                 if iszero(eq(tail, end)) { err := 1 break }
@@ -851,18 +855,20 @@ contract LCPClient {
 
                 // ValidationContext (lcp-spec §3.3): abi.encode({bytes32 header; bytes context_bytes}), at
                 // now = block.timestamp in ns
-                let cend := add(ctx, ctxLen)
-                if or(lt(ctxLen, 128), iszero(eq(calldataload(ctx), 0x20))) { err := 5 break }
-                let cbase := add(ctx, 32)
-                let h := calldataload(cbase)
-                let ok3, cb, cl, t3 := cdbytes(cbase, add(cbase, 32), add(cbase, 64), cend)
-                if or(or(iszero(ok3), iszero(eq(t3, cend))), and(h, sub(shl(240, 1), 1))) { err := 5 break }
+                // The only valid ones are type 0 with no bytes (128 bytes in all) and type 1 (TrustingPeriod) with
+                // 64 (192 in all), so the canonical layout is checked word by word.
+                let h := calldataload(add(ctx, 32))
+                let cl := calldataload(add(ctx, 96))
+                if or(or(iszero(eq(calldataload(ctx), 0x20)), iszero(eq(calldataload(add(ctx, 64)), 0x40))), and(h, sub(shl(240, 1), 1))) {
+                    err := 5
+                    break
+                }
                 switch shr(240, h)
-                case 0 { if cl { err := 5 break } }
+                case 0 { if or(cl, iszero(eq(ctxLen, 128))) { err := 5 break } }
                 case 1 {
-                    if iszero(eq(cl, 64)) { err := 5 break }
-                    let tsw := calldataload(cb) // untrusted << 128 | trusted
-                    let params := calldataload(add(cb, 32)) // trusting period << 128 | clock drift
+                    if or(iszero(eq(cl, 64)), iszero(eq(ctxLen, 192))) { err := 5 break }
+                    let tsw := calldataload(add(ctx, 128)) // untrusted << 128 | trusted
+                    let params := calldataload(add(ctx, 160)) // trusting period << 128 | clock drift
                     let nowNs := mul(timestamp(), 1000000000)
                     if iszero(lt(nowNs, add(and(tsw, 0xffffffffffffffffffffffffffffffff), shr(128, params)))) { err := 6 break }
                     if iszero(gt(add(nowNs, and(params, 0xffffffffffffffffffffffffffffffff)), shr(128, tsw))) { err := 6 break }
