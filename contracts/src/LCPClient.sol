@@ -358,9 +358,19 @@ contract LCPClient {
             // No operators: exactly one signature by an active key (the general rule below, without its loop).
             bytes[] calldata sigs = message.signatures;
             if (sigs.length != 1) revert LCPClientInvalidSignaturesLength();
-            bytes calldata sig = sigs[0];
-            if (sig.length != 65) revert LCPClientInvalidSignature();
-            address ek = _ecrecover65(digest, _cdPos(sig));
+            uint256 sp;
+            uint256 sigLen;
+            assembly ("memory-safe") {
+                // sigs[0]: its offset (relative to sigs.offset) and its bytes inside calldata, as Solidity's
+                // accessor checks them (the same empty revert)
+                let off := calldataload(sigs.offset)
+                sp := add(sigs.offset, off)
+                if or(gt(off, 0xffffffff), gt(add(sp, 32), calldatasize())) { revert(0, 0) }
+                sigLen := calldataload(sp)
+                if or(gt(sigLen, 0xffffffff), gt(add(add(sp, 32), sigLen), calldatasize())) { revert(0, 0) }
+            }
+            if (sigLen != 65) revert LCPClientInvalidSignature();
+            address ek = _ecrecover65(digest, sp + 32);
             if (ek == address(0)) revert LCPClientInvalidSignature();
             _activeKey(c, ek);
         } else {
