@@ -746,37 +746,18 @@ contract LCPClient {
         }
     }
 
-    // ---- proxy messages (lcp-spec §3) ----
+    // ---- proxy messages (lcp-spec §3; UpdateState and STATE are read in place from calldata, see _updateState
+    // and _verifyState; misbehaviour with abi.decode) ----
 
     struct HeaderedProxyMessage {
         bytes32 header;
         bytes message;
     }
 
-    struct CommitmentProofs {
-        bytes message;
-        bytes[] signatures;
-    }
-
     /// abi.encode(HeaderedProxyMessage) (a dynamic tuple: the encoding starts with its offset).
     function _decodeHeadered(bytes memory pm) private pure returns (bytes32 header, bytes memory body) {
         HeaderedProxyMessage memory h = abi.decode(pm, (HeaderedProxyMessage));
         return (h.header, h.message);
-    }
-
-    struct UpdateStateProxyMessage {
-        HeightData prevHeight;
-        bytes32 prevStateId;
-        HeightData postHeight;
-        bytes32 postStateId;
-        uint128 timestamp;
-        bytes context;
-        EmittedState[] emittedStates;
-    }
-
-    struct EmittedState {
-        HeightData height;
-        bytes state;
     }
 
     struct PrevState {
@@ -788,14 +769,6 @@ contract LCPClient {
         PrevState[] prevStates;
         bytes context;
         bytes clientMessage;
-    }
-
-    struct VerifyMembershipProxyMessage {
-        bytes prefix;
-        bytes path;
-        bytes32 value;
-        HeightData height;
-        bytes32 stateId;
     }
 
     /// UpdateState (lcp-spec §6.5) with the body (bd, bl: position and length in calldata) read in place under the
@@ -1177,15 +1150,6 @@ contract LCPClient {
 
     function _requireClient(Client storage c) private view {
         if ((_head(c) >> HEAD_EXISTS) & 0xff == 0) revert LCPClientClientStateNotFound();
-    }
-
-    function _csSlot(Client storage c, uint256 rn, uint256 rh) private view returns (uint256 s) {
-        mapping(uint128 => ConsensusState) storage m = c.consensusStates;
-        assembly ("memory-safe") {
-            mstore(0, or(shl(64, rn), rh))
-            mstore(0x20, m.slot)
-            s := keccak256(0, 0x40)
-        }
     }
 
     function _ekWord(Client storage c, address ek) private view returns (uint256 w) {
