@@ -30,7 +30,7 @@ export async function traced(chain, fn) {
     }
     let k = prev.name;
     if (k === 'SLOAD') k = g >= 2100n ? 'SLOAD cold (2,100)' : 'SLOAD warm (100)';
-    else if (k === 'SSTORE') k = g >= 20000n ? 'SSTORE new slot (20,000 + cold 2,100)' : 'SSTORE existing slot';
+    else if (k === 'SSTORE') k = g >= 20000n ? 'SSTORE zero -> value (20,000; 22,100 cold)' : 'SSTORE value -> value (2,900)';
     else if (k === 'STATICCALL' || k === 'CALL') k = prev.top === 1n ? 'ecrecover (0x01)' : prev.top <= 0x100n ? `precompile ${prev.top}` : 'external call';
     else if (k === 'KECCAK256') k = 'KECCAK256';
     else if (k.startsWith('LOG')) k = 'LOG';
