@@ -8,17 +8,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import * as F from './fixtures.mjs';
 import { Client, stateHeight } from './client.mjs';
 import { CDriver, BIN } from './cdriver.mjs';
+import { simIasKey } from './sim.mjs';
 
 test('lcp-c enclave: own Ethereum (sync committee) commitments across two period boundaries accepted on-chain and by the C client; misbehaviour freezes', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lcp-eth-'));
-  const L = (...a) => execFileSync(BIN('lcp'), ['--home', path.join(dir, 'home'), '--sim_platform', path.join(dir, 'sim'), ...a],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const { dir, L, key, avr, mrenclave, cleanup } = simIasKey();
   const drv = new CDriver();
   try {
     const now = BigInt(Math.floor(Date.now() / 1000));
@@ -27,15 +25,9 @@ test('lcp-c enclave: own Ethereum (sync committee) commitments across two period
     const info = JSON.parse(execFileSync(BIN('lcp-eth-chain'), ['--out', chainDir, '--now', String(now)], { encoding: 'utf8' }));
     const inp = (f) => path.join(chainDir, f);
 
-    L('sim', 'init');
-    const key = L('enclave', 'generate-key').trim();
-    const avr = JSON.parse(L('attestation', 'simulate', '--enclave_key', key, '--signing_cert_path',
-      path.join(F.TESTDATA, 'lcp/lcp-solidity/certs/simulation_signing.der'), '--signing_key', path.join(F.TESTDATA, 'lcp/lcp/tests/certs/signing.key')));
-    const meta = JSON.parse(L('enclave', 'metadata'));
-
     const c = await Client.deploy({ iasRoot: F.iasRoot('02') });
     c.chain.timestamp = now;
-    const cs = F.clientState({ mrenclave: Buffer.from(meta.mrenclave.replace(/^0x/, ''), 'hex'), keyExpiration: 60 * 86400 });
+    const cs = F.clientState({ mrenclave, keyExpiration: 60 * 86400 });
     assert.ok((await c.init(cs)).ok);
     assert.ok((await drv.config({ development: true, iasRoot: F.iasRoot('02'), contract: c.lc.address })).ok);
     assert.ok((await drv.create('lcp-0', cs)).ok);
@@ -127,6 +119,6 @@ test('lcp-c enclave: own Ethereum (sync committee) commitments across two period
     assert.ok(!again.d.ok);
   } finally {
     drv.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    cleanup();
   }
 });
