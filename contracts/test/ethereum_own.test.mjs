@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import * as F from './fixtures.mjs';
-import { Client, stateHeight } from './client.mjs';
+import { registeredOnBoth, stateHeight } from './client.mjs';
 import { CDriver, BIN } from './cdriver.mjs';
 import { simIasKey } from './sim.mjs';
 
@@ -25,16 +25,7 @@ test('lcp-c enclave: own Ethereum (sync committee) commitments across two period
     const info = JSON.parse(execFileSync(BIN('lcp-eth-chain'), ['--out', chainDir, '--now', String(now)], { encoding: 'utf8' }));
     const inp = (f) => path.join(chainDir, f);
 
-    const c = await Client.deploy({ iasRoot: F.iasRoot('02') });
-    c.chain.timestamp = now;
-    const cs = F.clientState({ mrenclave, keyExpiration: 60 * 86400 });
-    assert.ok((await c.init(cs)).ok);
-    assert.ok((await drv.config({ development: true, iasRoot: F.iasRoot('02'), contract: c.lc.address })).ok);
-    assert.ok((await drv.create('lcp-0', cs)).ok);
-    const reg = F.registerMsg(avr);
-    const r = await c.register(reg);
-    assert.ok(r.ok, r.error);
-    assert.ok((await drv.msg('lcp-0', F.any(F.URL.register, reg), now)).ok);
+    const c = await registeredOnBoth(drv, { mrenclave, avr, now });
 
     const created = JSON.parse(L('elc', 'create-client', '--input', inp('create.json'), '--signer', key));
     assert.equal(created.client_id, info.client_id);

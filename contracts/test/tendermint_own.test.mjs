@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as F from './fixtures.mjs';
-import { Client } from './client.mjs';
+import { registeredOnBoth } from './client.mjs';
 import { CDriver } from './cdriver.mjs';
 import { simIasKey } from './sim.mjs';
 
@@ -20,16 +20,7 @@ test('lcp-c enclave: own 07-tendermint update commitments (client/02 inputs) acc
       const out = JSON.parse(L('elc', 'update-client', '--input', path.join(fix, s + '_input'), '--signer', key));
       return { s, message: Buffer.from(out.message, 'base64'), signature: Buffer.from(out.signature, 'base64') };
     });
-    const c = await Client.deploy({ iasRoot: F.iasRoot('02') });
-    c.chain.timestamp = F.nowOf('02', '003-update_client');
-    const cs = F.clientState({ mrenclave, keyExpiration: 60 * 86400 });
-    assert.ok((await c.init(cs)).ok);
-    assert.ok((await drv.config({ development: true, iasRoot: F.iasRoot('02'), contract: c.lc.address })).ok);
-    assert.ok((await drv.create('lcp-0', cs)).ok);
-    const reg = F.registerMsg(avr);
-    const r = await c.register(reg);
-    assert.ok(r.ok, r.error);
-    assert.ok((await drv.msg('lcp-0', F.any(F.URL.register, reg), c.chain.timestamp)).ok);
+    const c = await registeredOnBoth(drv, { mrenclave, avr, now: F.nowOf('02', '003-update_client') });
     for (const u of updates) {
       c.chain.timestamp = F.nowOf('02', u.s, c.chain.timestamp);
       assert.deepEqual(u.message, F.resultOf('02', u.s).message, `${u.s}: the enclave's message is LCP's`);
