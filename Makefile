@@ -191,7 +191,7 @@ $(BUILD)/asan/tests/%: $(call objs,asan,tests/%.c) $(call objs,asan,$(TEST_COMMO
 
 tests: $(REL_TESTS) $(ASAN_TESTS) $(BUILD)/rel/bin/lcp $(BUILD)/asan/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/asan/bin/lcp-enclave \
        $(BUILD)/rel/bin/lcp-enclave-test $(BUILD)/asan/bin/lcp-enclave-test \
-       $(BUILD)/rel/bin/lcp-lc-driver
+       $(BUILD)/rel/bin/lcp-lc-driver $(BUILD)/rel/bin/lcp-eth-chain
 
 # Every program, test and benchmark of the release variant (what cc-check builds with the other compiler).
 everything: $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/rel/bin/lcp-enclave-test $(REL_TESTS) $(BENCHES)
@@ -218,7 +218,11 @@ test: deps
 $(BUILD)/rel/bin/lcp-lc-driver: $(call objs,rel,contracts/driver/lc_driver.c) $(REL_LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
-contracts-test: $(BUILD)/rel/bin/lcp-lc-driver $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/rel/bin/lcp-enclave-test
+# lcp-eth-chain (test tool) writes the `lcp elc` inputs of a generated Ethereum chain for contracts/test/ethereum_own.
+$(BUILD)/rel/bin/lcp-eth-chain: $(call objs,rel,contracts/driver/eth_chain.c tests/common/ethchain.c tests/common/ethtrie.c) $(REL_TLIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
+contracts-test: $(BUILD)/rel/bin/lcp-lc-driver $(BUILD)/rel/bin/lcp-eth-chain $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/rel/bin/lcp-enclave-test
 	@BUILD=$(BUILD) sh contracts/run-tests.sh
 
 run: deps

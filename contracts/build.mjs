@@ -19,18 +19,19 @@ export const SETTINGS = {
   outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
 };
 
-export function compile() {
-  const files = fs.readdirSync(srcDir).filter((f) => f.endsWith('.sol')).sort();
+/** Compiles the sources in dir (default contracts/src) and caches the result under name (default artifacts.json). */
+export function compile(dir = srcDir, name = 'artifacts.json') {
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.sol')).sort();
   const sources = {};
   const h = crypto.createHash('sha256');
   for (const f of files) {
-    const content = fs.readFileSync(path.join(srcDir, f), 'utf8');
+    const content = fs.readFileSync(path.join(dir, f), 'utf8');
     sources[f] = { content };
     h.update(f).update('\0').update(content).update('\0');
   }
   h.update(JSON.stringify(SETTINGS));
   const digest = h.digest('hex');
-  const out = path.join(outDir, 'artifacts.json');
+  const out = path.join(outDir, name);
   if (fs.existsSync(out)) {
     const cached = JSON.parse(fs.readFileSync(out, 'utf8'));
     if (cached.digest === digest) return cached.contracts;

@@ -1,26 +1,46 @@
-// Gas of the on-chain LCP client on @ethereumjs/vm at hardfork Osaka (EIP-7951 P256VERIFY 6,900, EIP-7883 MODEXP),
-// total transaction gas (intrinsic 21,000 + calldata + execution) unless a row says otherwise, next to
-// lcp-solidity's figures on the same EVM and hardfork as spec/onchain.md §2.10 records them. Run by `make bench`
+// Gas of the on-chain LCP client on @ethereumjs/vm at hardfork Osaka (EIP-7951 P256VERIFY 6,900, EIP-7883 MODEXP,
+// EIP-7623 calldata floor), total transaction gas (intrinsic 21,000 + calldata + execution, or the EIP-7623 floor
+// when higher) unless a row says otherwise, side by side: this tree's contracts, the contracts of an earlier commit
+// (LCP_GAS_BASE, default d2f058b: before the calldata-reading update and membership paths) compiled and run on the
+// same EVM in the same run, and lcp-solidity's figures on the same EVM and hardfork as spec/onchain.md §2.10
+// records them. Then where the gas of updateClient and verifyMembership goes (breakdown.mjs). Run by `make bench`
 // (bench/peers/onchain-gas.mjs); never a timed test.
-import { ethers } from 'ethers';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { Chain } from '../test/evm.mjs';
 import * as F from '../test/fixtures.mjs';
 import { Client, membershipArgs } from '../test/client.mjs';
 import { deployDcap, uploadCollateral } from '../test/dcap.mjs';
 import { simPlatform, mockCommitments } from '../test/sim.mjs';
+import { compile } from '../build.mjs';
+import { breakdown, calldataCost } from './breakdown.mjs';
 
-const rows = [];
-const row = (what, gas, peer = '', note = '') => rows.push({ what, gas: gas === null ? '-' : String(gas), peer, note });
-const calldata = (hex) => {
-  const b = Buffer.from(hex.slice(2), 'hex');
-  let g = 0;
-  for (const x of b) g += x ? 16 : 4;
-  return g;
-};
+const BASE = process.env.LCP_GAS_BASE || 'd2f058b';
 
-async function ias() {
+/** The contracts of commit BASE, compiled with the same settings; null when git or the commit is not there. */
+function baseArtifacts() {
+  try {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lcp-gas-base-'));
+    const git = (...a) => execFileSync('git', a, { cwd: F.ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+    for (const f of git('ls-tree', '--name-only', `${BASE}:contracts/src`).toString().trim().split('\n')) {
+      fs.writeFileSync(path.join(dir, f), git('show', `${BASE}:contracts/src/${f}`));
+    }
+    const a = compile(dir, `artifacts-${BASE}.json`);
+    fs.rmSync(dir, { recursive: true, force: true });
+    return a;
+  } catch {
+    return null;
+  }
+}
+
+/** Rows of one deployment: [{what, gas, peer, note}]. */
+async function ias(artifacts, notes) {
+  const rows = [];
+  const row = (what, gas, peer = '', note = '') => rows.push({ what, gas, peer, note });
   const dir = '02';
-  const c = await Client.deploy({ iasRoot: F.iasRoot(dir) });
+  const c = await Client.deploy({ chain: await Chain.create({ artifacts }), iasRoot: F.iasRoot(dir) });
   row('deploy IASVerifier (sim root, RSA self-check)', c.ias.deployGas);
   row('deploy LCPClient', c.lc.deployGas, '5,048,436 (LCPClientIAS)', 'lcp-solidity deploys AVRValidator and the marshaler too');
   c.chain.timestamp = F.nowOf(dir, F.RUNS[dir].steps[0]);
@@ -32,7 +52,7 @@ async function ias() {
   row('registerEnclaveKey IAS, first (sim AVR, OK)', r.gas, '632,616');
   r = await c.register(F.registerMsg(F.avrOf(dir, 1)), 'lcp-1');
   row('registerEnclaveKey IAS, signing cert cached (sim)', r.gas, '170,834 exec only', 'ours: whole transaction');
-  const intel = await Client.deploy({ iasRoot: F.iasRoot('01') });
+  const intel = await Client.deploy({ chain: await Chain.create({ artifacts }), iasRoot: F.iasRoot('01') });
   intel.chain.timestamp = F.nowOf('01', F.RUNS['01'].steps[0]);
   await intel.init(F.clientState({ mrenclave: F.mrenclaveOf('01'), statuses: F.STATUSES, advisories: F.ADVISORIES }));
   r = await intel.register(F.registerMsg(F.avrOf('01', 1)));
@@ -41,20 +61,36 @@ async function ias() {
     c.chain.timestamp = F.nowOf(dir, s, c.chain.timestamp);
     const { message, signature } = F.resultOf(dir, s);
     if (s.includes('update')) {
-      r = await c.update(message, [signature]);
-      row(`updateClient ${s} (${message.length}-byte proxy message)`, r.gas, '104,228-119,219');
+      const routed = await c.lc.call('routeUpdateClient', ['lcp-0', F.any(F.URL.update, F.updateMsg(message, [signature]))]);
+      const data = routed.result[0] + routed.result[1].slice(2);
+      const send = () => c.chain.send(c.lc.address, data);
+      r = notes ? await breakdown(c.chain, `updateClient ${s}`, data, send) : { total: (await send()).gas };
+      if (notes) notes.push(r.text);
+      row(`updateClient ${s} (${message.length}-byte proxy message)`, r.total, '104,228-119,219');
     } else {
       const a = membershipArgs(dir, s, [signature]);
-      r = await c.verify(a);
-      const cd = calldata(c.lc.encode(a.value === null ? 'verifyNonMembership' : 'verifyMembership',
-        a.value === null ? ['lcp-0', a.height, 0, 0, a.proof, a.prefix, a.path] : ['lcp-0', a.height, 0, 0, a.proof, a.prefix, a.path, a.value]));
-      row(`${a.value === null ? 'verifyNonMembership' : 'verifyMembership'} ${s}`, r.gas, a.value === null ? '49,054-49,066' : '50,823-50,888',
-        `inside an IBC transaction: ${r.gas - 21000n} (calldata ${cd})`);
+      const fn = a.value === null ? 'verifyNonMembership' : 'verifyMembership';
+      const data = c.lc.encode(fn, a.value === null ? ['lcp-0', a.height, 0, 0, a.proof, a.prefix, a.path]
+        : ['lcp-0', a.height, 0, 0, a.proof, a.prefix, a.path, a.value]);
+      let exec;
+      const send = async () => {
+        const x = await c.chain.send(c.lc.address, data);
+        exec = x.execGas;
+        return x;
+      };
+      r = notes ? await breakdown(c.chain, `${fn} ${s}`, data, send) : { total: (await send()).gas };
+      if (notes) notes.push(r.text);
+      const cd = calldataCost(data);
+      row(`${fn} ${s}`, r.total, a.value === null ? '49,054-49,066' : '50,823-50,888',
+        `EIP-7623 floor ${21000n + cd.floor}; execution alone (inside an IBC transaction) ${exec}`);
     }
   }
+  return rows;
 }
 
 async function dcapIntel() {
+  const rows = [];
+  const row = (what, gas, peer = '', note = '') => rows.push({ what, gas, peer, note });
   const chain = await Chain.create();
   chain.timestamp = 1752919277n;
   const { parser, verifier } = await deployDcap(chain, F.td('dcap/roots/intel_sgx_root_ca.der'));
@@ -68,44 +104,59 @@ async function dcapIntel() {
   row('uploadPckCertificate (per platform, once)', r.gas);
   r = await verifier.call('verifyQuote', [q, '0x']);
   row('verifyQuote, PCK certificate cached (execution only)', r.gas);
+  return rows;
 }
 
-async function dcapSim() {
-  const sim = simPlatform();
-  try {
-    const chain = await Chain.create();
-    chain.timestamp = BigInt(sim.att.valid_from) + 60n;
-    const { verifier } = await deployDcap(chain, sim.root);
-    let total = 0n;
-    for (const u of await uploadCollateral(verifier, sim.collateral)) total += u.gas;
-    row('collateral upload, all six items (sim, 1 TCB level)', total);
-    const ias = await chain.deploy('IASVerifier', [F.iasRoot('02')]);
-    const lc = await chain.deploy('LCPClient', [chain.sender, true, ias.address, verifier.address]);
-    const cs = F.clientState({ mrenclave: sim.mrenclave, keyExpiration: 0, currentTcb: 1 });
-    for (const id of ['lcp-0', 'lcp-1']) await lc.send('initializeClient', [id, F.any(F.URL.clientState, cs), F.any(F.URL.consensusState, Buffer.alloc(0))]);
-    const data0 = lc.encode('dcapRegisterEnclaveKey', ['lcp-0', [sim.quote, '0x', '0x']]);
-    let r = await lc.send('dcapRegisterEnclaveKey', ['lcp-0', [sim.quote, '0x', '0x']]);
-    row('DCAP registration, collateral on-chain, PCK cert not yet', r.gas, '(zkDCAP: RISC Zero Groth16 ~522k + prover)', `calldata ${calldata(data0)}`);
-    await verifier.send('uploadPckCertificate', [sim.quote]);
-    r = await lc.send('dcapRegisterEnclaveKey', ['lcp-1', [sim.quote, '0x', '0x']]);
-    row('DCAP registration, collateral + PCK cert on-chain (target <= 300k)', r.gas, '', `calldata ${calldata(data0)}; 3 P256VERIFY = 20,700`);
-    const cm = mockCommitments(sim);
-    r = await lc.send('updateClient', ['lcp-0', [cm.update.message, [cm.update.signature]]]);
-    row(`updateClient, lcp-c mock commitment (${cm.update.message.length} bytes)`, r.gas);
-  } finally {
-    sim.cleanup();
-  }
+async function dcapSim(sim, cm, artifacts) {
+  const rows = [];
+  const row = (what, gas, peer = '', note = '') => rows.push({ what, gas, peer, note });
+  const chain = await Chain.create({ artifacts });
+  chain.timestamp = BigInt(sim.att.valid_from) + 60n;
+  const { verifier } = await deployDcap(chain, sim.root);
+  let total = 0n;
+  for (const u of await uploadCollateral(verifier, sim.collateral)) total += u.gas;
+  row('collateral upload, all six items (sim, 1 TCB level)', total);
+  const ias = await chain.deploy('IASVerifier', [F.iasRoot('02')]);
+  const lc = await chain.deploy('LCPClient', [chain.sender, true, ias.address, verifier.address]);
+  const cs = F.clientState({ mrenclave: sim.mrenclave, keyExpiration: 0, currentTcb: 1 });
+  for (const id of ['lcp-0', 'lcp-1']) await lc.send('initializeClient', [id, F.any(F.URL.clientState, cs), F.any(F.URL.consensusState, Buffer.alloc(0))]);
+  const data0 = lc.encode('dcapRegisterEnclaveKey', ['lcp-0', [sim.quote, '0x', '0x']]);
+  let r = await lc.send('dcapRegisterEnclaveKey', ['lcp-0', [sim.quote, '0x', '0x']]);
+  row('DCAP registration, collateral on-chain, PCK cert not yet', r.gas, '(zkDCAP: RISC Zero Groth16 ~522k + prover)', `calldata ${calldataCost(data0).standard}`);
+  await verifier.send('uploadPckCertificate', [sim.quote]);
+  r = await lc.send('dcapRegisterEnclaveKey', ['lcp-1', [sim.quote, '0x', '0x']]);
+  row('DCAP registration, collateral + PCK cert on-chain (target <= 300k)', r.gas, '', `calldata ${calldataCost(data0).standard}; 3 P256VERIFY = 20,700`);
+  r = await lc.send('updateClient', ['lcp-0', [cm.update.message, [cm.update.signature]]]);
+  row(`updateClient, lcp-c mock commitment (${cm.update.message.length} bytes)`, r.gas);
+  return rows;
 }
 
 export async function main() {
   const t = Date.now();
-  await ias();
-  await dcapIntel();
-  await dcapSim();
-  const w = Math.max(...rows.map((r) => r.what.length));
+  const base = baseArtifacts();
+  const notes = [];
+  const now = [...(await ias(null, notes))];
+  const before = base ? [...(await ias(base, null))] : [];
+  const sim = simPlatform();
+  try {
+    const cm = mockCommitments(sim);
+    now.push(...(await dcapSim(sim, cm, null)));
+    if (base) before.push(...(await dcapSim(sim, cm, base)));
+  } finally {
+    sim.cleanup();
+  }
+  now.push(...(await dcapIntel()));
+  const prev = new Map(before.map((r) => [r.what, r.gas]));
+  const w = Math.max(...now.map((r) => r.what.length));
   console.log('on-chain LCP client gas, @ethereumjs/vm 10.1.3, hardfork Osaka (total transaction gas unless noted)');
-  console.log(`${'operation'.padEnd(w)}  ${'gas'.padStart(10)}  lcp-solidity (Osaka, spec/onchain.md 2.10)  note`);
-  for (const r of rows) console.log(`${r.what.padEnd(w)}  ${r.gas.padStart(10)}  ${r.peer.padEnd(42)}  ${r.note}`);
+  console.log(`${'operation'.padEnd(w)}  ${'this tree'.padStart(10)}  ${('at ' + BASE).padStart(10)}  ${'lcp-solidity (spec 2.10)'.padEnd(42)}  note`);
+  for (const r of now) {
+    const b = prev.has(r.what) ? String(prev.get(r.what)) : '-';
+    console.log(`${r.what.padEnd(w)}  ${String(r.gas).padStart(10)}  ${b.padStart(10)}  ${r.peer.padEnd(42)}  ${r.note}`);
+  }
+  if (!base) console.log(`(commit ${BASE} not available: no before column)`);
+  console.log('\nwhere the gas goes (this tree, client/02 fixtures):');
+  for (const n of notes) console.log(n);
   console.log(`(${((Date.now() - t) / 1000).toFixed(1)} s)`);
 }
 

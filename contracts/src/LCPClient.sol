@@ -126,6 +126,10 @@ contract LCPClient {
     struct EKInfo {
         uint64 expiredAt;
         address operator;
+        // Set when the key was registered with a client that has no operators, which it then never has (creation
+        // fixes it; updateOperators needs operators and keeps at least one): lets a membership check trust one
+        // signature by this key without reading the client's record.
+        bool noOperators;
     }
 
     struct ConsensusState {
@@ -342,13 +346,41 @@ contract LCPClient {
         external
         returns (HeightData[] memory heights)
     {
-        Client storage c = _client(clientId);
-        if (c.frozen) revert LCPClientClientStateFrozen();
-        _verifySignatures(c, keccak256(message.proxy_message), message.signatures);
-        (bytes32 header, bytes memory body) = _decodeHeadered(message.proxy_message);
-        if (header == HEADER_UPDATE_STATE) return _updateState(c, body);
+        Client storage c = clients[_cdKeccak(bytes(clientId))];
+        uint256 head = _head(c); // one read: existence, frozen, operator count, latest height
+        if ((head >> HEAD_EXISTS) & 0xff == 0) revert LCPClientClientStateNotFound();
+        if ((head >> HEAD_FROZEN) & 0xff != 0) revert LCPClientClientStateFrozen();
+        bytes calldata pm = message.proxy_message;
+        uint256 pmPos = _cdPos(pm);
+        uint256 n = (head >> HEAD_OPERATORS) & 0xff;
+        bytes32 digest = _cdKeccak(pm);
+        if (n == 0) {
+            // No operators: exactly one signature by an active key (the general rule below, without its loop).
+            bytes[] calldata sigs = message.signatures;
+            if (sigs.length != 1) revert LCPClientInvalidSignaturesLength();
+            uint256 sp;
+            uint256 sigLen;
+            assembly ("memory-safe") {
+                // sigs[0]: its offset (relative to sigs.offset) and its bytes inside calldata, as Solidity's
+                // accessor checks them (the same empty revert)
+                let off := calldataload(sigs.offset)
+                sp := add(sigs.offset, off)
+                if or(gt(off, 0xffffffff), gt(add(sp, 32), calldatasize())) { revert(0, 0) }
+                sigLen := calldataload(sp)
+                if or(gt(sigLen, 0xffffffff), gt(add(add(sp, 32), sigLen), calldatasize())) { revert(0, 0) }
+            }
+            if (sigLen != 65) revert LCPClientInvalidSignature();
+            address ek = _ecrecover65(digest, sp + 32);
+            if (ek == address(0)) revert LCPClientInvalidSignature();
+            _activeKey(c, ek);
+        } else {
+            _verifySignatures(c, n, digest, message.signatures);
+        }
+        (bool ok, bytes32 header, uint256 bd, uint256 bl) = _readHeadered(pmPos, pm.length);
+        if (!ok) revert LCPClientInvalidMessage();
+        if (header == HEADER_UPDATE_STATE) _updateState(c, head, bd, bl); // returns from the call
         if (header == HEADER_MISBEHAVIOUR) {
-            _misbehaviour(c, body);
+            _misbehaviour(c, pm[bd - pmPos:bd - pmPos + bl]);
             return heights;
         }
         revert LCPClientUnknownProxyMessageHeader();
@@ -467,7 +499,7 @@ contract LCPClient {
     }
 
     function _word(bytes memory b, uint256 off) private pure returns (bytes32 w) {
-        assembly {
+        assembly ("memory-safe") {
             w := mload(add(add(b, 32), off))
         }
     }
@@ -714,37 +746,18 @@ contract LCPClient {
         }
     }
 
-    // ---- proxy messages (lcp-spec §3) ----
+    // ---- proxy messages (lcp-spec §3; UpdateState and STATE are read in place from calldata, see _updateState
+    // and _verifyState; misbehaviour with abi.decode) ----
 
     struct HeaderedProxyMessage {
         bytes32 header;
         bytes message;
     }
 
-    struct CommitmentProofs {
-        bytes message;
-        bytes[] signatures;
-    }
-
     /// abi.encode(HeaderedProxyMessage) (a dynamic tuple: the encoding starts with its offset).
     function _decodeHeadered(bytes memory pm) private pure returns (bytes32 header, bytes memory body) {
         HeaderedProxyMessage memory h = abi.decode(pm, (HeaderedProxyMessage));
         return (h.header, h.message);
-    }
-
-    struct UpdateStateProxyMessage {
-        HeightData prevHeight;
-        bytes32 prevStateId;
-        HeightData postHeight;
-        bytes32 postStateId;
-        uint128 timestamp;
-        bytes context;
-        EmittedState[] emittedStates;
-    }
-
-    struct EmittedState {
-        HeightData height;
-        bytes state;
     }
 
     struct PrevState {
@@ -758,47 +771,128 @@ contract LCPClient {
         bytes clientMessage;
     }
 
-    struct VerifyMembershipProxyMessage {
-        bytes prefix;
-        bytes path;
-        bytes32 value;
-        HeightData height;
-        bytes32 stateId;
-    }
+    /// UpdateState (lcp-spec §6.5) with the body (bd, bl: position and length in calldata) read in place under the
+    /// C client's strict ABI rules. lcp-solidity's order of checks; returns from the call itself with the ABI
+    /// encoding of Height.Data[] (empty, or the stored post height).
+    function _updateState(Client storage c, uint256 head, uint256 bd, uint256 bl) private {
+        mapping(uint128 => ConsensusState) storage csm = c.consensusStates;
+        uint256 headSlot = _headSlot(c);
+        uint256 err;
+        assembly ("memory-safe") {
+            // A `bytes` whose offset word is at hp (relative to base) must start at tail, end by end, pad with zeros.
+            function cdbytes(base, hp, tail, end) -> ok, data, len, next {
+                data := add(tail, 32)
+                len := calldataload(tail)
+                next := add(data, and(add(len, 31), not(31)))
+                ok := and(and(eq(calldataload(hp), sub(tail, base)), iszero(gt(data, end))), and(lt(len, 0x100000000), iszero(gt(next, end))))
+                let r := and(len, 31)
+                if and(ok, gt(r, 0)) { ok := iszero(shl(shl(3, r), calldataload(add(data, sub(len, r))))) }
+            }
+            for {} 1 {} {
+                // abi.encode(UpdateStateProxyMessage{Height prev; bytes32 prevStateId; Height post; bytes32
+                // postStateId; uint128 timestamp; bytes context; EmittedState[] emittedStates})
+                let end := add(bd, bl)
+                if or(lt(bl, 320), iszero(eq(calldataload(bd), 0x20))) { err := 1 break }
+                let base := add(bd, 32)
+                let prn := calldataload(base)
+                let prh := calldataload(add(base, 32))
+                let rn := calldataload(add(base, 96))
+                let rh := calldataload(add(base, 128))
+                let ts := calldataload(add(base, 192))
+                if or(or(or(gt(prn, U64), gt(prh, U64)), or(gt(rn, U64), gt(rh, U64))), gt(ts, 0xffffffffffffffffffffffffffffffff)) { err := 1 break }
+                let ok, ctx, ctxLen, tail := cdbytes(base, add(base, 224), add(base, 288), end)
+                if iszero(ok) { err := 1 break }
+                if or(iszero(eq(calldataload(add(base, 256)), sub(tail, base))), gt(add(tail, 32), end)) { err := 1 break }
+                let n := calldataload(tail)
+                if gt(n, 0xffff) { err := 1 break }
+                let a := add(tail, 32)
+                tail := add(a, shl(5, n))
+                if gt(tail, end) { err := 1 break }
+                for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                    // EmittedState{Height height; bytes state}: a dynamic tuple of three head words
+                    // at e: revision_number, revision_height, 0x60 (the state's offset), the state's length, its data
+                    let e := tail
+                    let sl := calldataload(add(e, 96))
+                    tail := add(add(e, 128), and(add(sl, 31), not(31)))
+                    if or(
+                        or(iszero(eq(calldataload(add(a, shl(5, i))), sub(e, a))), iszero(eq(calldataload(add(e, 64)), 0x60))),
+                        or(or(gt(calldataload(e), U64), gt(calldataload(add(e, 32)), U64)), or(gt(sl, 0xffffffff), gt(tail, end)))
+                    ) { err := 1 break }
+                    let r := and(sl, 31)
+                    if r { if shl(shl(3, r), calldataload(add(add(e, 128), sub(sl, r)))) { err := 1 break } }
+                }
+                if err { break }
+                if iszero(eq(tail, end)) { err := 1 break }
 
-    function _updateState(Client storage c, bytes memory body) private returns (HeightData[] memory heights) {
-        UpdateStateProxyMessage memory m = abi.decode(body, (UpdateStateProxyMessage));
-        if (c.latestRevisionNumber == 0 && c.latestRevisionHeight == 0) {
-            if (m.emittedStates.length == 0) revert LCPClientUpdateStateEmittedStatesMustNotEmpty();
-        } else {
-            if (m.prevStateId == bytes32(0) || (m.prevHeight.revision_number == 0 && m.prevHeight.revision_height == 0)) {
-                revert LCPClientUpdateStatePrevStateIdMustNotEmpty();
-            }
-            if (c.consensusStates[_hkey(m.prevHeight)].stateId != m.prevStateId) {
-                revert LCPClientUpdateStateUnexpectedPrevStateId();
+                let lrn := and(shr(64, head), U64) // HEAD_LATEST_RN
+                let lrh := and(shr(128, head), U64) // HEAD_LATEST_RH
+                switch or(lrn, lrh)
+                case 0 { if iszero(n) { err := 2 break } }
+                default {
+                    let prevId := calldataload(add(base, 64))
+                    if or(iszero(prevId), iszero(or(prn, prh))) { err := 3 break }
+                    mstore(0, or(shl(64, prn), prh))
+                    mstore(0x20, csm.slot)
+                    if iszero(eq(sload(keccak256(0, 0x40)), prevId)) { err := 4 break }
+                }
+
+                // ValidationContext (lcp-spec §3.3): abi.encode({bytes32 header; bytes context_bytes}), at
+                // now = block.timestamp in ns
+                // The only valid ones are type 0 with no bytes (128 bytes in all) and type 1 (TrustingPeriod) with
+                // 64 (192 in all), so the canonical layout is checked word by word.
+                let h := calldataload(add(ctx, 32))
+                let cl := calldataload(add(ctx, 96))
+                if or(or(iszero(eq(calldataload(ctx), 0x20)), iszero(eq(calldataload(add(ctx, 64)), 0x40))), and(h, sub(shl(240, 1), 1))) {
+                    err := 5
+                    break
+                }
+                switch shr(240, h)
+                case 0 { if or(cl, iszero(eq(ctxLen, 128))) { err := 5 break } }
+                case 1 {
+                    if or(iszero(eq(cl, 64)), iszero(eq(ctxLen, 192))) { err := 5 break }
+                    let tsw := calldataload(add(ctx, 128)) // untrusted << 128 | trusted
+                    let params := calldataload(add(ctx, 160)) // trusting period << 128 | clock drift
+                    let nowNs := mul(timestamp(), 1000000000)
+                    if iszero(lt(nowNs, add(and(tsw, 0xffffffffffffffffffffffffffffffff), shr(128, params)))) { err := 6 break }
+                    if iszero(gt(add(nowNs, and(params, 0xffffffffffffffffffffffffffffffff)), shr(128, tsw))) { err := 6 break }
+                }
+                default { err := 5 break }
+
+                if or(iszero(ts), gt(ts, U64)) { err := 7 break }
+                let postId := calldataload(add(base, 160))
+                if iszero(postId) { err := 8 break }
+                mstore(0, or(shl(64, rn), rh))
+                mstore(0x20, csm.slot)
+                let s := keccak256(0, 0x40)
+                let p := mload(0x40)
+                mstore(p, 0x20)
+                // A stored consensus state has both a state id and a timestamp (both refused when zero above).
+                let sid := sload(s)
+                if sid {
+                    if or(iszero(eq(sid, postId)), iszero(eq(sload(add(s, 1)), ts))) { err := 9 break }
+                    mstore(add(p, 0x20), 0)
+                    return(p, 0x40)
+                }
+                sstore(s, postId)
+                sstore(add(s, 1), ts)
+                if or(gt(rn, lrn), and(eq(rn, lrn), gt(rh, lrh))) {
+                    sstore(headSlot, or(and(head, not(shl(64, 0xffffffffffffffffffffffffffffffff))), or(shl(64, rn), shl(128, rh))))
+                }
+                mstore(add(p, 0x20), 1)
+                mstore(add(p, 0x40), rn)
+                mstore(add(p, 0x60), rh)
+                return(p, 0x80)
             }
         }
-        _validateContext(m.context);
-        if (m.timestamp > type(uint64).max || m.timestamp == 0) revert LCPClientConsensusStateInvalidTimestamp();
-        if (m.postStateId == bytes32(0)) revert LCPClientConsensusStateInvalidStateId();
-        ConsensusState storage s = c.consensusStates[_hkey(m.postHeight)];
-        if (s.stateId != bytes32(0) || s.timestamp != 0) {
-            if (s.stateId != m.postStateId || s.timestamp != uint64(m.timestamp)) {
-                revert LCPClientUpdateStateInconsistentConsensusState();
-            }
-            return heights;
-        }
-        s.stateId = m.postStateId;
-        s.timestamp = uint64(m.timestamp);
-        if (
-            m.postHeight.revision_number > c.latestRevisionNumber
-                || (m.postHeight.revision_number == c.latestRevisionNumber && m.postHeight.revision_height > c.latestRevisionHeight)
-        ) {
-            c.latestRevisionNumber = m.postHeight.revision_number;
-            c.latestRevisionHeight = m.postHeight.revision_height;
-        }
-        heights = new HeightData[](1);
-        heights[0] = m.postHeight;
+        if (err == 1) revert LCPClientInvalidMessage();
+        if (err == 2) revert LCPClientUpdateStateEmittedStatesMustNotEmpty();
+        if (err == 3) revert LCPClientUpdateStatePrevStateIdMustNotEmpty();
+        if (err == 4) revert LCPClientUpdateStateUnexpectedPrevStateId();
+        if (err == 5) revert LCPClientInvalidValidationContext();
+        if (err == 6) revert LCPClientValidationContextExpired();
+        if (err == 7) revert LCPClientConsensusStateInvalidTimestamp();
+        if (err == 8) revert LCPClientConsensusStateInvalidStateId();
+        revert LCPClientUpdateStateInconsistentConsensusState();
     }
 
     function _misbehaviour(Client storage c, bytes memory body) private {
@@ -835,6 +929,10 @@ contract LCPClient {
         if (now_ + drift <= untrusted) revert LCPClientValidationContextExpired();
     }
 
+    /// verify(Non)Membership (lcp-spec §6.6) with the proof read in place from calldata: the envelope
+    /// (CommitmentProofs, unsigned) only in its canonical encoding, the proxy message under the C client's strict
+    /// ABI rules. lcp-solidity's order of checks and errors; the client record is read only where an error needs it
+    /// or the signature rule does.
     function _verifyState(
         string calldata clientId,
         HeightData calldata height,
@@ -843,59 +941,246 @@ contract LCPClient {
         bytes calldata path,
         bytes32 valueHash
     ) private view {
-        Client storage c = _client(clientId);
-        CommitmentProofs memory p = abi.decode(proof, (CommitmentProofs));
-        // Only the canonical encoding (the C client's rule: no stray offsets, padding or trailing bytes). The
-        // proof's envelope is not signed, so this keeps one reading of it.
-        if (keccak256(abi.encode(p)) != keccak256(proof)) revert LCPClientInvalidMessage();
-        bytes memory message = p.message;
-        bytes[] memory sigs = p.signatures;
-        (bytes32 header, bytes memory body) = _decodeHeadered(message);
-        if (header != HEADER_STATE) revert LCPClientUnknownProxyMessageHeader();
-        VerifyMembershipProxyMessage memory m = abi.decode(body, (VerifyMembershipProxyMessage));
-        bytes32 stored = c.consensusStates[_hkey(m.height)].stateId;
-        if (stored == bytes32(0)) revert LCPClientConsensusStateNotFound();
-        if (height.revision_number != m.height.revision_number || height.revision_height != m.height.revision_height) {
-            revert LCPClientMembershipVerificationInvalidHeight();
+        Client storage c = clients[_cdKeccak(bytes(clientId))];
+        mapping(uint128 => ConsensusState) storage csm = c.consensusStates;
+        uint256 err;
+        uint256 msgPos;
+        uint256 msgLen;
+        uint256 sigsHead;
+        uint256 nSigs;
+        assembly ("memory-safe") {
+            function cdbytes(base, hp, tail, end) -> ok, data, len, next {
+                data := add(tail, 32)
+                len := calldataload(tail)
+                next := add(data, and(add(len, 31), not(31)))
+                ok := and(and(eq(calldataload(hp), sub(tail, base)), iszero(gt(data, end))), and(lt(len, 0x100000000), iszero(gt(next, end))))
+                let r := and(len, 31)
+                if and(ok, gt(r, 0)) { ok := iszero(shl(shl(3, r), calldataload(add(data, sub(len, r))))) }
+            }
+            // whether calldata x..x+l equals y..y+l
+            function cdeq(x, y, l) -> e {
+                e := 1
+                let full := and(l, not(31))
+                for { let i := 0 } lt(i, full) { i := add(i, 32) } {
+                    if iszero(eq(calldataload(add(x, i)), calldataload(add(y, i)))) {
+                        e := 0
+                        break
+                    }
+                }
+                let r := and(l, 31)
+                if and(e, gt(r, 0)) {
+                    let sh := shl(3, sub(32, r))
+                    e := eq(shr(sh, calldataload(add(x, full))), shr(sh, calldataload(add(y, full))))
+                }
+            }
+            for {} 1 {} {
+                // abi.encode(CommitmentProofs{bytes message; bytes[] signatures})
+                let p := proof.offset
+                let end := add(p, proof.length)
+                if or(lt(proof.length, 128), iszero(eq(calldataload(p), 0x20))) { err := 1 break }
+                let base := add(p, 32)
+                let ok, md, ml, tail := cdbytes(base, base, add(base, 64), end)
+                if iszero(ok) { err := 1 break }
+                if or(iszero(eq(calldataload(add(base, 32)), sub(tail, base))), gt(add(tail, 32), end)) { err := 1 break }
+                let n := calldataload(tail)
+                if gt(n, 0xffff) { err := 1 break }
+                let a := add(tail, 32)
+                tail := add(a, shl(5, n))
+                if gt(tail, end) { err := 1 break }
+                for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                    let ok2, d2, l2, t2 := cdbytes(a, add(a, shl(5, i)), tail, end)
+                    if iszero(ok2) { err := 1 break }
+                    tail := t2
+                }
+                if err { break }
+                if iszero(eq(tail, end)) { err := 1 break }
+                msgPos := md
+                msgLen := ml
+                sigsHead := a
+                nSigs := n
+                // the signed proxy message: abi.encode(HeaderedProxyMessage{bytes32 header; bytes message})
+                let mend := add(md, ml)
+                if or(lt(ml, 128), iszero(eq(calldataload(md), 0x20))) { err := 1 break }
+                let mbase := add(md, 32)
+                let ok3, bd, bl, t3 := cdbytes(mbase, add(mbase, 32), add(mbase, 64), mend)
+                if or(iszero(ok3), iszero(eq(t3, mend))) { err := 1 break }
+                // HEADER_STATE
+                if iszero(eq(calldataload(mbase), 0x0001000200000000000000000000000000000000000000000000000000000000)) { err := 2 break }
+                // abi.encode(VerifyMembershipProxyMessage{bytes prefix; bytes path; bytes32 value; Height height;
+                // bytes32 stateId})
+                let bend := add(bd, bl)
+                if or(lt(bl, 224), iszero(eq(calldataload(bd), 0x20))) { err := 1 break }
+                let bb := add(bd, 32)
+                let ok4, pfd, pfl, t4 := cdbytes(bb, bb, add(bb, 192), bend)
+                if iszero(ok4) { err := 1 break }
+                let ok5, ptd, ptl, t5 := cdbytes(bb, add(bb, 32), t4, bend)
+                if or(iszero(ok5), iszero(eq(t5, bend))) { err := 1 break }
+                let rn := calldataload(add(bb, 96))
+                let rh := calldataload(add(bb, 128))
+                if or(gt(rn, U64), gt(rh, U64)) { err := 1 break }
+                mstore(0, or(shl(64, rn), rh))
+                mstore(0x20, csm.slot)
+                let stored := sload(keccak256(0, 0x40))
+                if iszero(stored) { err := 3 break }
+                if or(iszero(eq(calldataload(height), rn)), iszero(eq(calldataload(add(height, 32)), rh))) { err := 4 break }
+                if or(iszero(eq(prefix.length, pfl)), iszero(cdeq(prefix.offset, pfd, pfl))) { err := 5 break }
+                if or(iszero(eq(path.length, ptl)), iszero(cdeq(path.offset, ptd, ptl))) { err := 6 break }
+                if iszero(eq(stored, calldataload(add(bb, 160)))) { err := 7 break }
+                if iszero(eq(valueHash, calldataload(add(bb, 64)))) { err := 8 break }
+                break
+            }
         }
-        if (keccak256(prefix) != keccak256(m.prefix)) revert LCPClientMembershipVerificationInvalidPrefix();
-        if (keccak256(path) != keccak256(m.path)) revert LCPClientMembershipVerificationInvalidPath();
-        if (stored != m.stateId) revert LCPClientMembershipVerificationInvalidStateId();
-        if (m.value != valueHash) revert LCPClientMembershipVerificationInvalidValue();
-        _verifySignaturesMem(c, keccak256(message), sigs);
+        if (err != 0) {
+            if (err <= 3) _requireClient(c); // decoding and a missing consensus state: the unknown client first
+            if (err == 1) revert LCPClientInvalidMessage();
+            if (err == 2) revert LCPClientUnknownProxyMessageHeader();
+            if (err == 3) revert LCPClientConsensusStateNotFound();
+            if (err == 4) revert LCPClientMembershipVerificationInvalidHeight();
+            if (err == 5) revert LCPClientMembershipVerificationInvalidPrefix();
+            if (err == 6) revert LCPClientMembershipVerificationInvalidPath();
+            if (err == 7) revert LCPClientMembershipVerificationInvalidStateId();
+            revert LCPClientMembershipVerificationInvalidValue();
+        }
+        bytes32 digest;
+        address ek;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            calldatacopy(m, msgPos, msgLen)
+            digest := keccak256(m, msgLen)
+        }
+        // One 65-byte signature: its signer (zero when _recover would refuse it)
+        if (nSigs == 1) {
+            uint256 off;
+            assembly ("memory-safe") {
+                off := add(sigsHead, calldataload(sigsHead))
+                if iszero(eq(calldataload(off), 65)) { off := 0 }
+            }
+            if (off != 0) ek = _ecrecover65(digest, off + 32);
+        }
+        // One signature by a key of a client without operators (recorded at registration; a client never gains
+        // or loses all operators): the key's record alone decides. Anything else takes the general rule, which
+        // reads the client and gives its errors.
+        if (ek != address(0)) {
+            uint256 w = _ekWord(c, ek);
+            if ((w >> 224) & 0xff != 0 && w & U64 > block.timestamp) return;
+        }
+        bytes[] calldata sigs;
+        assembly ("memory-safe") {
+            sigs.offset := sigsHead
+            sigs.length := nSigs
+        }
+        _verifySignatures(c, _operatorCount(c), digest, sigs);
+    }
+
+    uint256 private constant U64 = 0xffffffffffffffff;
+
+    /// The signer of the 65-byte r||s||v signature at calldata position sp (v 0/1/27/28), zero for what _recover
+    /// refuses (high s, bad v, no recovery).
+    function _ecrecover65(bytes32 d, uint256 sp) private view returns (address signer) {
+        assembly ("memory-safe") {
+            let v := byte(0, calldataload(add(sp, 64)))
+            if lt(v, 27) { v := add(v, 27) }
+            let s := calldataload(add(sp, 32))
+            // SECP256K1_HALF_N
+            if and(or(eq(v, 27), eq(v, 28)), iszero(gt(s, 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0))) {
+                let m := mload(0x40)
+                mstore(m, d)
+                mstore(add(m, 0x20), v)
+                mstore(add(m, 0x40), calldataload(sp))
+                mstore(add(m, 0x60), s)
+                if staticcall(gas(), 1, m, 0x80, m, 0x20) { if eq(returndatasize(), 0x20) { signer := mload(m) } }
+            }
+        }
+    }
+
+    /// abi.encode(HeaderedProxyMessage{bytes32 header; bytes message}) at p..p+len, strictly: the header and the
+    /// inner bytes' position.
+    function _readHeadered(uint256 p, uint256 len) private pure returns (bool ok, bytes32 header, uint256 bd, uint256 bl) {
+        assembly ("memory-safe") {
+            let end := add(p, len)
+            let base := add(p, 32)
+            header := calldataload(base)
+            bd := add(base, 96)
+            bl := calldataload(add(base, 64))
+            let next := add(bd, and(add(bl, 31), not(31)))
+            ok := and(and(iszero(lt(len, 128)), eq(calldataload(p), 0x20)), eq(calldataload(add(base, 32)), 0x40))
+            ok := and(ok, and(lt(bl, 0x100000000), eq(next, end)))
+            let r := and(bl, 31)
+            if and(ok, gt(r, 0)) { ok := iszero(shl(shl(3, r), calldataload(add(bd, sub(bl, r))))) }
+        }
+    }
+
+    function _cdPos(bytes calldata b) private pure returns (uint256 p) {
+        assembly ("memory-safe") {
+            p := b.offset
+        }
+    }
+
+    function _cdKeccak(bytes calldata b) private pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            calldatacopy(p, b.offset, b.length)
+            h := keccak256(p, b.length)
+        }
+    }
+
+    // ---- storage words read directly (the layout of Client's second slot and of EKInfo, see the structs) ----
+
+    uint256 private constant HEAD_LATEST_RN = 64;
+    uint256 private constant HEAD_LATEST_RH = 128;
+    uint256 private constant HEAD_FROZEN = 192;
+    uint256 private constant HEAD_EXISTS = 200;
+    uint256 private constant HEAD_OPERATORS = 208;
+
+    function _headSlot(Client storage c) private view returns (uint256 s) {
+        assembly ("memory-safe") {
+            s := add(c.slot, 1)
+        }
+    }
+
+    function _head(Client storage c) private view returns (uint256 w) {
+        assembly ("memory-safe") {
+            w := sload(add(c.slot, 1))
+        }
+    }
+
+    function _operatorCount(Client storage c) private view returns (uint256) {
+        return (_head(c) >> HEAD_OPERATORS) & 0xff;
+    }
+
+    function _requireClient(Client storage c) private view {
+        if ((_head(c) >> HEAD_EXISTS) & 0xff == 0) revert LCPClientClientStateNotFound();
+    }
+
+    function _ekWord(Client storage c, address ek) private view returns (uint256 w) {
+        mapping(address => EKInfo) storage m = c.enclaveKeys;
+        assembly ("memory-safe") {
+            mstore(0, ek)
+            mstore(0x20, m.slot)
+            w := sload(keccak256(0, 0x40))
+        }
     }
 
     // ---- signatures ----
 
     /// secp256k1 recovery of a 65-byte r||s||v signature (v 0/1/27/28); high s and invalid signatures revert.
-    function _recover(bytes32 digest, bytes calldata sig) private pure returns (address a) {
+    function _recover(bytes32 digest, bytes calldata sig) private view returns (address a) {
         if (sig.length != 65) revert LCPClientInvalidSignature();
-        bytes32 r = bytes32(sig[0:32]);
-        bytes32 s = bytes32(sig[32:64]);
-        uint8 v = uint8(sig[64]);
-        return _recoverRSV(digest, r, s, v);
-    }
-
-    function _recoverMem(bytes32 digest, bytes memory sig) private pure returns (address) {
-        if (sig.length != 65) revert LCPClientInvalidSignature();
-        return _recoverRSV(digest, _word(sig, 0), _word(sig, 32), uint8(sig[64]));
-    }
-
-    function _recoverRSV(bytes32 digest, bytes32 r, bytes32 s, uint8 v) private pure returns (address a) {
-        if (v < 27) v += 27;
-        if ((v != 27 && v != 28) || uint256(s) > SECP256K1_HALF_N) revert LCPClientInvalidSignature();
-        a = ecrecover(digest, v, r, s);
+        a = _ecrecover65(digest, _cdPos(sig));
         if (a == address(0)) revert LCPClientInvalidSignature();
     }
 
-    function _activeKey(Client storage c, address ek) private view returns (EKInfo memory info) {
-        info = c.enclaveKeys[ek];
-        if (info.expiredAt == 0) revert LCPClientEnclaveKeyNotExist();
-        if (info.expiredAt <= block.timestamp) revert LCPClientEnclaveKeyExpired();
+    /// The key's record if it is registered and not expired.
+    function _activeKey(Client storage c, address ek) private view returns (uint256 w) {
+        w = _ekWord(c, ek);
+        uint256 expiredAt = w & U64;
+        if (expiredAt == 0) revert LCPClientEnclaveKeyNotExist();
+        if (expiredAt <= block.timestamp) revert LCPClientEnclaveKeyExpired();
     }
 
-    function _verifySignatures(Client storage c, bytes32 digest, bytes[] calldata sigs) private view {
-        uint256 n = c.operatorCount;
+    /// lcp-spec §6.5: without operators one signature by an active key; with n operators, signature i (if
+    /// present) by an active key of operator i, and enough of them for the threshold.
+    function _verifySignatures(Client storage c, uint256 n, bytes32 digest, bytes[] calldata sigs) private view {
         if (n == 0) {
             if (sigs.length != 1) revert LCPClientInvalidSignaturesLength();
             _activeKey(c, _recover(digest, sigs[0]));
@@ -905,28 +1190,8 @@ contract LCPClient {
         uint256 success = 0;
         for (uint256 i = 0; i < n; i++) {
             if (sigs[i].length == 0) continue;
-            EKInfo memory info = _activeKey(c, _recover(digest, sigs[i]));
-            if (info.operator != c.operators[i]) revert LCPClientEnclaveKeyUnexpectedOperator(c.operators[i], info.operator);
-            success++;
-        }
-        if (success * c.thresholdDenominator < uint256(c.thresholdNumerator) * n) {
-            revert LCPClientOperatorSignaturesInsufficient(success);
-        }
-    }
-
-    function _verifySignaturesMem(Client storage c, bytes32 digest, bytes[] memory sigs) private view {
-        uint256 n = c.operatorCount;
-        if (n == 0) {
-            if (sigs.length != 1) revert LCPClientInvalidSignaturesLength();
-            _activeKey(c, _recoverMem(digest, sigs[0]));
-            return;
-        }
-        if (sigs.length != n) revert LCPClientInvalidSignaturesLength();
-        uint256 success = 0;
-        for (uint256 i = 0; i < n; i++) {
-            if (sigs[i].length == 0) continue;
-            EKInfo memory info = _activeKey(c, _recoverMem(digest, sigs[i]));
-            if (info.operator != c.operators[i]) revert LCPClientEnclaveKeyUnexpectedOperator(c.operators[i], info.operator);
+            address operator = address(uint160(_activeKey(c, _recover(digest, sigs[i])) >> 64));
+            if (operator != c.operators[i]) revert LCPClientEnclaveKeyUnexpectedOperator(c.operators[i], operator);
             success++;
         }
         if (success * c.thresholdDenominator < uint256(c.thresholdNumerator) * n) {
@@ -987,6 +1252,7 @@ contract LCPClient {
         }
         e.expiredAt = expiredAt;
         e.operator = operator;
+        e.noOperators = c.operatorCount == 0;
         return true;
     }
 
@@ -1001,7 +1267,7 @@ contract LCPClient {
             (uint256 st, uint256 l, uint256 np2) = Proto.lenDelim(lists, np);
             if (f == field && l == s.length) {
                 bytes32 eh;
-                assembly {
+                assembly ("memory-safe") {
                     eh := keccak256(add(add(lists, 32), st), l)
                 }
                 if (eh == h) return true;

@@ -59,7 +59,7 @@ library Proto {
     /// Copies b[start, start+len).
     function slice(bytes memory b, uint256 start, uint256 len) internal pure returns (bytes memory out) {
         out = new bytes(len);
-        assembly {
+        assembly ("memory-safe") {
             mcopy(add(out, 32), add(add(b, 32), start), len)
         }
     }
@@ -92,7 +92,7 @@ library Proto {
             v >>= 7;
         }
         tmp[n++] = bytes1(uint8(v));
-        assembly {
+        assembly ("memory-safe") {
             mstore(tmp, n)
         }
         return tmp;

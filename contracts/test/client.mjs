@@ -65,3 +65,25 @@ export function membershipArgs(dir, step, sigs) {
     proof: F.proofs(message, sigs),
   };
 }
+
+/** A contract client (simulation IAS root, development mode) and the C client behind drv, both created as lcp-0
+ *  with one client state for mrenclave (keys live 60 days) and both given the key of the simulated report avr at
+ *  time now (seconds); returns the contract client. Throws on any refusal. */
+export async function registeredOnBoth(drv, { mrenclave, avr, now }) {
+  const c = await Client.deploy({ iasRoot: F.iasRoot('02') });
+  c.chain.timestamp = now;
+  const cs = F.clientState({ mrenclave, keyExpiration: 60 * 86400 });
+  const reg = F.registerMsg(avr);
+  const steps = [
+    ['initializeClient', () => c.init(cs)],
+    ['C config', () => drv.config({ development: true, iasRoot: F.iasRoot('02'), contract: c.lc.address })],
+    ['C create', () => drv.create('lcp-0', cs)],
+    ['registerEnclaveKey', () => c.register(reg)],
+    ['C registerEnclaveKey', () => drv.msg('lcp-0', F.any(F.URL.register, reg), now)],
+  ];
+  for (const [what, f] of steps) {
+    const r = await f();
+    if (!r.ok) throw new Error(`${what}: ${r.error ?? r.line}`);
+  }
+  return c;
+}

@@ -34,7 +34,8 @@ export function revertName(data, ifaces) {
 }
 
 export class Chain {
-  static async create() {
+  /** artifacts: compiled contracts to deploy from (default: contracts/src as build.mjs compiles it). */
+  static async create({ artifacts } = {}) {
     const c = new Chain();
     c.common = new Common({ chain: Mainnet, hardfork: Hardfork.Osaka });
     c.vm = await createVM({ common: c.common });
@@ -44,7 +45,7 @@ export class Chain {
     c.nonce = 0n;
     c.timestamp = 1_700_000_000n;
     c.number = 1n;
-    c.artifacts = compile();
+    c.artifacts = artifacts || compile();
     c.ifaces = Object.values(c.artifacts).map((a) => new ethers.Interface(a.abi));
     return c;
   }
@@ -67,7 +68,8 @@ export class Chain {
     this.nonce++;
     const ex = r.execResult;
     const ret = bytesToHex(ex.returnValue);
-    const out = { ok: !ex.exceptionError, gas: r.totalGasSpent, ret, logs: r.receipt.logs, address: r.createdAddress?.toString() };
+    const out = { ok: !ex.exceptionError, gas: r.totalGasSpent, execGas: ex.executionGasUsed, ret, logs: r.receipt.logs,
+      address: r.createdAddress?.toString() };
     if (!out.ok) out.error = ex.exceptionError.error === 'revert' ? revertName(ret, this.ifaces) : ex.exceptionError.error;
     return out;
   }

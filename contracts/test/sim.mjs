@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { BIN } from './cdriver.mjs';
+import { TESTDATA } from './fixtures.mjs';
 
 export function simPlatform({ operator } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lcp-contracts-'));
@@ -50,4 +51,25 @@ export function mockCommitments(sim) {
   const vn = sim.elc('verify-non-membership', { client_id: 'mock-client-0', prefix: b64('ibc'), path: 'p/2', proof_height: h, proof: '' });
   const dec = (o) => ({ message: Buffer.from(o.message, 'base64'), signature: Buffer.from(o.signature, 'base64') });
   return { update: dec(up), member: dec(vm), nonMember: dec(vn) };
+}
+
+/** A home and simulated platform (sim) in a new temporary directory, `L(...args)` running the `lcp` CLI on them
+ *  with the release enclave, and one key attested with a simulated IAS report (lcp's test signing key, certified
+ *  by lcp-solidity's simulation root): {dir, L, key, avr, mrenclave, cleanup}. */
+export function simIasKey() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lcp-own-'));
+  const L = (...a) => execFileSync(BIN('lcp'), ['--home', path.join(dir, 'home'), '--sim_platform', path.join(dir, 'sim'), ...a],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    L('sim', 'init');
+    const key = L('enclave', 'generate-key').trim();
+    const avr = JSON.parse(L('attestation', 'simulate', '--enclave_key', key, '--signing_cert_path',
+      path.join(TESTDATA, 'lcp/lcp-solidity/certs/simulation_signing.der'), '--signing_key', path.join(TESTDATA, 'lcp/lcp/tests/certs/signing.key')));
+    const meta = JSON.parse(L('enclave', 'metadata'));
+    return { dir, L, key, avr, mrenclave: Buffer.from(meta.mrenclave.replace(/^0x/, ''), 'hex'), cleanup };
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
 }

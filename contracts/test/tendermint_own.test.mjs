@@ -4,41 +4,23 @@
 // two updates at the fixture's times.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import * as F from './fixtures.mjs';
-import { Client } from './client.mjs';
-import { CDriver, BIN } from './cdriver.mjs';
+import { registeredOnBoth } from './client.mjs';
+import { CDriver } from './cdriver.mjs';
+import { simIasKey } from './sim.mjs';
 
 test('lcp-c enclave: own 07-tendermint update commitments (client/02 inputs) accepted on-chain and by the C client', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lcp-tm-'));
-  const L = (...a) => execFileSync(BIN('lcp'), ['--home', path.join(dir, 'home'), '--sim_platform', path.join(dir, 'sim'), ...a],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const { L, key, avr, mrenclave, cleanup } = simIasKey();
   const drv = new CDriver();
   try {
-    L('sim', 'init');
-    const key = L('enclave', 'generate-key').trim();
-    const avr = JSON.parse(L('attestation', 'simulate', '--enclave_key', key, '--signing_cert_path',
-      path.join(F.TESTDATA, 'lcp/lcp-solidity/certs/simulation_signing.der'), '--signing_key', path.join(F.TESTDATA, 'lcp/lcp/tests/certs/signing.key')));
-    const meta = JSON.parse(L('enclave', 'metadata'));
     const fix = path.join(F.TESTDATA, 'lcp/lcp-solidity/client/02');
     L('elc', 'create-client', '--input', path.join(fix, '002-init_client_input'), '--signer', key);
     const updates = ['003-update_client', '005-update_client'].map((s) => {
       const out = JSON.parse(L('elc', 'update-client', '--input', path.join(fix, s + '_input'), '--signer', key));
       return { s, message: Buffer.from(out.message, 'base64'), signature: Buffer.from(out.signature, 'base64') };
     });
-    const c = await Client.deploy({ iasRoot: F.iasRoot('02') });
-    c.chain.timestamp = F.nowOf('02', '003-update_client');
-    const cs = F.clientState({ mrenclave: Buffer.from(meta.mrenclave.replace(/^0x/, ''), 'hex'), keyExpiration: 60 * 86400 });
-    assert.ok((await c.init(cs)).ok);
-    assert.ok((await drv.config({ development: true, iasRoot: F.iasRoot('02'), contract: c.lc.address })).ok);
-    assert.ok((await drv.create('lcp-0', cs)).ok);
-    const reg = F.registerMsg(avr);
-    const r = await c.register(reg);
-    assert.ok(r.ok, r.error);
-    assert.ok((await drv.msg('lcp-0', F.any(F.URL.register, reg), c.chain.timestamp)).ok);
+    const c = await registeredOnBoth(drv, { mrenclave, avr, now: F.nowOf('02', '003-update_client') });
     for (const u of updates) {
       c.chain.timestamp = F.nowOf('02', u.s, c.chain.timestamp);
       assert.deepEqual(u.message, F.resultOf('02', u.s).message, `${u.s}: the enclave's message is LCP's`);
@@ -51,6 +33,6 @@ test('lcp-c enclave: own 07-tendermint update commitments (client/02 inputs) acc
     assert.equal((await c.update(updates[1].message, [lcpSig])).error, 'LCPClientEnclaveKeyNotExist');
   } finally {
     drv.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    cleanup();
   }
 });
