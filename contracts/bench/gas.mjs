@@ -11,7 +11,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Chain } from '../test/evm.mjs';
 import * as F from '../test/fixtures.mjs';
-import { Client, membershipArgs } from '../test/client.mjs';
+import { Client, membershipArgs, stateHeight } from '../test/client.mjs';
 import { deployDcap, uploadCollateral } from '../test/dcap.mjs';
 import { simPlatform, mockCommitments } from '../test/sim.mjs';
 import { compile } from '../build.mjs';
@@ -128,6 +128,19 @@ async function dcapSim(sim, cm, artifacts) {
   row('DCAP registration, collateral + PCK cert on-chain (target <= 300k)', r.gas, '', `calldata ${calldataCost(data0).standard}; 3 P256VERIFY = 20,700`);
   r = await lc.send('updateClient', ['lcp-0', [cm.update.message, [cm.update.signature]]]);
   row(`updateClient, lcp-c mock commitment (${cm.update.message.length} bytes)`, r.gas);
+  // lcp-c's own membership commitments (mock client, short path and value): what the EIP-7623 floor leaves.
+  for (const [c, value, p] of [[cm.member, Buffer.from('v'), 'p/1'], [cm.nonMember, null, 'p/2']]) {
+    const proof = F.proofs(c.message, [c.signature]);
+    const args = ['lcp-0', stateHeight(c.message), 0, 0, proof, Buffer.from('ibc'), Buffer.from(p)];
+    if (value) args.push(value);
+    const fn = value ? 'verifyMembership' : 'verifyNonMembership';
+    const data = lc.encode(fn, args);
+    r = await lc.send(fn, args);
+    if (!r.ok) throw new Error(`${fn}: ${r.error}`);
+    const cd = calldataCost(data);
+    row(`${fn}, lcp-c mock commitment (${cd.bytes} calldata bytes)`, r.gas, '',
+      `calldata ${cd.standard}; EIP-7623 floor ${21000n + cd.floor} in all`);
+  }
   return rows;
 }
 
