@@ -114,58 +114,22 @@ void lcp_bls_fp_from_64(bls_fp *r, const uint8_t in[64])
 
 /* ---- Fp2 ---- */
 
-void lcp_bls_fp2_add(bls_fp2 *r, const bls_fp2 *a, const bls_fp2 *b)
+static inline void wide_sub(uint64_t r[12], const uint64_t a[12], const uint64_t b[12])
 {
-    lcp_bls_fp_add(&r->c0, &a->c0, &b->c0);
-    lcp_bls_fp_add(&r->c1, &a->c1, &b->c1);
+    bls_carry borrow = 0, c = 0;
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; i++) BLS_SBB(borrow, a[i], b[i], r[i]);
+    /* went negative: add p^2, a multiple of p, to come back into [0, p^2) */
+    uint64_t mask = 0 - (uint64_t)borrow;
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; i++) BLS_ADC(c, r[i], BLS_P2[i] & mask, r[i]);
 }
 
-void lcp_bls_fp2_sub(bls_fp2 *r, const bls_fp2 *a, const bls_fp2 *b)
+static inline void add_noreduce(bls_fp *r, const bls_fp *a, const bls_fp *b)
 {
-    lcp_bls_fp_sub(&r->c0, &a->c0, &b->c0);
-    lcp_bls_fp_sub(&r->c1, &a->c1, &b->c1);
-}
-
-void lcp_bls_fp2_neg(bls_fp2 *r, const bls_fp2 *a)
-{
-    lcp_bls_fp_neg(&r->c0, &a->c0);
-    lcp_bls_fp_neg(&r->c1, &a->c1);
-}
-
-void lcp_bls_fp2_dbl(bls_fp2 *r, const bls_fp2 *a) { lcp_bls_fp2_add(r, a, a); }
-
-void lcp_bls_fp2_conj(bls_fp2 *r, const bls_fp2 *a)
-{
-    r->c0 = a->c0;
-    lcp_bls_fp_neg(&r->c1, &a->c1);
-}
-
-static void wide_sub(uint64_t r[12], const uint64_t a[12], const uint64_t b[12])
-{
-    uint64_t borrow = 0;
-    for (int i = 0; i < 12; i++) {
-        bls_u128 d = (bls_u128)a[i] - b[i] - borrow;
-        r[i] = (uint64_t)d;
-        borrow = (uint64_t)(d >> 64) & 1;
-    }
-    if (borrow) { /* went negative: add p^2, a multiple of p, to come back into [0, p^2) */
-        uint64_t c = 0;
-        for (int i = 0; i < 12; i++) {
-            bls_u128 s = (bls_u128)r[i] + BLS_P2[i] + c;
-            r[i] = (uint64_t)s;
-            c = (uint64_t)(s >> 64);
-        }
-    }
-}
-
-static void add_noreduce(bls_fp *r, const bls_fp *a, const bls_fp *b)
-{
-    uint64_t c = 0;
-    for (int i = 0; i < 6; i++) {
-        bls_u128 t = (bls_u128)a->l[i] + b->l[i] + c;
-        r->l[i] = (uint64_t)t;
-        c = (uint64_t)(t >> 64);
-    }
+    bls_carry c = 0;
+#pragma GCC unroll 6
+    for (int i = 0; i < 6; i++) BLS_ADC(c, a->l[i], b->l[i], r->l[i]);
 }
 
 /* Karatsuba with lazy reduction: three 768-bit products, two Montgomery reductions.
@@ -179,14 +143,11 @@ void lcp_bls_fp2_mul(bls_fp2 *r, const bls_fp2 *a, const bls_fp2 *b)
     bls_fp_mul_wide(t0, &a->c0, &b->c0);
     bls_fp_mul_wide(t1, &a->c1, &b->c1);
     bls_fp_mul_wide(s, &sa, &sb);
-    uint64_t b0 = 0, b1 = 0;
-    for (int i = 0; i < 12; i++) { /* s -= t0, then t1: two borrow chains (the result is never negative) */
-        bls_u128 d = (bls_u128)s[i] - t0[i] - b0;
-        b0 = (uint64_t)(d >> 64) & 1;
-        bls_u128 e = (bls_u128)(uint64_t)d - t1[i] - b1;
-        b1 = (uint64_t)(e >> 64) & 1;
-        s[i] = (uint64_t)e;
-    }
+    bls_carry b0 = 0, b1 = 0;
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; i++) BLS_SBB(b0, s[i], t0[i], s[i]); /* s -= t0, then t1 (never negative) */
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; i++) BLS_SBB(b1, s[i], t1[i], s[i]);
     wide_sub(t0, t0, t1);
     bls_fp_redc(&r->c0, t0);
     bls_fp_redc(&r->c1, s);
@@ -205,25 +166,13 @@ void lcp_bls_fp2_sqr(bls_fp2 *r, const bls_fp2 *a)
 {
     bls_fp s, d, t;
     add_noreduce(&s, &a->c0, &a->c1);
-    uint64_t borrow = 0;
-    for (int i = 0; i < 6; i++) { /* t = p - a1 (a1 < p: no borrow out) */
-        bls_u128 x = (bls_u128)BLS_P[i] - a->c1.l[i] - borrow;
-        t.l[i] = (uint64_t)x;
-        borrow = (uint64_t)(x >> 64) & 1;
-    }
+    bls_carry borrow = 0;
+#pragma GCC unroll 6
+    for (int i = 0; i < 6; i++) BLS_SBB(borrow, BLS_P[i], a->c1.l[i], t.l[i]); /* t = p - a1 (a1 < p) */
     add_noreduce(&d, &a->c0, &t);
     add_noreduce(&t, &a->c0, &a->c0);
     lcp_bls_fp_mul(&r->c1, &t, &a->c1);
     lcp_bls_fp_mul(&r->c0, &s, &d);
-}
-
-/* (a0 + a1 i)(1 + i) = (a0 - a1) + (a0 + a1) i */
-void lcp_bls_fp2_mul_xi(bls_fp2 *r, const bls_fp2 *a)
-{
-    bls_fp t;
-    lcp_bls_fp_sub(&t, &a->c0, &a->c1);
-    lcp_bls_fp_add(&r->c1, &a->c0, &a->c1);
-    r->c0 = t;
 }
 
 void lcp_bls_fp2_inv(bls_fp2 *r, const bls_fp2 *a)

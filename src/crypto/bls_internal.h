@@ -34,48 +34,102 @@ typedef struct {
 #include "crypto/bls_consts.h"
 
 /* ---- Fp ---- */
-/* The hot operations are inline (static in every including file): a call costs as much as an addition. */
+/* The hot operations are inline (static in every including file): a call costs as much as an addition. They are
+ * written as straight-line carry chains: on x86-64 with the add-with-carry intrinsics (gcc and clang turn them into
+ * adc/sbb chains; the same code written with 128-bit sums becomes two or three instructions per limb and keeps
+ * loops that -O2 does not unroll), elsewhere with 128-bit sums. */
 typedef unsigned __int128 bls_u128;
 
-/* a - p when a >= p (a < 2p), without a data-dependent branch (the outcome is a coin toss, so a branch mispredicts
- * half the time) */
+#if defined(__x86_64__)
+#include <x86intrin.h>
+/* c: carry (borrow) in and out, 0 or 1 */
+#define BLS_ADC(c, a, b, out)                                                                                      \
+    do {                                                                                                           \
+        unsigned long long o_;                                                                                     \
+        (c) = _addcarry_u64((c), (a), (b), &o_);                                                                   \
+        (out) = o_;                                                                                                \
+    } while (0)
+#define BLS_SBB(c, a, b, out)                                                                                      \
+    do {                                                                                                           \
+        unsigned long long o_;                                                                                     \
+        (c) = _subborrow_u64((c), (a), (b), &o_);                                                                  \
+        (out) = o_;                                                                                                \
+    } while (0)
+typedef unsigned char bls_carry;
+#else
+#define BLS_ADC(c, a, b, out)                                                                                      \
+    do {                                                                                                           \
+        bls_u128 s_ = (bls_u128)(a) + (b) + (c);                                                                   \
+        (out) = (uint64_t)s_;                                                                                      \
+        (c) = (uint64_t)(s_ >> 64);                                                                                \
+    } while (0)
+#define BLS_SBB(c, a, b, out)                                                                                      \
+    do {                                                                                                           \
+        bls_u128 d_ = (bls_u128)(a) - (b) - (c);                                                                   \
+        (out) = (uint64_t)d_;                                                                                      \
+        (c) = (uint64_t)(d_ >> 64) & 1;                                                                            \
+    } while (0)
+typedef uint64_t bls_carry;
+#endif
+#define BLS_LO(x) ((uint64_t)(x))
+#define BLS_HI(x) ((uint64_t)((x) >> 64))
+
+/* r = (s0..s5) - p when that does not go negative, else s (s < 2p) */
+#define BLS_SUB_P_SELECT(r, s0, s1, s2, s3, s4, s5)                                                                \
+    do {                                                                                                           \
+        uint64_t u0_, u1_, u2_, u3_, u4_, u5_;                                                                     \
+        bls_carry b_ = 0;                                                                                          \
+        BLS_SBB(b_, s0, BLS_P[0], u0_);                                                                            \
+        BLS_SBB(b_, s1, BLS_P[1], u1_);                                                                            \
+        BLS_SBB(b_, s2, BLS_P[2], u2_);                                                                            \
+        BLS_SBB(b_, s3, BLS_P[3], u3_);                                                                            \
+        BLS_SBB(b_, s4, BLS_P[4], u4_);                                                                            \
+        BLS_SBB(b_, s5, BLS_P[5], u5_);                                                                            \
+        (r)[0] = b_ ? (s0) : u0_;                                                                                  \
+        (r)[1] = b_ ? (s1) : u1_;                                                                                  \
+        (r)[2] = b_ ? (s2) : u2_;                                                                                  \
+        (r)[3] = b_ ? (s3) : u3_;                                                                                  \
+        (r)[4] = b_ ? (s4) : u4_;                                                                                  \
+        (r)[5] = b_ ? (s5) : u5_;                                                                                  \
+    } while (0)
+
+/* a - p when a >= p (a < 2p) */
 static inline void bls_fp_reduce_once(uint64_t a[6])
 {
-    uint64_t t[6], borrow = 0;
-    for (int i = 0; i < 6; i++) {
-        bls_u128 d = (bls_u128)a[i] - BLS_P[i] - borrow;
-        t[i] = (uint64_t)d;
-        borrow = (uint64_t)(d >> 64) & 1;
-    }
-    uint64_t keep = 0 - borrow; /* all ones: a < p, keep a */
-    for (int i = 0; i < 6; i++) a[i] = (a[i] & keep) | (t[i] & ~keep);
+    uint64_t s0 = a[0], s1 = a[1], s2 = a[2], s3 = a[3], s4 = a[4], s5 = a[5];
+    BLS_SUB_P_SELECT(a, s0, s1, s2, s3, s4, s5);
 }
 
 static inline void lcp_bls_fp_add(bls_fp *r, const bls_fp *a, const bls_fp *b)
 {
-    uint64_t carry = 0; /* a + b < 2p < 2^384: no carry out */
-    for (int i = 0; i < 6; i++) {
-        bls_u128 s = (bls_u128)a->l[i] + b->l[i] + carry;
-        r->l[i] = (uint64_t)s;
-        carry = (uint64_t)(s >> 64);
-    }
-    bls_fp_reduce_once(r->l);
+    uint64_t s0, s1, s2, s3, s4, s5;
+    bls_carry c = 0; /* a + b < 2p < 2^384: no carry out */
+    BLS_ADC(c, a->l[0], b->l[0], s0);
+    BLS_ADC(c, a->l[1], b->l[1], s1);
+    BLS_ADC(c, a->l[2], b->l[2], s2);
+    BLS_ADC(c, a->l[3], b->l[3], s3);
+    BLS_ADC(c, a->l[4], b->l[4], s4);
+    BLS_ADC(c, a->l[5], b->l[5], s5);
+    BLS_SUB_P_SELECT(r->l, s0, s1, s2, s3, s4, s5);
 }
 
 static inline void lcp_bls_fp_sub(bls_fp *r, const bls_fp *a, const bls_fp *b)
 {
-    uint64_t borrow = 0;
-    for (int i = 0; i < 6; i++) {
-        bls_u128 d = (bls_u128)a->l[i] - b->l[i] - borrow;
-        r->l[i] = (uint64_t)d;
-        borrow = (uint64_t)(d >> 64) & 1;
-    }
-    uint64_t mask = 0 - borrow, carry = 0; /* add p back when it went negative */
-    for (int i = 0; i < 6; i++) {
-        bls_u128 s = (bls_u128)r->l[i] + (BLS_P[i] & mask) + carry;
-        r->l[i] = (uint64_t)s;
-        carry = (uint64_t)(s >> 64);
-    }
+    uint64_t d0, d1, d2, d3, d4, d5;
+    bls_carry br = 0, c = 0;
+    BLS_SBB(br, a->l[0], b->l[0], d0);
+    BLS_SBB(br, a->l[1], b->l[1], d1);
+    BLS_SBB(br, a->l[2], b->l[2], d2);
+    BLS_SBB(br, a->l[3], b->l[3], d3);
+    BLS_SBB(br, a->l[4], b->l[4], d4);
+    BLS_SBB(br, a->l[5], b->l[5], d5);
+    uint64_t mask = 0 - (uint64_t)br; /* add p back when it went negative */
+    BLS_ADC(c, d0, BLS_P[0] & mask, r->l[0]);
+    BLS_ADC(c, d1, BLS_P[1] & mask, r->l[1]);
+    BLS_ADC(c, d2, BLS_P[2] & mask, r->l[2]);
+    BLS_ADC(c, d3, BLS_P[3] & mask, r->l[3]);
+    BLS_ADC(c, d4, BLS_P[4] & mask, r->l[4]);
+    BLS_ADC(c, d5, BLS_P[5] & mask, r->l[5]);
 }
 
 static inline void lcp_bls_fp_neg(bls_fp *r, const bls_fp *a)
@@ -84,56 +138,70 @@ static inline void lcp_bls_fp_neg(bls_fp *r, const bls_fp *a)
         *r = *a;
         return;
     }
-    uint64_t borrow = 0;
-    for (int i = 0; i < 6; i++) {
-        bls_u128 d = (bls_u128)BLS_P[i] - a->l[i] - borrow;
-        r->l[i] = (uint64_t)d;
-        borrow = (uint64_t)(d >> 64) & 1;
-    }
+    bls_carry br = 0;
+    BLS_SBB(br, BLS_P[0], a->l[0], r->l[0]);
+    BLS_SBB(br, BLS_P[1], a->l[1], r->l[1]);
+    BLS_SBB(br, BLS_P[2], a->l[2], r->l[2]);
+    BLS_SBB(br, BLS_P[3], a->l[3], r->l[3]);
+    BLS_SBB(br, BLS_P[4], a->l[4], r->l[4]);
+    BLS_SBB(br, BLS_P[5], a->l[5], r->l[5]);
 }
 
-/* Montgomery multiplication, CIOS with the reduction interleaved. p's top limb is below 2^63 - 1, so the running
- * value fits 6 limbs without the usual extra carry words (the "no-carry" variant), and one conditional subtraction
- * ends it. Written with scalar locals, which gcc keeps in registers (an array it does not, quite). */
-static inline uint64_t bls_mac(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t *hi)
-{
-    bls_u128 s = (bls_u128)a * b + c + d;
-    *hi = (uint64_t)(s >> 64);
-    return (uint64_t)s;
-}
+/* Montgomery multiplication, CIOS with the reduction interleaved. p's top limb is below 2^61, so the running value
+ * (below 2p at the start of each round) fits 7 limbs within a round and 6 between rounds (the "no-carry" variant),
+ * and one conditional subtraction ends it. Each round forms the six products first, then adds their low halves and
+ * their high halves in two carry chains (a multiplication clobbers the carry flag, so chains cannot hold one).
+ * Factors may be below 2p (not only p): 2p * 2p < pR keeps the result below 2p before the final subtraction. */
+#define BLS_MONT_ROW(bi)                                                                                           \
+    do {                                                                                                           \
+        uint64_t b_ = (bi), m_;                                                                                    \
+        bls_u128 p0 = (bls_u128)a0 * b_, p1 = (bls_u128)a1 * b_, p2 = (bls_u128)a2 * b_, p3 = (bls_u128)a3 * b_,   \
+                 p4 = (bls_u128)a4 * b_, p5 = (bls_u128)a5 * b_;                                                   \
+        bls_carry c_ = 0, d_ = 0;                                                                                  \
+        BLS_ADC(c_, t0, BLS_LO(p0), t0);                                                                           \
+        BLS_ADC(c_, t1, BLS_LO(p1), t1);                                                                           \
+        BLS_ADC(c_, t2, BLS_LO(p2), t2);                                                                           \
+        BLS_ADC(c_, t3, BLS_LO(p3), t3);                                                                           \
+        BLS_ADC(c_, t4, BLS_LO(p4), t4);                                                                           \
+        BLS_ADC(c_, t5, BLS_LO(p5), t5);                                                                           \
+        t6 = c_;                                                                                                   \
+        BLS_ADC(d_, t1, BLS_HI(p0), t1);                                                                           \
+        BLS_ADC(d_, t2, BLS_HI(p1), t2);                                                                           \
+        BLS_ADC(d_, t3, BLS_HI(p2), t3);                                                                           \
+        BLS_ADC(d_, t4, BLS_HI(p3), t4);                                                                           \
+        BLS_ADC(d_, t5, BLS_HI(p4), t5);                                                                           \
+        BLS_ADC(d_, t6, BLS_HI(p5), t6);                                                                           \
+        m_ = t0 * BLS_N0;                                                                                          \
+        bls_u128 q0 = (bls_u128)m_ * BLS_P[0], q1 = (bls_u128)m_ * BLS_P[1], q2 = (bls_u128)m_ * BLS_P[2],          \
+                 q3 = (bls_u128)m_ * BLS_P[3], q4 = (bls_u128)m_ * BLS_P[4], q5 = (bls_u128)m_ * BLS_P[5];         \
+        c_ = 0;                                                                                                    \
+        d_ = 0;                                                                                                    \
+        BLS_ADC(c_, t0, BLS_LO(q0), t0); /* t0 becomes 0: only its carry is kept */                                \
+        BLS_ADC(c_, t1, BLS_LO(q1), t1);                                                                           \
+        BLS_ADC(c_, t2, BLS_LO(q2), t2);                                                                           \
+        BLS_ADC(c_, t3, BLS_LO(q3), t3);                                                                           \
+        BLS_ADC(c_, t4, BLS_LO(q4), t4);                                                                           \
+        BLS_ADC(c_, t5, BLS_LO(q5), t5);                                                                           \
+        BLS_ADC(c_, t6, 0, t6);                                                                                    \
+        BLS_ADC(d_, t1, BLS_HI(q0), t0); /* and the value moves down one limb */                                   \
+        BLS_ADC(d_, t2, BLS_HI(q1), t1);                                                                           \
+        BLS_ADC(d_, t3, BLS_HI(q2), t2);                                                                           \
+        BLS_ADC(d_, t4, BLS_HI(q3), t3);                                                                           \
+        BLS_ADC(d_, t5, BLS_HI(q4), t4);                                                                           \
+        BLS_ADC(d_, t6, BLS_HI(q5), t5);                                                                           \
+    } while (0)
 
 static inline void lcp_bls_fp_mul(bls_fp *r, const bls_fp *a, const bls_fp *b)
 {
-    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, A, C, m;
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6;
     const uint64_t a0 = a->l[0], a1 = a->l[1], a2 = a->l[2], a3 = a->l[3], a4 = a->l[4], a5 = a->l[5];
-#define BLS_CIOS_ROUND(bi)                                                                                         \
-    do {                                                                                                           \
-        uint64_t b_ = (bi);                                                                                        \
-        t0 = bls_mac(a0, b_, t0, 0, &A);                                                                           \
-        m = t0 * BLS_N0;                                                                                           \
-        (void)bls_mac(m, BLS_P[0], t0, 0, &C);                                                                     \
-        t1 = bls_mac(a1, b_, t1, A, &A);                                                                           \
-        t0 = bls_mac(m, BLS_P[1], t1, C, &C);                                                                      \
-        t2 = bls_mac(a2, b_, t2, A, &A);                                                                           \
-        t1 = bls_mac(m, BLS_P[2], t2, C, &C);                                                                      \
-        t3 = bls_mac(a3, b_, t3, A, &A);                                                                           \
-        t2 = bls_mac(m, BLS_P[3], t3, C, &C);                                                                      \
-        t4 = bls_mac(a4, b_, t4, A, &A);                                                                           \
-        t3 = bls_mac(m, BLS_P[4], t4, C, &C);                                                                      \
-        t5 = bls_mac(a5, b_, t5, A, &A);                                                                           \
-        t4 = bls_mac(m, BLS_P[5], t5, C, &C);                                                                      \
-        t5 = C + A;                                                                                                \
-    } while (0)
-    BLS_CIOS_ROUND(b->l[0]);
-    BLS_CIOS_ROUND(b->l[1]);
-    BLS_CIOS_ROUND(b->l[2]);
-    BLS_CIOS_ROUND(b->l[3]);
-    BLS_CIOS_ROUND(b->l[4]);
-    BLS_CIOS_ROUND(b->l[5]);
-#undef BLS_CIOS_ROUND
-    uint64_t t[6] = {t0, t1, t2, t3, t4, t5};
-    bls_fp_reduce_once(t);
-    memcpy(r->l, t, 48);
+    BLS_MONT_ROW(b->l[0]);
+    BLS_MONT_ROW(b->l[1]);
+    BLS_MONT_ROW(b->l[2]);
+    BLS_MONT_ROW(b->l[3]);
+    BLS_MONT_ROW(b->l[4]);
+    BLS_MONT_ROW(b->l[5]);
+    BLS_SUB_P_SELECT(r->l, t0, t1, t2, t3, t4, t5);
 }
 
 void lcp_bls_fp_sqr(bls_fp *r, const bls_fp *a);
@@ -141,43 +209,62 @@ void lcp_bls_fp_sqr(bls_fp *r, const bls_fp *a);
 /* Lazy reduction for Fp2: 768-bit products and one Montgomery reduction per output instead of per product. */
 static inline void bls_fp_mul_wide(uint64_t r[12], const bls_fp *a, const bls_fp *b)
 {
+    const uint64_t a0 = a->l[0], a1 = a->l[1], a2 = a->l[2], a3 = a->l[3], a4 = a->l[4], a5 = a->l[5];
     memset(r, 0, 12 * sizeof r[0]);
 #pragma GCC unroll 6
-    for (int i = 0; i < 6; i++) {
-        uint64_t c = 0;
-#pragma GCC unroll 6
-        for (int j = 0; j < 6; j++) {
-            bls_u128 s = (bls_u128)a->l[j] * b->l[i] + r[i + j] + c;
-            r[i + j] = (uint64_t)s;
-            c = (uint64_t)(s >> 64);
-        }
-        r[i + 6] = c;
+    for (int i = 0; i < 6; i++) { /* r[i..i+6] += a * b_i: low halves, then high halves, two carry chains */
+        uint64_t b_ = b->l[i];
+        bls_u128 p0 = (bls_u128)a0 * b_, p1 = (bls_u128)a1 * b_, p2 = (bls_u128)a2 * b_, p3 = (bls_u128)a3 * b_,
+                 p4 = (bls_u128)a4 * b_, p5 = (bls_u128)a5 * b_;
+        bls_carry c = 0, d = 0;
+        uint64_t top;
+        BLS_ADC(c, r[i], BLS_LO(p0), r[i]);
+        BLS_ADC(c, r[i + 1], BLS_LO(p1), r[i + 1]);
+        BLS_ADC(c, r[i + 2], BLS_LO(p2), r[i + 2]);
+        BLS_ADC(c, r[i + 3], BLS_LO(p3), r[i + 3]);
+        BLS_ADC(c, r[i + 4], BLS_LO(p4), r[i + 4]);
+        BLS_ADC(c, r[i + 5], BLS_LO(p5), r[i + 5]);
+        top = c; /* r[i+6] is still 0 */
+        BLS_ADC(d, r[i + 1], BLS_HI(p0), r[i + 1]);
+        BLS_ADC(d, r[i + 2], BLS_HI(p1), r[i + 2]);
+        BLS_ADC(d, r[i + 3], BLS_HI(p2), r[i + 3]);
+        BLS_ADC(d, r[i + 4], BLS_HI(p3), r[i + 4]);
+        BLS_ADC(d, r[i + 5], BLS_HI(p4), r[i + 5]);
+        BLS_ADC(d, top, BLS_HI(p5), r[i + 6]); /* no carry out: the product fits */
     }
 }
 
 /* Montgomery reduction of t < 2p^2 (< pR): r = t / R mod p, fully reduced */
 static inline void bls_fp_redc(bls_fp *r, const uint64_t t[12])
 {
-    uint64_t u[12], c2 = 0; /* c2: the carry into u[i+7] left by row i */
-    memcpy(u, t, sizeof u);
+    uint64_t u0 = t[0], u1 = t[1], u2 = t[2], u3 = t[3], u4 = t[4], u5 = t[5];
+    uint64_t hi[6] = {t[6], t[7], t[8], t[9], t[10], t[11]};
+    uint64_t c2 = 0; /* the carry into the next high limb left by the previous row */
 #pragma GCC unroll 6
-    for (int i = 0; i < 6; i++) {
-        uint64_t m = u[i] * BLS_N0, c = 0;
-#pragma GCC unroll 6
-        for (int j = 0; j < 6; j++) {
-            bls_u128 s = (bls_u128)m * BLS_P[j] + u[i + j] + c;
-            u[i + j] = (uint64_t)s;
-            c = (uint64_t)(s >> 64);
-        }
-        bls_u128 s = (bls_u128)u[i + 6] + c + c2;
-        u[i + 6] = (uint64_t)s;
-        c2 = (uint64_t)(s >> 64);
+    for (int i = 0; i < 6; i++) { /* u += m p, then shift down one limb taking the next high limb in */
+        uint64_t m = u0 * BLS_N0, u6;
+        bls_u128 q0 = (bls_u128)m * BLS_P[0], q1 = (bls_u128)m * BLS_P[1], q2 = (bls_u128)m * BLS_P[2],
+                 q3 = (bls_u128)m * BLS_P[3], q4 = (bls_u128)m * BLS_P[4], q5 = (bls_u128)m * BLS_P[5];
+        bls_carry c = 0, d = 0;
+        BLS_ADC(c, u0, BLS_LO(q0), u0);
+        BLS_ADC(c, u1, BLS_LO(q1), u1);
+        BLS_ADC(c, u2, BLS_LO(q2), u2);
+        BLS_ADC(c, u3, BLS_LO(q3), u3);
+        BLS_ADC(c, u4, BLS_LO(q4), u4);
+        BLS_ADC(c, u5, BLS_LO(q5), u5);
+        BLS_ADC(c, hi[i], c2, u6);
+        c2 = c;
+        BLS_ADC(d, u1, BLS_HI(q0), u0);
+        BLS_ADC(d, u2, BLS_HI(q1), u1);
+        BLS_ADC(d, u3, BLS_HI(q2), u2);
+        BLS_ADC(d, u4, BLS_HI(q3), u3);
+        BLS_ADC(d, u5, BLS_HI(q4), u4);
+        BLS_ADC(d, u6, BLS_HI(q5), u5);
+        c2 += d;
     }
-    /* t < pR keeps the result below 2p < 2^383: c2 is 0 */
-    memcpy(r->l, u + 6, 48);
-    bls_fp_reduce_once(r->l);
+    /* t < pR keeps the result below 2p < 2^383: the last carry is 0 */
+    BLS_SUB_P_SELECT(r->l, u0, u1, u2, u3, u4, u5);
 }
-
 
 void lcp_bls_fp_inv(bls_fp *r, const bls_fp *a); /* 0 -> 0 */
 /* r = sqrt(a) when a is a square (returns 1); else r = sqrt(-a) and returns 0 (-1 is a non-square mod p). */
@@ -196,15 +283,45 @@ int lcp_bls_fp_is_large(const bls_fp *a);
 void lcp_bls_fp_from_64(bls_fp *r, const uint8_t in[64]);
 
 /* ---- Fp2 ---- */
-void lcp_bls_fp2_add(bls_fp2 *r, const bls_fp2 *a, const bls_fp2 *b);
-void lcp_bls_fp2_sub(bls_fp2 *r, const bls_fp2 *a, const bls_fp2 *b);
-void lcp_bls_fp2_neg(bls_fp2 *r, const bls_fp2 *a);
-void lcp_bls_fp2_dbl(bls_fp2 *r, const bls_fp2 *a);
-void lcp_bls_fp2_conj(bls_fp2 *r, const bls_fp2 *a);
+/* the additive operations are inline too: in the tower they are as frequent as the multiplications */
+static inline void lcp_bls_fp2_add(bls_fp2 *r, const bls_fp2 *a, const bls_fp2 *b)
+{
+    lcp_bls_fp_add(&r->c0, &a->c0, &b->c0);
+    lcp_bls_fp_add(&r->c1, &a->c1, &b->c1);
+}
+
+static inline void lcp_bls_fp2_sub(bls_fp2 *r, const bls_fp2 *a, const bls_fp2 *b)
+{
+    lcp_bls_fp_sub(&r->c0, &a->c0, &b->c0);
+    lcp_bls_fp_sub(&r->c1, &a->c1, &b->c1);
+}
+
+static inline void lcp_bls_fp2_neg(bls_fp2 *r, const bls_fp2 *a)
+{
+    lcp_bls_fp_neg(&r->c0, &a->c0);
+    lcp_bls_fp_neg(&r->c1, &a->c1);
+}
+
+static inline void lcp_bls_fp2_dbl(bls_fp2 *r, const bls_fp2 *a) { lcp_bls_fp2_add(r, a, a); }
+
+static inline void lcp_bls_fp2_conj(bls_fp2 *r, const bls_fp2 *a)
+{
+    r->c0 = a->c0;
+    lcp_bls_fp_neg(&r->c1, &a->c1);
+}
+
+/* (a0 + a1 i)(1 + i) = (a0 - a1) + (a0 + a1) i */
+static inline void lcp_bls_fp2_mul_xi(bls_fp2 *r, const bls_fp2 *a)
+{
+    bls_fp t;
+    lcp_bls_fp_sub(&t, &a->c0, &a->c1);
+    lcp_bls_fp_add(&r->c1, &a->c0, &a->c1);
+    r->c0 = t;
+}
+
 void lcp_bls_fp2_mul(bls_fp2 *r, const bls_fp2 *a, const bls_fp2 *b);
 void lcp_bls_fp2_mul_fp(bls_fp2 *r, const bls_fp2 *a, const bls_fp *b);
 void lcp_bls_fp2_sqr(bls_fp2 *r, const bls_fp2 *a);
-void lcp_bls_fp2_mul_xi(bls_fp2 *r, const bls_fp2 *a); /* times 1+i */
 void lcp_bls_fp2_inv(bls_fp2 *r, const bls_fp2 *a);
 int lcp_bls_fp2_sqrt(bls_fp2 *r, const bls_fp2 *a); /* 1 and r when a is a square, else 0 */
 /* the same when s (either sign) is already known to be a square root of a's norm a0^2 + a1^2 */
