@@ -230,14 +230,14 @@ void lcp_bls_fp12_frob(bls_fp12 *r, const bls_fp12 *a, int k)
     for (int j = 0; j < 6; j++) *dst[j] = t[j];
 }
 
-/* (a + b s)^2 in Fp4 = Fp2[s]/(s^2 - xi) */
-static void fp4_sqr(bls_fp2 *r0, bls_fp2 *r1, const bls_fp2 *a, const bls_fp2 *b)
+/* (a + b s)^2 in Fp4 = Fp2[s]/(s^2 - xi): r0 = a^2 + xi b^2, r1 = (a + b)^2 - a^2 - b^2 */
+static inline void fp4_sqr(bls_fp2 *r0, bls_fp2 *r1, const bls_fp2 *a, const bls_fp2 *b)
 {
     bls_fp2 a2, b2, s;
-    lcp_bls_fp2_sqr(&a2, a);
-    lcp_bls_fp2_sqr(&b2, b);
+    bls_fp2_sqr_inl(&a2, a);
+    bls_fp2_sqr_inl(&b2, b);
     lcp_bls_fp2_add(&s, a, b);
-    lcp_bls_fp2_sqr(&s, &s);
+    bls_fp2_sqr_inl(&s, &s);
     lcp_bls_fp2_sub(&s, &s, &a2);
     lcp_bls_fp2_sub(r1, &s, &b2);
     lcp_bls_fp2_mul_xi(&b2, &b2);
@@ -245,8 +245,9 @@ static void fp4_sqr(bls_fp2 *r0, bls_fp2 *r1, const bls_fp2 *a, const bls_fp2 *b
 }
 
 /* Granger-Scott squaring in the cyclotomic subgroup (any element after the easy part of the final exponentiation):
- * with s = w^3, f = A + B w + C w^2 over Fp4, f^2 = (3A^2 - 2conj A) + (3 s C^2 + 2conj B) w + (3B^2 - 2conj C) w^2. */
-static void cyc_part(bls_fp2 *z, const bls_fp2 *t, int plus)
+ * with s = w^3, f = A + B w + C w^2 over Fp4, f^2 = (3A^2 - 2conj A) + (3 s C^2 + 2conj B) w + (3B^2 - 2conj C) w^2.
+ * z = 3t - 2z (minus) or 3t + 2z (plus), z being a coefficient of the input and t of the Fp4 square. */
+static inline void cyc_part(bls_fp2 *r, const bls_fp2 *z, const bls_fp2 *t, int plus)
 {
     bls_fp2 d;
     if (plus)
@@ -254,7 +255,7 @@ static void cyc_part(bls_fp2 *z, const bls_fp2 *t, int plus)
     else
         lcp_bls_fp2_sub(&d, t, z);
     lcp_bls_fp2_dbl(&d, &d);
-    lcp_bls_fp2_add(z, &d, t);
+    lcp_bls_fp2_add(r, &d, t);
 }
 
 void lcp_bls_fp12_cyc_sqr(bls_fp12 *r, const bls_fp12 *a)
@@ -264,13 +265,12 @@ void lcp_bls_fp12_cyc_sqr(bls_fp12 *r, const bls_fp12 *a)
     fp4_sqr(&t5, &t6, &a->c1.c0, &a->c0.c2);
     fp4_sqr(&t7, &t8, &a->c0.c1, &a->c1.c2);
     lcp_bls_fp2_mul_xi(&t9, &t8);
-    *r = *a;
-    cyc_part(&r->c0.c0, &t3, 0);
-    cyc_part(&r->c0.c1, &t5, 0);
-    cyc_part(&r->c0.c2, &t7, 0);
-    cyc_part(&r->c1.c0, &t9, 1);
-    cyc_part(&r->c1.c1, &t4, 1);
-    cyc_part(&r->c1.c2, &t6, 1);
+    cyc_part(&r->c0.c0, &a->c0.c0, &t3, 0); /* each output reads only its own input coefficient: r may be a */
+    cyc_part(&r->c0.c1, &a->c0.c1, &t5, 0);
+    cyc_part(&r->c0.c2, &a->c0.c2, &t7, 0);
+    cyc_part(&r->c1.c0, &a->c1.c0, &t9, 1);
+    cyc_part(&r->c1.c1, &a->c1.c1, &t4, 1);
+    cyc_part(&r->c1.c2, &a->c1.c2, &t6, 1);
 }
 
 int lcp_bls_fp12_is_one(const bls_fp12 *a)

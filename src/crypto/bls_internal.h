@@ -85,12 +85,13 @@ typedef uint64_t bls_carry;
         BLS_SBB(b_, s3, BLS_P[3], u3_);                                                                            \
         BLS_SBB(b_, s4, BLS_P[4], u4_);                                                                            \
         BLS_SBB(b_, s5, BLS_P[5], u5_);                                                                            \
-        (r)[0] = b_ ? (s0) : u0_;                                                                                  \
-        (r)[1] = b_ ? (s1) : u1_;                                                                                  \
-        (r)[2] = b_ ? (s2) : u2_;                                                                                  \
-        (r)[3] = b_ ? (s3) : u3_;                                                                                  \
-        (r)[4] = b_ ? (s4) : u4_;                                                                                  \
-        (r)[5] = b_ ? (s5) : u5_;                                                                                  \
+        uint64_t m_ = 0 - (uint64_t)b_; /* a mask, not a branch: the outcome is a coin toss */                  \
+        (r)[0] = u0_ ^ ((u0_ ^ (s0)) & m_);                                                                        \
+        (r)[1] = u1_ ^ ((u1_ ^ (s1)) & m_);                                                                        \
+        (r)[2] = u2_ ^ ((u2_ ^ (s2)) & m_);                                                                        \
+        (r)[3] = u3_ ^ ((u3_ ^ (s3)) & m_);                                                                        \
+        (r)[4] = u4_ ^ ((u4_ ^ (s4)) & m_);                                                                        \
+        (r)[5] = u5_ ^ ((u5_ ^ (s5)) & m_);                                                                        \
     } while (0)
 
 /* a - p when a >= p (a < 2p) */
@@ -206,66 +207,6 @@ static inline void lcp_bls_fp_mul(bls_fp *r, const bls_fp *a, const bls_fp *b)
 
 void lcp_bls_fp_sqr(bls_fp *r, const bls_fp *a);
 
-/* Lazy reduction for Fp2: 768-bit products and one Montgomery reduction per output instead of per product. */
-static inline void bls_fp_mul_wide(uint64_t r[12], const bls_fp *a, const bls_fp *b)
-{
-    const uint64_t a0 = a->l[0], a1 = a->l[1], a2 = a->l[2], a3 = a->l[3], a4 = a->l[4], a5 = a->l[5];
-    memset(r, 0, 12 * sizeof r[0]);
-#pragma GCC unroll 6
-    for (int i = 0; i < 6; i++) { /* r[i..i+6] += a * b_i: low halves, then high halves, two carry chains */
-        uint64_t b_ = b->l[i];
-        bls_u128 p0 = (bls_u128)a0 * b_, p1 = (bls_u128)a1 * b_, p2 = (bls_u128)a2 * b_, p3 = (bls_u128)a3 * b_,
-                 p4 = (bls_u128)a4 * b_, p5 = (bls_u128)a5 * b_;
-        bls_carry c = 0, d = 0;
-        uint64_t top;
-        BLS_ADC(c, r[i], BLS_LO(p0), r[i]);
-        BLS_ADC(c, r[i + 1], BLS_LO(p1), r[i + 1]);
-        BLS_ADC(c, r[i + 2], BLS_LO(p2), r[i + 2]);
-        BLS_ADC(c, r[i + 3], BLS_LO(p3), r[i + 3]);
-        BLS_ADC(c, r[i + 4], BLS_LO(p4), r[i + 4]);
-        BLS_ADC(c, r[i + 5], BLS_LO(p5), r[i + 5]);
-        top = c; /* r[i+6] is still 0 */
-        BLS_ADC(d, r[i + 1], BLS_HI(p0), r[i + 1]);
-        BLS_ADC(d, r[i + 2], BLS_HI(p1), r[i + 2]);
-        BLS_ADC(d, r[i + 3], BLS_HI(p2), r[i + 3]);
-        BLS_ADC(d, r[i + 4], BLS_HI(p3), r[i + 4]);
-        BLS_ADC(d, r[i + 5], BLS_HI(p4), r[i + 5]);
-        BLS_ADC(d, top, BLS_HI(p5), r[i + 6]); /* no carry out: the product fits */
-    }
-}
-
-/* Montgomery reduction of t < 2p^2 (< pR): r = t / R mod p, fully reduced */
-static inline void bls_fp_redc(bls_fp *r, const uint64_t t[12])
-{
-    uint64_t u0 = t[0], u1 = t[1], u2 = t[2], u3 = t[3], u4 = t[4], u5 = t[5];
-    uint64_t hi[6] = {t[6], t[7], t[8], t[9], t[10], t[11]};
-    uint64_t c2 = 0; /* the carry into the next high limb left by the previous row */
-#pragma GCC unroll 6
-    for (int i = 0; i < 6; i++) { /* u += m p, then shift down one limb taking the next high limb in */
-        uint64_t m = u0 * BLS_N0, u6;
-        bls_u128 q0 = (bls_u128)m * BLS_P[0], q1 = (bls_u128)m * BLS_P[1], q2 = (bls_u128)m * BLS_P[2],
-                 q3 = (bls_u128)m * BLS_P[3], q4 = (bls_u128)m * BLS_P[4], q5 = (bls_u128)m * BLS_P[5];
-        bls_carry c = 0, d = 0;
-        BLS_ADC(c, u0, BLS_LO(q0), u0);
-        BLS_ADC(c, u1, BLS_LO(q1), u1);
-        BLS_ADC(c, u2, BLS_LO(q2), u2);
-        BLS_ADC(c, u3, BLS_LO(q3), u3);
-        BLS_ADC(c, u4, BLS_LO(q4), u4);
-        BLS_ADC(c, u5, BLS_LO(q5), u5);
-        BLS_ADC(c, hi[i], c2, u6);
-        c2 = c;
-        BLS_ADC(d, u1, BLS_HI(q0), u0);
-        BLS_ADC(d, u2, BLS_HI(q1), u1);
-        BLS_ADC(d, u3, BLS_HI(q2), u2);
-        BLS_ADC(d, u4, BLS_HI(q3), u3);
-        BLS_ADC(d, u5, BLS_HI(q4), u4);
-        BLS_ADC(d, u6, BLS_HI(q5), u5);
-        c2 += d;
-    }
-    /* t < pR keeps the result below 2p < 2^383: the last carry is 0 */
-    BLS_SUB_P_SELECT(r->l, u0, u1, u2, u3, u4, u5);
-}
-
 void lcp_bls_fp_inv(bls_fp *r, const bls_fp *a); /* 0 -> 0 */
 /* r = sqrt(a) when a is a square (returns 1); else r = sqrt(-a) and returns 0 (-1 is a non-square mod p). */
 int lcp_bls_fp_sqrt(bls_fp *r, const bls_fp *a);
@@ -322,6 +263,37 @@ static inline void lcp_bls_fp2_mul_xi(bls_fp2 *r, const bls_fp2 *a)
 void lcp_bls_fp2_mul(bls_fp2 *r, const bls_fp2 *a, const bls_fp2 *b);
 void lcp_bls_fp2_mul_fp(bls_fp2 *r, const bls_fp2 *a, const bls_fp *b);
 void lcp_bls_fp2_sqr(bls_fp2 *r, const bls_fp2 *a);
+
+/* a + b without the reduction (< 2p when a, b < p): a Montgomery multiplication accepts it as a factor */
+static inline void bls_fp_add_nr(bls_fp *r, const bls_fp *a, const bls_fp *b)
+{
+    bls_carry c = 0;
+    BLS_ADC(c, a->l[0], b->l[0], r->l[0]);
+    BLS_ADC(c, a->l[1], b->l[1], r->l[1]);
+    BLS_ADC(c, a->l[2], b->l[2], r->l[2]);
+    BLS_ADC(c, a->l[3], b->l[3], r->l[3]);
+    BLS_ADC(c, a->l[4], b->l[4], r->l[4]);
+    BLS_ADC(c, a->l[5], b->l[5], r->l[5]);
+}
+
+/* (a0 + a1 i)^2 = (a0+a1)(a0-a1) + 2 a0 a1 i, the three factors' sums left unreduced (below 2p): a0 + a1,
+ * a0 + (p - a1) and a0 + a0. Inline for the cyclotomic squaring (lcp_bls_fp2_sqr is the same, out of line). */
+static inline void bls_fp2_sqr_inl(bls_fp2 *r, const bls_fp2 *a)
+{
+    bls_fp s, d, t;
+    bls_carry borrow = 0;
+    bls_fp_add_nr(&s, &a->c0, &a->c1);
+    BLS_SBB(borrow, BLS_P[0], a->c1.l[0], t.l[0]); /* t = p - a1 (a1 < p) */
+    BLS_SBB(borrow, BLS_P[1], a->c1.l[1], t.l[1]);
+    BLS_SBB(borrow, BLS_P[2], a->c1.l[2], t.l[2]);
+    BLS_SBB(borrow, BLS_P[3], a->c1.l[3], t.l[3]);
+    BLS_SBB(borrow, BLS_P[4], a->c1.l[4], t.l[4]);
+    BLS_SBB(borrow, BLS_P[5], a->c1.l[5], t.l[5]);
+    bls_fp_add_nr(&d, &a->c0, &t);
+    bls_fp_add_nr(&t, &a->c0, &a->c0);
+    lcp_bls_fp_mul(&r->c1, &t, &a->c1);
+    lcp_bls_fp_mul(&r->c0, &s, &d);
+}
 void lcp_bls_fp2_inv(bls_fp2 *r, const bls_fp2 *a);
 int lcp_bls_fp2_sqrt(bls_fp2 *r, const bls_fp2 *a); /* 1 and r when a is a square, else 0 */
 /* the same when s (either sign) is already known to be a square root of a's norm a0^2 + a1^2 */
