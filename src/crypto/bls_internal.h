@@ -350,6 +350,9 @@ int lcp_bls_g2_on_curve(const bls_g2 *a);
 int lcp_bls_g2_in_subgroup(const bls_g2 *a);
 void lcp_bls_g2_clear_cofactor(bls_g2 *r, const bls_g2 *a);
 int lcp_bls_g2_decode(bls_g2 *r, const uint8_t in[96]); /* as lcp_bls_g1_decode; r may be infinity */
+/* the same without the subgroup check (encoding and curve only), for a caller that runs the check apart; affine
+ * (Z = 1) unless infinity */
+int lcp_bls_g2_decompress(bls_g2 *r, const uint8_t in[96]);
 void lcp_bls_g2_encode(uint8_t out[96], const bls_g2 *a);
 
 /* ---- hash to curve (RFC 9380, BLS12381G2_XMD:SHA-256_SSWU_RO_) ---- */
