@@ -262,6 +262,7 @@ typedef struct {
     int rc, done, ml_ready; /* the worker's verdict on the aggregate; done: f holds its Miller loop; ml_ready: both */
     int sig_in_g2;          /* the worker's subgroup check */
     char err[LCP_ERR_LEN];
+    bls_fe_pipe pipe; /* the final exponentiation, shared */
 } msg_job;
 
 static void job_wait(msg_job *j, const int *flag)
@@ -319,6 +320,8 @@ static void *msg_worker(void *arg)
     while (j->sig_state == 0) pthread_cond_wait(&j->cv, &j->mu);
     pthread_mutex_unlock(&j->mu);
     if (j->sig_state == 1) j->sig_in_g2 = lcp_bls_g2_is_inf(&j->sig) || lcp_bls_g2_in_subgroup(&j->sig);
+    /* and the helper's part of the final exponentiation, which the caller runs on the same condition */
+    if (j->rc == LCP_OK && j->sig_state == 1) lcp_bls_final_exp_help(&j->pipe);
     return NULL;
 }
 
@@ -329,6 +332,7 @@ int lcp_bls_fast_aggregate_verify_mt(const lcp_bls_pubkey *pks, size_t n, const 
     size_t worker_keys = n > MT_KEYS_BALANCE ? (n - MT_KEYS_BALANCE) / 2 : 0;
     msg_job j = {.pks = pks, .n = n, .split = n - worker_keys, .bits = bits, .msg = msg, .msg_len = msg_len};
     pthread_t th;
+    lcp_bls_fe_pipe_init(&j.pipe);
     if (pthread_mutex_init(&j.mu, NULL) != 0) return lcp_bls_fast_aggregate_verify(pks, n, bits, msg, msg_len, sig, err);
     if (pthread_cond_init(&j.cv, NULL) != 0) {
         pthread_mutex_destroy(&j.mu);
@@ -358,7 +362,7 @@ int lcp_bls_fast_aggregate_verify_mt(const lcp_bls_pubkey *pks, size_t n, const 
     int verified = 0;
     if (j.rc == LCP_OK && sig_ok) { /* the worker's Miller loop is in j.f; it now checks the subgroup */
         if (j.done) lcp_bls_fp12_mul(&f, &f, &j.f);
-        lcp_bls_final_exp(&f, &f);
+        lcp_bls_final_exp_mt(&f, &f, &j.pipe);
         verified = lcp_bls_fp12_is_one(&f);
     }
     pthread_join(th, NULL);

@@ -1,5 +1,6 @@
 /* BLS12-381 extension tower above Fp2: Fp6 = Fp2[v]/(v^3 - xi), Fp12 = Fp6[w]/(w^2 - v), xi = 1 + i, and the
  * final exponentiation of the pairing. */
+#include <sched.h>
 #include <string.h>
 
 #include "crypto/bls_internal.h"
@@ -319,4 +320,141 @@ void lcp_bls_final_exp(bls_fp12 *r, const bls_fp12 *f)
     lcp_bls_fp12_cyc_sqr(&b, &a);
     lcp_bls_fp12_mul(&b, &b, &a);
     lcp_bls_fp12_mul(r, &t2, &b); /* times a^3 */
+}
+
+/* ---- the final exponentiation on two threads (bls_fe_pipe in bls_internal.h) ----
+ * The hard part as 3(p^4 - p^2 + 1)/r = l0 + l1 p + l2 p^2 + l3 p^3 with l3 = (x-1)^2, l2 = l3 x,
+ * l1 = l3 (x^2 - 1), l0 = l3 (x^3 - x) + 3 (the expansion of the exponent lcp_bls_final_exp uses). With
+ * c_i = a^(x^i) and inverses as conjugates (a is cyclotomic):
+ *   a^l3 = c2 c1^-2 a,  a^l2 = c3 c2^-2 c1,  a^l1 = c4 c3^-2 c1^2 a^-1,  a^l0 = c5 c4^-2 c2^2 c1^-1 a^3. */
+
+#define FE_BITS 5 /* x's set bits below the top one: 62, 60, 57, 48, 16 */
+
+static int pipe_load(const int *v) { return __atomic_load_n(v, __ATOMIC_ACQUIRE); }
+static void pipe_post(int *v, int n) { __atomic_store_n(v, n, __ATOMIC_RELEASE); }
+
+/* Wait until *v >= n. The other side is running (each post follows microseconds of work), so spin, but yield
+ * the core when that takes long (a loaded machine). */
+static void pipe_wait(const int *v, int n)
+{
+    for (unsigned spins = 0; pipe_load(v) < n; spins++) {
+        if (spins < 4096) {
+#if defined(__x86_64__)
+            _mm_pause();
+#endif
+        } else {
+            sched_yield();
+        }
+    }
+}
+
+void lcp_bls_fe_pipe_init(bls_fe_pipe *p) { memset(p, 0, sizeof *p); }
+
+static void final_exp_easy(bls_fp12 *a, const bls_fp12 *f)
+{
+    bls_fp12 b;
+    lcp_bls_fp12_conj(a, f);
+    lcp_bls_fp12_inv(&b, f);
+    lcp_bls_fp12_mul(a, a, &b); /* f^(p^6-1) */
+    lcp_bls_fp12_frob(&b, a, 2);
+    lcp_bls_fp12_mul(a, a, &b); /* ^(p^2+1): now in the cyclotomic subgroup */
+}
+
+void lcp_bls_final_exp_mt(bls_fp12 *r, const bls_fp12 *f, bls_fe_pipe *p)
+{
+    bls_fp12 s, t;
+    final_exp_easy(&p->c[0], f);
+    pipe_post(&p->cs, 1);
+    for (int i = 0; i < 5; i++) {
+        int posted = 0;
+        s = p->c[i];
+        for (int k = 1; k <= 63; k++) {
+            lcp_bls_fp12_cyc_sqr(&s, &s);
+            if (k < 63 && ((BLS_X_ABS >> k) & 1)) {
+                p->snap[posted++] = s;
+                pipe_post(&p->snaps, FE_BITS * i + posted);
+            }
+        }
+        if (i < 4) { /* c_(i+1) = conj(acc s), x being negative */
+            pipe_wait(&p->accs, i + 1);
+            lcp_bls_fp12_mul(&t, &p->acc, &s);
+            lcp_bls_fp12_conj(&p->c[i + 1], &t);
+            pipe_post(&p->cs, i + 2);
+        } else { /* the result: rest c5 = rest conj(acc s), with conj(acc) already in rest */
+            pipe_wait(&p->rest_ready, 1);
+            lcp_bls_fp12_conj(&t, &s);
+            lcp_bls_fp12_mul(r, &p->rest, &t);
+        }
+    }
+}
+
+/* the helper's product of x-power i's squares, into p->acc */
+static void help_power(bls_fe_pipe *p, int i)
+{
+    bls_fp12 acc;
+    pipe_wait(&p->snaps, FE_BITS * i + 1);
+    acc = p->snap[0];
+    for (int m = 1; m < FE_BITS; m++) {
+        pipe_wait(&p->snaps, FE_BITS * i + m + 1);
+        lcp_bls_fp12_mul(&acc, &acc, &p->snap[m]);
+    }
+    p->acc = acc;
+}
+
+void lcp_bls_final_exp_help(bls_fe_pipe *p)
+{
+    bls_fp12 a, c1, c1sq, c2sq, a3, t, u, res;
+    for (int i = 0; i < 5; i++) {
+        help_power(p, i);
+        if (i < 4) {
+            pipe_post(&p->accs, i + 1);
+            pipe_wait(&p->cs, i + 2); /* c_(i+1) */
+        }
+        const bls_fp12 *c = &p->c[i < 4 ? i + 1 : 4];
+        switch (i) {
+        case 0: /* c1 */
+            a = p->c[0];
+            c1 = *c;
+            lcp_bls_fp12_cyc_sqr(&c1sq, &c1);
+            lcp_bls_fp12_cyc_sqr(&a3, &a);
+            lcp_bls_fp12_mul(&a3, &a3, &a);
+            break;
+        case 1: /* c2: a^l3 = c2 conj(c1^2) a, into the result as frob^3 */
+            lcp_bls_fp12_conj(&t, &c1sq);
+            lcp_bls_fp12_mul(&t, &t, c);
+            lcp_bls_fp12_mul(&t, &t, &a);
+            lcp_bls_fp12_frob(&res, &t, 3);
+            lcp_bls_fp12_cyc_sqr(&c2sq, c);
+            break;
+        case 2: /* c3: a^l2 = c3 conj(c2^2) c1, as frob^2 */
+            lcp_bls_fp12_conj(&t, &c2sq);
+            lcp_bls_fp12_mul(&t, &t, c);
+            lcp_bls_fp12_mul(&t, &t, &c1);
+            lcp_bls_fp12_frob(&t, &t, 2);
+            lcp_bls_fp12_mul(&res, &res, &t);
+            lcp_bls_fp12_cyc_sqr(&u, c); /* c3^2, for a^l1 */
+            lcp_bls_fp12_conj(&u, &u);
+            break;
+        case 3: /* c4: a^l1 = c4 conj(c3^2) c1^2 conj(a), as frob; and a^l0 but c5: conj(c4^2) c2^2 conj(c1) a^3 */
+            lcp_bls_fp12_mul(&t, &u, c);
+            lcp_bls_fp12_mul(&t, &t, &c1sq);
+            lcp_bls_fp12_conj(&u, &a);
+            lcp_bls_fp12_mul(&t, &t, &u);
+            lcp_bls_fp12_frob(&t, &t, 1);
+            lcp_bls_fp12_mul(&res, &res, &t);
+            lcp_bls_fp12_cyc_sqr(&t, c);
+            lcp_bls_fp12_conj(&t, &t);
+            lcp_bls_fp12_mul(&t, &t, &c2sq);
+            lcp_bls_fp12_conj(&u, &c1);
+            lcp_bls_fp12_mul(&t, &t, &u);
+            lcp_bls_fp12_mul(&t, &t, &a3);
+            lcp_bls_fp12_mul(&res, &res, &t);
+            break;
+        default: /* c5 = conj(acc s63): the caller multiplies rest = res conj(acc) by conj(s63) */
+            lcp_bls_fp12_conj(&t, &p->acc);
+            lcp_bls_fp12_mul(&p->rest, &res, &t);
+            pipe_post(&p->rest_ready, 1);
+            break;
+        }
+    }
 }

@@ -317,6 +317,22 @@ int lcp_bls_fp12_is_one(const bls_fp12 *a);
 /* f^((p^12-1)/r) up to a fixed cube (3 is prime to r, so the result is 1 exactly when the pairing product is) */
 void lcp_bls_final_exp(bls_fp12 *r, const bls_fp12 *f);
 
+/* The final exponentiation shared by two threads (lcp_bls_fast_aggregate_verify_mt). Its critical path is the
+ * chain of 315 cyclotomic squarings that computes a^x, a^(x^2), ..., a^(x^5) (a after the easy part); the caller
+ * runs it and posts each power of two that x's bits need, and the helper multiplies them, and combines the powers
+ * into the result, in the time the squarings take. Same result as lcp_bls_final_exp. Lock-free: counters with
+ * acquire/release order; a waiting side spins briefly, then yields. */
+typedef struct {
+    bls_fp12 snap[5]; /* this x-power's squares a^(2^k), k = 16, 48, 57, 60, 62 (x's bits but the top one) */
+    bls_fp12 c[5];    /* c[0] = a, c[i] = a^(x^i) for i = 1..4 */
+    bls_fp12 acc;     /* the helper's product of this x-power's squares */
+    bls_fp12 rest;    /* the helper's product of everything but the last square */
+    int snaps, accs, cs, rest_ready; /* posted counts, read and written atomically */
+} bls_fe_pipe;
+void lcp_bls_fe_pipe_init(bls_fe_pipe *p);
+void lcp_bls_final_exp_mt(bls_fp12 *r, const bls_fp12 *f, bls_fe_pipe *p); /* the caller's part */
+void lcp_bls_final_exp_help(bls_fe_pipe *p);                               /* the helper's part */
+
 /* ---- G1 ---- */
 void lcp_bls_g1_set_inf(bls_g1 *r);
 int lcp_bls_g1_is_inf(const bls_g1 *a);
