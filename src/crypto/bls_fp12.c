@@ -333,19 +333,38 @@ void lcp_bls_final_exp(bls_fp12 *r, const bls_fp12 *f)
 static int pipe_load(const int *v) { return __atomic_load_n(v, __ATOMIC_ACQUIRE); }
 static void pipe_post(int *v, int n) { __atomic_store_n(v, n, __ATOMIC_RELEASE); }
 
-/* Wait until *v >= n. The other side is running (each post follows microseconds of work), so spin, but yield
- * the core when that takes long (a loaded machine). */
-static void pipe_wait(const int *v, int n)
+static void pipe_pause(unsigned spins)
+{
+    if (spins < 256) {
+#if defined(__x86_64__)
+        _mm_pause();
+#endif
+    } else {
+        sched_yield(); /* the other side is not running: give the core away */
+    }
+}
+
+/* The helper waits until *v >= n; 0 when the caller has stopped needing it. */
+static int help_wait(bls_fe_pipe *p, const int *v, int n)
 {
     for (unsigned spins = 0; pipe_load(v) < n; spins++) {
-        if (spins < 4096) {
-#if defined(__x86_64__)
-            _mm_pause();
-#endif
-        } else {
-            sched_yield();
-        }
+        if (pipe_load(&p->stop)) return 0;
+        pipe_pause(spins);
     }
+    return 1;
+}
+
+/* The caller waits a little for the helper's product (about one multiplication's time when both run): 1 if it
+ * came, 0 to compute it itself. */
+static int caller_wait(const int *v, int n)
+{
+    for (unsigned spins = 0; spins < 20000; spins++) {
+        if (pipe_load(v) >= n) return 1;
+#if defined(__x86_64__)
+        _mm_pause();
+#endif
+    }
+    return pipe_load(v) >= n;
 }
 
 void lcp_bls_fe_pipe_init(bls_fe_pipe *p) { memset(p, 0, sizeof *p); }
@@ -360,9 +379,49 @@ static void final_exp_easy(bls_fp12 *a, const bls_fp12 *f)
     lcp_bls_fp12_mul(a, a, &b); /* ^(p^2+1): now in the cyclotomic subgroup */
 }
 
+static void power_product(bls_fp12 *acc, const bls_fp12 snap[FE_BITS])
+{
+    *acc = snap[0];
+    for (int m = 1; m < FE_BITS; m++) lcp_bls_fp12_mul(acc, acc, &snap[m]);
+}
+
+/* everything but c5: a^l3 frob^3, a^l2 frob^2, a^l1 frob and a^l0 / c5 = conj(c4^2) c2^2 conj(c1) a^3 */
+static void fe_combine(bls_fp12 *res, const bls_fp12 c[5])
+{
+    bls_fp12 c1sq, c2sq, t, u;
+    lcp_bls_fp12_cyc_sqr(&c1sq, &c[1]);
+    lcp_bls_fp12_cyc_sqr(&c2sq, &c[2]);
+    lcp_bls_fp12_conj(&t, &c1sq); /* a^l3 = c2 conj(c1^2) a */
+    lcp_bls_fp12_mul(&t, &t, &c[2]);
+    lcp_bls_fp12_mul(&t, &t, &c[0]);
+    lcp_bls_fp12_frob(res, &t, 3);
+    lcp_bls_fp12_conj(&t, &c2sq); /* a^l2 = c3 conj(c2^2) c1 */
+    lcp_bls_fp12_mul(&t, &t, &c[3]);
+    lcp_bls_fp12_mul(&t, &t, &c[1]);
+    lcp_bls_fp12_frob(&t, &t, 2);
+    lcp_bls_fp12_mul(res, res, &t);
+    lcp_bls_fp12_cyc_sqr(&t, &c[3]); /* a^l1 = c4 conj(c3^2) c1^2 conj(a) */
+    lcp_bls_fp12_conj(&t, &t);
+    lcp_bls_fp12_mul(&t, &t, &c[4]);
+    lcp_bls_fp12_mul(&t, &t, &c1sq);
+    lcp_bls_fp12_conj(&u, &c[0]);
+    lcp_bls_fp12_mul(&t, &t, &u);
+    lcp_bls_fp12_frob(&t, &t, 1);
+    lcp_bls_fp12_mul(res, res, &t);
+    lcp_bls_fp12_cyc_sqr(&t, &c[4]); /* a^l0 / c5 = conj(c4^2) c2^2 conj(c1) a^3 */
+    lcp_bls_fp12_conj(&t, &t);
+    lcp_bls_fp12_mul(&t, &t, &c2sq);
+    lcp_bls_fp12_conj(&u, &c[1]);
+    lcp_bls_fp12_mul(&t, &t, &u);
+    lcp_bls_fp12_mul(&t, &t, &c[0]);
+    lcp_bls_fp12_mul(res, res, &t);
+    lcp_bls_fp12_cyc_sqr(&t, &c[0]);
+    lcp_bls_fp12_mul(res, res, &t);
+}
+
 void lcp_bls_final_exp_mt(bls_fp12 *r, const bls_fp12 *f, bls_fe_pipe *p)
 {
-    bls_fp12 s, t;
+    bls_fp12 s, t, acc;
     final_exp_easy(&p->c[0], f);
     pipe_post(&p->cs, 1);
     for (int i = 0; i < 5; i++) {
@@ -371,90 +430,56 @@ void lcp_bls_final_exp_mt(bls_fp12 *r, const bls_fp12 *f, bls_fe_pipe *p)
         for (int k = 1; k <= 63; k++) {
             lcp_bls_fp12_cyc_sqr(&s, &s);
             if (k < 63 && ((BLS_X_ABS >> k) & 1)) {
-                p->snap[posted++] = s;
+                p->snap[i][posted++] = s;
                 pipe_post(&p->snaps, FE_BITS * i + posted);
             }
         }
         if (i < 4) { /* c_(i+1) = conj(acc s), x being negative */
-            pipe_wait(&p->accs, i + 1);
-            lcp_bls_fp12_mul(&t, &p->acc, &s);
+            if (caller_wait(&p->accs, i + 1))
+                acc = p->acc[i];
+            else
+                power_product(&acc, p->snap[i]);
+            lcp_bls_fp12_mul(&t, &acc, &s);
             lcp_bls_fp12_conj(&p->c[i + 1], &t);
             pipe_post(&p->cs, i + 2);
         } else { /* the result: rest c5 = rest conj(acc s), with conj(acc) already in rest */
-            pipe_wait(&p->rest_ready, 1);
-            lcp_bls_fp12_conj(&t, &s);
-            lcp_bls_fp12_mul(r, &p->rest, &t);
+            if (caller_wait(&p->rest_ready, 1)) {
+                t = p->rest;
+            } else {
+                power_product(&acc, p->snap[4]);
+                fe_combine(&t, p->c);
+                lcp_bls_fp12_conj(&acc, &acc);
+                lcp_bls_fp12_mul(&t, &t, &acc);
+            }
+            lcp_bls_fp12_conj(&s, &s);
+            lcp_bls_fp12_mul(r, &t, &s);
         }
     }
-}
-
-/* the helper's product of x-power i's squares, into p->acc */
-static void help_power(bls_fe_pipe *p, int i)
-{
-    bls_fp12 acc;
-    pipe_wait(&p->snaps, FE_BITS * i + 1);
-    acc = p->snap[0];
-    for (int m = 1; m < FE_BITS; m++) {
-        pipe_wait(&p->snaps, FE_BITS * i + m + 1);
-        lcp_bls_fp12_mul(&acc, &acc, &p->snap[m]);
-    }
-    p->acc = acc;
+    pipe_post(&p->stop, 1);
 }
 
 void lcp_bls_final_exp_help(bls_fe_pipe *p)
 {
-    bls_fp12 a, c1, c1sq, c2sq, a3, t, u, res;
+    bls_fp12 acc, res;
     for (int i = 0; i < 5; i++) {
-        help_power(p, i);
-        if (i < 4) {
-            pipe_post(&p->accs, i + 1);
-            pipe_wait(&p->cs, i + 2); /* c_(i+1) */
+        if (i == 4) { /* c4 is there: the combination first, in the time of the last x-power's squarings */
+            if (!help_wait(p, &p->cs, 5)) return;
+            fe_combine(&res, p->c);
         }
-        const bls_fp12 *c = &p->c[i < 4 ? i + 1 : 4];
-        switch (i) {
-        case 0: /* c1 */
-            a = p->c[0];
-            c1 = *c;
-            lcp_bls_fp12_cyc_sqr(&c1sq, &c1);
-            lcp_bls_fp12_cyc_sqr(&a3, &a);
-            lcp_bls_fp12_mul(&a3, &a3, &a);
-            break;
-        case 1: /* c2: a^l3 = c2 conj(c1^2) a, into the result as frob^3 */
-            lcp_bls_fp12_conj(&t, &c1sq);
-            lcp_bls_fp12_mul(&t, &t, c);
-            lcp_bls_fp12_mul(&t, &t, &a);
-            lcp_bls_fp12_frob(&res, &t, 3);
-            lcp_bls_fp12_cyc_sqr(&c2sq, c);
-            break;
-        case 2: /* c3: a^l2 = c3 conj(c2^2) c1, as frob^2 */
-            lcp_bls_fp12_conj(&t, &c2sq);
-            lcp_bls_fp12_mul(&t, &t, c);
-            lcp_bls_fp12_mul(&t, &t, &c1);
-            lcp_bls_fp12_frob(&t, &t, 2);
-            lcp_bls_fp12_mul(&res, &res, &t);
-            lcp_bls_fp12_cyc_sqr(&u, c); /* c3^2, for a^l1 */
-            lcp_bls_fp12_conj(&u, &u);
-            break;
-        case 3: /* c4: a^l1 = c4 conj(c3^2) c1^2 conj(a), as frob; and a^l0 but c5: conj(c4^2) c2^2 conj(c1) a^3 */
-            lcp_bls_fp12_mul(&t, &u, c);
-            lcp_bls_fp12_mul(&t, &t, &c1sq);
-            lcp_bls_fp12_conj(&u, &a);
-            lcp_bls_fp12_mul(&t, &t, &u);
-            lcp_bls_fp12_frob(&t, &t, 1);
-            lcp_bls_fp12_mul(&res, &res, &t);
-            lcp_bls_fp12_cyc_sqr(&t, c);
-            lcp_bls_fp12_conj(&t, &t);
-            lcp_bls_fp12_mul(&t, &t, &c2sq);
-            lcp_bls_fp12_conj(&u, &c1);
-            lcp_bls_fp12_mul(&t, &t, &u);
-            lcp_bls_fp12_mul(&t, &t, &a3);
-            lcp_bls_fp12_mul(&res, &res, &t);
-            break;
-        default: /* c5 = conj(acc s63): the caller multiplies rest = res conj(acc) by conj(s63) */
-            lcp_bls_fp12_conj(&t, &p->acc);
-            lcp_bls_fp12_mul(&p->rest, &res, &t);
+        for (int m = 0; m < FE_BITS; m++) {
+            if (!help_wait(p, &p->snaps, FE_BITS * i + m + 1)) return;
+            if (m == 0)
+                acc = p->snap[i][0];
+            else
+                lcp_bls_fp12_mul(&acc, &acc, &p->snap[i][m]);
+        }
+        if (i < 4) {
+            p->acc[i] = acc;
+            pipe_post(&p->accs, i + 1);
+        } else {
+            lcp_bls_fp12_conj(&acc, &acc);
+            lcp_bls_fp12_mul(&p->rest, &res, &acc);
             pipe_post(&p->rest_ready, 1);
-            break;
         }
     }
 }
