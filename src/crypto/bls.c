@@ -2,6 +2,7 @@
  * arithmetic of bls_*.c: key and signature decoding with KeyValidate and subgroup checks, aggregation, Verify,
  * FastAggregateVerify (also split over two threads) and eth_fast_aggregate_verify; signing for tools. */
 #include <pthread.h>
+#include <sched.h>
 #include <string.h>
 
 #include "lcp/crypto_bls.h"
@@ -261,21 +262,30 @@ typedef struct {
     bls_fp12 f;
     int rc, done, ml_ready; /* the worker's verdict on the aggregate; done: f holds its Miller loop; ml_ready: both */
     int sig_in_g2;          /* the worker's subgroup check */
+    int finished;           /* the worker's last write: it touches the job no more */
     char err[LCP_ERR_LEN];
     bls_fe_pipe pipe; /* the final exponentiation, shared */
 } msg_job;
 
+/* Wait for the other thread's flag: spin a little first (the paths are balanced, so the wait is short, and waking a
+ * sleeping thread costs tens of microseconds), then sleep on the condition variable. Flags are written under the
+ * mutex with atomic stores, so the spin's atomic loads race with nothing. */
 static void job_wait(msg_job *j, const int *flag)
 {
+    for (unsigned spins = 0; spins < 4096 && !__atomic_load_n(flag, __ATOMIC_ACQUIRE); spins++) {
+#if defined(__x86_64__)
+        _mm_pause();
+#endif
+    }
     pthread_mutex_lock(&j->mu);
-    while (!*flag) pthread_cond_wait(&j->cv, &j->mu);
+    while (!__atomic_load_n(flag, __ATOMIC_ACQUIRE)) pthread_cond_wait(&j->cv, &j->mu);
     pthread_mutex_unlock(&j->mu);
 }
 
 static void job_post(msg_job *j, int *flag, int value)
 {
     pthread_mutex_lock(&j->mu);
-    *flag = value;
+    __atomic_store_n(flag, value, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&j->cv);
     pthread_mutex_unlock(&j->mu);
 }
@@ -316,12 +326,11 @@ static void *msg_worker(void *arg)
     worker_miller(j, &h, &pr);
     job_post(j, &j->ml_ready, 1);
     /* then the signature's subgroup check, while the caller runs the final exponentiation */
-    pthread_mutex_lock(&j->mu);
-    while (j->sig_state == 0) pthread_cond_wait(&j->cv, &j->mu);
-    pthread_mutex_unlock(&j->mu);
+    job_wait(j, &j->sig_state);
     if (j->sig_state == 1) j->sig_in_g2 = lcp_bls_g2_is_inf(&j->sig) || lcp_bls_g2_in_subgroup(&j->sig);
     /* and the helper's part of the final exponentiation, which the caller runs on the same condition */
     if (j->rc == LCP_OK && j->sig_state == 1) lcp_bls_final_exp_help(&j->pipe);
+    __atomic_store_n(&j->finished, 1, __ATOMIC_RELEASE);
     return NULL;
 }
 
@@ -343,15 +352,13 @@ int lcp_bls_fast_aggregate_verify_mt(const lcp_bls_pubkey *pks, size_t n, const 
         pthread_mutex_destroy(&j.mu);
         return lcp_bls_fast_aggregate_verify(pks, n, bits, msg, msg_len, sig, err);
     }
+    pthread_detach(th);
     bls_g1 part;
     size_t count;
     aggregate(&part, &count, pks, j.split, bits);
-    pthread_mutex_lock(&j.mu);
-    j.part = part;
+    j.part = part; /* written before the post, read by the worker after it */
     j.part_count = count;
-    j.part_ready = 1;
-    pthread_cond_broadcast(&j.cv);
-    pthread_mutex_unlock(&j.mu);
+    job_post(&j, &j.part_ready, 1);
     bls_g2 s;
     int sig_ok = lcp_bls_g2_decompress(&s, sig);
     if (sig_ok) j.sig = s; /* written before the post, read by the worker after it */
@@ -365,7 +372,17 @@ int lcp_bls_fast_aggregate_verify_mt(const lcp_bls_pubkey *pks, size_t n, const 
         lcp_bls_final_exp_mt(&f, &f, &j.pipe);
         verified = lcp_bls_fp12_is_one(&f);
     }
-    pthread_join(th, NULL);
+    /* Detached rather than joined: waiting for the thread's exit costs a wake-up; the worker's last write says it
+     * is done with the job (normally before the caller's last multiplication), and its exit runs on its own. */
+    for (unsigned spins = 0; !__atomic_load_n(&j.finished, __ATOMIC_ACQUIRE); spins++) {
+        if (spins < 4096) {
+#if defined(__x86_64__)
+            _mm_pause();
+#endif
+        } else {
+            sched_yield();
+        }
+    }
     pthread_cond_destroy(&j.cv);
     pthread_mutex_destroy(&j.mu);
     if (j.rc != LCP_OK) { /* the aggregate's verdict comes first, as in the single-thread function */
