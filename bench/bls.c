@@ -3,7 +3,8 @@
  * check, aggregation of 512 decoded keys, hash to G2, the two-pair Miller loop and the final exponentiation), whose
  * sum is the floor. Peers from the same run (bench/peers/bls.mjs): blst through @chainsafe/blst and @noble/curves.
  * Targets (issue 12): FastAggregateVerify(512) >= 10x faster than noble, within 2x of blst, and with two threads
- * <= 0.65x the single-thread time. */
+ * <= 0.65x the single-thread time. The last lines put the figures side by side. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,37 @@ static int pairing_check(void *a)
     lcp_bls_miller_loop(&f, B.pairs, 2);
     lcp_bls_final_exp(&f, &f);
     return lcp_bls_fp12_is_one(&f) ? 0 : 1;
+}
+static int decompress(void *a)
+{
+    (void)a;
+    bls_g2 s;
+    return lcp_bls_g2_decompress(&s, B.sig) ? 0 : 1;
+}
+static void *fe_helper(void *p)
+{
+    lcp_bls_final_exp_help(p);
+    return NULL;
+}
+/* the caller's part of the two-thread final exponentiation (its critical path): the calling thread's CPU time */
+static double fe_caller_cpu_ns(int iters)
+{
+    double b = 0;
+    for (int k = 0; k < iters; k++) {
+        bls_fe_pipe pipe;
+        bls_fp12 r;
+        pthread_t th;
+        struct timespec t0, t1;
+        lcp_bls_fe_pipe_init(&pipe);
+        if (pthread_create(&th, NULL, fe_helper, &pipe) != 0) die("thread");
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+        lcp_bls_final_exp_mt(&r, &B.f, &pipe);
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+        pthread_join(th, NULL);
+        double v = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
+        if (k == 0 || v < b) b = v;
+    }
+    return b;
 }
 static int fp_mul(void *a)
 {
@@ -198,6 +230,67 @@ static double cpu_ns(int (*fn)(void *), int iters)
     return b;
 }
 
+static double wall_ns(int (*fn)(void *))
+{
+    uint64_t t0 = lcp_bench_now_ns();
+    if (fn(NULL) != 0) die("wall_ns");
+    return (double)(lcp_bench_now_ns() - t0);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* One thread and two, call after call (each pair of calls sees about the same load from other processes): the
+ * fastest call of each (the least disturbed) and the median of the pairs' ratios. */
+#define PAIRS 150
+static void one_vs_two(double *st_min, double *mt_min, double *st_med, double *mt_med, double *ratio_med)
+{
+    static double st[PAIRS], mt[PAIRS], ratio[PAIRS];
+    for (int i = 0; i < PAIRS; i++) {
+        st[i] = wall_ns(fav);
+        mt[i] = wall_ns(fav_mt);
+        ratio[i] = mt[i] / st[i];
+    }
+    qsort(st, PAIRS, sizeof st[0], cmp_double);
+    qsort(mt, PAIRS, sizeof mt[0], cmp_double);
+    qsort(ratio, PAIRS, sizeof ratio[0], cmp_double);
+    *st_min = st[0];
+    *mt_min = mt[0];
+    *st_med = st[PAIRS / 2];
+    *mt_med = mt[PAIRS / 2];
+    *ratio_med = ratio[PAIRS / 2];
+}
+
+/* What a second core gives on this machine in this run: two threads running the same Miller loop at once, against
+ * one running it alone (fastest of many; 1.00 on two idle cores, more when other processes share them, or when
+ * the two cores are hyperthreads of one). A two-thread ratio cannot beat half of it. */
+static void *miller_thread(void *a)
+{
+    (void)miller1(a);
+    return NULL;
+}
+static double second_core_factor(void)
+{
+    double one = 0, two = 0;
+    for (int i = 0; i < 100; i++) {
+        uint64_t t0 = lcp_bench_now_ns();
+        (void)miller1(NULL);
+        uint64_t t1 = lcp_bench_now_ns();
+        pthread_t th;
+        if (pthread_create(&th, NULL, miller_thread, NULL) != 0) die("thread");
+        bls_fp12 f;
+        lcp_bls_miller_loop(&f, B.pairs, 1);
+        pthread_join(th, NULL);
+        uint64_t t2 = lcp_bench_now_ns();
+        if (i == 0 || (double)(t1 - t0) < one) one = (double)(t1 - t0);
+        if (i == 0 || (double)(t2 - t1) < two) two = (double)(t2 - t1);
+    }
+    return two / one;
+}
+
 static void vs(const char *what, double ns, const char *peer_name, const char *peer_label)
 {
     double p = lcp_bench_peer(peer_name);
@@ -229,7 +322,7 @@ int main(void)
     printf("  floor (decode + aggregate + hash + pairing check): %.0f ns; FastAggregateVerify / floor = %.2f\n", floor,
            st / floor);
     printf("  511 signers from the committee total / FastAggregateVerify(512, 511 signers) = %.2f\n", tot / s511);
-    printf("  2 threads / 1 thread = %.2f (target <= 0.65: %s)\n", mt / st, lcp_bench_verdict(mt / st, 0.65, 1));
+    printf("  2 threads / 1 thread (best of 3 batches each) = %.2f\n", mt / st);
     vs("FastAggregateVerify(512)", st, "blst_fav512_ns", "blst");
     vs("FastAggregateVerify(512), 2 threads", mt, "blst_fav512_ns", "blst");
     vs("FastAggregateVerify(512)", st, "noble_fav512_ns", "@noble/curves");
@@ -241,15 +334,35 @@ int main(void)
     printf("  CPU time per call: FastAggregateVerify(512) %.0f ns (aggregate %.0f, hash_to_G2 %.0f, pairing check %.0f)\n",
            c_st, c_ag, c_h, c_pc);
     /* The two-thread split's critical path from the same CPU-time pieces (an estimate for an idle machine, printed
-     * because wall time on a loaded one cannot show what a second core buys): the caller sums 7/8 of the keys,
-     * decodes the signature and runs one Miller loop; the worker hashes, sums 1/8 and runs the other; then one
-     * final exponentiation. */
-    double c_dec = cpu_ns(sig_decode, 100), c_ml1 = cpu_ns(miller1, 50), c_fe = cpu_ns(final_exp, 50);
-    double main_path = 0.875 * c_ag + c_dec + c_ml1, worker_path = c_h + 0.125 * c_ag + c_ml1;
-    double crit = (main_path > worker_path ? main_path : worker_path) + c_fe;
-    printf("  2-thread critical path estimated from CPU-time pieces: %.0f ns = %.2fx the 1-thread CPU time (target "
-           "<= 0.65: %s as an estimate)\n",
-           crit, crit / c_st, lcp_bench_verdict(crit / c_st, 0.65, 1));
+     * because wall time on a loaded one cannot show what a second core buys): the caller hashes to G2 and runs one
+     * Miller loop, the worker decompresses the signature and runs the other (it checks the signature's subgroup
+     * later, during the final exponentiation), the keys are shared so that both paths take as long (chunks to
+     * whichever asks); then the caller's part of the final exponentiation (the worker multiplies alongside). The
+     * worker's start (tens of microseconds here) is not in it. */
+    double c_dec = cpu_ns(decompress, 100), c_ml1 = cpu_ns(miller1, 50), c_fe = fe_caller_cpu_ns(50);
+    double main_fixed = c_h + c_ml1, worker_fixed = c_dec + c_ml1, both = main_fixed + worker_fixed + c_ag;
+    double main_path = both / 2 > main_fixed ? both / 2 : main_fixed;
+    double worker_path = both - main_path;
+    double crit = main_path + c_fe;
+    printf("  2-thread critical path estimated from CPU-time pieces: caller %.0f, worker %.0f, then the final "
+           "exponentiation's chain %.0f: %.0f ns = %.2fx the 1-thread CPU time (an estimate)\n",
+           main_path, worker_path, c_fe, crit, crit / c_st);
+    /* the measured ratio, call after call */
+    double st_min, mt_min, st_med, mt_med, r_med;
+    one_vs_two(&st_min, &mt_min, &st_med, &mt_med, &r_med);
+    printf("  %d calls each, alternating: 1 thread fastest %.0f (median %.0f), 2 threads fastest %.0f (median %.0f) "
+           "ns; median of the pairs' ratios %.2f\n",
+           PAIRS, st_min, st_med, mt_min, mt_med, r_med);
+    printf("  this machine now: two threads running the same Miller loop at once take %.2fx one alone (1.00 on two "
+           "idle cores, thread start included)\n",
+           second_core_factor());
+    double pb_w = lcp_bench_peer("blst_fav512_ns"), pn_w = lcp_bench_peer("noble_fav512_ns");
+    printf("  FastAggregateVerify(512) side by side (wall, fastest call): 1 thread %.0f ns, 2 threads %.0f ns, "
+           "ratio %.2f (target <= 0.65: %s)",
+           st_min, mt_min, mt_min / st_min, lcp_bench_verdict(mt_min / st_min, 0.65, 1));
+    if (pb_w > 0) printf(", blst %.0f ns (1 thread / blst %.2f)", pb_w, st_min / pb_w);
+    if (pn_w > 0) printf(", @noble/curves %.0f ns (%.1fx faster)", pn_w, pn_w / st_min);
+    printf("\n");
     double pb = lcp_bench_peer("blst_fav512_cpu_ns"), pn = lcp_bench_peer("noble_fav512_cpu_ns");
     if (pb > 0)
         printf("  target within 2x of blst (CPU time, blst %.0f ns): %.2fx of blst's time: %s\n", pb, c_st / pb,

@@ -61,10 +61,12 @@ int lcp_bls_eth_fast_aggregate_verify(const lcp_bls_pubkey *pks, size_t n, const
                                       char *err) LCP_WARN_UNUSED;
 
 /* The same checks as the two functions above with the work split over two threads (pthreads): the calling thread
- * sums most of the keys, decodes and checks the signature and runs its Miller loop, while a worker hashes the
- * message to G2, sums the rest of the keys and runs the other Miller loop; one final exponentiation follows. Same
- * results and error codes. Starting the worker is the one allocation (its stack, by the C library); if no thread
- * can be started, the single-thread function runs instead. */
+ * sums most of the keys, decompresses the signature and runs its Miller loop, while a worker hashes the message to
+ * G2, sums the rest of the keys and runs the other Miller loop; then the caller runs the final exponentiation's
+ * chain of squarings while the worker checks the signature's subgroup and multiplies alongside (the caller does
+ * that work itself when the worker is late). Same results and error codes. Starting the worker is the one
+ * allocation (its stack, by the C library); if no thread can be started, the single-thread function runs instead.
+ * Used by the benchmark and tests; the light client calls the single-thread function. */
 int lcp_bls_fast_aggregate_verify_mt(const lcp_bls_pubkey *pks, size_t n, const uint8_t *bits, const uint8_t *msg,
                                      size_t msg_len, const uint8_t sig[LCP_BLS_SIG_LEN], char *err) LCP_WARN_UNUSED;
 int lcp_bls_eth_fast_aggregate_verify_mt(const lcp_bls_pubkey *pks, size_t n, const uint8_t *bits,

@@ -1,5 +1,6 @@
 /* BLS12-381 extension tower above Fp2: Fp6 = Fp2[v]/(v^3 - xi), Fp12 = Fp6[w]/(w^2 - v), xi = 1 + i, and the
  * final exponentiation of the pairing. */
+#include <sched.h>
 #include <string.h>
 
 #include "crypto/bls_internal.h"
@@ -230,14 +231,14 @@ void lcp_bls_fp12_frob(bls_fp12 *r, const bls_fp12 *a, int k)
     for (int j = 0; j < 6; j++) *dst[j] = t[j];
 }
 
-/* (a + b s)^2 in Fp4 = Fp2[s]/(s^2 - xi) */
-static void fp4_sqr(bls_fp2 *r0, bls_fp2 *r1, const bls_fp2 *a, const bls_fp2 *b)
+/* (a + b s)^2 in Fp4 = Fp2[s]/(s^2 - xi): r0 = a^2 + xi b^2, r1 = (a + b)^2 - a^2 - b^2 */
+static inline void fp4_sqr(bls_fp2 *r0, bls_fp2 *r1, const bls_fp2 *a, const bls_fp2 *b)
 {
     bls_fp2 a2, b2, s;
-    lcp_bls_fp2_sqr(&a2, a);
-    lcp_bls_fp2_sqr(&b2, b);
+    bls_fp2_sqr_inl(&a2, a);
+    bls_fp2_sqr_inl(&b2, b);
     lcp_bls_fp2_add(&s, a, b);
-    lcp_bls_fp2_sqr(&s, &s);
+    bls_fp2_sqr_inl(&s, &s);
     lcp_bls_fp2_sub(&s, &s, &a2);
     lcp_bls_fp2_sub(r1, &s, &b2);
     lcp_bls_fp2_mul_xi(&b2, &b2);
@@ -245,8 +246,9 @@ static void fp4_sqr(bls_fp2 *r0, bls_fp2 *r1, const bls_fp2 *a, const bls_fp2 *b
 }
 
 /* Granger-Scott squaring in the cyclotomic subgroup (any element after the easy part of the final exponentiation):
- * with s = w^3, f = A + B w + C w^2 over Fp4, f^2 = (3A^2 - 2conj A) + (3 s C^2 + 2conj B) w + (3B^2 - 2conj C) w^2. */
-static void cyc_part(bls_fp2 *z, const bls_fp2 *t, int plus)
+ * with s = w^3, f = A + B w + C w^2 over Fp4, f^2 = (3A^2 - 2conj A) + (3 s C^2 + 2conj B) w + (3B^2 - 2conj C) w^2.
+ * z = 3t - 2z (minus) or 3t + 2z (plus), z being a coefficient of the input and t of the Fp4 square. */
+static inline void cyc_part(bls_fp2 *r, const bls_fp2 *z, const bls_fp2 *t, int plus)
 {
     bls_fp2 d;
     if (plus)
@@ -254,7 +256,7 @@ static void cyc_part(bls_fp2 *z, const bls_fp2 *t, int plus)
     else
         lcp_bls_fp2_sub(&d, t, z);
     lcp_bls_fp2_dbl(&d, &d);
-    lcp_bls_fp2_add(z, &d, t);
+    lcp_bls_fp2_add(r, &d, t);
 }
 
 void lcp_bls_fp12_cyc_sqr(bls_fp12 *r, const bls_fp12 *a)
@@ -264,13 +266,12 @@ void lcp_bls_fp12_cyc_sqr(bls_fp12 *r, const bls_fp12 *a)
     fp4_sqr(&t5, &t6, &a->c1.c0, &a->c0.c2);
     fp4_sqr(&t7, &t8, &a->c0.c1, &a->c1.c2);
     lcp_bls_fp2_mul_xi(&t9, &t8);
-    *r = *a;
-    cyc_part(&r->c0.c0, &t3, 0);
-    cyc_part(&r->c0.c1, &t5, 0);
-    cyc_part(&r->c0.c2, &t7, 0);
-    cyc_part(&r->c1.c0, &t9, 1);
-    cyc_part(&r->c1.c1, &t4, 1);
-    cyc_part(&r->c1.c2, &t6, 1);
+    cyc_part(&r->c0.c0, &a->c0.c0, &t3, 0); /* each output reads only its own input coefficient: r may be a */
+    cyc_part(&r->c0.c1, &a->c0.c1, &t5, 0);
+    cyc_part(&r->c0.c2, &a->c0.c2, &t7, 0);
+    cyc_part(&r->c1.c0, &a->c1.c0, &t9, 1);
+    cyc_part(&r->c1.c1, &a->c1.c1, &t4, 1);
+    cyc_part(&r->c1.c2, &a->c1.c2, &t6, 1);
 }
 
 int lcp_bls_fp12_is_one(const bls_fp12 *a)
@@ -319,4 +320,169 @@ void lcp_bls_final_exp(bls_fp12 *r, const bls_fp12 *f)
     lcp_bls_fp12_cyc_sqr(&b, &a);
     lcp_bls_fp12_mul(&b, &b, &a);
     lcp_bls_fp12_mul(r, &t2, &b); /* times a^3 */
+}
+
+/* ---- the final exponentiation on two threads (bls_fe_pipe in bls_internal.h) ----
+ * The hard part as 3(p^4 - p^2 + 1)/r = l0 + l1 p + l2 p^2 + l3 p^3 with l3 = (x-1)^2, l2 = l3 x,
+ * l1 = l3 (x^2 - 1), l0 = l3 (x^3 - x) + 3 (the expansion of the exponent lcp_bls_final_exp uses). With
+ * c_i = a^(x^i) and inverses as conjugates (a is cyclotomic):
+ *   a^l3 = c2 c1^-2 a,  a^l2 = c3 c2^-2 c1,  a^l1 = c4 c3^-2 c1^2 a^-1,  a^l0 = c5 c4^-2 c2^2 c1^-1 a^3. */
+
+#define FE_BITS 5 /* x's set bits below the top one: 62, 60, 57, 48, 16 */
+
+static int pipe_load(const int *v) { return __atomic_load_n(v, __ATOMIC_ACQUIRE); }
+static void pipe_post(int *v, int n) { __atomic_store_n(v, n, __ATOMIC_RELEASE); }
+
+/* Pause-spin for up to ~200 us (longer than any gap between two posts when both threads run), then yield. A
+ * yielding loop is no cheaper for the other thread: measured, a sched_yield loop on one core slowed the squaring
+ * chain on the other by ~8%, a pause loop by ~1%. */
+static void pipe_pause(unsigned spins)
+{
+    if (spins < 8192) {
+#if defined(__x86_64__)
+        _mm_pause();
+#endif
+    } else {
+        sched_yield(); /* the other side is not running: give the core away */
+    }
+}
+
+/* The helper waits until *v >= n; 0 when the caller has stopped needing it. */
+static int help_wait(bls_fe_pipe *p, const int *v, int n)
+{
+    for (unsigned spins = 0; pipe_load(v) < n; spins++) {
+        if (pipe_load(&p->stop)) return 0;
+        pipe_pause(spins);
+    }
+    return 1;
+}
+
+/* The caller waits a little for the helper's product (it is due within about one multiplication, ~3 us, when both
+ * run; 512 pauses are some 10 us): 1 if it came, 0 to compute it itself. */
+static int caller_wait(const int *v, int n)
+{
+    for (unsigned spins = 0; spins < 512; spins++) {
+        if (pipe_load(v) >= n) return 1;
+#if defined(__x86_64__)
+        _mm_pause();
+#endif
+    }
+    return pipe_load(v) >= n;
+}
+
+void lcp_bls_fe_pipe_init(bls_fe_pipe *p) { memset(p, 0, sizeof *p); }
+
+static void final_exp_easy(bls_fp12 *a, const bls_fp12 *f)
+{
+    bls_fp12 b;
+    lcp_bls_fp12_conj(a, f);
+    lcp_bls_fp12_inv(&b, f);
+    lcp_bls_fp12_mul(a, a, &b); /* f^(p^6-1) */
+    lcp_bls_fp12_frob(&b, a, 2);
+    lcp_bls_fp12_mul(a, a, &b); /* ^(p^2+1): now in the cyclotomic subgroup */
+}
+
+static void power_product(bls_fp12 *acc, const bls_fp12 snap[FE_BITS])
+{
+    *acc = snap[0];
+    for (int m = 1; m < FE_BITS; m++) lcp_bls_fp12_mul(acc, acc, &snap[m]);
+}
+
+/* everything but c5: a^l3 frob^3, a^l2 frob^2, a^l1 frob and a^l0 / c5 = conj(c4^2) c2^2 conj(c1) a^3 */
+static void fe_combine(bls_fp12 *res, const bls_fp12 c[5])
+{
+    bls_fp12 c1sq, c2sq, t, u;
+    lcp_bls_fp12_cyc_sqr(&c1sq, &c[1]);
+    lcp_bls_fp12_cyc_sqr(&c2sq, &c[2]);
+    lcp_bls_fp12_conj(&t, &c1sq); /* a^l3 = c2 conj(c1^2) a */
+    lcp_bls_fp12_mul(&t, &t, &c[2]);
+    lcp_bls_fp12_mul(&t, &t, &c[0]);
+    lcp_bls_fp12_frob(res, &t, 3);
+    lcp_bls_fp12_conj(&t, &c2sq); /* a^l2 = c3 conj(c2^2) c1 */
+    lcp_bls_fp12_mul(&t, &t, &c[3]);
+    lcp_bls_fp12_mul(&t, &t, &c[1]);
+    lcp_bls_fp12_frob(&t, &t, 2);
+    lcp_bls_fp12_mul(res, res, &t);
+    lcp_bls_fp12_cyc_sqr(&t, &c[3]); /* a^l1 = c4 conj(c3^2) c1^2 conj(a) */
+    lcp_bls_fp12_conj(&t, &t);
+    lcp_bls_fp12_mul(&t, &t, &c[4]);
+    lcp_bls_fp12_mul(&t, &t, &c1sq);
+    lcp_bls_fp12_conj(&u, &c[0]);
+    lcp_bls_fp12_mul(&t, &t, &u);
+    lcp_bls_fp12_frob(&t, &t, 1);
+    lcp_bls_fp12_mul(res, res, &t);
+    lcp_bls_fp12_cyc_sqr(&t, &c[4]); /* a^l0 / c5 = conj(c4^2) c2^2 conj(c1) a^3 */
+    lcp_bls_fp12_conj(&t, &t);
+    lcp_bls_fp12_mul(&t, &t, &c2sq);
+    lcp_bls_fp12_conj(&u, &c[1]);
+    lcp_bls_fp12_mul(&t, &t, &u);
+    lcp_bls_fp12_mul(&t, &t, &c[0]);
+    lcp_bls_fp12_mul(res, res, &t);
+    lcp_bls_fp12_cyc_sqr(&t, &c[0]);
+    lcp_bls_fp12_mul(res, res, &t);
+}
+
+void lcp_bls_final_exp_mt(bls_fp12 *r, const bls_fp12 *f, bls_fe_pipe *p)
+{
+    bls_fp12 s, t, acc;
+    final_exp_easy(&p->c[0], f);
+    pipe_post(&p->cs, 1);
+    for (int i = 0; i < 5; i++) {
+        int posted = 0;
+        s = p->c[i];
+        for (int k = 1; k <= 63; k++) {
+            lcp_bls_fp12_cyc_sqr(&s, &s);
+            if (k < 63 && ((BLS_X_ABS >> k) & 1)) {
+                p->snap[i][posted++] = s;
+                pipe_post(&p->snaps, FE_BITS * i + posted);
+            }
+        }
+        if (i < 4) { /* c_(i+1) = conj(acc s), x being negative */
+            if (caller_wait(&p->accs, i + 1))
+                acc = p->acc[i];
+            else
+                power_product(&acc, p->snap[i]);
+            lcp_bls_fp12_mul(&t, &acc, &s);
+            lcp_bls_fp12_conj(&p->c[i + 1], &t);
+            pipe_post(&p->cs, i + 2);
+        } else { /* the result: rest c5 = rest conj(acc s), with conj(acc) already in rest */
+            if (caller_wait(&p->rest_ready, 1)) {
+                t = p->rest;
+            } else {
+                power_product(&acc, p->snap[4]);
+                fe_combine(&t, p->c);
+                lcp_bls_fp12_conj(&acc, &acc);
+                lcp_bls_fp12_mul(&t, &t, &acc);
+            }
+            lcp_bls_fp12_conj(&s, &s);
+            lcp_bls_fp12_mul(r, &t, &s);
+        }
+    }
+    pipe_post(&p->stop, 1);
+}
+
+void lcp_bls_final_exp_help(bls_fe_pipe *p)
+{
+    bls_fp12 acc, res;
+    for (int i = 0; i < 5; i++) {
+        if (i == 4) { /* c4 is there: the combination first, in the time of the last x-power's squarings */
+            if (!help_wait(p, &p->cs, 5)) return;
+            fe_combine(&res, p->c);
+        }
+        for (int m = 0; m < FE_BITS; m++) {
+            if (!help_wait(p, &p->snaps, FE_BITS * i + m + 1)) return;
+            if (m == 0)
+                acc = p->snap[i][0];
+            else
+                lcp_bls_fp12_mul(&acc, &acc, &p->snap[i][m]);
+        }
+        if (i < 4) {
+            p->acc[i] = acc;
+            pipe_post(&p->accs, i + 1);
+        } else {
+            lcp_bls_fp12_conj(&acc, &acc);
+            lcp_bls_fp12_mul(&p->rest, &res, &acc);
+            pipe_post(&p->rest_ready, 1);
+        }
+    }
 }

@@ -100,6 +100,11 @@ void lcp_bls_g2_clear_cofactor(bls_g2 *r, const bls_g2 *p)
 /* 96 bytes: x.c1 (carrying the flags of lcp_bls_g1_decode) then x.c0 */
 int lcp_bls_g2_decode(bls_g2 *r, const uint8_t in[96])
 {
+    return lcp_bls_g2_decompress(r, in) && (lcp_bls_g2_is_inf(r) || lcp_bls_g2_in_subgroup(r));
+}
+
+int lcp_bls_g2_decompress(bls_g2 *r, const uint8_t in[96])
+{
     uint8_t b[96];
     memcpy(b, in, 96);
     if (!(b[0] & 0x80)) return 0;
@@ -120,7 +125,7 @@ int lcp_bls_g2_decode(bls_g2 *r, const uint8_t in[96])
     if (!lcp_bls_fp2_sqrt(&y, &rhs)) return 0;
     if (lcp_bls_fp2_is_large(&y) != large) lcp_bls_fp2_neg(&y, &y);
     lcp_bls_g2_from_affine(r, &x, &y);
-    return lcp_bls_g2_in_subgroup(r);
+    return 1;
 }
 
 void lcp_bls_g2_encode(uint8_t out[96], const bls_g2 *a)

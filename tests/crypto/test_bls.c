@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -641,6 +642,8 @@ static void test_tamper(void **state)
             t[i] ^= (uint8_t)(1u << bit);
             int rc = lcp_bls_fast_aggregate_verify(c.pks, 3, NULL, c.msg, 32, t, err);
             assert_true(rc == LCP_ERR_CRYPTO_SIG || rc == LCP_ERR_CRYPTO_VERIFY);
+            if (bit == 0) /* the two-thread function (its worker runs the subgroup check): the same verdicts */
+                assert_int_equal(lcp_bls_fast_aggregate_verify_mt(c.pks, 3, NULL, c.msg, 32, t, err), rc);
         }
     /* every single-byte change of the message */
     for (int i = 0; i < 32; i++) {
@@ -656,6 +659,61 @@ static void test_tamper(void **state)
         k[i] ^= 0x01;
         int rc = lcp_bls_verify(k, c.msg, 32, c.sig, err);
         assert_true(rc == LCP_ERR_CRYPTO_KEY || rc == LCP_ERR_CRYPTO_VERIFY);
+    }
+}
+
+static void *fe_helper(void *arg)
+{
+    lcp_bls_final_exp_help(arg);
+    return NULL;
+}
+
+/* The final exponentiation shared by two threads equals the single-thread one, element for element: on Miller
+ * loop outputs (pairing products that are 1 and that are not) and on arbitrary Fp12 elements; also when the helper
+ * never comes. */
+static void test_final_exp_two_threads(void **state)
+{
+    (void)state;
+    bls_g1 g1, p1;
+    bls_g2 g2, q2;
+    g1_gen(&g1);
+    g2_gen(&g2);
+    uint64_t k[1] = {0x9e3779b97f4a7c15ULL};
+    lcp_bls_g1_mul(&p1, &g1, k, 1);
+    lcp_bls_g2_mul(&q2, &g2, k, 1);
+    bls_pair pr[2];
+    lcp_bls_g1_to_affine(&pr[0].x, &pr[0].y, &p1);
+    lcp_bls_g2_to_affine(&pr[0].qx, &pr[0].qy, &g2);
+    lcp_bls_g1_neg(&g1, &g1);
+    lcp_bls_g1_to_affine(&pr[1].x, &pr[1].y, &g1);
+    lcp_bls_g2_to_affine(&pr[1].qx, &pr[1].qy, &q2);
+    for (int t = 0; t < 4; t++) {
+        bls_fp12 f, want, got;
+        if (t < 2) {
+            lcp_bls_miller_loop(&f, pr, t == 0 ? 2 : 1); /* e(kG1, G2) e(-G1, kG2) = 1; e(kG1, G2) alone is not */
+        } else {
+            bls_fp c[12], x = BLS_G1X; /* every coefficient set */
+            _Static_assert(sizeof c == sizeof f, "bls_fp12 is 12 bls_fp");
+            for (int i = 0; i < 12; i++) {
+                lcp_bls_fp_mul(&x, &x, t == 2 ? &BLS_G1Y : &BLS_G1X);
+                lcp_bls_fp_add(&x, &x, &BLS_ONE);
+                c[i] = x;
+            }
+            memcpy(&f, c, sizeof f);
+        }
+        lcp_bls_final_exp(&want, &f);
+        bls_fe_pipe pipe;
+        pthread_t th;
+        lcp_bls_fe_pipe_init(&pipe);
+        assert_int_equal(pthread_create(&th, NULL, fe_helper, &pipe), 0);
+        lcp_bls_final_exp_mt(&got, &f, &pipe);
+        assert_int_equal(pthread_join(th, NULL), 0);
+        assert_memory_equal(&got, &want, sizeof got);
+        assert_int_equal(lcp_bls_fp12_is_one(&got), t == 0);
+        /* with no helper (its core taken by another process), the caller computes the products itself */
+        lcp_bls_fe_pipe_init(&pipe);
+        lcp_bls_final_exp_mt(&got, &f, &pipe);
+        assert_memory_equal(&got, &want, sizeof got);
     }
 }
 
@@ -724,6 +782,7 @@ int main(void)
         cmocka_unit_test(test_consensus_spec_tests),
         cmocka_unit_test(test_tamper),
         cmocka_unit_test(test_bits_and_infinity_rules),
+        cmocka_unit_test(test_final_exp_two_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
