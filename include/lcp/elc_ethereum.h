@@ -187,15 +187,18 @@ int lcp_eth_signing_root(uint8_t out[32], uint8_t domain[32], const lcp_eth_clie
                          const lcp_eth_beacon_header *attested, uint64_t signature_slot) LCP_WARN_UNUSED;
 
 /* ---- consensus verification ---- */
-/* A decoded committee: every key KeyValidate'd, their sum equal to aggregate_pubkey as compressed bytes. */
+/* A decoded committee: every key KeyValidate'd, their sum equal to aggregate_pubkey as compressed bytes; root is
+ * hash_tree_root(SyncCommittee) of the given key bytes and aggregate (the leaf of a next-committee branch). */
 typedef struct {
     size_t n;
     uint8_t aggregate[48];
+    uint8_t root[32];
     lcp_bls_pubkey keys[LCP_ETH_MAX_COMMITTEE];
 } lcp_eth_committee;
-/* Decodes c (exactly n keys) into out and checks the aggregate. A committee decoded before is taken from a small
- * process-wide cache of validated committees (eth_committee_cache.c: keyed by SHA-256 of the key bytes, 4 entries,
- * mutex-guarded), so a committee's keys are decoded once, not on every update. */
+/* Decodes c (exactly n keys) into out, checks the aggregate and computes the committee's hash_tree_root. A
+ * committee decoded before is taken from a small process-wide cache of validated committees
+ * (eth_committee_cache.c: keyed by SHA-256 of the SyncCommittee message, 4 entries, mutex-guarded), so a
+ * committee's keys are decoded and hashed once, not on every update. */
 int lcp_eth_committee_decode(lcp_eth_committee *out, const lcp_eth_sync_committee *c, size_t n,
                              char *err) LCP_WARN_UNUSED;
 /* Empties the committee cache (tests and benchmarks measure cold decoding), and the bytes it holds. */

@@ -2,10 +2,11 @@
  * lcp/crypto_bls.h intends) and not on every update: KeyValidate of one key (decompression and the G1 subgroup
  * check) costs far more than the whole FastAggregateVerify it feeds, once multiplied by 512.
  *
- * Why this is safe: an entry is keyed by SHA-256 of exactly what decoding reads (the key count, the keys and the
- * aggregate, in order) and holds exactly what decoding produced from those bytes after every check passed; a hit
- * gives the caller the same result decoding would. Entries live in the enclave's own memory, which the host cannot
- * reach. Failures are never cached.
+ * Why this is safe: an entry is keyed by SHA-256 of all that decoding reads (the key count, the SyncCommittee
+ * message holding the keys, the aggregate) and holds exactly what decoding produced from those bytes after every
+ * check passed (the validated keys, the aggregate and the committee's hash_tree_root); a hit gives the caller the
+ * same result decoding would. Entries live in the enclave's own memory, which the host cannot reach. Failures are
+ * never cached.
  * Why a process-wide table and not a context: the ELC vtable is stateless by design (lcp/elc.h), and this is the
  * one piece of state worth keeping between ECALLs; it is bounded (ETH_CACHE_SLOTS committees, about 53 KB each),
  * guarded by a mutex, and lcp_eth_committee_cache_clear empties it (tests, benchmarks). */
@@ -29,18 +30,13 @@ static struct {
 
 int eth_committee_digest(uint8_t digest[32], const lcp_eth_sync_committee *c)
 {
-    lcp_sha256_ctx h;
+    /* the key count, the SyncCommittee message (read whole, in one pass: the keys are its field-1 occurrences, read
+     * by lcp_eth_committee_next) and the aggregate as the view holds it: all that decoding reads, so equal digests
+     * mean equal decoding results. A committee sent with another (non-canonical) encoding only misses the cache. */
     uint8_t n[4];
     lcp_put_le32(n, (uint32_t)c->n_pubkeys);
-    size_t pos = 0;
-    const uint8_t *k;
-    int rc = lcp_sha256_init(&h);
-    if (rc == LCP_OK) rc = lcp_sha256_update(&h, n, 4);
-    while (rc == LCP_OK && (k = lcp_eth_committee_next(c, &pos)) != NULL) rc = lcp_sha256_update(&h, k, 48);
-    if (rc == LCP_OK) rc = lcp_sha256_update(&h, c->aggregate_pubkey, 48);
-    if (rc == LCP_OK) return lcp_sha256_final(&h, digest);
-    lcp_sha256_abort(&h);
-    return rc;
+    lcp_bytes parts[3] = {{n, 4}, c->message, {c->aggregate_pubkey, 48}};
+    return lcp_sha256_parts(digest, parts, 3);
 }
 
 int eth_committee_cache_get(lcp_eth_committee *out, const uint8_t digest[32])
@@ -53,6 +49,7 @@ int eth_committee_cache_get(lcp_eth_committee *out, const uint8_t digest[32])
             /* copy only the keys in use: a minimal-preset committee is 32 keys */
             out->n = c->n;
             memcpy(out->aggregate, c->aggregate, 48);
+            memcpy(out->root, c->root, 32);
             memcpy(out->keys, c->keys, c->n * sizeof c->keys[0]);
             cache.slot[i].used = ++cache.clock;
             hit = 1;
@@ -73,6 +70,7 @@ void eth_committee_cache_put(const uint8_t digest[32], const lcp_eth_committee *
         lcp_eth_committee *d = cache.slot[victim].c;
         d->n = c->n;
         memcpy(d->aggregate, c->aggregate, 48);
+        memcpy(d->root, c->root, 32);
         memcpy(d->keys, c->keys, c->n * sizeof c->keys[0]);
         memcpy(cache.slot[victim].digest, digest, 32);
         cache.slot[victim].used = ++cache.clock;

@@ -100,6 +100,13 @@ int lcp_eth_committee_decode(lcp_eth_committee *out, const lcp_eth_sync_committe
     /* compared as compressed bytes, as ethereum-light-client-rs does */
     if (memcmp(enc, c->aggregate_pubkey, 48) != 0)
         return lcp_fail(err, LCP_ERR_ETH_COMMITTEE, "sync committee keys do not sum to its aggregate_pubkey");
+    /* its SSZ root, once per committee: an update that carries it as the next committee needs it as the branch's
+     * leaf, and a cache hit then costs no hashing */
+    uint8_t(*raw)[48] = lcp_malloc(n * sizeof *raw);
+    if (!raw) return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+    int rc = lcp_eth_sync_committee_root(out->root, c, raw, err);
+    lcp_free(raw);
+    if (rc != LCP_OK) return rc;
     out->n = n;
     memcpy(out->aggregate, c->aggregate_pubkey, 48);
     if (cacheable) eth_committee_cache_put(digest, out);
@@ -169,9 +176,8 @@ static int verify_next_committee(const lcp_eth_client_state *cs, const lcp_eth_s
     if (store_has(cs, st, p) && !committees_equal(&u->next_sync_committee, st->raw))
         return lcp_fail(err, LCP_ERR_ETH_COMMITTEE, "next sync committee differs from the trusted one of period %llu",
                         (unsigned long long)p);
-    uint8_t leaf[32];
-    if ((rc = lcp_eth_sync_committee_root(leaf, &u->next_sync_committee, scratch->keys, err)) != LCP_OK) return rc;
-    return lcp_eth_branch_check(leaf, &u->next_sync_committee_branch, attested_spec->next_sync_committee,
+    /* hash_tree_root(next_sync_committee), computed when the committee was decoded */
+    return lcp_eth_branch_check(scratch->next.root, &u->next_sync_committee_branch, attested_spec->next_sync_committee,
                                  u->attested_header.state_root, "next sync committee", err);
 }
 

@@ -4,7 +4,7 @@
 
 #include "lcp/elc_ethereum.h"
 
-/* SHA-256 of what committee decoding reads: the key count (u32 LE), the keys and the aggregate. */
+/* SHA-256 of what committee decoding reads: the key count (u32 LE), the SyncCommittee message, the aggregate. */
 int eth_committee_digest(uint8_t digest[32], const lcp_eth_sync_committee *c);
 /* 1 and out filled if a committee with this digest was decoded and validated before; else 0. */
 int eth_committee_cache_get(lcp_eth_committee *out, const uint8_t digest[32]);

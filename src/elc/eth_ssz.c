@@ -14,12 +14,23 @@
 
 const uint8_t lcp_eth_domain_sync_committee[4] = {7, 0, 0, 0};
 
-/* SHA256(a ‖ b) of two 32-byte nodes. */
+/* The second block of SHA-256 over any 64-byte message: 0x80, zeros, the bit length 512 (FIPS 180-4 §5.1.1). */
+static const uint8_t PAD64[64] = {0x80, [62] = 0x02, [63] = 0x00};
+
+/* SHA256(a ‖ b) of two 32-byte nodes, as two compressions: the message block, then the constant padding block.
+ * Same digest as SHA256_Init/Update/Final, without their buffering (a 512-key committee root is 1025 nodes). */
 static int hash2(uint8_t out[32], const uint8_t a[32], const uint8_t b[32])
 {
     SHA256_CTX c;
-    int ok = SHA256_Init(&c) && SHA256_Update(&c, a, 32) && SHA256_Update(&c, b, 32) && SHA256_Final(out, &c);
-    return ok ? LCP_OK : LCP_ERR_CRYPTO;
+    uint8_t block[64];
+    if (!SHA256_Init(&c)) return LCP_ERR_CRYPTO;
+    memcpy(block, a, 32);
+    memcpy(block + 32, b, 32);
+    SHA256_Transform(&c, block);
+    SHA256_Transform(&c, PAD64);
+    for (int i = 0; i < 8; i++)
+        for (int j = 0; j < 4; j++) out[4 * i + j] = (uint8_t)(c.h[i] >> (24 - 8 * j));
+    return LCP_OK;
 }
 
 /* Streaming merkleizer: leaves go in one at a time; level d keeps the root of the last complete left subtree of
