@@ -265,6 +265,11 @@ static void test_mainnet_5841038(void **state)
     assert_int_equal(lcp_eth_sync_committee_root(root, &view, scratch->keys, NULL), LCP_OK);
     tu_hex(want, 32, "b3911444fb55116caa2fcea13e94f0970163fe34501db14d4ae4d56f0db48f88");
     assert_memory_equal(root, want, 32);
+    /* decoding computes the same root (the next-committee branch's leaf), and a cache hit returns it too */
+    assert_memory_equal(c->root, want, 32);
+    memset(scratch->next.root, 0, 32);
+    assert_int_equal(lcp_eth_committee_decode(&scratch->next, &view, 512, NULL), LCP_OK);
+    assert_memory_equal(scratch->next.root, want, 32);
     /* a committee whose aggregate is off by one byte, or of the wrong size, is refused */
     view.aggregate_pubkey[47] ^= 1;
     assert_int_equal(lcp_eth_committee_decode(&scratch->next, &view, 512, NULL), LCP_ERR_ETH_COMMITTEE);
