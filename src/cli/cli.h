@@ -135,5 +135,8 @@ int lcp_cli_attestation_dcap_gramine(const lcp_cli *cli, int argc, char **argv);
  * pol points to. Returns 0 or the usage error already printed (cmd_attestation_dcap.c). */
 int lcp_cli_dcap_policy(lcp_dcap_policy *pol, uint8_t mrenclave[32], char *status_buf, char *ids_buf, char **ids,
                         const lcp_cli_args *a);
+/* lcp_host_quote_fn for --quote_out: writes the verified quote to the file path names (NULL: nothing), atomically,
+ * before the attestation is recorded. Returns 0 or the error already printed. */
+int lcp_cli_quote_out(void *path, const uint8_t *q, size_t n);
 
 #endif

@@ -238,14 +238,10 @@ static const char DCAP_HELP[] =
     "example:\n"
     "  lcp attestation dcap --enclave_key 0x1234... --allow_debug\n";
 
-static int write_quote(const char *path, const uint8_t *q, size_t n);
-
-/* lcp_host_quote_fn: --quote_out is written before the attestation is recorded. */
-static int quote_out_fn(void *ud, const uint8_t *q, size_t n) { return ud ? write_quote(ud, q, n) : 0; }
-
-static int write_quote(const char *path, const uint8_t *q, size_t n)
+int lcp_cli_quote_out(void *path, const uint8_t *q, size_t n)
 {
     char err[LCP_ERR_LEN] = "";
+    if (!path) return 0;
     if (lcp_file_write_atomic(path, q, n, 0644, err) != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
     return 0;
 }
@@ -296,7 +292,7 @@ int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
     }
     if (!reverify) {
         /* Quote, verify and record: the same code as the service's key rotation (lcp/host_attest.h). */
-        rc = lcp_host_attest_dcap_sim(store, dir, addr, &pol, key_validity, now, r, quote_out_fn, (void *)qout, err);
+        rc = lcp_host_attest_dcap_sim(store, dir, addr, &pol, key_validity, now, r, lcp_cli_quote_out, (void *)qout, err);
         if (rc == LCP_ERR_HOST_KEY_NOT_FOUND) {
             lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
             goto done;
@@ -317,7 +313,7 @@ int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
             lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s: %s", lcp_errname(rc), err);
             goto done;
         }
-        if (qout && write_quote(qout, quote.data, quote.len) != 0) goto done;
+        if (qout && lcp_cli_quote_out((void *)qout, quote.data, quote.len) != 0) goto done;
     }
     cJSON *out = lcp_host_dcap_result_json(r, now);
     if (out == NULL || !cJSON_AddStringToObject(out, "enclave_key", ek) || !cJSON_AddBoolToObject(out, "sim", 1) ||

@@ -53,13 +53,6 @@ static const char HELP[] =
     "  lcp --backend gramine attestation dcap --enclave_key 0x1234... --pccs_url https://localhost:8081 \\\n"
     "      --pccs_ca /etc/pccs/ca.pem\n";
 
-static int write_quote(void *ud, const uint8_t *q, size_t n)
-{
-    char err[LCP_ERR_LEN] = "";
-    if (!ud) return 0;
-    if (lcp_file_write_atomic(ud, q, n, 0644, err) != LCP_OK) return lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s", err);
-    return 0;
-}
 
 static int read_opt_file(uint8_t **out, size_t *len, const char *path, size_t cap)
 {
@@ -119,8 +112,8 @@ int lcp_cli_attestation_dcap_gramine(const lcp_cli *cli, int argc, char **argv)
     lcp_http_options http = {lcp_cli_opt(&a, "pccs_ca"), (unsigned)(timeout * 1000), 0};
     lcp_host_dcap_source src = {url, &http, coll, coll_len, root, root_len};
     void *qout = (void *)lcp_cli_opt(&a, "quote_out");
-    rc = lcp_host_attest_dcap_gramine(lcp_host_executor(h), addr, &src, &pol, key_validity, now, r, write_quote, qout,
-                                      err);
+    rc = lcp_host_attest_dcap_gramine(lcp_host_executor(h), addr, &src, &pol, key_validity, now, r, lcp_cli_quote_out,
+                                      qout, err);
     if (rc != LCP_OK) {
         /* A failed --quote_out write has printed its own error. */
         if (rc != LCP_ERR_IO || !qout) lcp_cli_error(LCP_CLI_EXIT_FAIL, "%s: %s (nothing recorded)", lcp_errname(rc), err);
