@@ -499,6 +499,7 @@ static void test_two_rotations_under_traffic(void **state)
     double activated = metric(d, "lcp_key_rotations_total{step=\"activated\"}");
     double failed = metric(d, "lcp_key_rotations_total{step=\"failed\"}");
     double pruned = metric(d, "lcp_keys_pruned_total");
+    double keygen = metric(d, "lcp_ecall_duration_seconds_count{command=\"GenerateEnclaveKey\"}");
     double update_errors = metric(d, "lcp_grpc_requests_total{method=\"/lcp.service.elc.v1.Msg/UpdateClient\",code=\"ABORTED\"}");
     print_message("rotation drill: %zu updates accepted, %zu failed; signers in order: %zu (%zu, %zu, %zu updates); "
                   "metrics: generated %.0f, activated %.0f, failed %.0f, pruned %.0f\n",
@@ -506,6 +507,7 @@ static void test_two_rotations_under_traffic(void **state)
                   activated, failed, pruned);
     if (d->failed) fail_msg("a request failed: %s", d->first_failure);
     assert_int_equal(activations, 2);
+    assert_true(keygen >= generated && generated >= 2); /* rotation's ECALLs are in the ECALL metrics too */
     /* Each key signed in turn: K1 until the first activation, then K2, then K3; each was registered first. */
     assert_int_equal(d->nsigners, 3);
     assert_memory_equal(d->signers[0], k1, 20);
