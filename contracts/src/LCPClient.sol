@@ -296,7 +296,7 @@ contract LCPClient {
         bytes calldata path,
         bytes calldata value
     ) external view returns (bool) {
-        _verifyState(clientId, height, proof, prefix, path, keccak256(value));
+        _verifyState(clientId, height, proof, prefix, path, _cdKeccak(value));
         return true;
     }
 
