@@ -959,6 +959,13 @@ contract LCPClient {
             }
             // whether calldata x..x+l equals y..y+l
             function cdeq(x, y, l) -> e {
+                // up to 32 bytes (a prefix, most paths): one word each, compared on their first l bytes (l = 0: a
+                // shift by 256 leaves zero on both sides)
+                if lt(l, 33) {
+                    let sh := shl(3, sub(32, l))
+                    e := eq(shr(sh, calldataload(x)), shr(sh, calldataload(y)))
+                    leave
+                }
                 e := 1
                 let full := and(l, not(31))
                 for { let i := 0 } lt(i, full) { i := add(i, 32) } {
