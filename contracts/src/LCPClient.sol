@@ -784,9 +784,8 @@ contract LCPClient {
                 data := add(tail, 32)
                 len := calldataload(tail)
                 next := add(data, and(add(len, 31), not(31)))
-                ok := and(and(eq(calldataload(hp), sub(tail, base)), iszero(gt(data, end))), and(lt(len, 0x100000000), iszero(gt(next, end))))
-                let r := and(len, 31)
-                if and(ok, gt(r, 0)) { ok := iszero(shl(shl(3, r), calldataload(add(data, sub(len, r))))) }
+                ok := and(and(eq(calldataload(hp), sub(tail, base)), lt(len, 0x100000000)), iszero(gt(next, end)))
+                ok := and(ok, iszero(shr(shl(3, sub(32, and(sub(0, len), 31))), calldataload(add(data, len)))))
             }
             for {} 1 {} {
                 // abi.encode(UpdateStateProxyMessage{Height prev; bytes32 prevStateId; Height post; bytes32
@@ -949,13 +948,15 @@ contract LCPClient {
         uint256 sigsHead;
         uint256 nSigs;
         assembly ("memory-safe") {
+            // A `bytes` whose offset word is at hp (relative to base) must start at tail, end by end (data <= next
+            // when len < 2^32), pad with zeros: the word at data+len starts with the (32 - len) mod 32 padding bytes
+            // (none: a shift by 256 leaves zero).
             function cdbytes(base, hp, tail, end) -> ok, data, len, next {
                 data := add(tail, 32)
                 len := calldataload(tail)
                 next := add(data, and(add(len, 31), not(31)))
-                ok := and(and(eq(calldataload(hp), sub(tail, base)), iszero(gt(data, end))), and(lt(len, 0x100000000), iszero(gt(next, end))))
-                let r := and(len, 31)
-                if and(ok, gt(r, 0)) { ok := iszero(shl(shl(3, r), calldataload(add(data, sub(len, r))))) }
+                ok := and(and(eq(calldataload(hp), sub(tail, base)), lt(len, 0x100000000)), iszero(gt(next, end)))
+                ok := and(ok, iszero(shr(shl(3, sub(32, and(sub(0, len), 31))), calldataload(add(data, len)))))
             }
             // whether calldata x..x+l equals y..y+l
             function cdeq(x, y, l) -> e {
