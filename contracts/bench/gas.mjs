@@ -1,10 +1,11 @@
 // Gas of the on-chain LCP client on @ethereumjs/vm at hardfork Osaka (EIP-7951 P256VERIFY 6,900, EIP-7883 MODEXP,
 // EIP-7623 calldata floor), total transaction gas (intrinsic 21,000 + calldata + execution, or the EIP-7623 floor
-// when higher) unless a row says otherwise, side by side: this tree's contracts, the contracts of an earlier commit
-// (LCP_GAS_BASE, default d2f058b: before the calldata-reading update and membership paths) compiled and run on the
-// same EVM in the same run, and lcp-solidity's figures on the same EVM and hardfork as spec/onchain.md §2.10
-// records them. Then where the gas of updateClient and verifyMembership goes (breakdown.mjs). Run by `make bench`
-// (bench/peers/onchain-gas.mjs); never a timed test.
+// when higher) unless a row says otherwise, side by side: this tree's contracts, the contracts of earlier commits
+// (LCP_GAS_BASE, a comma-separated list, default d2f058b: before the calldata-reading update and membership paths,
+// and f187036: before the membership path's assembly fast path) compiled and run on the same EVM in the same run,
+// and lcp-solidity's figures on the same EVM and hardfork as spec/onchain.md §2.10 records them. Then where the gas
+// of updateClient and verify(Non)Membership goes (breakdown.mjs), for the fixtures and for lcp-c's own commitments.
+// Run by `make bench` (bench/peers/onchain-gas.mjs); never a timed test.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,10 +18,10 @@ import { simPlatform, mockCommitments } from '../test/sim.mjs';
 import { compile } from '../build.mjs';
 import { breakdown, calldataCost } from './breakdown.mjs';
 
-const BASE = process.env.LCP_GAS_BASE || 'd2f058b';
+const BASES = (process.env.LCP_GAS_BASE || 'd2f058b,f187036').split(',').filter(Boolean);
 
 /** The contracts of commit BASE, compiled with the same settings; null when git or the commit is not there. */
-function baseArtifacts() {
+function baseArtifacts(BASE) {
   try {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lcp-gas-base-'));
     const git = (...a) => execFileSync('git', a, { cwd: F.ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
@@ -107,7 +108,7 @@ async function dcapIntel() {
   return rows;
 }
 
-async function dcapSim(sim, cm, artifacts) {
+async function dcapSim(sim, cm, artifacts, notes) {
   const rows = [];
   const row = (what, gas, peer = '', note = '') => rows.push({ what, gas, peer, note });
   const chain = await Chain.create({ artifacts });
@@ -135,7 +136,11 @@ async function dcapSim(sim, cm, artifacts) {
     if (value) args.push(value);
     const fn = value ? 'verifyMembership' : 'verifyNonMembership';
     const data = lc.encode(fn, args);
-    r = await lc.send(fn, args);
+    if (notes) {
+      const b = await breakdown(chain, `${fn}, lcp-c mock commitment`, data, () => chain.send(lc.address, data));
+      notes.push(b.text);
+      r = { gas: b.total, ok: !b.text.includes('FAILED') };
+    } else r = await lc.send(fn, args);
     if (!r.ok) throw new Error(`${fn}: ${r.error}`);
     const cd = calldataCost(data);
     row(`${fn}, lcp-c mock commitment (${cd.bytes} calldata bytes)`, r.gas, '',
@@ -146,30 +151,36 @@ async function dcapSim(sim, cm, artifacts) {
 
 export async function main() {
   const t = Date.now();
-  const base = baseArtifacts();
+  const bases = BASES.map((b) => ({ name: b, artifacts: baseArtifacts(b), rows: [] }));
   const notes = [];
+  const simNotes = [];
   const now = [...(await ias(null, notes))];
-  const before = base ? [...(await ias(base, null))] : [];
+  for (const b of bases) if (b.artifacts) b.rows.push(...(await ias(b.artifacts, null)));
   const sim = simPlatform();
   try {
     const cm = mockCommitments(sim);
-    now.push(...(await dcapSim(sim, cm, null)));
-    if (base) before.push(...(await dcapSim(sim, cm, base)));
+    now.push(...(await dcapSim(sim, cm, null, simNotes)));
+    for (const b of bases) if (b.artifacts) b.rows.push(...(await dcapSim(sim, cm, b.artifacts, null)));
   } finally {
     sim.cleanup();
   }
   now.push(...(await dcapIntel()));
-  const prev = new Map(before.map((r) => [r.what, r.gas]));
+  const prev = bases.map((b) => new Map(b.rows.map((r) => [r.what, r.gas])));
   const w = Math.max(...now.map((r) => r.what.length));
   console.log('on-chain LCP client gas, @ethereumjs/vm 10.1.3, hardfork Osaka (total transaction gas unless noted)');
-  console.log(`${'operation'.padEnd(w)}  ${'this tree'.padStart(10)}  ${('at ' + BASE).padStart(10)}  ${'lcp-solidity (spec 2.10)'.padEnd(42)}  note`);
+  const cols = bases.map((b) => ('at ' + b.name).padStart(10)).join('  ');
+  console.log(`${'operation'.padEnd(w)}  ${'this tree'.padStart(10)}  ${cols}  ${'lcp-solidity (spec 2.10)'.padEnd(42)}  note`);
   for (const r of now) {
-    const b = prev.has(r.what) ? String(prev.get(r.what)) : '-';
-    console.log(`${r.what.padEnd(w)}  ${String(r.gas).padStart(10)}  ${b.padStart(10)}  ${r.peer.padEnd(42)}  ${r.note}`);
+    const b = prev.map((m, i) => (m.has(r.what) ? String(m.get(r.what)) : '-').padStart(Math.max(10, 3 + bases[i].name.length))).join('  ');
+    console.log(`${r.what.padEnd(w)}  ${String(r.gas).padStart(10)}  ${b}  ${r.peer.padEnd(42)}  ${r.note}`);
   }
-  if (!base) console.log(`(commit ${BASE} not available: no before column)`);
+  for (const b of bases) if (!b.artifacts) console.log(`(commit ${b.name} not available: no column for it)`);
   console.log('\nwhere the gas goes (this tree, client/02 fixtures):');
   for (const n of notes) console.log(n);
+  // No execution gas can take a transaction below its EIP-7623 floor (21,000 + 10 per calldata token): for lcp-c's
+  // own verifyMembership that floor alone is above 40,000 (its floor line below).
+  console.log('\nwhere the gas goes (this tree, lcp-c mock commitments):');
+  for (const n of simNotes) console.log(n);
   console.log(`(${((Date.now() - t) / 1000).toFixed(1)} s)`);
 }
 

@@ -296,7 +296,7 @@ contract LCPClient {
         bytes calldata path,
         bytes calldata value
     ) external view returns (bool) {
-        _verifyState(clientId, height, proof, prefix, path, keccak256(value));
+        _verifyState(clientId, height, proof, prefix, path, _cdKeccak(value));
         return true;
     }
 
@@ -784,9 +784,8 @@ contract LCPClient {
                 data := add(tail, 32)
                 len := calldataload(tail)
                 next := add(data, and(add(len, 31), not(31)))
-                ok := and(and(eq(calldataload(hp), sub(tail, base)), iszero(gt(data, end))), and(lt(len, 0x100000000), iszero(gt(next, end))))
-                let r := and(len, 31)
-                if and(ok, gt(r, 0)) { ok := iszero(shl(shl(3, r), calldataload(add(data, sub(len, r))))) }
+                ok := and(and(eq(calldataload(hp), sub(tail, base)), lt(len, 0x100000000)), iszero(gt(next, end)))
+                ok := and(ok, iszero(shr(shl(3, sub(32, and(sub(0, len), 31))), calldataload(add(data, len)))))
             }
             for {} 1 {} {
                 // abi.encode(UpdateStateProxyMessage{Height prev; bytes32 prevStateId; Height post; bytes32
@@ -949,16 +948,25 @@ contract LCPClient {
         uint256 sigsHead;
         uint256 nSigs;
         assembly ("memory-safe") {
+            // A `bytes` whose offset word is at hp (relative to base) must start at tail, end by end (data <= next
+            // when len < 2^32), pad with zeros: the word at data+len starts with the (32 - len) mod 32 padding bytes
+            // (none: a shift by 256 leaves zero).
             function cdbytes(base, hp, tail, end) -> ok, data, len, next {
                 data := add(tail, 32)
                 len := calldataload(tail)
                 next := add(data, and(add(len, 31), not(31)))
-                ok := and(and(eq(calldataload(hp), sub(tail, base)), iszero(gt(data, end))), and(lt(len, 0x100000000), iszero(gt(next, end))))
-                let r := and(len, 31)
-                if and(ok, gt(r, 0)) { ok := iszero(shl(shl(3, r), calldataload(add(data, sub(len, r))))) }
+                ok := and(and(eq(calldataload(hp), sub(tail, base)), lt(len, 0x100000000)), iszero(gt(next, end)))
+                ok := and(ok, iszero(shr(shl(3, sub(32, and(sub(0, len), 31))), calldataload(add(data, len)))))
             }
             // whether calldata x..x+l equals y..y+l
             function cdeq(x, y, l) -> e {
+                // up to 32 bytes (a prefix, most paths): one word each, compared on their first l bytes (l = 0: a
+                // shift by 256 leaves zero on both sides)
+                if lt(l, 33) {
+                    let sh := shl(3, sub(32, l))
+                    e := eq(shr(sh, calldataload(x)), shr(sh, calldataload(y)))
+                    leave
+                }
                 e := 1
                 let full := and(l, not(31))
                 for { let i := 0 } lt(i, full) { i := add(i, 32) } {
@@ -1042,27 +1050,45 @@ contract LCPClient {
             revert LCPClientMembershipVerificationInvalidValue();
         }
         bytes32 digest;
-        address ek;
+        mapping(address => EKInfo) storage ekm = c.enclaveKeys;
         assembly ("memory-safe") {
             let m := mload(0x40)
             calldatacopy(m, msgPos, msgLen)
             digest := keccak256(m, msgLen)
-        }
-        // One 65-byte signature: its signer (zero when _recover would refuse it)
-        if (nSigs == 1) {
-            uint256 off;
-            assembly ("memory-safe") {
-                off := add(sigsHead, calldataload(sigsHead))
-                if iszero(eq(calldataload(off), 65)) { off := 0 }
+            // One 65-byte r||s||v signature (v 0/1/27/28, low s: what _recover takes): its signer decides alone when
+            // its record says it was registered with a client without operators (which it then never has: creation
+            // fixes it, updateOperators needs operators and keeps at least one) and it has not expired; the call
+            // then returns true from here. Anything else takes the general rule below, which reads the client and
+            // gives its errors.
+            if eq(nSigs, 1) {
+                let sp := add(sigsHead, calldataload(sigsHead))
+                let v := byte(0, calldataload(add(sp, 96)))
+                if lt(v, 27) { v := add(v, 27) }
+                let s := calldataload(add(sp, 64))
+                // SECP256K1_HALF_N
+                if and(
+                    and(eq(calldataload(sp), 65), or(eq(v, 27), eq(v, 28))),
+                    iszero(gt(s, 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0))
+                ) {
+                    mstore(m, digest)
+                    mstore(add(m, 0x20), v)
+                    mstore(add(m, 0x40), calldataload(add(sp, 32)))
+                    mstore(add(m, 0x60), s)
+                    mstore(0, 0) // stays zero when the precompile returns nothing (no signer)
+                    if staticcall(gas(), 1, m, 0x80, 0, 0x20) {
+                        // the signer at 0 is the first half of its record's key: keccak256(ek . enclaveKeys slot);
+                        // EKInfo{uint64 expiredAt; address operator; bool noOperators} in one word
+                        if mload(0) {
+                            mstore(0x20, ekm.slot)
+                            let w := sload(keccak256(0, 0x40))
+                            if and(iszero(iszero(byte(3, w))), gt(and(w, U64), timestamp())) {
+                                mstore(0, 1)
+                                return(0, 0x20)
+                            }
+                        }
+                    }
+                }
             }
-            if (off != 0) ek = _ecrecover65(digest, off + 32);
-        }
-        // One signature by a key of a client without operators (recorded at registration; a client never gains
-        // or loses all operators): the key's record alone decides. Anything else takes the general rule, which
-        // reads the client and gives its errors.
-        if (ek != address(0)) {
-            uint256 w = _ekWord(c, ek);
-            if ((w >> 224) & 0xff != 0 && w & U64 > block.timestamp) return;
         }
         bytes[] calldata sigs;
         assembly ("memory-safe") {
