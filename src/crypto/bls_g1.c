@@ -41,12 +41,21 @@ int lcp_bls_g1_on_curve_affine(const bls_fp *x, const bls_fp *y)
     return lcp_bls_fp_eq(&l, &r);
 }
 
-/* [r]P = O */
+/* P in G1 iff phi(P) = -[u^2]P, phi(x, y) = (beta x, y) the curve's cube-root endomorphism (M. Scott, "A note on
+ * group membership tests for G1, G2 and GT on BLS pairing-friendly curves", 2021): two multiplications by the
+ * 64-bit, weight-6 |u| instead of one by the 255-bit r, about 2.5x faster — it matters when a new sync committee's
+ * 512 keys are decoded. Which cube root acts as -u^2 on G1 (beta, not beta^2), and that the test refuses every
+ * torsion component of E1 the order test refuses, is checked in tests/crypto/test_bls.c. */
 int lcp_bls_g1_in_subgroup(const bls_g1 *a)
 {
-    bls_g1 t;
-    lcp_bls_g1_mul(&t, a, BLS_R, 4);
-    return lcp_bls_g1_is_inf(&t);
+    static const uint64_t u[1] = {BLS_X_ABS};
+    if (lcp_bls_g1_is_inf(a)) return 1;
+    bls_g1 q, phi = *a;
+    lcp_bls_g1_mul(&q, a, u, 1);
+    lcp_bls_g1_mul(&q, &q, u, 1); /* [u^2]P: u^2 = |u|^2 */
+    lcp_bls_g1_neg(&q, &q);
+    lcp_bls_fp_mul(&phi.x, &a->x, &BLS_BETA); /* Jacobian (X, Y, Z) -> (beta X, Y, Z) */
+    return lcp_bls_g1_eq(&phi, &q);
 }
 
 /* ZCash flags in the first byte: 0x80 compressed (required), 0x40 infinity (then every other bit zero), 0x20 the

@@ -134,6 +134,71 @@ static void test_generators_and_subgroups(void **state)
     assert_int_equal(found, 4);
 }
 
+/* The subgroup test by the endomorphism (phi(P) = -[u^2]P) against the definition ([r]P = O): the same verdict on
+ * G1 points, on points of E1 outside G1, and on G1 points plus a torsion point of each order dividing the
+ * cofactor h1 = 3 * 11^2 * 10177^2 * 859267^2 * 52437899^2 (a test that missed one component would accept them). */
+static int in_g1_by_order(const bls_g1 *p)
+{
+    bls_g1 t;
+    lcp_bls_g1_mul(&t, p, BLS_R, 4);
+    return lcp_bls_g1_is_inf(&t);
+}
+
+static void test_g1_subgroup_by_endomorphism(void **state)
+{
+    (void)state;
+    /* h1 / l for l = 3, 11, 11^2, 10177, 10177^2, 859267, 859267^2, 52437899, 52437899^2 (little-endian limbs) */
+    static const uint64_t cof[9][2] = {
+        {0x2eaae38e55558e39ULL, 0x13242eaac71ca072ULL}, {0x3b45e0f845d183e1ULL, 0x053869d17c1f147cULL},
+        {0x627ab75c63702343ULL, 0x00797dfbc5773068ULL}, {0xd634e0186abb4d6bULL, 0x000171c9ead3fcd3ULL},
+        {0x630149c028dca02bULL, 0x000000094d4c6a74ULL}, {0x780fcc6d77cfb0b9ULL, 0x0000046134a7640eULL},
+        {0xc2eebd2b6760b113ULL, 0x0000000000558393ULL}, {0x8b7765995ee3f961ULL, 0x000000125f5bd614ULL},
+        {0xd04a695e4a558443ULL, 0x00000000000005e0ULL}};
+    bls_g1 g, p, t;
+    lcp_bls_g1_from_affine(&g, &BLS_G1X, &BLS_G1Y);
+    assert_true(lcp_bls_g1_in_subgroup(&g));
+    int outside = 0, torsion = 0;
+    for (uint64_t xv = 1; xv < 60; xv++) {
+        bls_fp x = {{xv}}, y, rhs;
+        lcp_bls_fp_mul(&x, &x, &BLS_R2);
+        lcp_bls_fp_sqr(&rhs, &x);
+        lcp_bls_fp_mul(&rhs, &rhs, &x);
+        lcp_bls_fp_add(&rhs, &rhs, &BLS_B1);
+        if (!lcp_bls_fp_sqrt(&y, &rhs)) continue;
+        lcp_bls_g1_from_affine(&p, &x, &y);
+        assert_int_equal(lcp_bls_g1_in_subgroup(&p), in_g1_by_order(&p));
+        outside += !in_g1_by_order(&p);
+        /* [r]p lies in the cofactor's torsion: each [h1/l] of it has order dividing l */
+        bls_g1 tor;
+        lcp_bls_g1_mul(&tor, &p, BLS_R, 4);
+        for (int i = 0; i < 9; i++) {
+            lcp_bls_g1_mul(&t, &tor, cof[i], 2);
+            if (lcp_bls_g1_is_inf(&t)) continue;
+            torsion++;
+            assert_false(lcp_bls_g1_in_subgroup(&t));
+            lcp_bls_g1_add(&t, &t, &g); /* a G1 point with one torsion component */
+            assert_false(in_g1_by_order(&t));
+            assert_false(lcp_bls_g1_in_subgroup(&t));
+        }
+        /* and G1 points: the cofactor cleared */
+        static const uint64_t h1[2] = {0x8c00aaab0000aaabULL, 0x396c8c005555e156ULL};
+        lcp_bls_g1_mul(&t, &p, h1, 2);
+        assert_true(in_g1_by_order(&t));
+        assert_true(lcp_bls_g1_in_subgroup(&t));
+        /* phi acts as -u^2 on G1 with beta; with beta^2 it does not (the wrong root would refuse every key) */
+        bls_g1 q = t;
+        lcp_bls_fp_mul(&q.x, &t.x, &BLS_BETA2);
+        bls_g1 m;
+        static const uint64_t u[1] = {BLS_X_ABS};
+        lcp_bls_g1_mul(&m, &t, u, 1);
+        lcp_bls_g1_mul(&m, &m, u, 1);
+        lcp_bls_g1_neg(&m, &m);
+        if (!lcp_bls_g1_is_inf(&t)) assert_false(lcp_bls_g1_eq(&q, &m));
+    }
+    assert_true(outside > 20);
+    assert_true(torsion > 100);
+}
+
 static void test_bilinearity(void **state)
 {
     (void)state;
@@ -774,6 +839,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_generators_and_subgroups),
+        cmocka_unit_test(test_g1_subgroup_by_endomorphism),
         cmocka_unit_test(test_bilinearity),
         cmocka_unit_test(test_expand_message_xmd),
         cmocka_unit_test(test_hash_to_g2_rfc),
