@@ -80,6 +80,19 @@ static int pairing_product_is_one(const bls_g1 *ps, const bls_g2 *qs, size_t n)
 
 /* ---- algebra ---- */
 
+/* The point of E1 (y^2 = x^3 + 4, any subgroup) with x = xv, if there is one: 1 and p set, else 0. */
+static int e1_point(bls_g1 *p, uint64_t xv)
+{
+    bls_fp x = {{xv}}, y, rhs;
+    lcp_bls_fp_mul(&x, &x, &BLS_R2);
+    lcp_bls_fp_sqr(&rhs, &x);
+    lcp_bls_fp_mul(&rhs, &rhs, &x);
+    lcp_bls_fp_add(&rhs, &rhs, &BLS_B1);
+    if (!lcp_bls_fp_sqrt(&y, &rhs)) return 0;
+    lcp_bls_g1_from_affine(p, &x, &y);
+    return 1;
+}
+
 static void test_generators_and_subgroups(void **state)
 {
     (void)state;
@@ -121,14 +134,8 @@ static void test_generators_and_subgroups(void **state)
     /* points of E1 outside G1 */
     int found = 0;
     for (uint64_t xv = 1; found < 4 && xv < 100; xv++) {
-        bls_fp x = {{xv}}, y, rhs;
-        lcp_bls_fp_mul(&x, &x, &BLS_R2);
-        lcp_bls_fp_sqr(&rhs, &x);
-        lcp_bls_fp_mul(&rhs, &rhs, &x);
-        lcp_bls_fp_add(&rhs, &rhs, &BLS_B1);
-        if (!lcp_bls_fp_sqrt(&y, &rhs)) continue;
+        if (!e1_point(&t1, xv)) continue;
         found++;
-        lcp_bls_g1_from_affine(&t1, &x, &y);
         assert_false(lcp_bls_g1_in_subgroup(&t1));
     }
     assert_int_equal(found, 4);
@@ -159,13 +166,7 @@ static void test_g1_subgroup_by_endomorphism(void **state)
     assert_true(lcp_bls_g1_in_subgroup(&g));
     int outside = 0, torsion = 0;
     for (uint64_t xv = 1; xv < 60; xv++) {
-        bls_fp x = {{xv}}, y, rhs;
-        lcp_bls_fp_mul(&x, &x, &BLS_R2);
-        lcp_bls_fp_sqr(&rhs, &x);
-        lcp_bls_fp_mul(&rhs, &rhs, &x);
-        lcp_bls_fp_add(&rhs, &rhs, &BLS_B1);
-        if (!lcp_bls_fp_sqrt(&y, &rhs)) continue;
-        lcp_bls_g1_from_affine(&p, &x, &y);
+        if (!e1_point(&p, xv)) continue;
         assert_int_equal(lcp_bls_g1_in_subgroup(&p), in_g1_by_order(&p));
         outside += !in_g1_by_order(&p);
         /* [r]p lies in the cofactor's torsion: each [h1/l] of it has order dividing l */
