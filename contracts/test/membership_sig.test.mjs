@@ -9,7 +9,7 @@ import { ethers } from 'ethers';
 import * as F from './fixtures.mjs';
 import { Client } from './client.mjs';
 import { CDriver } from './cdriver.mjs';
-import { H, ctxTrusting, updateState, stateMsg, MRENCLAVE, simReport } from './ownkey.mjs';
+import { H, ctxTrusting, updateState, stateMsg, ownKeyOnBoth } from './ownkey.mjs';
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
@@ -18,16 +18,7 @@ test('membership, one signature: v forms, high s, lengths, unknown and expired k
   const drv = new CDriver();
   try {
     const T = 1_718_500_000n;
-    c.chain.timestamp = T;
-    assert.ok((await drv.config({ development: true, iasRoot: F.iasRoot('02'), contract: c.lc.address })).ok);
-    const cs = F.clientState({ mrenclave: MRENCLAVE, keyExpiration: 3600 });
-    assert.ok((await c.init(cs)).ok);
-    assert.ok((await drv.create('lcp-0', cs)).ok);
-    const ek = new ethers.Wallet('0x' + '79'.repeat(32));
-    const reg = F.registerMsg(simReport(ek.address, T));
-    assert.ok((await c.register(reg)).ok);
-    assert.ok((await drv.msg('lcp-0', F.any(F.URL.register, reg), T)).ok);
-    const sign = (m, w = ek) => F.sign(w, ethers.keccak256(m));
+    const { ek, sign } = await ownKeyOnBoth(c, drv, T, '79');
     const now = T * 1_000_000_000n;
     const s1 = ethers.id('state-1');
     const up = updateState({ prev: H(0, 0), prevId: ethers.ZeroHash, post: H(1, 10), postId: s1, ts: now,

@@ -1,6 +1,6 @@
 // Commitments written by the test itself: proxy messages (lcp-spec §3) built with ethers' ABI coder and a simulated
 // IAS report (signed with lcp's test signing key, which lcp-solidity's simulation root certifies) for a key whose
-// secret the test holds. Shared by own_key.test.mjs and strict_abi.test.mjs.
+// secret the test holds. Shared by own_key, strict_abi and membership_sig tests.
 import crypto from 'node:crypto';
 import { ethers } from 'ethers';
 import * as F from './fixtures.mjs';
@@ -37,4 +37,21 @@ export function simReport(ek, when) {
   const key = crypto.createPrivateKey(F.td('lcp/lcp/tests/certs/signing.key'));
   const sig = crypto.sign('sha256', Buffer.from(avr), key);
   return { avr, signature: sig.toString('base64'), signing_cert: F.td('lcp/lcp-solidity/certs/simulation_signing.der').toString('base64') };
+}
+
+/** Client "lcp-0" created on the contract (c, a test/client.mjs Client) and in the C driver (drv, configured for
+ *  c), and a key whose secret the test holds (Wallet of 32 bytes keyByte) registered on both at T with a simulated
+ *  IAS report (key_expiration 3600). Returns { ek, cs, reg, sign(message, wallet = ek) }. */
+export async function ownKeyOnBoth(c, drv, T, keyByte) {
+  c.chain.timestamp = T;
+  const ok = (r, what) => { if (!r.ok) throw new Error(`${what}: ${r.error ?? r.line}`); };
+  ok(await drv.config({ development: true, iasRoot: F.iasRoot('02'), contract: c.lc.address }), 'C driver config');
+  const cs = F.clientState({ mrenclave: MRENCLAVE, keyExpiration: 3600 });
+  ok(await c.init(cs), 'initializeClient');
+  ok(await drv.create('lcp-0', cs), 'C create');
+  const ek = new ethers.Wallet('0x' + keyByte.repeat(32));
+  const reg = F.registerMsg(simReport(ek.address, T));
+  ok(await c.register(reg), 'registerEnclaveKey');
+  ok(await drv.msg('lcp-0', F.any(F.URL.register, reg), T), 'C register');
+  return { ek, cs, reg, sign: (m, w = ek) => F.sign(w, ethers.keccak256(m)) };
 }

@@ -9,7 +9,7 @@ import { ethers } from 'ethers';
 import * as F from './fixtures.mjs';
 import { Client } from './client.mjs';
 import { CDriver } from './cdriver.mjs';
-import { H, ctxTrusting, updateState, stateMsg, MRENCLAVE, simReport } from './ownkey.mjs';
+import { H, ctxTrusting, updateState, stateMsg, ownKeyOnBoth } from './ownkey.mjs';
 
 /** Variants of b: each 32-byte word with its last byte and then its first byte changed; b with a zero word and
  *  one zero byte appended; b without its last word. */
@@ -33,16 +33,7 @@ test('strict ABI: every word of signed UpdateState and STATE messages and of the
   const drv = new CDriver();
   try {
     const T = 1_718_500_000n;
-    c.chain.timestamp = T;
-    assert.ok((await drv.config({ development: true, iasRoot: F.iasRoot('02'), contract: c.lc.address })).ok);
-    const cs = F.clientState({ mrenclave: MRENCLAVE, keyExpiration: 3600 });
-    assert.ok((await c.init(cs)).ok);
-    assert.ok((await drv.create('lcp-0', cs)).ok);
-    const ek = new ethers.Wallet('0x' + '78'.repeat(32));
-    const reg = F.registerMsg(simReport(ek.address, T));
-    assert.ok((await c.register(reg)).ok);
-    assert.ok((await drv.msg('lcp-0', F.any(F.URL.register, reg), T)).ok);
-    const sign = (m) => F.sign(ek, ethers.keccak256(m));
+    const { cs, reg, sign } = await ownKeyOnBoth(c, drv, T, '78');
     const update = async (m, id = 'lcp-0') => {
       const e = await c.update(m, [sign(m)], id);
       const d = await drv.msg(id, F.any(F.URL.update, F.updateMsg(m, [sign(m)])), T);
