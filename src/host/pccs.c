@@ -102,15 +102,18 @@ static int is_hex_text(const uint8_t *p, size_t n)
     return 1;
 }
 
-/* A CRL answer (DER, PEM, or hex of DER as a PCCS sends the Root CA CRL) added to doc as hex of its DER. */
+/* A CRL answer (DER, PEM, or hex of DER as a PCCS sends the Root CA CRL) added to doc as hex of its DER. Line
+ * ends are trimmed from the text forms only: a DER CRL's last byte (of its signature) is 0x0a or 0x0d one time in
+ * 128, and trimming it would cut the CRL. */
 static int add_crl(cJSON *doc, const char *key, lcp_bytes body, const char *url, char *err)
 {
-    while (body.len && (body.ptr[body.len - 1] == '\n' || body.ptr[body.len - 1] == '\r')) body.len--;
+    lcp_bytes text = body;
+    while (text.len && (text.ptr[text.len - 1] == '\n' || text.ptr[text.len - 1] == '\r')) text.len--;
     uint8_t *der = NULL;
     size_t n = 0;
     int rc = LCP_OK;
-    if (body.len > 10 && memcmp(body.ptr, "-----BEGIN", 10) == 0) {
-        BIO *b = BIO_new_mem_buf(body.ptr, (int)body.len);
+    if (text.len > 10 && memcmp(text.ptr, "-----BEGIN", 10) == 0) {
+        BIO *b = BIO_new_mem_buf(text.ptr, (int)text.len);
         X509_CRL *crl = b ? PEM_read_bio_X509_CRL(b, NULL, NULL, NULL) : NULL;
         BIO_free(b);
         unsigned char *d = NULL;
@@ -121,9 +124,9 @@ static int add_crl(cJSON *doc, const char *key, lcp_bytes body, const char *url,
         OPENSSL_free(d);
         return rc;
     }
-    if (is_hex_text(body.ptr, body.len)) {
-        if (!(der = lcp_malloc(body.len / 2))) return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
-        if (lcp_hex_decode(der, body.len / 2, &n, (const char *)body.ptr, body.len, NULL) != LCP_OK) n = 0;
+    if (is_hex_text(text.ptr, text.len)) {
+        if (!(der = lcp_malloc(text.len / 2))) return lcp_fail(err, LCP_ERR_NOMEM, "out of memory");
+        if (lcp_hex_decode(der, text.len / 2, &n, (const char *)text.ptr, text.len, NULL) != LCP_OK) n = 0;
         body.ptr = der;
         body.len = n;
     }

@@ -7,6 +7,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "lcp/attestation_dcap.h"
 #include "lcp/host_pccs.h"
 #include "pccsfake.h"
@@ -287,6 +291,74 @@ static void test_fetch_failures(void **state)
     assert_null(json);
 }
 
+/* f->doc with its PCK CRL signed again by the simulated PCK CA until the DER's last byte is `last`. */
+static void pck_crl_ending_in(fx *f, uint8_t last)
+{
+    cJSON *doc = cJSON_ParseWithLength((const char *)f->doc, f->doc_len);
+    assert_non_null(doc);
+    const cJSON *h = cJSON_GetObjectItemCaseSensitive(doc, "pck_crl");
+    assert_true(cJSON_IsString(h));
+    size_t hl = strlen(h->valuestring);
+    uint8_t *der = lcp_malloc(hl / 2 + 1);
+    assert_non_null(der);
+    size_t dl = tu_hex(der, hl / 2 + 1, h->valuestring);
+    const unsigned char *q = der;
+    X509_CRL *crl = d2i_X509_CRL(NULL, &q, (long)dl);
+    assert_non_null(crl);
+    char kp[256];
+    snprintf(kp, sizeof kp, "%s/issuer/pck_ca_key.pem", f->s.platform);
+    FILE *fp = fopen(kp, "r");
+    assert_non_null(fp);
+    EVP_PKEY *key = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
+    fclose(fp);
+    assert_non_null(key);
+    unsigned char *out = NULL;
+    int n = 0;
+    for (int i = 0; i < 20000; i++) { /* ECDSA signs with a fresh nonce: 1 in 256 ends in `last` */
+        assert_true(X509_CRL_sign(crl, key, EVP_sha256()) > 0);
+        OPENSSL_free(out);
+        out = NULL;
+        n = i2d_X509_CRL(crl, &out);
+        assert_true(n > 0);
+        if (out[n - 1] == last) break;
+    }
+    assert_int_equal(out[n - 1], last);
+    char *hex = lcp_malloc(2 * (size_t)n + 1);
+    assert_non_null(hex);
+    assert_int_equal(lcp_hex_encode(hex, 2 * (size_t)n + 1, out, (size_t)n), LCP_OK);
+    cJSON_ReplaceItemInObjectCaseSensitive(doc, "pck_crl", cJSON_CreateString(hex));
+    char *txt = cJSON_PrintUnformatted(doc);
+    assert_non_null(txt);
+    lcp_free(f->doc);
+    f->doc_len = strlen(txt);
+    f->doc = lcp_malloc(f->doc_len);
+    assert_non_null(f->doc);
+    memcpy(f->doc, txt, f->doc_len);
+    cJSON_free(txt);
+    lcp_free(hex);
+    OPENSSL_free(out);
+    EVP_PKEY_free(key);
+    X509_CRL_free(crl);
+    lcp_free(der);
+    cJSON_Delete(doc);
+}
+
+/* A DER CRL is binary: one whose last byte is a line feed or a carriage return is still whole (the CI failure of
+ * 2026-12-06: the client trimmed line ends from every body, and cut such a CRL). */
+static void test_fetch_der_crl_ending_in_line_end(void **state)
+{
+    fx *f = *state;
+    const uint8_t ends[] = {'\n', '\r'};
+    for (size_t i = 0; i < sizeof ends; i++) {
+        pck_crl_ending_in(f, ends[i]);
+        pccsfake *p = pccsfake_start((const char *)f->doc, f->doc_len, LCP_SIM_FMSPC_HEX, NULL, NULL);
+        char err[LCP_ERR_LEN] = "";
+        int rc = fetch(f, pccsfake_url(p), NULL, err);
+        if (rc != LCP_OK) fail_msg("a DER CRL ending in 0x%02x: %s", ends[i], err);
+        pccsfake_stop(p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -296,6 +368,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fetch_plain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fetch_tls, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fetch_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fetch_der_crl_ending_in_line_end, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
