@@ -4,7 +4,8 @@
  * 96-byte compressed; ZCash serialisation flags). Written here because Debian 12 packages no BLS12-381 library.
  * Verification is what the enclave needs; signing exists for test chains and tools (never inside the enclave).
  * Every decoder refuses non-canonical encodings, points off the curve and points outside the prime-order subgroup.
- * Threading: no shared state; every function may run on many threads at once. Nothing allocates.
+ * Threading: no shared state; every function may run on many threads at once. Nothing allocates but the
+ * two-thread functions' threads and lcp_bls_worker_new.
  */
 #ifndef LCP_CRYPTO_BLS_H
 #define LCP_CRYPTO_BLS_H
@@ -21,6 +22,8 @@ extern "C" {
 
 /* A decoded, validated public key (an affine G1 point in the implementation's internal form). Decode once and
  * reuse: a sync committee's 512 keys are decoded when the committee is stored, not per update. */
+typedef struct lcp_bls_worker lcp_bls_worker; /* a kept second thread (lcp_bls_worker_new) */
+
 typedef struct {
     uint64_t x[6], y[6];
     int infinity; /* only ever set by aggregation of an empty set; decoders refuse infinity (KeyValidate) */
@@ -61,17 +64,34 @@ int lcp_bls_eth_fast_aggregate_verify(const lcp_bls_pubkey *pks, size_t n, const
                                       char *err) LCP_WARN_UNUSED;
 
 /* The same checks as the two functions above with the work split over two threads (pthreads): the calling thread
- * sums most of the keys, decompresses the signature and runs its Miller loop, while a worker hashes the message to
- * G2, sums the rest of the keys and runs the other Miller loop; then the caller runs the final exponentiation's
- * chain of squarings while the worker checks the signature's subgroup and multiplies alongside (the caller does
- * that work itself when the worker is late). Same results and error codes. Starting the worker is the one
- * allocation (its stack, by the C library); if no thread can be started, the single-thread function runs instead.
- * Used by the benchmark and tests; the light client calls the single-thread function. */
-int lcp_bls_fast_aggregate_verify_mt(const lcp_bls_pubkey *pks, size_t n, const uint8_t *bits, const uint8_t *msg,
-                                     size_t msg_len, const uint8_t sig[LCP_BLS_SIG_LEN], char *err) LCP_WARN_UNUSED;
-int lcp_bls_eth_fast_aggregate_verify_mt(const lcp_bls_pubkey *pks, size_t n, const uint8_t *bits,
-                                         const uint8_t *msg, size_t msg_len, const uint8_t sig[LCP_BLS_SIG_LEN],
-                                         char *err) LCP_WARN_UNUSED;
+ * hashes the message to G2, sums keys and runs the Miller loop of e(agg, H(m)), while the other thread sums the
+ * rest of the keys, decompresses the signature and runs the Miller loop of e(-G1, sig); then the caller runs the
+ * final exponentiation's chain of squarings while the other thread checks the signature's subgroup and multiplies
+ * alongside (the caller does that work itself when the other is late). Same results and error codes as the
+ * single-thread functions. The other thread is `w`'s (see lcp_bls_worker_new) or, when w is NULL or busy with
+ * another caller's call, one started for this call (its stack allocated by the C library); if no thread can be
+ * started, the single-thread function runs instead. Used by the benchmark and tests; the light client calls the
+ * single-thread function. */
+int lcp_bls_fast_aggregate_verify_mt(lcp_bls_worker *w, const lcp_bls_pubkey *pks, size_t n, const uint8_t *bits,
+                                     const uint8_t *msg, size_t msg_len, const uint8_t sig[LCP_BLS_SIG_LEN],
+                                     char *err) LCP_WARN_UNUSED;
+int lcp_bls_eth_fast_aggregate_verify_mt(lcp_bls_worker *w, const lcp_bls_pubkey *pks, size_t n,
+                                         const uint8_t *bits, const uint8_t *msg, size_t msg_len,
+                                         const uint8_t sig[LCP_BLS_SIG_LEN], char *err) LCP_WARN_UNUSED;
+
+/* A second thread kept for the two-thread functions, so that a call pays neither a thread's start (~24 us of the
+ * caller's time on this VM, and the new thread runs 30-130 us later) nor, when woken ahead, a wake-up. After each
+ * call, and after lcp_bls_worker_wake, it polls for work for spin_us microseconds (a core busy, to no one's
+ * detriment on an otherwise idle one), then sleeps until the next call or wake. Created asleep. One call at a time
+ * uses it; a concurrent caller gets a thread of its own. Allocates the context (lcp_malloc) and the thread. */
+int lcp_bls_worker_new(lcp_bls_worker **w, unsigned spin_us, char *err) LCP_WARN_UNUSED;
+/* Stops and joins the thread, frees the context; NULL is a no-op. No call may be running. */
+void lcp_bls_worker_free(lcp_bls_worker *w);
+/* Wake the worker now, ahead of a call, so that its wake-up overlaps the caller's other work (decoding an update,
+ * hashing its containers); it then polls for spin_us. NULL is a no-op. */
+void lcp_bls_worker_wake(lcp_bls_worker *w);
+/* Send the worker to sleep now instead of after spin_us (frees its core for other work). NULL is a no-op. */
+void lcp_bls_worker_park(lcp_bls_worker *w);
 
 /* ---- signing: test chains and tools only; never linked into the enclave's code paths. VARIABLE TIME: the
  * scalar multiplications branch on the secret key's bits, so these must not run where timing can be observed. ---- */

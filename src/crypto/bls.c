@@ -1,15 +1,13 @@
 /* BLS signatures of Ethereum's consensus layer (ciphersuite BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_) on the
  * arithmetic of bls_*.c: key and signature decoding with KeyValidate and subgroup checks, aggregation, Verify,
- * FastAggregateVerify (also split over two threads) and eth_fast_aggregate_verify; signing for tools. */
-#include <pthread.h>
-#include <sched.h>
+ * FastAggregateVerify and eth_fast_aggregate_verify (their two-thread forms are in bls_mt.c); signing for tools. */
 #include <string.h>
 
 #include "lcp/crypto_bls.h"
 #include "crypto/bls_internal.h"
 #include "crypto/bls_consts.h"
 
-static const char DST_POP[] = "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_";
+static const char DST_POP[] = LCP_BLS_DST_POP;
 
 int lcp_bls_pubkey_decode(lcp_bls_pubkey *out, const uint8_t in[LCP_BLS_PUBKEY_LEN], char *err)
 {
@@ -36,7 +34,7 @@ void lcp_bls_pubkey_encode(uint8_t out[LCP_BLS_PUBKEY_LEN], const lcp_bls_pubkey
 static int bit_set(const uint8_t *bits, size_t i) { return bits == NULL || ((bits[i / 8] >> (i % 8)) & 1); }
 
 /* acc += the keys from..to-1 whose bit is set, with mixed additions; *count += their number */
-static void aggregate_more(bls_g1 *acc, size_t *count, const lcp_bls_pubkey *pks, size_t from, size_t to,
+void lcp_bls_aggregate_more(bls_g1 *acc, size_t *count, const lcp_bls_pubkey *pks, size_t from, size_t to,
                            const uint8_t *bits)
 {
     for (size_t i = from; i < to; i++) {
@@ -56,7 +54,7 @@ static void aggregate_range(bls_g1 *acc, size_t *count, const lcp_bls_pubkey *pk
 {
     lcp_bls_g1_set_inf(acc);
     *count = 0;
-    aggregate_more(acc, count, pks, from, to, bits);
+    lcp_bls_aggregate_more(acc, count, pks, from, to, bits);
 }
 
 static void aggregate(bls_g1 *acc, size_t *count, const lcp_bls_pubkey *pks, size_t n, const uint8_t *bits)
@@ -64,7 +62,7 @@ static void aggregate(bls_g1 *acc, size_t *count, const lcp_bls_pubkey *pks, siz
     aggregate_range(acc, count, pks, 0, n, bits);
 }
 
-static void to_pubkey(lcp_bls_pubkey *out, const bls_g1 *p)
+void lcp_bls_g1_to_pubkey(lcp_bls_pubkey *out, const bls_g1 *p)
 {
     memset(out, 0, sizeof *out);
     if (lcp_bls_g1_is_inf(p)) {
@@ -83,7 +81,7 @@ int lcp_bls_pubkey_aggregate(lcp_bls_pubkey *out, const lcp_bls_pubkey *pks, siz
     bls_g1 acc;
     size_t count;
     aggregate(&acc, &count, pks, n, bits);
-    to_pubkey(out, &acc);
+    lcp_bls_g1_to_pubkey(out, &acc);
     return LCP_OK;
 }
 
@@ -109,25 +107,11 @@ int lcp_bls_pubkey_aggregate_with_total(lcp_bls_pubkey *out, const lcp_bls_pubke
         lcp_bls_fp_neg(&y, &y);
         lcp_bls_g1_add_affine(&acc, &acc, &x, &y);
     }
-    to_pubkey(out, &acc);
+    lcp_bls_g1_to_pubkey(out, &acc);
     return LCP_OK;
 }
 
 /* ---- the pairing check e(-G1, sig) * e(pk, H(m)) == 1 ---- */
-
-/* Miller loop of e(-G1, sig) */
-static void sig_side(bls_fp12 *f, const bls_g2 *sig)
-{
-    bls_pair pr;
-    if (lcp_bls_g2_is_inf(sig)) {
-        lcp_bls_fp12_set_one(f);
-        return;
-    }
-    pr.x = BLS_G1X;
-    pr.y = BLS_G1Y_NEG;
-    lcp_bls_g2_to_affine(&pr.qx, &pr.qy, sig);
-    lcp_bls_miller_loop(f, &pr, 1);
-}
 
 /* both Miller loops in one (shared squarings) */
 static int core_verify(const lcp_bls_pubkey *pk, const uint8_t *msg, size_t msg_len, const bls_g2 *sig)
@@ -183,7 +167,7 @@ static int aggregate_checked(lcp_bls_pubkey *agg, const lcp_bls_pubkey *pks, siz
     size_t count;
     aggregate(&acc, &count, pks, n, bits);
     if (count == 0) return lcp_fail(err, LCP_ERR_CRYPTO_VERIFY, "BLS FastAggregateVerify: no public key");
-    to_pubkey(agg, &acc);
+    lcp_bls_g1_to_pubkey(agg, &acc);
     if (agg->infinity)
         return lcp_fail(err, LCP_ERR_CRYPTO_VERIFY, "BLS aggregate public key is the point at infinity");
     return LCP_OK;
@@ -216,14 +200,14 @@ int lcp_bls_verify_aggregated(const lcp_bls_pubkey *agg, const uint8_t *msg, siz
     return LCP_OK;
 }
 
-static size_t participants(const uint8_t *bits, size_t n)
+size_t lcp_bls_participants(const uint8_t *bits, size_t n)
 {
     size_t c = 0;
     for (size_t i = 0; i < n; i++) c += (size_t)bit_set(bits, i);
     return c;
 }
 
-static int is_g2_infinity(const uint8_t sig[LCP_BLS_SIG_LEN])
+int lcp_bls_sig_is_infinity(const uint8_t sig[LCP_BLS_SIG_LEN])
 {
     if (sig[0] != 0xc0) return 0;
     for (size_t i = 1; i < LCP_BLS_SIG_LEN; i++)
@@ -236,181 +220,8 @@ int lcp_bls_eth_fast_aggregate_verify(const lcp_bls_pubkey *pks, size_t n, const
                                       char *err)
 {
     LCP_ARG_CHECK((pks != NULL || n == 0) && (msg != NULL || msg_len == 0) && sig != NULL);
-    if (participants(bits, n) == 0 && is_g2_infinity(sig)) return LCP_OK;
+    if (lcp_bls_participants(bits, n) == 0 && lcp_bls_sig_is_infinity(sig)) return LCP_OK;
     return lcp_bls_fast_aggregate_verify(pks, n, bits, msg, msg_len, sig, err);
-}
-
-/* ---- two threads. The pieces: aggregation (A), hash to G2 (H), signature decompression (D), one Miller loop each
- * side (M), the G2 subgroup check of the signature (S) and the final exponentiation (F), which needs both Miller
- * loops and so runs alone. The caller hashes the message to G2, sums keys and runs the Miller loop of
- * e(agg, H(m)); the worker sums keys, decompresses the signature and runs the Miller loop of e(-G1, sig). The keys
- * go in chunks to whichever thread asks first: the worker starts late (on this VM 30-130 us after pthread_create)
- * and by an amount nobody knows in advance, so it gets the pieces with the least fixed work (D + M, against H + M)
- * and the chunks balance the rest. Only the verdict needs the subgroup check: the worker runs it while the caller
- * runs the final exponentiation's squarings, and then multiplies alongside them (lcp_bls_final_exp_mt). ---- */
-
-#define MT_CHUNK 16 /* keys per claim: ~7 us of additions */
-
-typedef struct {
-    const lcp_bls_pubkey *pks;
-    size_t n;
-    const uint8_t *bits;
-    const uint8_t *sig_bytes;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    size_t cursor; /* the next unclaimed key, claimed atomically */
-    /* the worker's, each written before its flag is posted */
-    int part_ready, ml_ready;
-    bls_g1 part; /* its partial sum */
-    size_t part_count;
-    int sig_ok, f_done; /* the signature decompressed; f holds its Miller loop (else the loop is 1: infinity) */
-    bls_fp12 f;
-    int sig_in_g2; /* its subgroup check (read after `finished`) */
-    int finished;  /* its last write: it touches the job no more */
-    /* the caller's */
-    int agg_state; /* 1: the aggregate key is usable, 2: it is not (no key, or infinity) */
-    bls_fe_pipe pipe;
-} msg_job;
-
-/* Wait for the other thread's flag: spin a little first (the paths are balanced, so the wait is short, and waking a
- * sleeping thread costs tens of microseconds), then sleep on the condition variable. Flags are written under the
- * mutex with atomic stores, so the spin's atomic loads race with nothing. */
-static void job_wait(msg_job *j, const int *flag)
-{
-    for (unsigned spins = 0; spins < 4096 && !__atomic_load_n(flag, __ATOMIC_ACQUIRE); spins++) {
-#if defined(__x86_64__)
-        _mm_pause();
-#endif
-    }
-    pthread_mutex_lock(&j->mu);
-    while (!__atomic_load_n(flag, __ATOMIC_ACQUIRE)) pthread_cond_wait(&j->cv, &j->mu);
-    pthread_mutex_unlock(&j->mu);
-}
-
-static void job_post(msg_job *j, int *flag, int value)
-{
-    pthread_mutex_lock(&j->mu);
-    __atomic_store_n(flag, value, __ATOMIC_RELEASE);
-    pthread_cond_broadcast(&j->cv);
-    pthread_mutex_unlock(&j->mu);
-}
-
-/* this thread's share of the keys: chunks until none is left */
-static void sum_chunks(msg_job *j, bls_g1 *acc, size_t *count)
-{
-    lcp_bls_g1_set_inf(acc);
-    *count = 0;
-    for (;;) {
-        size_t from = __atomic_fetch_add(&j->cursor, (size_t)MT_CHUNK, __ATOMIC_RELAXED);
-        if (from >= j->n) return;
-        aggregate_more(acc, count, j->pks, from, j->n - from < MT_CHUNK ? j->n : from + MT_CHUNK, j->bits);
-    }
-}
-
-static void *msg_worker(void *arg)
-{
-    msg_job *j = arg;
-    bls_g2 s;
-    sum_chunks(j, &j->part, &j->part_count);
-    job_post(j, &j->part_ready, 1);
-    j->sig_ok = lcp_bls_g2_decompress(&s, j->sig_bytes);
-    if (j->sig_ok && !lcp_bls_g2_is_inf(&s)) {
-        sig_side(&j->f, &s);
-        j->f_done = 1;
-    }
-    job_post(j, &j->ml_ready, 1);
-    /* then the subgroup check, while the caller starts the final exponentiation, and the helper's part of it, which
-     * the caller runs on the same condition */
-    if (j->sig_ok) j->sig_in_g2 = lcp_bls_g2_is_inf(&s) || lcp_bls_g2_in_subgroup(&s);
-    job_wait(j, &j->agg_state);
-    if (j->agg_state == 1 && j->sig_ok) lcp_bls_final_exp_help(&j->pipe);
-    __atomic_store_n(&j->finished, 1, __ATOMIC_RELEASE);
-    return NULL;
-}
-
-/* the caller's side: the aggregate key's verdict (rc) and, when usable, the Miller loop of e(agg, H(m)) in *f */
-static int caller_miller(msg_job *j, bls_fp12 *f, const uint8_t *msg, size_t msg_len, char *err)
-{
-    bls_g2 h;
-    bls_pair pr;
-    bls_g1 acc;
-    size_t count;
-    (void)lcp_bls_hash_to_g2(&h, msg, msg_len, (const uint8_t *)DST_POP, sizeof DST_POP - 1);
-    if (!lcp_bls_g2_is_inf(&h)) lcp_bls_g2_to_affine(&pr.qx, &pr.qy, &h);
-    sum_chunks(j, &acc, &count);
-    job_wait(j, &j->part_ready);
-    lcp_bls_g1_add(&acc, &acc, &j->part);
-    count += j->part_count;
-    lcp_bls_pubkey agg;
-    to_pubkey(&agg, &acc);
-    int rc = LCP_OK;
-    if (count == 0)
-        rc = lcp_fail(err, LCP_ERR_CRYPTO_VERIFY, "BLS FastAggregateVerify: no public key");
-    else if (agg.infinity)
-        rc = lcp_fail(err, LCP_ERR_CRYPTO_VERIFY, "BLS aggregate public key is the point at infinity");
-    job_post(j, &j->agg_state, rc == LCP_OK ? 1 : 2);
-    lcp_bls_fp12_set_one(f);
-    if (rc != LCP_OK || lcp_bls_g2_is_inf(&h)) return rc; /* e(agg, O) = 1; not reachable for SHA-256 outputs */
-    memcpy(pr.x.l, agg.x, sizeof pr.x.l);
-    memcpy(pr.y.l, agg.y, sizeof pr.y.l);
-    lcp_bls_miller_loop(f, &pr, 1);
-    return rc;
-}
-
-int lcp_bls_fast_aggregate_verify_mt(const lcp_bls_pubkey *pks, size_t n, const uint8_t *bits, const uint8_t *msg,
-                                     size_t msg_len, const uint8_t sig[LCP_BLS_SIG_LEN], char *err)
-{
-    LCP_ARG_CHECK((pks != NULL || n == 0) && (msg != NULL || msg_len == 0) && sig != NULL);
-    msg_job j = {.pks = pks, .n = n, .bits = bits, .sig_bytes = sig};
-    pthread_t th;
-    lcp_bls_fe_pipe_init(&j.pipe);
-    if (pthread_mutex_init(&j.mu, NULL) != 0) return lcp_bls_fast_aggregate_verify(pks, n, bits, msg, msg_len, sig, err);
-    if (pthread_cond_init(&j.cv, NULL) != 0) {
-        pthread_mutex_destroy(&j.mu);
-        return lcp_bls_fast_aggregate_verify(pks, n, bits, msg, msg_len, sig, err);
-    }
-    if (pthread_create(&th, NULL, msg_worker, &j) != 0) { /* no thread available: the same work in sequence */
-        pthread_cond_destroy(&j.cv);
-        pthread_mutex_destroy(&j.mu);
-        return lcp_bls_fast_aggregate_verify(pks, n, bits, msg, msg_len, sig, err);
-    }
-    pthread_detach(th);
-    bls_fp12 f;
-    int rc = caller_miller(&j, &f, msg, msg_len, err);
-    job_wait(&j, &j.ml_ready);
-    int verified = 0;
-    if (rc == LCP_OK && j.sig_ok) { /* the worker now checks the subgroup, then helps */
-        if (j.f_done) lcp_bls_fp12_mul(&f, &f, &j.f);
-        lcp_bls_final_exp_mt(&f, &f, &j.pipe);
-        verified = lcp_bls_fp12_is_one(&f);
-    }
-    /* Detached rather than joined: waiting for the thread's exit costs a wake-up; the worker's last write says it
-     * is done with the job (normally before the caller's last multiplication), and its exit runs on its own. */
-    for (unsigned spins = 0; !__atomic_load_n(&j.finished, __ATOMIC_ACQUIRE); spins++) {
-        if (spins < 4096) {
-#if defined(__x86_64__)
-            _mm_pause();
-#endif
-        } else {
-            sched_yield();
-        }
-    }
-    pthread_cond_destroy(&j.cv);
-    pthread_mutex_destroy(&j.mu);
-    if (rc != LCP_OK) return rc; /* the aggregate's verdict comes first, as in the single-thread function */
-    if (!j.sig_ok || !j.sig_in_g2)
-        return lcp_fail(err, LCP_ERR_CRYPTO_SIG, "BLS signature: bad encoding, not on the curve or not in G2");
-    if (!verified) return lcp_fail(err, LCP_ERR_CRYPTO_VERIFY, "BLS aggregate signature does not verify");
-    return LCP_OK;
-}
-
-int lcp_bls_eth_fast_aggregate_verify_mt(const lcp_bls_pubkey *pks, size_t n, const uint8_t *bits,
-                                         const uint8_t *msg, size_t msg_len, const uint8_t sig[LCP_BLS_SIG_LEN],
-                                         char *err)
-{
-    LCP_ARG_CHECK((pks != NULL || n == 0) && (msg != NULL || msg_len == 0) && sig != NULL);
-    if (participants(bits, n) == 0 && is_g2_infinity(sig)) return LCP_OK;
-    return lcp_bls_fast_aggregate_verify_mt(pks, n, bits, msg, msg_len, sig, err);
 }
 
 /* ---- signing (tools): variable time ---- */

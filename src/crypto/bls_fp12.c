@@ -1,6 +1,5 @@
 /* BLS12-381 extension tower above Fp2: Fp6 = Fp2[v]/(v^3 - xi), Fp12 = Fp6[w]/(w^2 - v), xi = 1 + i, and the
  * final exponentiation of the pairing. */
-#include <sched.h>
 #include <string.h>
 
 #include "crypto/bls_internal.h"
@@ -292,15 +291,22 @@ static void cyc_pow_x(bls_fp12 *r, const bls_fp12 *f)
     lcp_bls_fp12_conj(r, &acc);
 }
 
-/* Easy part f^((p^6-1)(p^2+1)), then the hard part raised to 3(p^4-p^2+1)/r = (x-1)^2 (x+p)(x^2+p^2-1) + 3. */
+/* the easy part: f^((p^6-1)(p^2+1)) */
+void lcp_bls_final_exp_easy(bls_fp12 *a, const bls_fp12 *f)
+{
+    bls_fp12 b;
+    lcp_bls_fp12_conj(a, f);
+    lcp_bls_fp12_inv(&b, f);
+    lcp_bls_fp12_mul(a, a, &b); /* f^(p^6-1) */
+    lcp_bls_fp12_frob(&b, a, 2);
+    lcp_bls_fp12_mul(a, a, &b); /* ^(p^2+1): now in the cyclotomic subgroup */
+}
+
+/* the easy part, then the hard part raised to 3(p^4-p^2+1)/r = (x-1)^2 (x+p)(x^2+p^2-1) + 3 */
 void lcp_bls_final_exp(bls_fp12 *r, const bls_fp12 *f)
 {
     bls_fp12 a, b, t0, t1, t2;
-    lcp_bls_fp12_conj(&a, f);
-    lcp_bls_fp12_inv(&b, f);
-    lcp_bls_fp12_mul(&a, &a, &b); /* f^(p^6-1) */
-    lcp_bls_fp12_frob(&b, &a, 2);
-    lcp_bls_fp12_mul(&a, &a, &b); /* ^(p^2+1): now in the cyclotomic subgroup */
+    lcp_bls_final_exp_easy(&a, f);
 
     cyc_pow_x(&t0, &a);
     lcp_bls_fp12_conj(&b, &a);
@@ -320,169 +326,4 @@ void lcp_bls_final_exp(bls_fp12 *r, const bls_fp12 *f)
     lcp_bls_fp12_cyc_sqr(&b, &a);
     lcp_bls_fp12_mul(&b, &b, &a);
     lcp_bls_fp12_mul(r, &t2, &b); /* times a^3 */
-}
-
-/* ---- the final exponentiation on two threads (bls_fe_pipe in bls_internal.h) ----
- * The hard part as 3(p^4 - p^2 + 1)/r = l0 + l1 p + l2 p^2 + l3 p^3 with l3 = (x-1)^2, l2 = l3 x,
- * l1 = l3 (x^2 - 1), l0 = l3 (x^3 - x) + 3 (the expansion of the exponent lcp_bls_final_exp uses). With
- * c_i = a^(x^i) and inverses as conjugates (a is cyclotomic):
- *   a^l3 = c2 c1^-2 a,  a^l2 = c3 c2^-2 c1,  a^l1 = c4 c3^-2 c1^2 a^-1,  a^l0 = c5 c4^-2 c2^2 c1^-1 a^3. */
-
-#define FE_BITS 5 /* x's set bits below the top one: 62, 60, 57, 48, 16 */
-
-static int pipe_load(const int *v) { return __atomic_load_n(v, __ATOMIC_ACQUIRE); }
-static void pipe_post(int *v, int n) { __atomic_store_n(v, n, __ATOMIC_RELEASE); }
-
-/* Pause-spin for up to ~200 us (longer than any gap between two posts when both threads run), then yield. A
- * yielding loop is no cheaper for the other thread: measured, a sched_yield loop on one core slowed the squaring
- * chain on the other by ~8%, a pause loop by ~1%. */
-static void pipe_pause(unsigned spins)
-{
-    if (spins < 8192) {
-#if defined(__x86_64__)
-        _mm_pause();
-#endif
-    } else {
-        sched_yield(); /* the other side is not running: give the core away */
-    }
-}
-
-/* The helper waits until *v >= n; 0 when the caller has stopped needing it. */
-static int help_wait(bls_fe_pipe *p, const int *v, int n)
-{
-    for (unsigned spins = 0; pipe_load(v) < n; spins++) {
-        if (pipe_load(&p->stop)) return 0;
-        pipe_pause(spins);
-    }
-    return 1;
-}
-
-/* The caller waits a little for the helper's product (it is due within about one multiplication, ~3 us, when both
- * run; 512 pauses are some 10 us): 1 if it came, 0 to compute it itself. */
-static int caller_wait(const int *v, int n)
-{
-    for (unsigned spins = 0; spins < 512; spins++) {
-        if (pipe_load(v) >= n) return 1;
-#if defined(__x86_64__)
-        _mm_pause();
-#endif
-    }
-    return pipe_load(v) >= n;
-}
-
-void lcp_bls_fe_pipe_init(bls_fe_pipe *p) { memset(p, 0, sizeof *p); }
-
-static void final_exp_easy(bls_fp12 *a, const bls_fp12 *f)
-{
-    bls_fp12 b;
-    lcp_bls_fp12_conj(a, f);
-    lcp_bls_fp12_inv(&b, f);
-    lcp_bls_fp12_mul(a, a, &b); /* f^(p^6-1) */
-    lcp_bls_fp12_frob(&b, a, 2);
-    lcp_bls_fp12_mul(a, a, &b); /* ^(p^2+1): now in the cyclotomic subgroup */
-}
-
-static void power_product(bls_fp12 *acc, const bls_fp12 snap[FE_BITS])
-{
-    *acc = snap[0];
-    for (int m = 1; m < FE_BITS; m++) lcp_bls_fp12_mul(acc, acc, &snap[m]);
-}
-
-/* everything but c5: a^l3 frob^3, a^l2 frob^2, a^l1 frob and a^l0 / c5 = conj(c4^2) c2^2 conj(c1) a^3 */
-static void fe_combine(bls_fp12 *res, const bls_fp12 c[5])
-{
-    bls_fp12 c1sq, c2sq, t, u;
-    lcp_bls_fp12_cyc_sqr(&c1sq, &c[1]);
-    lcp_bls_fp12_cyc_sqr(&c2sq, &c[2]);
-    lcp_bls_fp12_conj(&t, &c1sq); /* a^l3 = c2 conj(c1^2) a */
-    lcp_bls_fp12_mul(&t, &t, &c[2]);
-    lcp_bls_fp12_mul(&t, &t, &c[0]);
-    lcp_bls_fp12_frob(res, &t, 3);
-    lcp_bls_fp12_conj(&t, &c2sq); /* a^l2 = c3 conj(c2^2) c1 */
-    lcp_bls_fp12_mul(&t, &t, &c[3]);
-    lcp_bls_fp12_mul(&t, &t, &c[1]);
-    lcp_bls_fp12_frob(&t, &t, 2);
-    lcp_bls_fp12_mul(res, res, &t);
-    lcp_bls_fp12_cyc_sqr(&t, &c[3]); /* a^l1 = c4 conj(c3^2) c1^2 conj(a) */
-    lcp_bls_fp12_conj(&t, &t);
-    lcp_bls_fp12_mul(&t, &t, &c[4]);
-    lcp_bls_fp12_mul(&t, &t, &c1sq);
-    lcp_bls_fp12_conj(&u, &c[0]);
-    lcp_bls_fp12_mul(&t, &t, &u);
-    lcp_bls_fp12_frob(&t, &t, 1);
-    lcp_bls_fp12_mul(res, res, &t);
-    lcp_bls_fp12_cyc_sqr(&t, &c[4]); /* a^l0 / c5 = conj(c4^2) c2^2 conj(c1) a^3 */
-    lcp_bls_fp12_conj(&t, &t);
-    lcp_bls_fp12_mul(&t, &t, &c2sq);
-    lcp_bls_fp12_conj(&u, &c[1]);
-    lcp_bls_fp12_mul(&t, &t, &u);
-    lcp_bls_fp12_mul(&t, &t, &c[0]);
-    lcp_bls_fp12_mul(res, res, &t);
-    lcp_bls_fp12_cyc_sqr(&t, &c[0]);
-    lcp_bls_fp12_mul(res, res, &t);
-}
-
-void lcp_bls_final_exp_mt(bls_fp12 *r, const bls_fp12 *f, bls_fe_pipe *p)
-{
-    bls_fp12 s, t, acc;
-    final_exp_easy(&p->c[0], f);
-    pipe_post(&p->cs, 1);
-    for (int i = 0; i < 5; i++) {
-        int posted = 0;
-        s = p->c[i];
-        for (int k = 1; k <= 63; k++) {
-            lcp_bls_fp12_cyc_sqr(&s, &s);
-            if (k < 63 && ((BLS_X_ABS >> k) & 1)) {
-                p->snap[i][posted++] = s;
-                pipe_post(&p->snaps, FE_BITS * i + posted);
-            }
-        }
-        if (i < 4) { /* c_(i+1) = conj(acc s), x being negative */
-            if (caller_wait(&p->accs, i + 1))
-                acc = p->acc[i];
-            else
-                power_product(&acc, p->snap[i]);
-            lcp_bls_fp12_mul(&t, &acc, &s);
-            lcp_bls_fp12_conj(&p->c[i + 1], &t);
-            pipe_post(&p->cs, i + 2);
-        } else { /* the result: rest c5 = rest conj(acc s), with conj(acc) already in rest */
-            if (caller_wait(&p->rest_ready, 1)) {
-                t = p->rest;
-            } else {
-                power_product(&acc, p->snap[4]);
-                fe_combine(&t, p->c);
-                lcp_bls_fp12_conj(&acc, &acc);
-                lcp_bls_fp12_mul(&t, &t, &acc);
-            }
-            lcp_bls_fp12_conj(&s, &s);
-            lcp_bls_fp12_mul(r, &t, &s);
-        }
-    }
-    pipe_post(&p->stop, 1);
-}
-
-void lcp_bls_final_exp_help(bls_fe_pipe *p)
-{
-    bls_fp12 acc, res;
-    for (int i = 0; i < 5; i++) {
-        if (i == 4) { /* c4 is there: the combination first, in the time of the last x-power's squarings */
-            if (!help_wait(p, &p->cs, 5)) return;
-            fe_combine(&res, p->c);
-        }
-        for (int m = 0; m < FE_BITS; m++) {
-            if (!help_wait(p, &p->snaps, FE_BITS * i + m + 1)) return;
-            if (m == 0)
-                acc = p->snap[i][0];
-            else
-                lcp_bls_fp12_mul(&acc, &acc, &p->snap[i][m]);
-        }
-        if (i < 4) {
-            p->acc[i] = acc;
-            pipe_post(&p->accs, i + 1);
-        } else {
-            lcp_bls_fp12_conj(&acc, &acc);
-            lcp_bls_fp12_mul(&p->rest, &res, &acc);
-            pipe_post(&p->rest_ready, 1);
-        }
-    }
 }

@@ -32,6 +32,7 @@ typedef struct {
 } bls_g2;
 
 #include "crypto/bls_consts.h"
+#include "lcp/crypto_bls.h"
 
 /* ---- Fp ---- */
 /* The hot operations are inline (static in every including file): a call costs as much as an addition. They are
@@ -316,8 +317,9 @@ void lcp_bls_fp12_cyc_sqr(bls_fp12 *r, const bls_fp12 *a);
 int lcp_bls_fp12_is_one(const bls_fp12 *a);
 /* f^((p^12-1)/r) up to a fixed cube (3 is prime to r, so the result is 1 exactly when the pairing product is) */
 void lcp_bls_final_exp(bls_fp12 *r, const bls_fp12 *f);
+void lcp_bls_final_exp_easy(bls_fp12 *r, const bls_fp12 *f); /* its first part, f^((p^6-1)(p^2+1)) */
 
-/* The final exponentiation shared by two threads (lcp_bls_fast_aggregate_verify_mt). Its critical path is the
+/* The final exponentiation shared by two threads (lcp_bls_fast_aggregate_verify_mt, bls_mt.c). Its critical path is the
  * chain of 315 cyclotomic squarings that computes a^x, a^(x^2), ..., a^(x^5) (a after the easy part); the caller
  * runs it and posts each power of two that x's bits need, and the helper multiplies them, and combines the powers
  * into the result, in the time the squarings take. Same result as lcp_bls_final_exp. Lock-free: counters with
@@ -391,5 +393,14 @@ typedef struct {
 } bls_pair;
 /* product of the Miller loops f_{|x|,Q}(P) over n <= 4 pairs (more are ignored), conjugated for the negative x */
 void lcp_bls_miller_loop(bls_fp12 *f, const bls_pair *pairs, size_t n);
+
+/* ---- the signature scheme's pieces that bls.c shares with its two-thread forms in bls_mt.c ---- */
+#define LCP_BLS_DST_POP "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_"
+/* acc += the keys from..to-1 whose bit is set (all when bits is NULL), mixed additions; *count += their number */
+void lcp_bls_aggregate_more(bls_g1 *acc, size_t *count, const lcp_bls_pubkey *pks, size_t from, size_t to,
+                            const uint8_t *bits);
+void lcp_bls_g1_to_pubkey(lcp_bls_pubkey *out, const bls_g1 *p);
+size_t lcp_bls_participants(const uint8_t *bits, size_t n); /* the bits set among n (n when bits is NULL) */
+int lcp_bls_sig_is_infinity(const uint8_t sig[96]);          /* the encoding 0xc0 then zeros */
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "crypto/bls_internal.h"
 #include "crypto/bls_consts.h"
@@ -383,8 +384,8 @@ static int run_fav(const cJSON *in, int eth)
     if (!ok || !hex_exact(sig, 96, str(in, "signature"))) return 0;
     int r1 = eth ? lcp_bls_eth_fast_aggregate_verify(pks, n, NULL, msg, 32, sig, NULL)
                  : lcp_bls_fast_aggregate_verify(pks, n, NULL, msg, 32, sig, NULL);
-    int r2 = eth ? lcp_bls_eth_fast_aggregate_verify_mt(pks, n, NULL, msg, 32, sig, NULL)
-                 : lcp_bls_fast_aggregate_verify_mt(pks, n, NULL, msg, 32, sig, NULL);
+    int r2 = eth ? lcp_bls_eth_fast_aggregate_verify_mt(NULL, pks, n, NULL, msg, 32, sig, NULL)
+                 : lcp_bls_fast_aggregate_verify_mt(NULL, pks, n, NULL, msg, 32, sig, NULL);
     assert_int_equal(r1, r2);
     return r1 == LCP_OK;
 }
@@ -709,7 +710,7 @@ static void test_tamper(void **state)
             int rc = lcp_bls_fast_aggregate_verify(c.pks, 3, NULL, c.msg, 32, t, err);
             assert_true(rc == LCP_ERR_CRYPTO_SIG || rc == LCP_ERR_CRYPTO_VERIFY);
             if (bit == 0) /* the two-thread function (its worker runs the subgroup check): the same verdicts */
-                assert_int_equal(lcp_bls_fast_aggregate_verify_mt(c.pks, 3, NULL, c.msg, 32, t, err), rc);
+                assert_int_equal(lcp_bls_fast_aggregate_verify_mt(NULL, c.pks, 3, NULL, c.msg, 32, t, err), rc);
         }
     /* every single-byte change of the message */
     for (int i = 0; i < 32; i++) {
@@ -783,6 +784,78 @@ static void test_final_exp_two_threads(void **state)
     }
 }
 
+/* two callers sharing one kept worker: one gets it, the other a thread of its own; both get the right verdicts */
+typedef struct {
+    lcp_bls_worker *w;
+    const committee3 *c;
+    const uint8_t *bad;
+    int bad_rc, wrong;
+} kw_caller;
+
+static void *kw_calls(void *arg)
+{
+    kw_caller *k = arg;
+    for (int i = 0; i < 10; i++) {
+        if (lcp_bls_fast_aggregate_verify_mt(k->w, k->c->pks, 3, NULL, k->c->msg, 32, k->c->sig, NULL) != LCP_OK)
+            k->wrong++;
+        if (lcp_bls_fast_aggregate_verify_mt(k->w, k->c->pks, 3, NULL, k->c->msg, 32, k->bad, NULL) != k->bad_rc)
+            k->wrong++;
+    }
+    return NULL;
+}
+
+static void nap_us(long us)
+{
+    struct timespec ts = {0, us * 1000};
+    nanosleep(&ts, NULL);
+}
+
+/* The kept worker: the same verdicts as the single-thread function whether it is asleep (created so, parked, or
+ * past its polling time), polling after a call, or woken ahead; refusals of every kind; two callers at once. */
+static void test_kept_worker(void **state)
+{
+    (void)state;
+    committee3 c;
+    make_committee(&c);
+    char err[LCP_ERR_LEN];
+    lcp_bls_worker *w = NULL;
+    assert_int_equal(lcp_bls_worker_new(&w, 200, err), LCP_OK);
+    uint8_t bad[96];
+    memcpy(bad, c.sig, 96);
+    bad[95] ^= 1;
+    int bad_rc = lcp_bls_fast_aggregate_verify(c.pks, 3, NULL, c.msg, 32, bad, err);
+    assert_true(bad_rc == LCP_ERR_CRYPTO_SIG || bad_rc == LCP_ERR_CRYPTO_VERIFY);
+    for (int round = 0; round < 4; round++) {
+        if (round == 1) lcp_bls_worker_park(w); /* asleep at once */
+        if (round == 2) nap_us(2000);          /* asleep after its 200 us of polling */
+        if (round == 3) {                      /* woken ahead */
+            lcp_bls_worker_wake(w);
+            nap_us(100);
+        }
+        assert_int_equal(lcp_bls_fast_aggregate_verify_mt(w, c.pks, 3, NULL, c.msg, 32, c.sig, err), LCP_OK);
+        assert_int_equal(lcp_bls_fast_aggregate_verify_mt(w, c.pks, 3, NULL, c.msg, 32, bad, err), bad_rc);
+    }
+    /* refusals through the worker: a wrong subset, no key, the eth rule, a signature outside G2 */
+    uint8_t all = 0x07, two = 0x03, none = 0x00, inf_sig[96] = {0xc0};
+    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(w, c.pks, 3, &two, c.msg, 32, c.sig, err), LCP_ERR_CRYPTO_VERIFY);
+    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(w, c.pks, 3, &none, c.msg, 32, inf_sig, err),
+                     LCP_ERR_CRYPTO_VERIFY);
+    assert_non_null(strstr(err, "no public key"));
+    assert_int_equal(lcp_bls_eth_fast_aggregate_verify_mt(w, c.pks, 3, &none, c.msg, 32, inf_sig, err), LCP_OK);
+    assert_int_equal(lcp_bls_eth_fast_aggregate_verify_mt(w, c.pks, 3, &all, c.msg, 32, inf_sig, err),
+                     LCP_ERR_CRYPTO_VERIFY);
+    /* two callers at once */
+    kw_caller k[2] = {{w, &c, bad, bad_rc, 0}, {w, &c, bad, bad_rc, 0}};
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++) assert_int_equal(pthread_create(&th[i], NULL, kw_calls, &k[i]), 0);
+    for (int i = 0; i < 2; i++) assert_int_equal(pthread_join(th[i], NULL), 0);
+    assert_int_equal(k[0].wrong + k[1].wrong, 0);
+    lcp_bls_worker_free(w);
+    lcp_bls_worker_free(NULL);
+    lcp_bls_worker_wake(NULL);
+    lcp_bls_worker_park(NULL);
+}
+
 static void test_bits_and_infinity_rules(void **state)
 {
     (void)state;
@@ -791,9 +864,9 @@ static void test_bits_and_infinity_rules(void **state)
     char err[LCP_ERR_LEN];
     uint8_t all = 0x07, two = 0x03, none = 0x00;
     assert_int_equal(lcp_bls_fast_aggregate_verify(c.pks, 3, &all, c.msg, 32, c.sig, err), LCP_OK);
-    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(c.pks, 3, &all, c.msg, 32, c.sig, err), LCP_OK);
+    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(NULL, c.pks, 3, &all, c.msg, 32, c.sig, err), LCP_OK);
     assert_int_equal(lcp_bls_fast_aggregate_verify(c.pks, 3, &two, c.msg, 32, c.sig, err), LCP_ERR_CRYPTO_VERIFY);
-    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(c.pks, 3, &two, c.msg, 32, c.sig, err),
+    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(NULL, c.pks, 3, &two, c.msg, 32, c.sig, err),
                      LCP_ERR_CRYPTO_VERIFY);
     /* the aggregate of the keys whose bit is set equals the sum of the decoded keys */
     lcp_bls_pubkey agg, agg2;
@@ -809,7 +882,7 @@ static void test_bits_and_infinity_rules(void **state)
     uint8_t inf_sig[96] = {0xc0};
     assert_int_equal(lcp_bls_fast_aggregate_verify(c.pks, 3, &none, c.msg, 32, inf_sig, err), LCP_ERR_CRYPTO_VERIFY);
     assert_int_equal(lcp_bls_eth_fast_aggregate_verify(c.pks, 3, &none, c.msg, 32, inf_sig, err), LCP_OK);
-    assert_int_equal(lcp_bls_eth_fast_aggregate_verify_mt(NULL, 0, NULL, c.msg, 32, inf_sig, err), LCP_OK);
+    assert_int_equal(lcp_bls_eth_fast_aggregate_verify_mt(NULL, NULL, 0, NULL, c.msg, 32, inf_sig, err), LCP_OK);
     assert_int_equal(lcp_bls_eth_fast_aggregate_verify(c.pks, 3, &none, c.msg, 32, c.sig, err),
                      LCP_ERR_CRYPTO_VERIFY);
     assert_int_equal(lcp_bls_eth_fast_aggregate_verify(c.pks, 3, &all, c.msg, 32, inf_sig, err),
@@ -850,6 +923,7 @@ int main(void)
         cmocka_unit_test(test_tamper),
         cmocka_unit_test(test_bits_and_infinity_rules),
         cmocka_unit_test(test_final_exp_two_threads),
+        cmocka_unit_test(test_kept_worker),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -120,7 +120,7 @@ static void test_noble_vectors(void **state)
             int ok = atoi(d);
             int rc = lcp_bls_fast_aggregate_verify(pks, n, NULL, msg, ml, want, NULL);
             assert_int_equal(rc == LCP_OK, ok);
-            assert_int_equal(lcp_bls_fast_aggregate_verify_mt(pks, n, NULL, msg, ml, want, NULL), rc);
+            assert_int_equal(lcp_bls_fast_aggregate_verify_mt(NULL, pks, n, NULL, msg, ml, want, NULL), rc);
             assert_int_equal(lcp_bls_eth_fast_aggregate_verify(pks, n, NULL, msg, ml, want, NULL), rc);
             break;
         }
@@ -191,17 +191,17 @@ static void test_aggregate_with_total(void **state)
     assert_int_equal(lcp_bls_pubkey_aggregate_with_total(&b, pks, n, bits, &total), LCP_OK);
     assert_int_equal(lcp_bls_verify_aggregated(&b, msg, sizeof msg, sig, NULL), LCP_OK);
     assert_int_equal(lcp_bls_fast_aggregate_verify(pks, n, bits, msg, sizeof msg, sig, NULL), LCP_OK);
-    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(pks, n, bits, msg, sizeof msg, sig, NULL), LCP_OK);
+    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(NULL, pks, n, bits, msg, sizeof msg, sig, NULL), LCP_OK);
     bits[0] = 0xfe; /* key 0 missing: the caller's part of the two-thread split (keys 0..41) */
-    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(pks, n, bits, msg, sizeof msg, sig, NULL), LCP_ERR_CRYPTO_VERIFY);
+    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(NULL, pks, n, bits, msg, sizeof msg, sig, NULL), LCP_ERR_CRYPTO_VERIFY);
     bits[0] = 0xff;
     bits[4] = 0x7f; /* key 39 missing: the caller's part too, next to the split */
-    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(pks, n, bits, msg, sizeof msg, sig, NULL), LCP_ERR_CRYPTO_VERIFY);
+    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(NULL, pks, n, bits, msg, sizeof msg, sig, NULL), LCP_ERR_CRYPTO_VERIFY);
     bits[4] = 0xff;
     bits[5] = 0x04; /* key 42 extra: the worker's part (keys 42..47) */
-    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(pks, n, bits, msg, sizeof msg, sig, NULL), LCP_ERR_CRYPTO_VERIFY);
+    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(NULL, pks, n, bits, msg, sizeof msg, sig, NULL), LCP_ERR_CRYPTO_VERIFY);
     bits[5] = 1; /* key 40 extra: the caller's part */
-    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(pks, n, bits, msg, sizeof msg, sig, NULL), LCP_ERR_CRYPTO_VERIFY);
+    assert_int_equal(lcp_bls_fast_aggregate_verify_mt(NULL, pks, n, bits, msg, sizeof msg, sig, NULL), LCP_ERR_CRYPTO_VERIFY);
     assert_int_equal(lcp_bls_pubkey_aggregate_with_total(&b, pks, n, bits, &total), LCP_OK);
     assert_int_equal(lcp_bls_verify_aggregated(&b, msg, sizeof msg, sig, NULL), LCP_ERR_CRYPTO_VERIFY);
     b.infinity = 1;
