@@ -16,7 +16,8 @@
  *   update-2-bad-sig.json   update-2 with a byte of its first commit signature changed (the enclave must refuse it)
  *   membership.json         the packet commitment at height 5 (present)
  *   non-membership.json     the receipt at height 5 (absent, between two present keys)
- *   membership-bad-proof.json  the packet commitment with a byte of the "ibc" store's inner hashes changed
+ *   membership-bad-proof.json, non-membership-bad-proof.json
+ *                           the same with a byte of the "ibc" store's proof changed (the last of its inner ops)
  *   misbehaviour.json       a Misbehaviour: two headers for height 9 with other app hashes (trusting 8 and 5)
  *   update-3.json           height 10 trusting 8, after the misbehaviour (a frozen client must refuse it)
  * Prints {"client_id", "prefix", "packet_path", "packet_value", "receipt_path", "revision_number", "height",
@@ -208,6 +209,8 @@ int main(int argc, char **argv)
     write_proof(dir, "non-membership.json", RECEIPT, NULL, &absent, rev, PROVEN, now);
     proof.data[first_proof_last_byte(&proof)] ^= 0x01;
     write_proof(dir, "membership-bad-proof.json", PACKET, PACKET_VALUE, &proof, rev, PROVEN, now);
+    absent.data[first_proof_last_byte(&absent)] ^= 0x01;
+    write_proof(dir, "non-membership-bad-proof.json", RECEIPT, NULL, &absent, rev, PROVEN, now);
     lcp_buf_free(&proof);
     lcp_buf_free(&absent);
 

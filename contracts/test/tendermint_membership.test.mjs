@@ -54,8 +54,8 @@ test('lcp-c enclave: own 07-tendermint membership and non-membership commitments
     const latest = (await c.lc.call('getLatestHeight', ['lcp-0'])).result[0];
     assert.deepEqual([latest[0], latest[1]], [rev, BigInt(info.update_heights[1])]);
 
-    // a header with a byte of a commit signature changed, a membership proof with an inner hash byte changed: the
-    // enclave refuses both (and the refusal is about the signature / the proof, not the input's form)
+    // a header with a byte of a commit signature changed, (non-)membership proofs with a byte of the "ibc" store's
+    // proof changed: the enclave refuses each for the signature / the recomputed root, not for the input's form
     const refusal = (verb, f) => {
       try {
         L('elc', verb, '--input', inp(f), '--signer', key);
@@ -64,8 +64,9 @@ test('lcp-c enclave: own 07-tendermint membership and non-membership commitments
       }
       assert.fail(`${f}: the enclave signed it`);
     };
-    assert.match(refusal('update-client', 'update-2-bad-sig.json'), /signature/);
-    assert.match(refusal('verify-membership', 'membership-bad-proof.json'), /proof/);
+    assert.match(refusal('update-client', 'update-2-bad-sig.json'), /invalid signature/);
+    assert.match(refusal('verify-membership', 'membership-bad-proof.json'), /doesn't match/);
+    assert.match(refusal('verify-non-membership', 'non-membership-bad-proof.json'), /doesn't match/);
 
     // membership of the packet commitment and non-membership of the receipt at the proven height
     const vm = signed(JSON.parse(L('elc', 'verify-membership', '--input', inp('membership.json'), '--signer', key)));
