@@ -191,7 +191,7 @@ $(BUILD)/asan/tests/%: $(call objs,asan,tests/%.c) $(call objs,asan,$(TEST_COMMO
 
 tests: $(REL_TESTS) $(ASAN_TESTS) $(BUILD)/rel/bin/lcp $(BUILD)/asan/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/asan/bin/lcp-enclave \
        $(BUILD)/rel/bin/lcp-enclave-test $(BUILD)/asan/bin/lcp-enclave-test \
-       $(BUILD)/rel/bin/lcp-lc-driver $(BUILD)/rel/bin/lcp-eth-chain
+       $(BUILD)/rel/bin/lcp-lc-driver $(BUILD)/rel/bin/lcp-eth-chain $(BUILD)/rel/bin/lcp-tm-chain
 
 # Every program, test and benchmark of the release variant (what cc-check builds with the other compiler).
 everything: $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/rel/bin/lcp-enclave-test $(REL_TESTS) $(BENCHES)
@@ -222,7 +222,12 @@ $(BUILD)/rel/bin/lcp-lc-driver: $(call objs,rel,contracts/driver/lc_driver.c) $(
 $(BUILD)/rel/bin/lcp-eth-chain: $(call objs,rel,contracts/driver/eth_chain.c tests/common/ethchain.c tests/common/ethtrie.c) $(REL_TLIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
-contracts-test: $(BUILD)/rel/bin/lcp-lc-driver $(BUILD)/rel/bin/lcp-eth-chain $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/rel/bin/lcp-enclave-test
+# lcp-tm-chain (test tool) writes the `lcp elc` inputs of a generated Tendermint chain (the dev module's generator,
+# in liblcp_host) for contracts/test/tendermint_membership.
+$(BUILD)/rel/bin/lcp-tm-chain: $(call objs,rel,contracts/driver/tm_chain.c) $(REL_LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
+contracts-test: $(BUILD)/rel/bin/lcp-lc-driver $(BUILD)/rel/bin/lcp-eth-chain $(BUILD)/rel/bin/lcp-tm-chain $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/rel/bin/lcp-enclave-test
 	@BUILD=$(BUILD) sh contracts/run-tests.sh
 
 run: deps
