@@ -194,7 +194,8 @@ tests: $(REL_TESTS) $(ASAN_TESTS) $(BUILD)/rel/bin/lcp $(BUILD)/asan/bin/lcp $(B
        $(BUILD)/rel/bin/lcp-lc-driver $(BUILD)/rel/bin/lcp-eth-chain $(BUILD)/rel/bin/lcp-tm-chain
 
 # Every program, test and benchmark of the release variant (what cc-check builds with the other compiler).
-everything: $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/rel/bin/lcp-enclave-test $(REL_TESTS) $(BENCHES)
+everything: $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/rel/bin/lcp-enclave-test $(REL_TESTS) $(BENCHES) \
+            $(BUILD)/rel/bin/lcp-lc-driver $(BUILD)/rel/bin/lcp-eth-chain $(BUILD)/rel/bin/lcp-tm-chain
 
 # The other compiler builds everything too (compile and link at -O0, in its own tree): CI runs only `make test`,
 # and gcc and clang each warn about things the other does not.
