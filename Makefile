@@ -220,12 +220,12 @@ $(BUILD)/rel/bin/lcp-lc-driver: $(call objs,rel,contracts/driver/lc_driver.c) $(
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
 # lcp-eth-chain (test tool) writes the `lcp elc` inputs of a generated Ethereum chain for contracts/test/ethereum_own.
-$(BUILD)/rel/bin/lcp-eth-chain: $(call objs,rel,contracts/driver/eth_chain.c tests/common/ethchain.c tests/common/ethtrie.c) $(REL_TLIB)
+$(BUILD)/rel/bin/lcp-eth-chain: $(call objs,rel,contracts/driver/eth_chain.c contracts/driver/elc_inputs.c tests/common/ethchain.c tests/common/ethtrie.c) $(REL_TLIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
 # lcp-tm-chain (test tool) writes the `lcp elc` inputs of a generated Tendermint chain (the dev module's generator,
 # in liblcp_host) for contracts/test/tendermint_membership.
-$(BUILD)/rel/bin/lcp-tm-chain: $(call objs,rel,contracts/driver/tm_chain.c) $(REL_LIB)
+$(BUILD)/rel/bin/lcp-tm-chain: $(call objs,rel,contracts/driver/tm_chain.c contracts/driver/elc_inputs.c) $(REL_LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
 contracts-test: $(BUILD)/rel/bin/lcp-lc-driver $(BUILD)/rel/bin/lcp-eth-chain $(BUILD)/rel/bin/lcp-tm-chain $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/rel/bin/lcp-enclave-test

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "ethchain.h"
+#include "elc_inputs.h"
 #include "lcp/base.h"
 #include "lcp/elc_ethereum.h"
 
@@ -33,60 +34,12 @@
 #define RECEIPT "receipts/ports/transfer/channels/channel-0/sequences/1"
 static const char PACKET_VALUE[] = "packet commitment bytes";
 
-static void die(const char *what)
-{
-    fprintf(stderr, "lcp-eth-chain: %s\n", what);
-    exit(1);
-}
-
-static void b64(FILE *f, const uint8_t *p, size_t n)
-{
-    size_t cap = lcp_base64_encoded_len(n);
-    char *s = malloc(cap);
-    if (s == NULL || lcp_base64_encode(s, cap, p, n) != LCP_OK) die("base64");
-    fputs(s, f);
-    free(s);
-}
-
-static FILE *open_out(const char *dir, const char *name)
-{
-    char path[4096];
-    int k = snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (k < 0 || (size_t)k >= sizeof path) die("path too long");
-    FILE *f = fopen(path, "w");
-    if (f == NULL) die(path);
-    return f;
-}
-
-static void close_out(FILE *f)
-{
-    if (fclose(f) != 0) die("write");
-}
-
-static void any_member(FILE *f, const char *name, const char *url, const lcp_buf *v)
-{
-    fprintf(f, "\"%s\": {\"type_url\": \"%s\", \"value\": \"", name, url);
-    b64(f, v->data, v->len);
-    fputs("\"}", f);
-}
-
-static void write_update(const char *dir, const char *name, const char *url, const lcp_buf *msg, int include,
-                         uint64_t now)
-{
-    FILE *f = open_out(dir, name);
-    fprintf(f, "{\"client_id\": \"%s\", ", CID);
-    any_member(f, "any_header", url, msg);
-    fprintf(f, ", \"include_state\": %s, \"current_timestamp\": %llu}\n", include ? "true" : "false",
-            (unsigned long long)now);
-    close_out(f);
-}
-
 static void write_header(const char *dir, const char *name, ethc_chain *c, const ethc_update_opts *o, int include,
                          uint64_t now)
 {
     lcp_buf h = {0};
     ethc_header(&h, c, o);
-    write_update(dir, name, ETHC_T_HEADER, &h, include, now);
+    drv_write_update(dir, name, CID, ETHC_T_HEADER, &h, include, now);
     lcp_buf_free(&h);
 }
 
@@ -94,7 +47,7 @@ static size_t find(const lcp_buf *hay, const uint8_t *needle, size_t k)
 {
     for (size_t i = 0; i + k <= hay->len; i++)
         if (memcmp(hay->data + i, needle, k) == 0) return i;
-    die("signature not found in the header");
+    drv_die("signature not found in the header");
     return 0;
 }
 
@@ -104,48 +57,24 @@ static void write_tampered(const char *dir, ethc_chain *c, const ethc_update_opt
     lcp_buf h = {0};
     ethc_header(&h, c, o);
     lcp_eth_header hd;
-    if (lcp_eth_decode_header(&hd, h.data, h.len, NULL) != LCP_OK) die("decode header");
+    if (lcp_eth_decode_header(&hd, h.data, h.len, NULL) != LCP_OK) drv_die("decode header");
     size_t at[3] = {find(&h, hd.consensus_update.sync_committee_signature, 96) + 17,
                     (size_t)(hd.consensus_update.sync_committee_bits.ptr - h.data),
                     (size_t)(hd.account_proof.ptr - h.data) + hd.account_proof.len / 2};
     const char *names[3] = {"update-3-bad-sig.json", "update-3-bad-bits.json", "update-3-bad-account.json"};
     for (int i = 0; i < 3; i++) {
         h.data[at[i]] ^= 0x04;
-        write_update(dir, names[i], ETHC_T_HEADER, &h, 0, now);
+        drv_write_update(dir, names[i], CID, ETHC_T_HEADER, &h, 0, now);
         h.data[at[i]] ^= 0x04;
     }
     lcp_buf_free(&h);
 }
 
-static void write_proof(const char *dir, const char *name, const char *path, const char *value, const lcp_buf *proof,
-                        uint64_t height, uint64_t now)
-{
-    FILE *f = open_out(dir, name);
-    fprintf(f, "{\"client_id\": \"%s\", \"prefix\": \"", CID);
-    b64(f, (const uint8_t *)"ibc", 3);
-    fprintf(f, "\", \"path\": \"%s\", ", path);
-    if (value) {
-        fputs("\"value\": \"", f);
-        b64(f, (const uint8_t *)value, strlen(value));
-        fputs("\", ", f);
-    }
-    fprintf(f, "\"proof_height\": {\"revision_number\": 0, \"revision_height\": %llu}, \"proof\": \"",
-            (unsigned long long)height);
-    b64(f, proof->data, proof->len);
-    fprintf(f, "\", \"current_timestamp\": %llu}\n", (unsigned long long)now);
-    close_out(f);
-}
-
 int main(int argc, char **argv)
 {
-    const char *dir = NULL;
-    uint64_t now = 0;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--out") == 0) dir = argv[i + 1];
-        else if (strcmp(argv[i], "--now") == 0) now = strtoull(argv[i + 1], NULL, 10);
-        else die("usage: lcp-eth-chain --out DIR --now SECONDS");
-    }
-    if (dir == NULL || now == 0) die("usage: lcp-eth-chain --out DIR --now SECONDS");
+    const char *dir;
+    uint64_t now;
+    drv_args(argc, argv, &dir, &now, 0);
     const uint64_t P = 64, SPS = 6; /* minimal preset: slots per period, seconds per slot */
     ethc_params p = {1, now - 13 * P * SPS, 11, 0, 0};
     ethc_chain *c = ethc_chain_new(&p);
@@ -155,13 +84,7 @@ int main(int argc, char **argv)
     lcp_buf cs = {0}, cons = {0};
     ethc_client_state(&cs, c, 100);
     ethc_consensus_state(&cons, c, s0);
-    FILE *f = open_out(dir, "create.json");
-    fputs("{", f);
-    any_member(f, "any_client_state", ETHC_T_CS, &cs);
-    fputs(", ", f);
-    any_member(f, "any_consensus_state", ETHC_T_CONS, &cons);
-    fprintf(f, ", \"current_timestamp\": %llu}\n", (unsigned long long)now);
-    close_out(f);
+    drv_write_create(dir, ETHC_T_CS, &cs, ETHC_T_CONS, &cons, now);
     lcp_buf_free(&cs);
     lcp_buf_free(&cons);
 
@@ -176,10 +99,10 @@ int main(int argc, char **argv)
     lcp_buf proof = {0}, absent = {0};
     ethc_storage_proof(&proof, c, PACKET);
     ethc_storage_proof(&absent, c, RECEIPT);
-    write_proof(dir, "membership.json", PACKET, PACKET_VALUE, &proof, 130, now);
-    write_proof(dir, "non-membership.json", RECEIPT, NULL, &absent, 130, now);
+    drv_write_proof(dir, "membership.json", CID, PACKET, PACKET_VALUE, &proof, 0, 130, now);
+    drv_write_proof(dir, "non-membership.json", CID, RECEIPT, NULL, &absent, 0, 130, now);
     proof.data[proof.len - 3] ^= 1;
-    write_proof(dir, "membership-bad-proof.json", PACKET, PACKET_VALUE, &proof, 130, now);
+    drv_write_proof(dir, "membership-bad-proof.json", CID, PACKET, PACKET_VALUE, &proof, 0, 130, now);
     lcp_buf_free(&proof);
     lcp_buf_free(&absent);
 
@@ -187,7 +110,7 @@ int main(int argc, char **argv)
                               {130, 12 * P + 16, 12 * P + 24, 140, 0, 0, 1, 0, 0}};
     lcp_buf mb = {0};
     ethc_misbehaviour(&mb, c, 1, CID, &fh[0], &fh[1]);
-    write_update(dir, "misbehaviour.json", ETHC_T_MISB_FH, &mb, 0, now);
+    drv_write_update(dir, "misbehaviour.json", CID, ETHC_T_MISB_FH, &mb, 0, now);
     lcp_buf_free(&mb);
     ethc_update_opts u4 = {130, 12 * P + 16, 12 * P + 40, 150, 0, 0, 0, 0, 0};
     write_header(dir, "update-4.json", c, &u4, 0, now);

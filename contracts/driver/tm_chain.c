@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "elc_inputs.h"
 #include "lcp/base.h"
 #include "lcp/dev_tmchain.h"
 
@@ -39,60 +40,12 @@
 #define SET_CHANGE 6  /* names the next validator set */
 static const char PACKET_VALUE[] = "packet commitment bytes";
 
-static void die(const char *what)
-{
-    fprintf(stderr, "lcp-tm-chain: %s\n", what);
-    exit(1);
-}
-
-static void b64(FILE *f, const uint8_t *p, size_t n)
-{
-    size_t cap = lcp_base64_encoded_len(n);
-    char *s = malloc(cap);
-    if (s == NULL || lcp_base64_encode(s, cap, p, n) != LCP_OK) die("base64");
-    fputs(s, f);
-    free(s);
-}
-
-static FILE *open_out(const char *dir, const char *name)
-{
-    char path[4096];
-    int k = snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (k < 0 || (size_t)k >= sizeof path) die("path too long");
-    FILE *f = fopen(path, "w");
-    if (f == NULL) die(path);
-    return f;
-}
-
-static void close_out(FILE *f)
-{
-    if (fclose(f) != 0) die("write");
-}
-
-static void any_member(FILE *f, const char *name, const char *url, const lcp_buf *v)
-{
-    fprintf(f, "\"%s\": {\"type_url\": \"%s\", \"value\": \"", name, url);
-    b64(f, v->data, v->len);
-    fputs("\"}", f);
-}
-
-static void write_update(const char *dir, const char *name, const char *url, const lcp_buf *msg, int include,
-                         uint64_t now)
-{
-    FILE *f = open_out(dir, name);
-    fprintf(f, "{\"client_id\": \"%s\", ", CID);
-    any_member(f, "any_header", url, msg);
-    fprintf(f, ", \"include_state\": %s, \"current_timestamp\": %llu}\n", include ? "true" : "false",
-            (unsigned long long)now);
-    close_out(f);
-}
-
 static void write_header(const char *dir, const char *name, const tmc_chain *c, int64_t h, int64_t th, int include,
                          uint64_t now)
 {
     lcp_buf hdr = {0};
     tmc_ibc_header(&hdr, c, h, th, NULL);
-    write_update(dir, name, TMC_T_HEADER, &hdr, include, now);
+    drv_write_update(dir, name, CID, TMC_T_HEADER, &hdr, include, now);
     lcp_buf_free(&hdr);
 }
 
@@ -106,56 +59,32 @@ static void write_bad_sig(const char *dir, const char *name, const tmc_chain *c,
     lcp_tm_commit_sig sig;
     if (lcp_tm_decode_ibc_header(&ih, hdr.data, hdr.len, NULL) != LCP_OK ||
         lcp_tm_commit_sig_at(&sig, &ih.signed_header.commit, 0) != LCP_OK || sig.signature.len != 64)
-        die("decode the generated header");
+        drv_die("decode the generated header");
     hdr.data[(size_t)(sig.signature.ptr - hdr.data) + 17] ^= 0x04;
-    write_update(dir, name, TMC_T_HEADER, &hdr, 0, now);
+    drv_write_update(dir, name, CID, TMC_T_HEADER, &hdr, 0, now);
     lcp_buf_free(&hdr);
-}
-
-static void write_proof(const char *dir, const char *name, const char *path, const char *value, const lcp_buf *proof,
-                        uint64_t rev, uint64_t height, uint64_t now)
-{
-    FILE *f = open_out(dir, name);
-    fprintf(f, "{\"client_id\": \"%s\", \"prefix\": \"", CID);
-    b64(f, (const uint8_t *)"ibc", 3);
-    fprintf(f, "\", \"path\": \"%s\", ", path);
-    if (value) {
-        fputs("\"value\": \"", f);
-        b64(f, (const uint8_t *)value, strlen(value));
-        fputs("\", ", f);
-    }
-    fprintf(f, "\"proof_height\": {\"revision_number\": %llu, \"revision_height\": %llu}, \"proof\": \"",
-            (unsigned long long)rev, (unsigned long long)height);
-    b64(f, proof->data, proof->len);
-    fprintf(f, "\", \"current_timestamp\": %llu}\n", (unsigned long long)now);
-    close_out(f);
 }
 
 /* The offset of the last byte of the MerkleProof's first CommitmentProof (the "ibc" store's proof): the end of its
  * last inner op's bytes, a sibling hash or the child-hash length byte, so the proof decodes and its root changes. */
 static size_t first_proof_last_byte(const lcp_buf *p)
 {
-    if (p->len < 3 || p->data[0] != 0x0a) die("unexpected MerkleProof encoding");
+    if (p->len < 3 || p->data[0] != 0x0a) drv_die("unexpected MerkleProof encoding");
     uint64_t len = 0;
     size_t i = 1;
     for (int shift = 0; i < p->len && shift < 64; shift += 7, i++) {
         len |= (uint64_t)(p->data[i] & 0x7f) << shift;
         if (!(p->data[i] & 0x80)) break;
     }
-    if (i >= p->len || len == 0 || len > p->len - i - 1) die("unexpected MerkleProof encoding");
+    if (i >= p->len || len == 0 || len > p->len - i - 1) drv_die("unexpected MerkleProof encoding");
     return i + (size_t)len;
 }
 
 int main(int argc, char **argv)
 {
-    const char *dir = NULL;
-    uint64_t now = 0;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--out") == 0) dir = argv[i + 1];
-        else if (strcmp(argv[i], "--now") == 0) now = strtoull(argv[i + 1], NULL, 10);
-        else die("usage: lcp-tm-chain --out DIR --now SECONDS");
-    }
-    if (dir == NULL || now <= (uint64_t)(LAST * INTERVAL)) die("usage: lcp-tm-chain --out DIR --now SECONDS");
+    const char *dir;
+    uint64_t now;
+    drv_args(argc, argv, &dir, &now, (uint64_t)(LAST * INTERVAL));
 
     /* the "ibc" store at PROVEN, keys ascending; the receipt lies between connections/... and the next receipt */
     static const uint8_t CHANNEL[] = {0x08, 0x03, 0x10, 0x01}, CONN[] = "connection end", RCPT[] = {0x01};
@@ -170,7 +99,7 @@ int main(int argc, char **argv)
     tmc_state_app_hash(app, kvs, nkv);
 
     tmc_valset *vs = malloc(sizeof *vs);
-    if (vs == NULL) die("out of memory");
+    if (vs == NULL) drv_die("out of memory");
     tmc_valset_make(vs, 7, 0, 4, NULL, 10);
     tmc_chain *c = tmc_chain_new(CHAIN_ID, vs, (int64_t)now - LAST * INTERVAL);
     tmc_chain_set_interval(c, INTERVAL);
@@ -188,13 +117,7 @@ int main(int argc, char **argv)
     lcp_buf cs = {0}, cons = {0};
     tmc_client_state(&cs, c, 1, NULL);
     tmc_consensus_state(&cons, c, 1);
-    FILE *f = open_out(dir, "create.json");
-    fputs("{", f);
-    any_member(f, "any_client_state", TMC_T_CS, &cs);
-    fputs(", ", f);
-    any_member(f, "any_consensus_state", TMC_T_CONS, &cons);
-    fprintf(f, ", \"current_timestamp\": %llu}\n", (unsigned long long)now);
-    close_out(f);
+    drv_write_create(dir, TMC_T_CS, &cs, TMC_T_CONS, &cons, now);
     lcp_buf_free(&cs);
     lcp_buf_free(&cons);
 
@@ -205,12 +128,12 @@ int main(int argc, char **argv)
     lcp_buf proof = {0}, absent = {0};
     tmc_state_proof(&proof, kvs, nkv, PACKET, 1);
     tmc_state_proof(&absent, kvs, nkv, RECEIPT, 0);
-    write_proof(dir, "membership.json", PACKET, PACKET_VALUE, &proof, rev, PROVEN, now);
-    write_proof(dir, "non-membership.json", RECEIPT, NULL, &absent, rev, PROVEN, now);
+    drv_write_proof(dir, "membership.json", CID, PACKET, PACKET_VALUE, &proof, rev, PROVEN, now);
+    drv_write_proof(dir, "non-membership.json", CID, RECEIPT, NULL, &absent, rev, PROVEN, now);
     proof.data[first_proof_last_byte(&proof)] ^= 0x01;
-    write_proof(dir, "membership-bad-proof.json", PACKET, PACKET_VALUE, &proof, rev, PROVEN, now);
+    drv_write_proof(dir, "membership-bad-proof.json", CID, PACKET, PACKET_VALUE, &proof, rev, PROVEN, now);
     absent.data[first_proof_last_byte(&absent)] ^= 0x01;
-    write_proof(dir, "non-membership-bad-proof.json", RECEIPT, NULL, &absent, rev, PROVEN, now);
+    drv_write_proof(dir, "non-membership-bad-proof.json", CID, RECEIPT, NULL, &absent, rev, PROVEN, now);
     lcp_buf_free(&proof);
     lcp_buf_free(&absent);
 
@@ -222,7 +145,7 @@ int main(int argc, char **argv)
     tmc_ibc_header(&h1, c, 9, 8, NULL);
     tmc_ibc_header(&h2, c, 9, PROVEN, &fork);
     tmc_misbehaviour(&mb, CID, &h1, &h2);
-    write_update(dir, "misbehaviour.json", TMC_T_MISB, &mb, 0, now);
+    drv_write_update(dir, "misbehaviour.json", CID, TMC_T_MISB, &mb, 0, now);
     lcp_buf_free(&h1);
     lcp_buf_free(&h2);
     lcp_buf_free(&mb);
