@@ -1,6 +1,7 @@
 #include "simfix.h"
 
 #include <ftw.h>
+#include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,4 +143,16 @@ void simfix_microcode_update(simfix *f, int64_t now)
     lcp_sim_tcb tcb;
     simfix_tcb(f, &tcb);
     if (lcp_sim_issuer_certify_platform(f->platform, &tcb, now, err) != LCP_OK) fail_msg("certify: %s", err);
+}
+
+EVP_PKEY *simfix_issuer_key(const simfix *f, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/issuer/%s", f->platform, name);
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    EVP_PKEY *k = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
+    fclose(fp);
+    assert_non_null(k);
+    return k;
 }

@@ -4,6 +4,8 @@
 #ifndef LCP_TEST_SIMFIX_H
 #define LCP_TEST_SIMFIX_H
 
+#include <openssl/evp.h>
+
 #include "lcp/attestation_dcap.h"
 #include "lcp/attestation_sim.h"
 #include "lcp/tee.h"
@@ -40,6 +42,9 @@ uint8_t *simfix_collateral(simfix *f, lcp_dcap_collateral *c, uint32_t eval);
 
 /* A microcode update (component 1 + 1) and the new PCK certificate, at now. */
 void simfix_microcode_update(simfix *f, int64_t now);
+/* The simulated issuer's private key issuer/<name> (e.g. "pck_ca_key.pem", "tcb_signing_key.pem"), for tests that
+ * sign collateral again; EVP_PKEY_free it. */
+EVP_PKEY *simfix_issuer_key(const simfix *f, const char *name);
 /* The platform's current TCB. */
 void simfix_tcb(simfix *f, lcp_sim_tcb *tcb);
 

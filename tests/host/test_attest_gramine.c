@@ -12,7 +12,6 @@
 #include <limits.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <pthread.h>
 #include <spawn.h>
 #include <stdatomic.h>
@@ -318,13 +317,7 @@ static char *other_fmspc(fx *f)
     char *tcb = strdup(t->valuestring), *p = strstr(tcb, LCP_SIM_FMSPC_HEX);
     assert_non_null(p);
     p[11] = p[11] == '1' ? '2' : '1';
-    char kp[PATH_MAX + 32];
-    snprintf(kp, sizeof kp, "%s/issuer/tcb_signing_key.pem", f->s.platform);
-    FILE *fp = fopen(kp, "r");
-    assert_non_null(fp);
-    EVP_PKEY *k = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
-    fclose(fp);
-    assert_non_null(k);
+    EVP_PKEY *k = simfix_issuer_key(&f->s, "tcb_signing_key.pem");
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     unsigned char der[128], rs[64];
     size_t dl = sizeof der;

@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include <cjson/cJSON.h>
-#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "lcp/attestation_dcap.h"
@@ -305,13 +304,7 @@ static void pck_crl_ending_in(fx *f, uint8_t last)
     const unsigned char *q = der;
     X509_CRL *crl = d2i_X509_CRL(NULL, &q, (long)dl);
     assert_non_null(crl);
-    char kp[256];
-    snprintf(kp, sizeof kp, "%s/issuer/pck_ca_key.pem", f->s.platform);
-    FILE *fp = fopen(kp, "r");
-    assert_non_null(fp);
-    EVP_PKEY *key = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
-    fclose(fp);
-    assert_non_null(key);
+    EVP_PKEY *key = simfix_issuer_key(&f->s, "pck_ca_key.pem");
     unsigned char *out = NULL;
     int n = 0;
     for (int i = 0; i < 20000; i++) { /* ECDSA signs with a fresh nonce: 1 in 256 ends in `last` */
