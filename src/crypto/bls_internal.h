@@ -333,17 +333,19 @@ void lcp_bls_final_exp_easy(bls_fp12 *r, const bls_fp12 *f); /* its first part, 
 
 /* The final exponentiation shared by two threads (lcp_bls_fast_aggregate_verify_mt, bls_mt.c). Its critical path is the
  * chain of 315 cyclotomic squarings that computes a^x, a^(x^2), ..., a^(x^5) (a after the easy part); the caller
- * runs it and posts each power of two that x's bits need, and the helper multiplies them, and combines the powers
- * into the result, in the time the squarings take. Same result as lcp_bls_final_exp. Lock-free: counters with
+ * runs it in compressed form (Karabina) and posts each power of two that x's bits need, and the helper decompresses
+ * and multiplies most of them, and combines the powers into the result, in the time the squarings take. Same result as lcp_bls_final_exp. Lock-free: counters with
  * acquire/release order, every slot written once. The caller never waits long for the helper: when a product is
  * late (the helper's core taken by another process), it computes it itself (the values are the same), and it
  * sets `stop` when done so that a late helper returns. */
 typedef struct {
-    bls_fp12 snap[5][5]; /* x-power i's squares c_i^(2^k), k = 16, 48, 57, 60, 62 (x's bits but the top one) */
+    bls_cyc_cmp snap[5][5]; /* x-power i's squares c_i^(2^k), k = 16, 48, 57, 60, 62 (x's bits but the top one),
+                             * compressed (Karabina) */
     bls_fp12 c[5];       /* c[0] = a, c[i] = a^(x^i) for i = 1..4 */
     bls_fp12 acc[5];     /* the helper's product of x-power i's squares */
     bls_fp12 rest;       /* the helper's product of everything but the last square */
     int snaps, accs, cs, rest_ready, stop; /* posted counts and flags, read and written atomically */
+    int bad; /* a square did not decompress (b0 = 0): the caller recomputes on one thread */
 } bls_fe_pipe;
 void lcp_bls_fe_pipe_init(bls_fe_pipe *p);
 void lcp_bls_final_exp_mt(bls_fp12 *r, const bls_fp12 *f, bls_fe_pipe *p); /* the caller's part */
