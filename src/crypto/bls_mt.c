@@ -68,11 +68,15 @@ void lcp_bls_fe_pipe_init(bls_fe_pipe *p) { memset(p, 0, sizeof *p); }
  * In the last power the helper also combines the powers (fe_combine, some 45 us), so it takes fewer. */
 static const int FE_HELP[5] = {4, 4, 4, 4, 2};
 
-/* acc = the product of the n squares decompressed (acc times them when `more`); 0 on a zero b0 */
+/* acc = the product of the n squares decompressed (acc times them when `more`); 0 on a zero b0 (acc then 1 or as
+ * it was: a defined value that the caller discards) */
 static int cmp_product(bls_fp12 *acc, const bls_cyc_cmp *sq, int n, int more)
 {
     bls_fp12 s[LCP_BLS_CYC_BATCH];
-    if (!lcp_bls_cyc_decompress(s, sq, (size_t)n)) return 0;
+    if (!lcp_bls_cyc_decompress(s, sq, (size_t)n)) {
+        if (!more) lcp_bls_fp12_set_one(acc);
+        return 0;
+    }
     for (int m = 0; m < n; m++)
         if (m == 0 && !more)
             *acc = s[0];
