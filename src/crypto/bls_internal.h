@@ -208,7 +208,8 @@ static inline void lcp_bls_fp_mul(bls_fp *r, const bls_fp *a, const bls_fp *b)
 
 void lcp_bls_fp_sqr(bls_fp *r, const bls_fp *a);
 
-void lcp_bls_fp_inv(bls_fp *r, const bls_fp *a); /* 0 -> 0 */
+void lcp_bls_fp_inv(bls_fp *r, const bls_fp *a); /* 0 -> 0; variable-time binary GCD */
+void lcp_bls_fp_inv_fermat(bls_fp *r, const bls_fp *a); /* the same as a^(p-2): the reference for the tests */
 /* r = sqrt(a) when a is a square (returns 1); else r = sqrt(-a) and returns 0 (-1 is a non-square mod p). */
 int lcp_bls_fp_sqrt(bls_fp *r, const bls_fp *a);
 int lcp_bls_fp_is_zero(const bls_fp *a);
@@ -315,23 +316,36 @@ void lcp_bls_fp12_inv(bls_fp12 *r, const bls_fp12 *a);
 void lcp_bls_fp12_frob(bls_fp12 *r, const bls_fp12 *a, int k); /* k = 1, 2, 3 */
 void lcp_bls_fp12_cyc_sqr(bls_fp12 *r, const bls_fp12 *a);
 int lcp_bls_fp12_is_one(const bls_fp12 *a);
+/* Karabina's compressed form of a cyclotomic element (see bls_fp12.c for the mapping): the coefficients
+ * b0, a2, a1, b2 of (a0 + a1 v + a2 v^2) + (b0 + b1 v + b2 v^2) w, which a squaring maps among themselves */
+typedef struct {
+    bls_fp2 b0, b1, c0, c1; /* Karabina's g2, g3, g4, g5 = b0, a2, a1, b2 */
+} bls_cyc_cmp;
+#define LCP_BLS_CYC_BATCH 8 /* most elements lcp_bls_cyc_decompress takes at once */
+void lcp_bls_cyc_compress(bls_cyc_cmp *r, const bls_fp12 *a);
+void lcp_bls_cyc_sqr_cmp(bls_cyc_cmp *r, const bls_cyc_cmp *a); /* r may be a */
+/* the n (1..LCP_BLS_CYC_BATCH) elements back, with one Fp2 inversion; 0 (out unset) when one has b0 = 0 or n is
+ * out of range: the caller then computes them uncompressed */
+int lcp_bls_cyc_decompress(bls_fp12 *out, const bls_cyc_cmp *in, size_t n);
 /* f^((p^12-1)/r) up to a fixed cube (3 is prime to r, so the result is 1 exactly when the pairing product is) */
 void lcp_bls_final_exp(bls_fp12 *r, const bls_fp12 *f);
 void lcp_bls_final_exp_easy(bls_fp12 *r, const bls_fp12 *f); /* its first part, f^((p^6-1)(p^2+1)) */
 
 /* The final exponentiation shared by two threads (lcp_bls_fast_aggregate_verify_mt, bls_mt.c). Its critical path is the
  * chain of 315 cyclotomic squarings that computes a^x, a^(x^2), ..., a^(x^5) (a after the easy part); the caller
- * runs it and posts each power of two that x's bits need, and the helper multiplies them, and combines the powers
- * into the result, in the time the squarings take. Same result as lcp_bls_final_exp. Lock-free: counters with
+ * runs it in compressed form (Karabina) and posts each power of two that x's bits need, and the helper decompresses
+ * and multiplies most of them, and combines the powers into the result, in the time the squarings take. Same result as lcp_bls_final_exp. Lock-free: counters with
  * acquire/release order, every slot written once. The caller never waits long for the helper: when a product is
  * late (the helper's core taken by another process), it computes it itself (the values are the same), and it
  * sets `stop` when done so that a late helper returns. */
 typedef struct {
-    bls_fp12 snap[5][5]; /* x-power i's squares c_i^(2^k), k = 16, 48, 57, 60, 62 (x's bits but the top one) */
+    bls_cyc_cmp snap[5][5]; /* x-power i's squares c_i^(2^k), k = 16, 48, 57, 60, 62 (x's bits but the top one),
+                             * compressed (Karabina) */
     bls_fp12 c[5];       /* c[0] = a, c[i] = a^(x^i) for i = 1..4 */
     bls_fp12 acc[5];     /* the helper's product of x-power i's squares */
     bls_fp12 rest;       /* the helper's product of everything but the last square */
     int snaps, accs, cs, rest_ready, stop; /* posted counts and flags, read and written atomically */
+    int bad; /* a square did not decompress (b0 = 0): the caller recomputes on one thread */
 } bls_fe_pipe;
 void lcp_bls_fe_pipe_init(bls_fe_pipe *p);
 void lcp_bls_final_exp_mt(bls_fp12 *r, const bls_fp12 *f, bls_fe_pipe *p); /* the caller's part */

@@ -62,11 +62,30 @@ static int caller_wait(const int *v, int n)
 
 void lcp_bls_fe_pipe_init(bls_fe_pipe *p) { memset(p, 0, sizeof *p); }
 
-static void power_product(bls_fp12 *acc, const bls_fp12 snap[FE_BITS])
+/* The caller squares compressed (Karabina, bls_fp12.c) and posts the compressed squares; of x-power i's five, the
+ * helper decompresses and multiplies the first FE_HELP[i] (in batches of what has arrived: one inversion each) and
+ * the caller the rest with the last square, in one batch after its chain (it needs that square whole to go on).
+ * In the last power the helper also combines the powers (fe_combine, some 45 us), so it takes fewer. */
+static const int FE_HELP[5] = {4, 4, 4, 4, 2};
+
+/* acc = the product of the n squares decompressed (acc times them when `more`); 0 on a zero b0 (acc then 1 or as
+ * it was: a defined value that the caller discards) */
+static int cmp_product(bls_fp12 *acc, const bls_cyc_cmp *sq, int n, int more)
 {
-    *acc = snap[0];
-    for (int m = 1; m < FE_BITS; m++) lcp_bls_fp12_mul(acc, acc, &snap[m]);
+    bls_fp12 s[LCP_BLS_CYC_BATCH];
+    if (!lcp_bls_cyc_decompress(s, sq, (size_t)n)) {
+        if (!more) lcp_bls_fp12_set_one(acc);
+        return 0;
+    }
+    for (int m = 0; m < n; m++)
+        if (m == 0 && !more)
+            *acc = s[0];
+        else
+            lcp_bls_fp12_mul(acc, acc, &s[m]);
+    return 1;
 }
+
+static void pipe_bad(bls_fe_pipe *p) { __atomic_store_n(&p->bad, 1, __ATOMIC_RELAXED); }
 
 /* everything but c5: a^l3 frob^3, a^l2 frob^2, a^l1 frob and a^l0 / c5 = conj(c4^2) c2^2 conj(c1) a^3 */
 static void fe_combine(bls_fp12 *res, const bls_fp12 c[5])
@@ -104,57 +123,69 @@ static void fe_combine(bls_fp12 *res, const bls_fp12 c[5])
 
 void lcp_bls_final_exp_mt(bls_fp12 *r, const bls_fp12 *f, bls_fe_pipe *p)
 {
-    bls_fp12 s, t, acc;
+    bls_fp12 t, acc, tail;
+    bls_cyc_cmp s, last[FE_BITS + 1];
+    const bls_fp12 f_in = *f; /* r may be f */
     lcp_bls_final_exp_easy(&p->c[0], f);
     pipe_post(&p->cs, 1);
     for (int i = 0; i < 5; i++) {
-        int posted = 0;
-        s = p->c[i];
+        int posted = 0, h = FE_HELP[i];
+        lcp_bls_cyc_compress(&s, &p->c[i]);
         for (int k = 1; k <= 63; k++) {
-            lcp_bls_fp12_cyc_sqr(&s, &s);
+            lcp_bls_cyc_sqr_cmp(&s, &s);
             if (k < 63 && ((BLS_X_ABS >> k) & 1)) {
                 p->snap[i][posted++] = s;
                 pipe_post(&p->snaps, FE_BITS * i + posted);
             }
         }
-        if (i < 4) { /* c_(i+1) = conj(acc s), x being negative */
+        /* tail = the caller's share: squares h..4 and the last one, c_i^(2^63) */
+        int n = FE_BITS - h;
+        memcpy(last, &p->snap[i][h], (size_t)n * sizeof last[0]);
+        last[n] = s;
+        if (!cmp_product(&tail, last, n + 1, 0)) pipe_bad(p);
+        if (i < 4) { /* c_(i+1) = conj(acc tail), x being negative */
             if (caller_wait(&p->accs, i + 1))
                 acc = p->acc[i];
-            else
-                power_product(&acc, p->snap[i]);
-            lcp_bls_fp12_mul(&t, &acc, &s);
+            else if (!cmp_product(&acc, p->snap[i], h, 0))
+                pipe_bad(p);
+            lcp_bls_fp12_mul(&t, &acc, &tail);
             lcp_bls_fp12_conj(&p->c[i + 1], &t);
             pipe_post(&p->cs, i + 2);
-        } else { /* the result: rest c5 = rest conj(acc s), with conj(acc) already in rest */
+        } else { /* the result: rest c5 = rest conj(acc tail), with conj(acc) already in rest */
             if (caller_wait(&p->rest_ready, 1)) {
                 t = p->rest;
             } else {
-                power_product(&acc, p->snap[4]);
+                if (!cmp_product(&acc, p->snap[4], h, 0)) pipe_bad(p);
                 fe_combine(&t, p->c);
                 lcp_bls_fp12_conj(&acc, &acc);
                 lcp_bls_fp12_mul(&t, &t, &acc);
             }
-            lcp_bls_fp12_conj(&s, &s);
-            lcp_bls_fp12_mul(r, &t, &s);
+            lcp_bls_fp12_conj(&tail, &tail);
+            lcp_bls_fp12_mul(r, &t, &tail);
         }
     }
     pipe_post(&p->stop, 1);
+    /* a zero b0 somewhere (an input in the subfield Fp4, see bls_fp12.c): the values above are not the squares, so
+     * the single-thread form, which falls back to uncompressed squarings, computes it. The helper's flag is read
+     * after the acquire of what it posted, or the caller made that value itself. */
+    if (__atomic_load_n(&p->bad, __ATOMIC_RELAXED)) lcp_bls_final_exp(r, &f_in);
 }
 
 void lcp_bls_final_exp_help(bls_fe_pipe *p)
 {
     bls_fp12 acc, res;
     for (int i = 0; i < 5; i++) {
+        int h = FE_HELP[i];
         if (i == 4) { /* c4 is there: the combination first, in the time of the last x-power's squarings */
             if (!help_wait(p, &p->cs, 5)) return;
             fe_combine(&res, p->c);
         }
-        for (int m = 0; m < FE_BITS; m++) {
+        for (int m = 0; m < h;) { /* all the squares that have arrived (at least one) in one batch */
             if (!help_wait(p, &p->snaps, FE_BITS * i + m + 1)) return;
-            if (m == 0)
-                acc = p->snap[i][0];
-            else
-                lcp_bls_fp12_mul(&acc, &acc, &p->snap[i][m]);
+            int have = pipe_load(&p->snaps) - FE_BITS * i;
+            if (have > h) have = h;
+            if (!cmp_product(&acc, &p->snap[i][m], have - m, m > 0)) pipe_bad(p);
+            m = have;
         }
         if (i < 4) {
             p->acc[i] = acc;

@@ -738,6 +738,207 @@ static void *fe_helper(void *arg)
 /* The final exponentiation shared by two threads equals the single-thread one, element for element: on Miller
  * loop outputs (pairing products that are 1 and that are not) and on arbitrary Fp12 elements; also when the helper
  * never comes. */
+/* splitmix64: reproducible test inputs */
+static uint64_t mix64(uint64_t *st)
+{
+    uint64_t z = (*st += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* a raw 6-limb value below p (as a Montgomery form: any value below p is one) */
+static void fp_random(bls_fp *r, uint64_t *st)
+{
+    for (int i = 0; i < 6; i++) r->l[i] = mix64(st);
+    r->l[5] &= 0x1fffffffffffffffULL;
+    while (!(r->l[5] < BLS_P[5])) r->l[5] >>= 1;
+}
+
+static void check_fp_inv(const bls_fp *a)
+{
+    bls_fp want, got, prod;
+    lcp_bls_fp_inv_fermat(&want, a);
+    lcp_bls_fp_inv(&got, a);
+    assert_memory_equal(&got, &want, sizeof got);
+    if (lcp_bls_fp_is_zero(a)) {
+        assert_true(lcp_bls_fp_is_zero(&got));
+        return;
+    }
+    lcp_bls_fp_mul(&prod, &got, a);
+    assert_memory_equal(&prod, &BLS_ONE, sizeof prod);
+}
+
+/* the binary-GCD inversion equals a^(p-2) on random values and on the edges: 0 (-> 0), 1, p-1, small values both as
+ * integers and as Montgomery limbs, long runs of zero limbs, powers of two, values next to p */
+static void test_fp_inv(void **state)
+{
+    (void)state;
+    uint64_t st = 0x1234;
+    bls_fp a;
+    memset(&a, 0, sizeof a);
+    check_fp_inv(&a); /* 0 */
+    check_fp_inv(&BLS_ONE);
+    lcp_bls_fp_neg(&a, &BLS_ONE); /* p - 1 */
+    check_fp_inv(&a);
+    bls_fp k = BLS_ONE;
+    for (int i = 2; i < 300; i++) { /* the integers 2..299 */
+        lcp_bls_fp_add(&k, &k, &BLS_ONE);
+        check_fp_inv(&k);
+        lcp_bls_fp_neg(&a, &k);
+        check_fp_inv(&a);
+    }
+    for (int pos = 0; pos < 6; pos++) /* one non-zero limb among zeros, small and large */
+        for (int j = 0; j < 40; j++) {
+            memset(&a, 0, sizeof a);
+            a.l[pos] = j < 20 ? (uint64_t)j + 1 : mix64(&st);
+            if (pos == 5) a.l[5] %= BLS_P[5];
+            if (lcp_bls_fp_is_zero(&a)) continue;
+            check_fp_inv(&a);
+            a.l[0] |= 1; /* the low limb and one more */
+            check_fp_inv(&a);
+        }
+    for (int bit = 0; bit < 381; bit++) { /* 2^bit and p - 2^bit as limbs */
+        memset(&a, 0, sizeof a);
+        a.l[bit / 64] = 1ULL << (bit % 64);
+        check_fp_inv(&a);
+        bls_fp m;
+        lcp_bls_fp_neg(&m, &a);
+        check_fp_inv(&m);
+    }
+    for (int i = 0; i < 20000; i++) {
+        fp_random(&a, &st);
+        check_fp_inv(&a);
+    }
+}
+
+/* The final exponentiation as it was before the compressed squarings, written out again here as the reference:
+ * Granger-Scott squarings only, the same exponent expansion as lcp_bls_final_exp */
+static void ref_pow_x(bls_fp12 *r, const bls_fp12 *f)
+{
+    bls_fp12 acc = *f;
+    for (int i = 62; i >= 0; i--) {
+        lcp_bls_fp12_cyc_sqr(&acc, &acc);
+        if ((BLS_X_ABS >> i) & 1) lcp_bls_fp12_mul(&acc, &acc, f);
+    }
+    lcp_bls_fp12_conj(r, &acc);
+}
+
+static void ref_final_exp(bls_fp12 *r, const bls_fp12 *f)
+{
+    bls_fp12 a, b, t0, t1, t2;
+    lcp_bls_final_exp_easy(&a, f);
+    ref_pow_x(&t0, &a);
+    lcp_bls_fp12_conj(&b, &a);
+    lcp_bls_fp12_mul(&t0, &t0, &b);
+    ref_pow_x(&t1, &t0);
+    lcp_bls_fp12_conj(&b, &t0);
+    lcp_bls_fp12_mul(&t0, &t1, &b);
+    ref_pow_x(&t1, &t0);
+    lcp_bls_fp12_frob(&b, &t0, 1);
+    lcp_bls_fp12_mul(&t1, &t1, &b);
+    ref_pow_x(&t2, &t1);
+    ref_pow_x(&t2, &t2);
+    lcp_bls_fp12_frob(&b, &t1, 2);
+    lcp_bls_fp12_mul(&t2, &t2, &b);
+    lcp_bls_fp12_conj(&b, &t1);
+    lcp_bls_fp12_mul(&t2, &t2, &b);
+    lcp_bls_fp12_cyc_sqr(&b, &a);
+    lcp_bls_fp12_mul(&b, &b, &a);
+    lcp_bls_fp12_mul(r, &t2, &b);
+}
+
+static void fp12_random(bls_fp12 *f, uint64_t *st)
+{
+    bls_fp c[12];
+    _Static_assert(sizeof c == sizeof *f, "bls_fp12 is 12 bls_fp");
+    for (int i = 0; i < 12; i++) fp_random(&c[i], st);
+    memcpy(f, c, sizeof *f);
+}
+
+/* Karabina's compressed squaring against Granger-Scott on cyclotomic elements: compress, square (one to many
+ * times), decompress (alone and in batches) equals the uncompressed squares; a zero b0 refuses to decompress; the
+ * final exponentiation equals the Granger-Scott one on Miller-loop outputs, random elements, 0, 1 and elements of
+ * the subfield Fp4 (b0 = 0 at every square: the uncompressed fallback) */
+static void test_final_exp_compressed(void **state)
+{
+    (void)state;
+    uint64_t st = 0xabcdef;
+    for (int t = 0; t < 6; t++) {
+        bls_fp12 f, a, sq[LCP_BLS_CYC_BATCH], got[LCP_BLS_CYC_BATCH];
+        bls_cyc_cmp c, cs[LCP_BLS_CYC_BATCH];
+        fp12_random(&f, &st);
+        lcp_bls_final_exp_easy(&a, &f);
+        lcp_bls_cyc_compress(&c, &a);
+        assert_int_equal(lcp_bls_cyc_decompress(got, &c, 1), 1); /* decompress(compress(a)) = a */
+        assert_memory_equal(&got[0], &a, sizeof a);
+        sq[0] = a; /* sq[k] = a^(2^(k+1)) after the loop, with gaps of growing length */
+        for (int k = 0, n = 0; k < LCP_BLS_CYC_BATCH; k++) {
+            for (int j = 0; j <= k; j++) {
+                lcp_bls_fp12_cyc_sqr(&sq[k], &sq[k]);
+                lcp_bls_cyc_sqr_cmp(&c, &c);
+                n++;
+            }
+            cs[k] = c;
+            if (k + 1 < LCP_BLS_CYC_BATCH) sq[k + 1] = sq[k];
+            assert_int_equal(lcp_bls_cyc_decompress(got, &c, 1), 1);
+            assert_memory_equal(&got[0], &sq[k], sizeof a);
+            (void)n;
+        }
+        for (size_t n = 1; n <= LCP_BLS_CYC_BATCH; n++) { /* the batches give the same as one by one */
+            assert_int_equal(lcp_bls_cyc_decompress(got, cs, n), 1);
+            assert_memory_equal(got, sq, n * sizeof a);
+        }
+        assert_int_equal(lcp_bls_cyc_decompress(got, cs, 0), 0);
+        assert_int_equal(lcp_bls_cyc_decompress(got, cs, LCP_BLS_CYC_BATCH + 1), 0);
+        memset(&cs[3].b0, 0, sizeof cs[3].b0); /* one zero denominator refuses the whole batch */
+        assert_int_equal(lcp_bls_cyc_decompress(got, cs, LCP_BLS_CYC_BATCH), 0);
+    }
+    /* Miller-loop outputs (a product that is 1 after the exponentiation and one that is not), random elements, 0, 1
+     * and elements of Fp4 = Fp2[w^3] (only a0 and b1 set): final exponentiation against the reference */
+    bls_g1 g1, p1;
+    bls_g2 g2, q2;
+    g1_gen(&g1);
+    g2_gen(&g2);
+    uint64_t k[1] = {0x243f6a8885a308d3ULL};
+    lcp_bls_g1_mul(&p1, &g1, k, 1);
+    lcp_bls_g2_mul(&q2, &g2, k, 1);
+    bls_pair pr[2];
+    lcp_bls_g1_to_affine(&pr[0].x, &pr[0].y, &p1);
+    lcp_bls_g2_to_affine(&pr[0].qx, &pr[0].qy, &g2);
+    lcp_bls_g1_neg(&g1, &g1);
+    lcp_bls_g1_to_affine(&pr[1].x, &pr[1].y, &g1);
+    lcp_bls_g2_to_affine(&pr[1].qx, &pr[1].qy, &q2);
+    for (int t = 0; t < 12; t++) {
+        bls_fp12 f, want, got, a;
+        bls_cyc_cmp c;
+        if (t < 2) {
+            lcp_bls_miller_loop(&f, pr, t == 0 ? 2 : 1);
+        } else if (t < 6) {
+            fp12_random(&f, &st);
+        } else if (t == 6) {
+            memset(&f, 0, sizeof f);
+        } else if (t == 7) {
+            lcp_bls_fp12_set_one(&f);
+        } else { /* Fp4 */
+            bls_fp12 r;
+            fp12_random(&r, &st);
+            memset(&f, 0, sizeof f);
+            f.c0.c0 = r.c0.c0;
+            if (t != 8) f.c1.c1 = r.c1.c1;
+            lcp_bls_final_exp_easy(&a, &f);
+            lcp_bls_cyc_compress(&c, &a);
+            assert_true(lcp_bls_fp2_is_zero(&c.b0) && lcp_bls_fp2_is_zero(&c.b1));
+            assert_int_equal(lcp_bls_cyc_decompress(&got, &c, 1), 0);
+        }
+        ref_final_exp(&want, &f);
+        lcp_bls_final_exp(&got, &f);
+        assert_memory_equal(&got, &want, sizeof got);
+        if (t == 0 || t >= 7) assert_true(lcp_bls_fp12_is_one(&got)); /* Fp4: p^4 - 1 divides (p^12 - 1)/r */
+        if (t >= 1 && t <= 6) assert_false(lcp_bls_fp12_is_one(&got));
+    }
+}
+
 static void test_final_exp_two_threads(void **state)
 {
     (void)state;
@@ -754,10 +955,17 @@ static void test_final_exp_two_threads(void **state)
     lcp_bls_g1_neg(&g1, &g1);
     lcp_bls_g1_to_affine(&pr[1].x, &pr[1].y, &g1);
     lcp_bls_g2_to_affine(&pr[1].qx, &pr[1].qy, &q2);
-    for (int t = 0; t < 4; t++) {
+    for (int t = 0; t < 7; t++) {
         bls_fp12 f, want, got;
         if (t < 2) {
             lcp_bls_miller_loop(&f, pr, t == 0 ? 2 : 1); /* e(kG1, G2) e(-G1, kG2) = 1; e(kG1, G2) alone is not */
+        } else if (t >= 4) { /* 0, 1 and an element of Fp4 (b0 = 0 at every square: the one-thread fallback) */
+            memset(&f, 0, sizeof f);
+            if (t == 5) lcp_bls_fp12_set_one(&f);
+            if (t == 6) {
+                f.c0.c0.c0 = BLS_G1X;
+                f.c1.c1.c1 = BLS_G1Y;
+            }
         } else {
             bls_fp c[12], x = BLS_G1X; /* every coefficient set */
             _Static_assert(sizeof c == sizeof f, "bls_fp12 is 12 bls_fp");
@@ -769,6 +977,8 @@ static void test_final_exp_two_threads(void **state)
             memcpy(&f, c, sizeof f);
         }
         lcp_bls_final_exp(&want, &f);
+        ref_final_exp(&got, &f);
+        assert_memory_equal(&got, &want, sizeof got);
         bls_fe_pipe pipe;
         pthread_t th;
         lcp_bls_fe_pipe_init(&pipe);
@@ -776,10 +986,11 @@ static void test_final_exp_two_threads(void **state)
         lcp_bls_final_exp_mt(&got, &f, &pipe);
         assert_int_equal(pthread_join(th, NULL), 0);
         assert_memory_equal(&got, &want, sizeof got);
-        assert_int_equal(lcp_bls_fp12_is_one(&got), t == 0);
+        assert_int_equal(lcp_bls_fp12_is_one(&got), t == 0 || t >= 5); /* Fp4 goes to 1: p^4 - 1 divides (p^12 - 1)/r */
         /* with no helper (its core taken by another process), the caller computes the products itself */
         lcp_bls_fe_pipe_init(&pipe);
-        lcp_bls_final_exp_mt(&got, &f, &pipe);
+        got = f; /* and the result in place of the input, as lcp_bls_fast_aggregate_verify_mt calls it */
+        lcp_bls_final_exp_mt(&got, &got, &pipe);
         assert_memory_equal(&got, &want, sizeof got);
     }
 }
@@ -922,6 +1133,8 @@ int main(void)
         cmocka_unit_test(test_consensus_spec_tests),
         cmocka_unit_test(test_tamper),
         cmocka_unit_test(test_bits_and_infinity_rules),
+        cmocka_unit_test(test_fp_inv),
+        cmocka_unit_test(test_final_exp_compressed),
         cmocka_unit_test(test_final_exp_two_threads),
         cmocka_unit_test(test_kept_worker),
     };
