@@ -30,6 +30,7 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc -I$(BUILD)/gen -It
 REL_OPT  ?= -O2 -g -D_FORTIFY_SOURCE=2
 REL_CFLAGS  := $(BASE_CFLAGS) $(REL_OPT) -fstack-protector-strong
 ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+TSAN_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=thread
 FUZZ_CFLAGS := $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
                -Wno-unused-command-line-argument
 
@@ -79,7 +80,7 @@ ASAN_TESTS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_SRCS))
 FUZZERS    := $(patsubst fuzz/%.c,$(BUILD)/fuzz/bin/%,$(FUZZ_SRCS))
 BENCHES    := $(patsubst bench/%.c,$(BUILD)/rel/bench/%,$(BENCH_MAINS))
 
-.PHONY: all deps lib tests test run fuzz fuzz-build bench clean check-layers reproduce everything cc-check tcb install monitoring-rules mrenclave-update contracts-test
+.PHONY: all deps lib tests test tsan run fuzz fuzz-build bench clean check-layers reproduce everything cc-check tcb install monitoring-rules mrenclave-update contracts-test
 .SECONDARY:
 .SECONDEXPANSION:
 
@@ -103,6 +104,10 @@ $(BUILD)/asan/obj/%.o: %.c $(PROTO_C)
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  CC     $@")
 	$(Q)$(CC) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/tsan/obj/%.o: %.c $(PROTO_C)
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  CC     $@")
+	$(Q)$(CC) $(TSAN_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/fuzz/obj/%.o: %.c $(PROTO_C)
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  CC     $@")
@@ -118,6 +123,10 @@ $(BUILD)/asan/obj/$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  CC     $@")
 	$(Q)$(CC) $(ASAN_CFLAGS) $(GEN_FLAGS) -c $< -o $@
+$(BUILD)/tsan/obj/$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  CC     $@")
+	$(Q)$(CC) $(TSAN_CFLAGS) $(GEN_FLAGS) -c $< -o $@
 $(BUILD)/fuzz/obj/$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  CC     $@")
@@ -188,6 +197,11 @@ $(BUILD)/asan/tests/%: $(call objs,asan,tests/%.c) $(call objs,asan,$(TEST_COMMO
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  LD     $@")
 	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+$(BUILD)/tsan/tests/%: $(call objs,tsan,tests/%.c) $(call objs,tsan,$(TEST_COMMON)) $(BUILD)/tsan/liblcp_test.a \
+                      $(BUILD)/tsan/liblcp_host.a $(BUILD)/tsan/liblcp_trusted.a
+	@mkdir -p $(dir $@)
+	@$(if $(V),true,echo "  LD     $@")
+	$(Q)$(CC) $(TSAN_CFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
 tests: $(REL_TESTS) $(ASAN_TESTS) $(BUILD)/rel/bin/lcp $(BUILD)/asan/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/asan/bin/lcp-enclave \
        $(BUILD)/rel/bin/lcp-enclave-test $(BUILD)/asan/bin/lcp-enclave-test \
@@ -230,6 +244,23 @@ $(BUILD)/rel/bin/lcp-tm-chain: $(call objs,rel,contracts/driver/tm_chain.c contr
 	$(Q)$(CC) $(REL_CFLAGS) -o $@ $^ $(LIBS)
 contracts-test: $(BUILD)/rel/bin/lcp-lc-driver $(BUILD)/rel/bin/lcp-eth-chain $(BUILD)/rel/bin/lcp-tm-chain $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave $(BUILD)/rel/bin/lcp-enclave-test
 	@BUILD=$(BUILD) sh contracts/run-tests.sh
+
+# ThreadSanitizer over the tests whose code runs on several threads: the two-thread BLS forms and their kept worker,
+# the Tendermint verification pool, the store, the executor and committer, the service and its key rotation. Not part
+# of `make test`: TSan needs a kernel address-space layout it supports, which not every CI host has. The lcp CLI and
+# the enclaves these tests start are the release binaries (other processes: TSan watches the test process's
+# threads). Left out: test_flood (it bounds the RSS growth that TSan's shadow memory breaks) and test_crash (it
+# SIGKILLs forked writers).
+TSAN_TESTS := crypto/test_bls elc/test_tm_parallel host/test_store host/test_exec host/test_lock host/test_enclave_proc \
+              host/test_pccs host/test_attest_gramine service/test_lifecycle service/test_alloc_failure \
+              service/test_grpc_wire service/test_grpc_tendermint service/test_grpc_ethereum service/test_key_rotation
+tsan: $(patsubst %,$(BUILD)/tsan/tests/%,$(TSAN_TESTS)) $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave \
+      $(BUILD)/rel/bin/lcp-enclave-test
+	@mkdir -p $(BUILD)/tsan/bin
+	@for b in lcp lcp-enclave lcp-enclave-test; do ln -sf ../../rel/bin/$$b $(BUILD)/tsan/bin/$$b; done
+	@for t in $(TSAN_TESTS); do echo "=== tsan $$t"; \
+	    TSAN_OPTIONS="die_after_fork=0 halt_on_error=1" $(BUILD)/tsan/tests/$$t >$(BUILD)/tsan/last.log 2>&1 \
+	        || { cat $(BUILD)/tsan/last.log; echo "tsan: $$t failed"; exit 1; }; done; echo "tsan: every test clean"
 
 run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/rel/bin/lcp $(BUILD)/rel/bin/lcp-enclave

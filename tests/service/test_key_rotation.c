@@ -62,9 +62,9 @@ typedef struct {
     /* traffic */
     tmc_chain *chain;
     pthread_t th;
-    volatile int stop;
+    int stop;              /* set by the main thread, read by the traffic thread: atomic accesses only */
     int64_t height;        /* last height the LCP client accepted */
-    size_t ok, failed;
+    size_t ok, failed;     /* ok is read by the main thread while traffic runs: atomic accesses only */
     uint8_t signers[MAX_KEYS][20]; /* keys seen signing, in order of first use */
     size_t nsigners;
     size_t per_signer[MAX_KEYS];
@@ -242,9 +242,9 @@ static void *traffic(void *arg)
         d->failed++;
         return NULL;
     }
-    for (int64_t h = 2; !d->stop && h <= BLOCKS; h++) {
+    for (int64_t h = 2; !__atomic_load_n(&d->stop, __ATOMIC_ACQUIRE) && h <= BLOCKS; h++) {
         if (update_once(d, g, h, h == 2) == 0) {
-            d->ok++;
+            __atomic_fetch_add(&d->ok, 1, __ATOMIC_RELEASE);
             d->height = h;
         } else {
             d->failed++;
@@ -486,13 +486,14 @@ static void test_two_rotations_under_traffic(void **state)
             assert_int_equal(activate(g, keys[i], prev), 0);
             assert_memory_equal(prev, active, 20);
             memcpy(active, keys[i], 20);
-            if (++activations == 2) ok_at_second = d->ok;
+            if (++activations == 2) ok_at_second = __atomic_load_n(&d->ok, __ATOMIC_ACQUIRE);
         }
         /* Done: two rotations, traffic signed by the newest key after the second, the first key pruned. */
-        if (activations >= 2 && d->ok >= ok_at_second + 20 && metric(d, "lcp_keys_pruned_total") >= 1) break;
+        size_t ok_now = __atomic_load_n(&d->ok, __ATOMIC_ACQUIRE);
+        if (activations >= 2 && ok_now >= ok_at_second + 20 && metric(d, "lcp_keys_pruned_total") >= 1) break;
         usleep(200000);
     }
-    d->stop = 1;
+    __atomic_store_n(&d->stop, 1, __ATOMIC_RELEASE);
     assert_int_equal(pthread_join(d->th, NULL), 0);
 
     double generated = metric(d, "lcp_key_rotations_total{step=\"generated\"}");
