@@ -96,6 +96,11 @@ int lcp_cli_dispatch(const lcp_cli *cli, const char *group, const char *intro, c
 /* Parses a 20-byte address option: absent → "--NAME ... is required"; present but not 20 bytes of hex →
  * "--NAME: malformed address". Returns 0 or the usage error already printed. */
 int lcp_cli_address_opt(uint8_t out[20], const lcp_cli_args *a, const char *name, int required, int *present);
+/* Parses a duration option (lcp_cli_parse_duration: 600, 10m, 36h, 7d) into *seconds, which stays as it is when the
+ * option is absent: zero, malformed or above max_s (0: no bound) → "--NAME must be ..." naming the example.
+ * Returns 0 or the usage error already printed. */
+int lcp_cli_duration_opt(uint64_t *seconds, const lcp_cli_args *a, const char *name, uint64_t max_s,
+                         const char *example);
 /* 1 if s is one of the NULL-terminated values (exact match). */
 int lcp_cli_one_of(const char *s, const char *const *values);
 /* 1 if s has the form of an Intel advisory ID: INTEL-SA-NNNNN (5 digits) or INTEL-DOC-NNNNN. */

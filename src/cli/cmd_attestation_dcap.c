@@ -265,9 +265,7 @@ int lcp_cli_attestation_dcap_sim(const lcp_cli *cli, int argc, char **argv)
     const char *ek = lcp_cli_opt(&a, "enclave_key");
     int reverify = lcp_cli_has(&a, "reverify");
     uint64_t key_validity = 0;
-    const char *kv = lcp_cli_opt(&a, "key_validity");
-    if (kv && (lcp_cli_parse_duration(&key_validity, kv) != 0 || key_validity == 0))
-        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--key_validity must be a positive duration (e.g. 600, 10m, 7d)");
+    if ((rc = lcp_cli_duration_opt(&key_validity, &a, "key_validity", 0, "600, 10m, 7d")) != 0) return rc;
     lcp_dcap_policy pol;
     uint8_t mrenclave[32];
     char status_buf[1024], ids_buf[4096];

@@ -78,16 +78,14 @@ int lcp_cli_attestation_dcap_gramine(const lcp_cli *cli, int argc, char **argv)
     uint8_t addr[20];
     if ((rc = lcp_cli_address_opt(addr, &a, "enclave_key", 1, NULL)) != 0) return rc;
     const char *url = lcp_cli_opt(&a, "pccs_url"), *coll_path = lcp_cli_opt(&a, "collateral");
-    const char *root_path = lcp_cli_opt(&a, "root"), *kv = lcp_cli_opt(&a, "key_validity");
-    const char *to = lcp_cli_opt(&a, "pccs_timeout");
+    const char *root_path = lcp_cli_opt(&a, "root");
     if ((url == NULL) == (coll_path == NULL))
         return lcp_cli_error(LCP_CLI_EXIT_USAGE, "give the collateral's source: --pccs_url URL or --collateral FILE (one)");
     if (a.npos > 0) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "unexpected argument '%s'", a.pos[0]);
     uint64_t key_validity = 0, timeout = 0;
-    if (kv && (lcp_cli_parse_duration(&key_validity, kv) != 0 || key_validity == 0))
-        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--key_validity must be a positive duration (e.g. 600, 10m, 7d)");
-    if (to && (lcp_cli_parse_duration(&timeout, to) != 0 || timeout == 0 || timeout > 3600))
-        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--pccs_timeout must be a duration from 1s to 1h");
+    if ((rc = lcp_cli_duration_opt(&key_validity, &a, "key_validity", 0, "600, 10m, 7d")) != 0 ||
+        (rc = lcp_cli_duration_opt(&timeout, &a, "pccs_timeout", 3600, "30s, 2m")) != 0)
+        return rc;
     lcp_dcap_policy pol;
     uint8_t mrenclave[32];
     char status_buf[1024], ids_buf[4096];

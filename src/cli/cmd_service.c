@@ -95,10 +95,9 @@ static int start(const lcp_cli *cli, int argc, char **argv)
         return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--max_connections_per_peer must be 1..%d", LCP_SERVICE_MAX_CONNECTIONS);
     if (pp) o.max_connections_per_peer = (unsigned)v;
     const char *kb = lcp_cli_opt(&a, "key_rotation_buffer"), *kv = lcp_cli_opt(&a, "key_validity");
-    if (kb && (lcp_cli_parse_duration(&o.key_rotation_buffer, kb) != 0 || o.key_rotation_buffer == 0))
-        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--key_rotation_buffer must be a positive duration (e.g. 7d, 36h, 600)");
-    if (kv && (lcp_cli_parse_duration(&o.key_validity, kv) != 0 || o.key_validity == 0))
-        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--key_validity must be a positive duration (e.g. 30d)");
+    int drc = lcp_cli_duration_opt(&o.key_rotation_buffer, &a, "key_rotation_buffer", 0, "7d, 36h, 600");
+    if (drc == 0) drc = lcp_cli_duration_opt(&o.key_validity, &a, "key_validity", 0, "30d");
+    if (drc != 0) return drc;
     if (kv && !kb) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--key_validity applies to key rotation: give --key_rotation_buffer");
     if (kv && o.key_rotation_buffer >= o.key_validity)
         return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--key_rotation_buffer must be shorter than --key_validity "

@@ -319,6 +319,21 @@ int lcp_cli_address_opt(uint8_t out[20], const lcp_cli_args *a, const char *name
     return 0;
 }
 
+int lcp_cli_duration_opt(uint64_t *seconds, const lcp_cli_args *a, const char *name, uint64_t max_s,
+                         const char *example)
+{
+    const char *s = lcp_cli_opt(a, name);
+    uint64_t v = 0;
+    if (s == NULL) return 0;
+    if (lcp_cli_parse_duration(&v, s) != 0 || v == 0 || (max_s && v > max_s)) {
+        if (max_s) return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--%s must be a duration from 1s to %llus (e.g. %s), not '%s'",
+                                        name, (unsigned long long)max_s, example, s);
+        return lcp_cli_error(LCP_CLI_EXIT_USAGE, "--%s must be a positive duration (e.g. %s), not '%s'", name, example, s);
+    }
+    *seconds = v;
+    return 0;
+}
+
 int lcp_cli_one_of(const char *s, const char *const *values)
 {
     for (; s && values && *values; values++)

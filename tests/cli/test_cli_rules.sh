@@ -49,6 +49,16 @@ usage_error "bad advisory id" attestation simulate --enclave_key 0x0000000000000
 usage_error "bad allowed advisory id" attestation verify --quote q --collateral c --allowed_advisory_ids SA-00289
 usage_error "bad tcb-recovery advisory" --sim_platform "$T/p" sim tcb-recovery --advisory 00289
 usage_error "bad --expired_valid_to" enclave prune-keys --expired_valid_to=maybe
+K=0x0000000000000000000000000000000000000001
+for v in 0 zz 10x; do
+    usage_error "--key_validity $v" attestation dcap --enclave_key $K --key_validity $v
+    grep -q "key_validity must be a positive duration.*'$v'" "$T/err" || fail "--key_validity $v not named"
+done
+usage_error "--pccs_timeout 2h" --backend gramine attestation dcap --enclave_key $K --pccs_url http://127.0.0.1:1 \
+    --pccs_timeout 2h
+grep -q "pccs_timeout must be a duration from 1s to 3600s" "$T/err" || fail "--pccs_timeout 2h not refused as too long"
+usage_error "--key_rotation_buffer 0" service start --key_rotation_buffer 0
+grep -q "key_rotation_buffer must be a positive duration" "$T/err" || fail "--key_rotation_buffer 0 not named"
 usage_error "unknown log level" --log_level loud sim show
 usage_error "unknown group" nosuchgroup
 
