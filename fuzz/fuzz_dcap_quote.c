@@ -1,9 +1,10 @@
 /* libFuzzer target for the DCAP quote v3 parser and what runs on its certification data before any signature
- * check: the PEM chain reader (type 5) or single-certificate reader (type 4), and the PCK SGX extension parser on
- * the leaf. A parsed quote must satisfy the layout invariants the verifier relies on. Then the whole quote
- * verification against Phala's real collateral (shared/testdata, at its PROVENANCE time) through one long-lived
- * verifier that lives across inputs, so its certificate and key caches meet hostile quotes: whatever it accepts, a
- * fresh verifier must accept with the same result (and, on a sample of refusals, refuse too). */
+ * check: the PEM chain reader (type 5) or single-certificate reader (type 4), the PCK SGX extension parser on the
+ * leaf, and lcp_dcap_quote_pck_info (the PCCS client's reading of the same leaf). A parsed quote must satisfy the
+ * layout invariants the verifier relies on. Then the whole quote verification against Phala's real collateral
+ * (shared/testdata, at its PROVENANCE time) through one long-lived verifier that lives across inputs, so its
+ * certificate and key caches meet hostile quotes: whatever it accepts, a fresh verifier must accept with the same
+ * result (and, on a sample of refusals, refuse too). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,17 +78,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lcp_dcap_pem_chain pc;
     lcp_dcap_cert *one = NULL;
     lcp_dcap_pck_ext ext;
+    int ext_ok = 0;
     if (q.cert_type == LCP_DCAP_CERT_PCK_CHAIN &&
         lcp_dcap_pem_chain_split(&pc, q.cert_data.ptr, q.cert_data.len, "chain", err) == LCP_OK) {
         must(pc.n >= 1 && pc.n <= LCP_DCAP_MAX_CHAIN);
         if (lcp_dcap_cert_new(&one, pc.der[0], pc.len[0], "leaf", err) == LCP_OK)
-            (void)lcp_dcap_pck_ext_from_x509(&ext, one->x509, err);
+            ext_ok = lcp_dcap_pck_ext_from_x509(&ext, one->x509, err) == LCP_OK;
         lcp_dcap_pem_chain_free(&pc);
     } else if (q.cert_type == LCP_DCAP_CERT_PCK_CERT &&
                lcp_dcap_cert_load(&one, NULL, q.cert_data.ptr, q.cert_data.len, "cert", err) == LCP_OK) {
-        (void)lcp_dcap_pck_ext_from_x509(&ext, one->x509, err);
+        ext_ok = lcp_dcap_pck_ext_from_x509(&ext, one->x509, err) == LCP_OK;
     }
     lcp_dcap_cert_release(one);
+    /* What the PCCS client reads from the same quote: the same leaf's extension, a CA kind, the FMSPC in hex. */
+    lcp_dcap_pck_info pi;
+    int rc = lcp_dcap_quote_pck_info(&pi, data, size, err);
+    must(rc == LCP_OK || rc == LCP_ERR_ATTESTATION_CERT || rc == LCP_ERR_ATTESTATION_UNSUPPORTED ||
+         rc == LCP_ERR_NOMEM);
+    if (rc == LCP_OK) {
+        must(ext_ok && memcmp(&pi.ext, &ext, sizeof ext) == 0);
+        must(pi.ca == LCP_DCAP_PCK_CA_PROCESSOR || pi.ca == LCP_DCAP_PCK_CA_PLATFORM);
+        must(strlen(pi.fmspc_hex) == 2 * LCP_DCAP_FMSPC_LEN && strspn(pi.fmspc_hex, "0123456789ABCDEF") == 12);
+    }
     verify_both_ways(data, size);
     return 0;
 }

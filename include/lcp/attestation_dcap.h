@@ -134,6 +134,34 @@ int lcp_dcap_pck_ext_parse(lcp_dcap_pck_ext *out, const uint8_t *der, size_t len
  * certificate does not parse or has no SGX extension. */
 int lcp_dcap_pck_ext_from_cert(lcp_dcap_pck_ext *out, const uint8_t *cert, size_t len, char *err) LCP_WARN_UNUSED;
 
+/* ---- where a quote's collateral is ---- */
+
+/* The Intel CA that issued a PCK certificate: it names the PCK CRL that covers it (PCS API "ca=" parameter). */
+typedef enum {
+    LCP_DCAP_PCK_CA_PROCESSOR = 1,
+    LCP_DCAP_PCK_CA_PLATFORM = 2,
+} lcp_dcap_pck_ca;
+
+/* What a quote's own PCK certificate says about the collateral that verifies the quote. */
+typedef struct {
+    lcp_dcap_pck_ca ca;
+    char fmspc_hex[2 * LCP_DCAP_FMSPC_LEN + 1]; /* ext.fmspc as 12 upper-case hex digits, as Intel's PCS writes it */
+    lcp_dcap_pck_ext ext;                       /* the SGX extension: FMSPC, PCE-ID, TCB components, ... */
+} lcp_dcap_pck_info;
+
+/* "processor" or "platform" (the PCS API's spelling); "?" for another value. */
+const char *lcp_dcap_pck_ca_name(lcp_dcap_pck_ca ca);
+
+/* Reads the PCK certificate a quote carries (certification data type 5: the first certificate of its PEM chain, as
+ * lcp_dcap_quote_verify takes it; type 4: the certificate) for what fetching its collateral needs: the SGX
+ * extension and the issuing CA, from the issuer's common name ("... PCK Processor CA" or "... PCK Platform CA").
+ * Nothing is verified: a forged certificate yields collateral that then fails verification.
+ * Returns: LCP_OK; lcp_dcap_quote_parse's errors (LCP_ERR_ATTESTATION, _UNSUPPORTED); LCP_ERR_ATTESTATION_UNSUPPORTED
+ *          for certification data types 1-3 (the quote holds no PCK certificate); LCP_ERR_ATTESTATION_CERT (the
+ *          certificate does not parse, its SGX extension is missing or malformed, its issuer is neither PCK CA).
+ * Out: out (zeroed unless LCP_OK). */
+int lcp_dcap_quote_pck_info(lcp_dcap_pck_info *out, const uint8_t *quote, size_t len, char *err) LCP_WARN_UNUSED;
+
 /* ---- TCB statuses ---- */
 typedef enum {
     LCP_DCAP_TCB_UP_TO_DATE = 0,

@@ -201,6 +201,60 @@ static int pck_leaf(lcp_dcap_cert **leaf, lcp_dcap_verifier *v, const lcp_dcap_q
     return lcp_dcap_cert_load(leaf, v, pck_cert, pck_cert_len, "PCK certificate", err);
 }
 
+const char *lcp_dcap_pck_ca_name(lcp_dcap_pck_ca ca)
+{
+    switch (ca) {
+    case LCP_DCAP_PCK_CA_PROCESSOR: return "processor";
+    case LCP_DCAP_PCK_CA_PLATFORM: return "platform";
+    }
+    return "?";
+}
+
+/* The issuing CA from the leaf's issuer name. Intel's are "Intel SGX PCK Processor CA" and "Intel SGX PCK Platform
+ * CA"; the simulated issuer's names end the same way. Only the name is read: verification checks the signature. */
+static int pck_ca_kind(lcp_dcap_pck_ca *out, X509 *leaf, char *err)
+{
+    char cn[256] = "";
+    int n = X509_NAME_get_text_by_NID(X509_get_issuer_name(leaf), NID_commonName, cn, sizeof cn);
+    /* A name cut short or with a NUL inside is no name of Intel's. */
+    int whole = n > 0 && (size_t)n < sizeof cn && strlen(cn) == (size_t)n;
+    if (whole && strstr(cn, "PCK Processor CA")) *out = LCP_DCAP_PCK_CA_PROCESSOR;
+    else if (whole && strstr(cn, "PCK Platform CA")) *out = LCP_DCAP_PCK_CA_PLATFORM;
+    else {
+        for (char *c = cn; *c; c++)
+            if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e) *c = '?'; /* it goes into a message */
+        return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "PCK certificate: issuer '%s' is neither PCK CA", cn);
+    }
+    return LCP_OK;
+}
+
+int lcp_dcap_quote_pck_info(lcp_dcap_pck_info *out, const uint8_t *quote, size_t len, char *err)
+{
+    memset(out, 0, sizeof *out);
+    lcp_dcap_quote q;
+    int rc = lcp_dcap_quote_parse(&q, quote, len, err);
+    if (rc != LCP_OK) return rc;
+    if (q.cert_type != LCP_DCAP_CERT_PCK_CHAIN && q.cert_type != LCP_DCAP_CERT_PCK_CERT)
+        return lcp_fail(err, LCP_ERR_ATTESTATION_UNSUPPORTED,
+                        "the quote carries certification data type %u, not its PCK certificate (4 or 5)",
+                        q.cert_type);
+    lcp_dcap_pck_info x;
+    memset(&x, 0, sizeof x);
+    lcp_dcap_cert *leaf = NULL;
+    rc = pck_leaf(&leaf, NULL, &q, NULL, 0, err);
+    if (rc == LCP_OK) rc = lcp_dcap_pck_ext_from_x509(&x.ext, leaf->x509, err);
+    if (rc == LCP_OK) rc = pck_ca_kind(&x.ca, leaf->x509, err);
+    lcp_dcap_cert_release(leaf);
+    if (rc != LCP_OK) return rc;
+    static const char X[] = "0123456789ABCDEF";
+    for (int i = 0; i < LCP_DCAP_FMSPC_LEN; i++) {
+        x.fmspc_hex[2 * i] = X[x.ext.fmspc[i] >> 4];
+        x.fmspc_hex[2 * i + 1] = X[x.ext.fmspc[i] & 15];
+    }
+    *out = x;
+    return LCP_OK;
+}
+
 /* Appends the advisory IDs of a TCB level's array (validated when parsed) to the result, skipping repeats. */
 static int add_advisories(lcp_dcap_result *r, const lcp_json_value *arr, char *err)
 {

@@ -14,47 +14,6 @@
 #define PCCS(...) lcp_fail(err, LCP_ERR_HOST_PCCS, __VA_ARGS__)
 #define API "/sgx/certification/v4"
 
-/* What the quote says about where its collateral is: the FMSPC and the PCK CA. */
-typedef struct {
-    char fmspc[2 * LCP_DCAP_FMSPC_LEN + 1];
-    const char *ca; /* "processor" or "platform" */
-} quote_info;
-
-static int quote_info_get(quote_info *qi, const uint8_t *quote, size_t len, char *err)
-{
-    lcp_dcap_quote q;
-    int rc = lcp_dcap_quote_parse(&q, quote, len, err);
-    if (rc != LCP_OK) return rc;
-    if (q.cert_type != LCP_DCAP_CERT_PCK_CHAIN)
-        return lcp_fail(err, LCP_ERR_ATTESTATION_UNSUPPORTED,
-                        "the quote carries certification data type %u, not its PCK certificate chain (5)", q.cert_type);
-    BIO *b = BIO_new_mem_buf(q.cert_data.ptr, (int)q.cert_data.len);
-    X509 *leaf = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
-    BIO_free(b);
-    if (!leaf) return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "the quote's PCK certificate chain does not parse");
-    unsigned char *der = NULL;
-    int n = i2d_X509(leaf, &der);
-    char cn[256] = "";
-    X509_NAME_get_text_by_NID(X509_get_issuer_name(leaf), NID_commonName, cn, sizeof cn);
-    X509_free(leaf);
-    lcp_dcap_pck_ext ext;
-    rc = n > 0 ? lcp_dcap_pck_ext_from_cert(&ext, der, (size_t)n, err)
-               : lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "PCK certificate does not encode");
-    OPENSSL_free(der);
-    if (rc != LCP_OK) return rc;
-    /* Intel's CA names: "Intel SGX PCK Processor CA", "Intel SGX PCK Platform CA" (the simulated one says so too). */
-    if (strstr(cn, "PCK Processor CA")) qi->ca = "processor";
-    else if (strstr(cn, "PCK Platform CA")) qi->ca = "platform";
-    else return lcp_fail(err, LCP_ERR_ATTESTATION_CERT, "the PCK certificate's issuer '%s' is neither PCK CA", cn);
-    static const char X[] = "0123456789ABCDEF";
-    for (int i = 0; i < LCP_DCAP_FMSPC_LEN; i++) {
-        qi->fmspc[2 * i] = X[ext.fmspc[i] >> 4];
-        qi->fmspc[2 * i + 1] = X[ext.fmspc[i] & 15];
-    }
-    qi->fmspc[2 * LCP_DCAP_FMSPC_LEN] = '\0';
-    return LCP_OK;
-}
-
 /* GET url; only 200 is an answer. */
 static int get_ok(lcp_http_result *res, const char *url, const lcp_http_options *o, char *err)
 {
@@ -194,8 +153,8 @@ int lcp_pccs_collateral(char **json, size_t *len, const char *base_url, const ui
 {
     *json = NULL;
     *len = 0;
-    quote_info qi;
-    int rc = quote_info_get(&qi, quote, quote_len, err);
+    lcp_dcap_pck_info pi;
+    int rc = lcp_dcap_quote_pck_info(&pi, quote, quote_len, err);
     if (rc != LCP_OK) return rc;
     /* The base: what was given, without a trailing '/' or the API path (both forms are in use). */
     char base[1536], url[2048];
@@ -212,12 +171,12 @@ int lcp_pccs_collateral(char **json, size_t *len, const char *base_url, const ui
     static const char *const PCK_CHAIN[] = {"SGX-PCK-CRL-Issuer-Chain", NULL};
     static const char *const TCB_CHAIN[] = {"TCB-Info-Issuer-Chain", "SGX-TCB-Info-Issuer-Chain", NULL};
     static const char *const QE_CHAIN[] = {"SGX-Enclave-Identity-Issuer-Chain", NULL};
-    snprintf(url, sizeof url, "%s" API "/pckcrl?ca=%s&encoding=der", base, qi.ca);
+    snprintf(url, sizeof url, "%s" API "/pckcrl?ca=%s&encoding=der", base, lcp_dcap_pck_ca_name(pi.ca));
     if ((rc = get_ok(&res, url, opt, err)) == LCP_OK && (rc = add_chain(doc, "pck_crl_issuer_chain", &res, PCK_CHAIN, url, err)) == LCP_OK)
         rc = add_crl(doc, "pck_crl", res.r.body, url, err);
     lcp_http_result_free(&res);
     if (rc == LCP_OK) {
-        snprintf(url, sizeof url, "%s" API "/tcb?fmspc=%s", base, qi.fmspc);
+        snprintf(url, sizeof url, "%s" API "/tcb?fmspc=%s", base, pi.fmspc_hex);
         if ((rc = get_ok(&res, url, opt, err)) == LCP_OK && (rc = add_chain(doc, "tcb_info_issuer_chain", &res, TCB_CHAIN, url, err)) == LCP_OK)
             rc = add_signed(doc, "tcb_info", "tcb_info_signature", res.r.body, "tcbInfo", url, err);
         lcp_http_result_free(&res);

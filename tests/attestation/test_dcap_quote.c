@@ -1,8 +1,11 @@
 /* DCAP quote v3 parsing: field values of the real Phala quote and of Intel's synthetic one (PROVENANCE.md), version
  * and TEE recognition (v4, v5, TDX), and hostile bytes: every truncation, every length field off by one, trailing
- * bytes, vendor and key type. */
+ * bytes, vendor and key type. Then what lcp_dcap_quote_pck_info reads from the quote's PCK certificate (FMSPC, CA)
+ * on the real quotes, with the issuer's name rewritten, and on hostile quotes. */
 #include "testutil.h"
 
+#include <openssl/bio.h>
+#include <openssl/pem.h>
 #include <string.h>
 
 #include "lcp/attestation_dcap.h"
@@ -178,6 +181,153 @@ static void test_length_fields(void **state)
     lcp_free(p);
 }
 
+/* ---- lcp_dcap_quote_pck_info ---- */
+
+/* The real quotes (PROVENANCE.md): PCK leaves issued by the Processor CA, FMSPC 00A067110000. */
+static void test_pck_info_real(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"dcap/phala_sgx_v3/quote.bin", "dcap/automata_sgx_v3_debug/quote.bin"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t len;
+        uint8_t *p = tu_read(files[i], &len);
+        lcp_dcap_pck_info pi;
+        char err[LCP_ERR_LEN] = "";
+        int rc = lcp_dcap_quote_pck_info(&pi, p, len, err);
+        if (rc != LCP_OK) fail_msg("%s: %s", files[i], err);
+        assert_int_equal(pi.ca, LCP_DCAP_PCK_CA_PROCESSOR);
+        assert_string_equal(lcp_dcap_pck_ca_name(pi.ca), "processor");
+        assert_string_equal(pi.fmspc_hex, "00A067110000");
+        uint8_t fmspc[6];
+        tu_hex(fmspc, 6, "00a067110000");
+        assert_memory_equal(pi.ext.fmspc, fmspc, 6);
+        static const uint8_t comps[16] = {11, 11, 2, 2, 255, 1};
+        assert_memory_equal(pi.ext.comp_svn, comps, 16);
+        assert_int_equal(pi.ext.pce_svn, 13);
+        assert_int_equal(pi.ext.sgx_type, 0);
+        if (i == 0) {
+            uint8_t ppid[16];
+            tu_hex(ppid, 16, "d04ec06d4e6d92dc90d0ad3cf5ee2ddf");
+            assert_memory_equal(pi.ext.ppid, ppid, 16);
+        }
+        lcp_free(p);
+    }
+    assert_string_equal(lcp_dcap_pck_ca_name(LCP_DCAP_PCK_CA_PLATFORM), "platform");
+    assert_string_equal(lcp_dcap_pck_ca_name((lcp_dcap_pck_ca)0), "?");
+}
+
+/* Rewrites `from` to `to` (same length) inside the DER of the quote's first PEM certificate and writes the PEM back
+ * in place (same DER length, so the same PEM length: the quote's lengths still hold). */
+static void leaf_rewrite(uint8_t *quote, size_t len, const char *from, const char *to)
+{
+    lcp_dcap_quote q;
+    char err[LCP_ERR_LEN] = "";
+    assert_int_equal(lcp_dcap_quote_parse(&q, quote, len, err), LCP_OK);
+    uint8_t *pem = (uint8_t *)q.cert_data.ptr;
+    static const char end[] = "-----END CERTIFICATE-----\n";
+    const uint8_t *e = memmem(pem, q.cert_data.len, end, strlen(end));
+    assert_non_null(e);
+    size_t block = (size_t)(e - pem) + strlen(end);
+    BIO *in = BIO_new_mem_buf(pem, (int)block);
+    char *name = NULL, *header = NULL;
+    unsigned char *der = NULL;
+    long dl = 0;
+    assert_true(in && PEM_read_bio(in, &name, &header, &der, &dl) == 1);
+    BIO_free(in);
+    uint8_t *at = memmem(der, (size_t)dl, from, strlen(from));
+    assert_non_null(at);
+    assert_int_equal(strlen(from), strlen(to));
+    memcpy(at, to, strlen(to));
+    BIO *out = BIO_new(BIO_s_mem());
+    assert_true(out && PEM_write_bio(out, "CERTIFICATE", "", der, dl) > 0);
+    char *w = NULL;
+    long wl = BIO_get_mem_data(out, &w);
+    assert_int_equal((size_t)wl, block);
+    memcpy(pem, w, block);
+    BIO_free(out);
+    OPENSSL_free(name);
+    OPENSSL_free(header);
+    OPENSSL_free(der);
+}
+
+/* The CA kind comes from the leaf's issuer name: Platform CA, and a name that is neither. */
+static void test_pck_info_issuer(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *p = tu_read("dcap/phala_sgx_v3/quote.bin", &len);
+    lcp_dcap_pck_info pi;
+    char err[LCP_ERR_LEN] = "";
+    leaf_rewrite(p, len, "Intel SGX PCK Processor CA", "Intel SGX  PCK Platform CA");
+    int rc = lcp_dcap_quote_pck_info(&pi, p, len, err);
+    if (rc != LCP_OK) fail_msg("%s", err);
+    assert_int_equal(pi.ca, LCP_DCAP_PCK_CA_PLATFORM);
+    assert_string_equal(pi.fmspc_hex, "00A067110000");
+    leaf_rewrite(p, len, "Intel SGX  PCK Platform CA", "Intel SGX PCK Processer CA");
+    assert_int_equal(lcp_dcap_quote_pck_info(&pi, p, len, err), LCP_ERR_ATTESTATION_CERT);
+    assert_non_null(strstr(err, "'Intel SGX PCK Processer CA' is neither PCK CA"));
+    assert_int_equal(pi.ca, 0);
+    /* An SGX extension that no longer parses (its FMSPC entry's OID arc 4 made 9: FMSPC missing). */
+    leaf_rewrite(p, len, "Intel SGX PCK Processer CA", "Intel SGX PCK Processor CA");
+    static const char fmspc_oid[] = {0x06, 0x0a, 0x2a, (char)0x86, 0x48, (char)0x86, (char)0xf8, 0x4d, 0x01, 0x0d,
+                                     0x01, 0x04, 0x04, 0x06, 0};
+    static const char other_oid[] = {0x06, 0x0a, 0x2a, (char)0x86, 0x48, (char)0x86, (char)0xf8, 0x4d, 0x01, 0x0d,
+                                     0x01, 0x09, 0x04, 0x06, 0};
+    leaf_rewrite(p, len, fmspc_oid, other_oid);
+    assert_int_equal(lcp_dcap_quote_pck_info(&pi, p, len, err), LCP_ERR_ATTESTATION_CERT);
+    assert_non_null(strstr(err, "FMSPC is missing"));
+    lcp_free(p);
+}
+
+/* Hostile quotes: an error code with a message, never a crash (ASan watches) and nothing written. */
+static void test_pck_info_hostile(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *p = tu_read("dcap/phala_sgx_v3/quote.bin", &len);
+    lcp_dcap_pck_info pi;
+    char err[LCP_ERR_LEN];
+    /* Empty and every truncation. */
+    for (size_t n = 0; n < len; n += n < 1100 ? 1 : 7) {
+        uint8_t *c = lcp_malloc(n ? n : 1);
+        assert_non_null(c);
+        memcpy(c, p, n);
+        memset(&pi, 0xa5, sizeof pi);
+        err[0] = '\0';
+        assert_int_equal(lcp_dcap_quote_pck_info(&pi, c, n, err), LCP_ERR_ATTESTATION);
+        assert_true(err[0] != '\0');
+        assert_int_equal(pi.ca, 0);
+        lcp_free(c);
+    }
+    /* Another version; a TDX quote; a quote without its PCK certificate (type 1). */
+    put16(p, 4);
+    assert_int_equal(lcp_dcap_quote_pck_info(&pi, p, len, err), LCP_ERR_ATTESTATION_UNSUPPORTED);
+    assert_non_null(strstr(err, "version 4"));
+    put16(p, 3);
+    size_t ol;
+    uint8_t *o = tu_read("dcap/phala_tdx_v4/quote.bin", &ol);
+    assert_int_equal(lcp_dcap_quote_pck_info(&pi, o, ol, err), LCP_ERR_ATTESTATION_UNSUPPORTED);
+    assert_non_null(strstr(err, "TDX"));
+    lcp_free(o);
+    o = tu_read("dcap/intel_qvl_synthetic_v3/quote.dat", &ol);
+    assert_int_equal(lcp_dcap_quote_pck_info(&pi, o, ol, err), LCP_ERR_ATTESTATION_UNSUPPORTED);
+    assert_non_null(strstr(err, "certification data type 1"));
+    lcp_free(o);
+    /* The leaf's PEM no longer base64 ('M' of "MII..." made '*'), then no PEM at all. */
+    lcp_dcap_quote q;
+    assert_int_equal(lcp_dcap_quote_parse(&q, p, len, err), LCP_OK);
+    uint8_t *pem = (uint8_t *)q.cert_data.ptr;
+    size_t b64 = strlen("-----BEGIN CERTIFICATE-----\n");
+    assert_int_equal(pem[b64], 'M');
+    pem[b64] = '*';
+    assert_int_equal(lcp_dcap_quote_pck_info(&pi, p, len, err), LCP_ERR_ATTESTATION_CERT);
+    assert_true(err[0] != '\0');
+    memset(pem, 'A', q.cert_data.len);
+    assert_int_equal(lcp_dcap_quote_pck_info(&pi, p, len, err), LCP_ERR_ATTESTATION_CERT);
+    assert_int_equal(pi.ca, 0);
+    lcp_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +336,9 @@ int main(void)
         cmocka_unit_test(test_unsupported),
         cmocka_unit_test(test_truncation_and_trailing),
         cmocka_unit_test(test_length_fields),
+        cmocka_unit_test(test_pck_info_real),
+        cmocka_unit_test(test_pck_info_issuer),
+        cmocka_unit_test(test_pck_info_hostile),
     };
     return cmocka_run_group_tests_name("attestation/dcap_quote", tests, NULL, NULL);
 }
