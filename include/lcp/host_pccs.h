@@ -24,9 +24,11 @@
  * host name or IP address of the URL); there is no way to switch that off. Plain http is for loopback tests and
  * for a PCCS reached over a trusted network only: the collateral is signed, so the channel protects availability,
  * not integrity.
+ * All four answers are fetched before any is judged (lcp_pccs_collateral_assemble, below, then turns them into the
+ * document).
  * Limits: every request has a timeout (connect, TLS handshake and the whole response together; name resolution is
  * not covered: getaddrinfo has no timeout), a response header cap (LCP_HTTP_MAX_HEAD) and a body cap. Each parser
- * bounds-checks its input (fuzz/fuzz_pccs.c).
+ * bounds-checks its input (fuzz/fuzz_pccs.c, fuzz/fuzz_pccs_collateral.c).
  * Allocation: host side, lcp_malloc. Threading: no shared state; calls may run on several threads at once.
  */
 #ifndef LCP_HOST_PCCS_H
@@ -86,6 +88,40 @@ int lcp_http_header(lcp_bytes *val, lcp_bytes head, const char *name);
 /* Percent-decodes in[0..len) into out (cap >= len suffices; decoding never lengthens). '+' is kept.
  * Returns LCP_OK or LCP_ERR_HOST_HTTP_MALFORMED (a '%' not followed by two hex digits). Out: *n bytes. */
 int lcp_http_url_decode(uint8_t *out, size_t cap, size_t *n, const uint8_t *in, size_t len, char *err) LCP_WARN_UNUSED;
+
+/* ---- collateral assembly (no I/O; fuzzed: fuzz/fuzz_pccs_collateral.c) ---- */
+
+/* One PCCS answer as fetched: where it came from (for messages), its header lines (as lcp_http_response.head) and
+ * its body. Views, borrowed from the caller. */
+typedef struct {
+    const char *url;
+    lcp_bytes head;
+    lcp_bytes body;
+} lcp_pccs_answer;
+
+/* The four answers one collateral document is made of (the paths above). Only the first three need headers. */
+typedef struct {
+    lcp_pccs_answer pck_crl;     /* body: the PCK CRL; header SGX-PCK-CRL-Issuer-Chain */
+    lcp_pccs_answer tcb_info;    /* body: {"tcbInfo":..,"signature":..}; header (SGX-)TCB-Info-Issuer-Chain */
+    lcp_pccs_answer qe_identity; /* body: {"enclaveIdentity":..,"signature":..}; SGX-Enclave-Identity-Issuer-Chain */
+    lcp_pccs_answer root_ca_crl; /* body: the Root CA CRL (from /rootcacrl or the root's distribution point) */
+} lcp_pccs_answers;
+
+/* The Root CA CRL's URL when the PCCS does not serve /rootcacrl: the first URI CRL distribution point of the last
+ * certificate in the QE Identity answer's issuer chain (the root, as PCS sends it). Nothing is verified: a wrong
+ * URL yields a CRL that fails verification.
+ * Returns: LCP_OK; LCP_ERR_HOST_PCCS (no chain header, no distribution point, or one longer than cap - 1);
+ *   LCP_ERR_HOST_HTTP_MALFORMED (bad percent-encoding); LCP_ERR_NOMEM. Out: out (NUL-terminated). */
+int lcp_pccs_root_crl_url(char *out, size_t cap, const lcp_pccs_answer *qe_identity, char *err) LCP_WARN_UNUSED;
+
+/* Turns the four answers into the one-file collateral document (what lcp_pccs_collateral does once it has them):
+ * issuer chains URL-decoded, each a PEM text; CRL bodies as DER, PEM or hex (line ends trimmed from text forms
+ * only), written as hex of the DER; the signed bodies split into the member's exact text and its signature.
+ * Whatever this accepts, lcp_dcap_collateral_from_json loads with the same bytes.
+ * Returns: LCP_OK; LCP_ERR_HOST_PCCS (err names the answer's URL and what is wrong with it);
+ *   LCP_ERR_HOST_HTTP_MALFORMED (bad percent-encoding in a chain header); LCP_ERR_NOMEM.
+ * Out: *json (lcp_malloc'd, NUL-terminated, *len bytes without the NUL; NULL unless LCP_OK). */
+int lcp_pccs_collateral_assemble(char **json, size_t *len, const lcp_pccs_answers *a, char *err) LCP_WARN_UNUSED;
 
 /* ---- the client ---- */
 
