@@ -80,7 +80,7 @@ ASAN_TESTS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_SRCS))
 FUZZERS    := $(patsubst fuzz/%.c,$(BUILD)/fuzz/bin/%,$(FUZZ_SRCS))
 BENCHES    := $(patsubst bench/%.c,$(BUILD)/rel/bench/%,$(BENCH_MAINS))
 
-.PHONY: all deps lib tests test tsan run fuzz fuzz-build bench clean check-layers reproduce everything cc-check tcb install monitoring-rules mrenclave-update contracts-test
+.PHONY: all deps lib tests test tsan run fuzz fuzz-build contracts-fuzz bench clean check-layers reproduce everything cc-check tcb install monitoring-rules mrenclave-update contracts-test
 .SECONDARY:
 .SECONDEXPANSION:
 
@@ -273,9 +273,13 @@ $(BUILD)/fuzz/bin/%: $(call objs,fuzz,fuzz/%.c) $(FUZZ_TLIB)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 fuzz-build: $(FUZZERS)
+# The C parsers under libFuzzer, then the on-chain client's parsers (contracts/fuzz, on the EVM; `contracts-fuzz`).
 fuzz: deps
 	@$(MAKE) --no-print-directory fuzz-build
-	@TESTDATA=$(TESTDATA) sh mk/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
+	@rc=0; TESTDATA=$(TESTDATA) sh mk/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZERS) || rc=1; \
+	$(MAKE) --no-print-directory contracts-fuzz || rc=1; exit $$rc
+contracts-fuzz: $(BUILD)/rel/bin/lcp-lc-driver
+	@BUILD=$(BUILD) LCP_TESTDATA=$(TESTDATA) sh contracts/run-tests.sh fuzz --seconds $(FUZZ_SECONDS)
 
 # ---- benchmarks ----
 $(BUILD)/rel/bench/%: $(call objs,rel,bench/%.c) $(call objs,rel,bench/harness.c) $(REL_TLIB)
