@@ -15,6 +15,7 @@ import * as F from '../test/fixtures.mjs';
 import { Client, membershipArgs } from '../test/client.mjs';
 import { CDriver } from '../test/cdriver.mjs';
 import { collateralCalls, deployDcap, uploadCollateral } from '../test/dcap.mjs';
+import { simPlatform } from '../test/sim.mjs';
 import { rng, mutate } from './mutate.mjs';
 
 const T_PHALA = 1752919277n; // testdata/dcap/phala_sgx_v3 PROVENANCE time
@@ -186,6 +187,45 @@ export const TARGETS = {
         const out = await tryCall(c.chain, c.lc.address, F.hex(b));
         if (out.ok && decoded(i, b) !== want[i]) return `${fns[i]} accepted calldata that decodes to other values`;
         return badOutcome(out);
+      },
+    };
+  },
+
+  // lcp-c's own DCAPRegisterEnclaveKeyMessage (a sim quote, collateral on-chain and held by the C client), mutated:
+  // the contract and the C client give the same verdict (one registration message for both verifiers).
+  async 'dcap-diff'() {
+    const sim = simPlatform();
+    const drv = new CDriver();
+    const chain = await Chain.create();
+    chain.timestamp = BigInt(sim.att.valid_from) + 60n;
+    const now = chain.timestamp;
+    const { verifier } = await deployDcap(chain, sim.root);
+    await uploadCollateral(verifier, sim.collateral);
+    const ias = await chain.deploy('IASVerifier', [F.iasRoot('02')]);
+    const lc = await chain.deploy('LCPClient', [chain.sender, true, ias.address, verifier.address]);
+    const cs = F.clientState({ mrenclave: sim.mrenclave, keyExpiration: 0, currentTcb: 1 });
+    assert((await lc.send('initializeClient', ['lcp-0', F.any(F.URL.clientState, cs), F.any(F.URL.consensusState, Buffer.alloc(0))])).ok, 'init');
+    assert((await drv.config({ development: true, iasRoot: F.iasRoot('02'), dcapRoot: sim.root, contract: lc.address, collateral: sim.collateral })).ok, 'C config');
+    assert((await drv.create('lcp-0', cs)).ok, 'C create');
+    const submit = async (b) => {
+      const r = await lc.call('routeUpdateClient', ['lcp-0', F.any(F.URL.dcapRegister, b)]);
+      const evm = r.ok ? await tryCall(chain, lc.address, r.result[0] + r.result[1].slice(2)) : r;
+      return { evm, c: await drv.msg('lcp-0', F.any(F.URL.dcapRegister, b), now) };
+    };
+    // seed 0: the message itself (its protobuf framing mutated too); seed 1: the quote, mutated and then framed
+    const seeds = [F.dcapMsg(sim.quote, Buffer.alloc(0)), sim.quote];
+    const first = await submit(seeds[0]);
+    assert(first.evm.ok && first.c.ok, 'the sim registration');
+    return {
+      seeds,
+      close: () => {
+        drv.close();
+        sim.cleanup();
+      },
+      run: async (b, i) => {
+        const v = await submit(i === 1 ? F.dcapMsg(b, Buffer.alloc(0)) : b);
+        if (v.evm.ok !== v.c.ok) return `verdicts differ: contract ${v.evm.error ?? 'ok'}, C ${v.c.line ?? 'ok'}`;
+        return badOutcome(v.evm);
       },
     };
   },
