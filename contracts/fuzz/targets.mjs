@@ -6,11 +6,13 @@
 //   - nothing changed in signed bytes is accepted (certificates, CRLs, quotes, IAS reports, signed proxy messages);
 //   - calldata the contract reads in place (updateClient, verifyMembership) is accepted only when the ABI decoder
 //     reads the same values from it;
-//   - the C LCP client (build/rel/bin/lcp-lc-driver) gives the same verdict on mutated client messages.
+//   - the C LCP client (build/rel/bin/lcp-lc-driver) gives the same verdict on mutated client messages, client
+//     states and DCAP registrations.
 // fuzz.mjs runs the targets for a time (`make contracts-fuzz`); contracts/test/fuzz_replay.test.mjs runs a fixed
 // number of tries from a fixed seed in `make test`, so the harness and its oracles cannot rot unnoticed.
 import { ethers } from 'ethers';
-import { Chain } from '../test/evm.mjs';
+import { Address, hexToBytes, bytesToHex } from '@ethereumjs/util';
+import { Chain, revertName } from '../test/evm.mjs';
 import * as F from '../test/fixtures.mjs';
 import { Client, membershipArgs } from '../test/client.mjs';
 import { CDriver } from '../test/cdriver.mjs';
@@ -31,12 +33,20 @@ function badOutcome(out) {
   return `EVM exception or unknown revert: ${e}`;
 }
 
-/** A call whose state changes are thrown away (uploads and updates are tried, not kept). */
-async function tryCall(chain, to, data) {
+/** A call whose state changes are thrown away (uploads and updates are tried, not kept); from the chain's sender
+ *  (the client's IBC handler) when asHandler. */
+async function tryCall(chain, to, data, asHandler = false) {
   const sm = chain.vm.stateManager;
   await sm.checkpoint();
   try {
-    return await chain.call(to, data);
+    if (!asHandler) return await chain.call(to, data);
+    const r = await chain.vm.evm.runCall({ to: new Address(hexToBytes(to)), caller: chain.from, origin: chain.from,
+      data: hexToBytes(data), gasLimit: 16_000_000n, block: chain.block() });
+    const ex = r.execResult;
+    const ret = bytesToHex(ex.returnValue);
+    const out = { ok: !ex.exceptionError, ret };
+    if (!out.ok) out.error = ex.exceptionError.error === 'revert' ? revertName(ret, chain.ifaces) : ex.exceptionError.error;
+    return out;
   } finally {
     await sm.revert();
   }
@@ -224,6 +234,40 @@ export const TARGETS = {
       },
       run: async (b, i) => {
         const v = await submit(i === 1 ? F.dcapMsg(b, Buffer.alloc(0)) : b);
+        if (v.evm.ok !== v.c.ok) return `verdicts differ: contract ${v.evm.error ?? 'ok'}, C ${v.c.line ?? 'ok'}`;
+        return badOutcome(v.evm);
+      },
+    };
+  },
+
+  // initializeClient's ClientState (from a relayer's MsgCreateClient: hostile), mutated: the contract and the C
+  // client's create must agree. Seeds: allow-lists, operators with a threshold, the zkDCAP TCB fields.
+  async 'client-state'() {
+    const drv = new CDriver();
+    const c = await Client.deploy({ iasRoot: F.iasRoot('02') });
+    assert((await drv.config({ development: true, iasRoot: F.iasRoot('02'), contract: c.lc.address })).ok, 'C config');
+    const mrenclave = F.mrenclaveOf('02');
+    const ops = F.operatorWallets().map((w) => w.address);
+    const seeds = [
+      F.clientState({ mrenclave, statuses: F.STATUSES, advisories: F.ADVISORIES }),
+      F.clientState({ mrenclave, operators: ops, num: 2, den: 4 }),
+      F.clientState({ mrenclave, keyExpiration: 0, statuses: ['SWHardeningNeeded'], currentTcb: 17, grace: 86400, nextTcb: 18, nextTcbTime: 1760000000 }),
+    ];
+    let n = 0;
+    const create = async (cs) => {
+      const id = `cs-${n++}`; // the C client keeps what it accepts: a new id for every try
+      const data = c.lc.encode('initializeClient', [id, F.any(F.URL.clientState, cs), F.any(F.URL.consensusState, Buffer.alloc(0))]);
+      return { evm: await tryCall(c.chain, c.lc.address, data, true), c: await drv.create(id, cs) };
+    };
+    for (const s of seeds) {
+      const v = await create(s);
+      assert(v.evm.ok && v.c.ok, 'a seed client state');
+    }
+    return {
+      seeds,
+      close: () => drv.close(),
+      run: async (b) => {
+        const v = await create(b);
         if (v.evm.ok !== v.c.ok) return `verdicts differ: contract ${v.evm.error ?? 'ok'}, C ${v.c.line ?? 'ok'}`;
         return badOutcome(v.evm);
       },
