@@ -274,62 +274,70 @@ export const TARGETS = {
     };
   },
 
-  // The same mutated client messages to the contract and to the C client: the same verdict (differential).
-  async differential() {
-    const drv = new CDriver();
-    let c;
-    let now;
-    let id = 'lcp-0';
-    let gen = 0;
-    const fresh = async () => {
-      id = `lcp-${gen++}`; // the C client lives on: each fresh pair gets a new client id
-      c = await Client.deploy({ iasRoot: F.iasRoot('02') });
-      const cs = F.clientState({ mrenclave: F.mrenclaveOf('02'), statuses: F.STATUSES, advisories: F.ADVISORIES });
-      now = F.nowOf('02', '003-update_client');
-      c.chain.timestamp = now;
-      assert((await drv.config({ development: true, iasRoot: F.iasRoot('02'), contract: c.lc.address })).ok, 'C config');
-      assert((await c.init(cs, id)).ok && (await drv.create(id, cs)).ok, 'create');
-    };
-    await fresh();
-    // seeds: the register message, then each step's message (update) or proof (membership), in fixture order
-    const steps = F.RUNS['02'].steps;
-    const seeds = [F.registerMsg(F.avrOf('02', 1))];
-    for (const s of steps) {
-      const { message, signature } = F.resultOf('02', s);
-      seeds.push(s.includes('update') ? F.updateMsg(message, [signature]) : unhex(membershipArgs('02', s, [signature]).proof));
-    }
-    // the state before seed i: the unmutated messages 0..i-1 applied on both (replayed on a fresh pair when needed)
-    let applied = 0;
-    const apply = async (i, b) => {
-      if (i === 0) return { evm: await c.register(b, id), c: await drv.msg(id, F.any(F.URL.register, b), now) };
-      const s = steps[i - 1];
-      now = F.nowOf('02', s, now);
-      c.chain.timestamp = now;
-      if (s.includes('update')) return { evm: await c.route(F.URL.update, b, id), c: await drv.msg(id, F.any(F.URL.update, b), now) };
-      const a = { ...membershipArgs('02', s, []), proof: b };
-      return { evm: await c.verify(a, id), c: await drv.member(id, a.height, a.prefix, a.path, a.value, b, now) };
-    };
-    return {
-      seeds,
-      close: () => drv.close(),
-      run: async (b, i) => {
-        if (applied > i || applied === -1) {
-          await fresh();
-          applied = 0;
-        }
-        while (applied < i) {
-          const v = await apply(applied, seeds[applied]);
-          assert(v.evm.ok && v.c.ok, `seed ${applied}`);
-          applied++;
-        }
-        const v = await apply(i, b);
-        if (v.evm.ok !== v.c.ok) return `verdicts differ: contract ${v.evm.error ?? 'ok'}, C ${v.c.line ?? 'ok'}`;
-        if (v.evm.ok) applied = -1; // a mutated message changed both states: start over before the next try
-        return badOutcome(v.evm);
-      },
-    };
-  },
+  // The same mutated client messages to the contract and to the C client: the same verdict. client/02 (one key)
+  // and client/03 (four keys, twelve steps) of lcp-solidity's fixtures.
+  differential: () => differentialRun('02'),
+  'differential-03': () => differentialRun('03'),
 };
+
+/** The differential target over lcp-solidity's client/<dir> run: seeds are its register messages, then each step's
+ *  message (update) or proof (membership), in order; seed i is tried on the state the seeds before it make. */
+async function differentialRun(dir) {
+  const drv = new CDriver();
+  let c;
+  let now;
+  let id = 'lcp-0';
+  let gen = 0;
+  const fresh = async () => {
+    id = `lcp-${gen++}`; // the C client lives on: each fresh pair gets a new client id
+    c = await Client.deploy({ iasRoot: F.iasRoot(dir) });
+    const cs = F.clientState({ mrenclave: F.mrenclaveOf(dir), statuses: F.STATUSES, advisories: F.ADVISORIES });
+    now = F.nowOf(dir, F.RUNS[dir].steps[0]);
+    c.chain.timestamp = now;
+    assert((await drv.config({ development: true, iasRoot: F.iasRoot(dir), contract: c.lc.address })).ok, 'C config');
+    assert((await c.init(cs, id)).ok && (await drv.create(id, cs)).ok, 'create');
+  };
+  await fresh();
+  const steps = F.RUNS[dir].steps;
+  const keys = F.RUNS[dir].keys;
+  const seeds = [];
+  for (let k = 1; k <= keys; k++) seeds.push(F.registerMsg(F.avrOf(dir, k)));
+  for (const s of steps) {
+    const { message, signature } = F.resultOf(dir, s);
+    seeds.push(s.includes('update') ? F.updateMsg(message, [signature]) : unhex(membershipArgs(dir, s, [signature]).proof));
+  }
+  // the state before seed i: the unmutated messages 0..i-1 applied on both (replayed on a fresh pair when needed)
+  let applied = 0;
+  const apply = async (i, b) => {
+    if (i < keys) return { evm: await c.register(b, id), c: await drv.msg(id, F.any(F.URL.register, b), now) };
+    const s = steps[i - keys];
+    now = F.nowOf(dir, s, now);
+    c.chain.timestamp = now;
+    if (s.includes('update')) return { evm: await c.route(F.URL.update, b, id), c: await drv.msg(id, F.any(F.URL.update, b), now) };
+    const a = { ...membershipArgs(dir, s, []), proof: b };
+    return { evm: await c.verify(a, id), c: await drv.member(id, a.height, a.prefix, a.path, a.value, b, now) };
+  };
+  return {
+    seeds,
+    close: () => drv.close(),
+    run: async (b, i) => {
+      if (applied > i || applied === -1) {
+        await fresh();
+        applied = 0;
+      }
+      while (applied < i) {
+        const v = await apply(applied, seeds[applied]);
+        // (client/03's 007-009 are refused by both, as lcp-solidity's own run refuses them)
+        if (v.evm.ok !== v.c.ok) throw new Error(`fuzz setup: seed ${applied}: contract ${v.evm.error ?? 'ok'}, C ${v.c.line ?? 'ok'}`);
+        applied++;
+      }
+      const v = await apply(i, b);
+      if (v.evm.ok !== v.c.ok) return `verdicts differ: contract ${v.evm.error ?? 'ok'}, C ${v.c.line ?? 'ok'}`;
+      if (v.evm.ok) applied = -1; // a mutated message changed both states: start over before the next try
+      return badOutcome(v.evm);
+    },
+  };
+}
 
 function assert(ok, what) {
   if (!ok) throw new Error(`fuzz setup: ${what} was refused`);
