@@ -10,9 +10,7 @@
 //     states and DCAP registrations.
 // fuzz.mjs runs the targets for a time (`make contracts-fuzz`); contracts/test/fuzz_replay.test.mjs runs a fixed
 // number of tries from a fixed seed in `make test`, so the harness and its oracles cannot rot unnoticed.
-import { ethers } from 'ethers';
-import { Address, hexToBytes, bytesToHex } from '@ethereumjs/util';
-import { Chain, revertName } from '../test/evm.mjs';
+import { Chain } from '../test/evm.mjs';
 import * as F from '../test/fixtures.mjs';
 import { Client, membershipArgs } from '../test/client.mjs';
 import { CDriver } from '../test/cdriver.mjs';
@@ -34,22 +32,21 @@ function badOutcome(out) {
 }
 
 /** A call whose state changes are thrown away (uploads and updates are tried, not kept); from the chain's sender
- *  (the client's IBC handler) when asHandler. */
-async function tryCall(chain, to, data, asHandler = false) {
+ *  (the client's IBC handler) when asSender. */
+async function tryCall(chain, to, data, asSender = false) {
   const sm = chain.vm.stateManager;
   await sm.checkpoint();
   try {
-    if (!asHandler) return await chain.call(to, data);
-    const r = await chain.vm.evm.runCall({ to: new Address(hexToBytes(to)), caller: chain.from, origin: chain.from,
-      data: hexToBytes(data), gasLimit: 16_000_000n, block: chain.block() });
-    const ex = r.execResult;
-    const ret = bytesToHex(ex.returnValue);
-    const out = { ok: !ex.exceptionError, ret };
-    if (!out.ok) out.error = ex.exceptionError.error === 'revert' ? revertName(ret, chain.ifaces) : ex.exceptionError.error;
-    return out;
+    return await chain.call(to, data, { asSender });
   } finally {
     await sm.revert();
   }
+}
+
+/** The finding, if any, in the verdicts of the contract (v.evm) and the C client (v.c) on one input. */
+function bothSay(v) {
+  if (v.evm.ok !== v.c.ok) return `verdicts differ: contract ${v.evm.error ?? 'ok'}, C ${v.c.line ?? 'ok'}`;
+  return badOutcome(v.evm);
 }
 
 const unhex = (h) => Buffer.from(h.replace(/^0x/, ''), 'hex');
@@ -62,7 +59,9 @@ function body(rel, key) {
   return Buffer.from(t.slice(a, b));
 }
 
-// ---- targets: setup() returns {seeds, run(input, seedIndex) -> finding|null} ----
+// ---- targets: setup() returns {seeds, run(input, seedIndex, rng) -> finding|null, close?} ----
+// Every seed is fixed but dcap-diff's: its sim platform makes a new enclave key and quote each run (a finding's
+// input is saved whole, so it replays anyway).
 
 export const TARGETS = {
   async 'tcb-info'() {
@@ -99,24 +98,26 @@ export const TARGETS = {
   },
 
   // Quotes against the uploaded sample collateral: no changed quote accepted (the signed parts by their signatures;
-  // the PCK chain text, which no signature covers, by its leaf's and the stored CA's and root's bytes).
+  // the PCK chain text, which no signature covers, by its leaf's and the stored CA's and root's bytes). Each try
+  // goes to one of two verifiers: one reads the PCK leaf from the quote's PEM chain (a platform's first quote), the
+  // other has it on-chain (uploadPckCertificate: the cached path).
   async quote() {
     const chain = await Chain.create();
     chain.timestamp = T_PHALA;
-    const { verifier } = await deployDcap(chain, F.td('dcap/roots/intel_sgx_root_ca.der'));
-    await uploadCollateral(verifier, F.td('dcap/phala_sgx_v3/collateral.json'));
     const quote = F.td('dcap/phala_sgx_v3/quote.bin');
-    assert((await verifier.call('verifyQuote', [quote, '0x'])).ok, 'the sample quote');
-    let cached = false;
+    const verifiers = [];
+    for (const cached of [false, true]) {
+      const { verifier } = await deployDcap(chain, F.td('dcap/roots/intel_sgx_root_ca.der'));
+      await uploadCollateral(verifier, F.td('dcap/phala_sgx_v3/collateral.json'));
+      if (cached) assert((await verifier.send('uploadPckCertificate', [quote])).ok, 'uploadPckCertificate');
+      assert((await verifier.call('verifyQuote', [quote, '0x'])).ok, 'the sample quote');
+      verifiers.push(verifier);
+    }
     return {
       seeds: [quote],
       run: async (b, _i, r) => {
-        // half of the tries with the platform's PCK certificate on-chain (the cached leaf path), half without
-        if (!cached && r.below(2) === 0) {
-          assert((await verifier.send('uploadPckCertificate', [quote])).ok, 'uploadPckCertificate');
-          cached = true;
-        }
-        const out = await tryCall(chain, verifier.address, verifier.encode('verifyQuote', [b, '0x']));
+        const v = verifiers[r.below(2)];
+        const out = await tryCall(chain, v.address, v.encode('verifyQuote', [b, '0x']));
         if (out.ok && !b.equals(quote)) return 'verifyQuote accepted a changed quote';
         return badOutcome(out);
       },
@@ -152,7 +153,7 @@ export const TARGETS = {
     const seeds = [
       F.any(F.URL.update, F.updateMsg(message, [signature])),
       F.any(F.URL.register, F.registerMsg(F.avrOf('02', 1))),
-      F.any(F.URL.operators, F.operatorsMsg(1, [ethers.Wallet.createRandom().address], 1, 2, [Buffer.alloc(65, 1)])),
+      F.any(F.URL.operators, F.operatorsMsg(1, [F.operatorWallets()[0].address], 1, 2, [Buffer.alloc(65, 1)])),
       F.any(F.URL.dcapRegister, F.dcapMsg(F.td('dcap/phala_sgx_v3/quote.bin').subarray(0, 1200), Buffer.from('{}'))),
     ];
     return { seeds, run: async (b) => badOutcome(await c.lc.call('routeUpdateClient', ['lcp-0', b])) };
@@ -232,11 +233,7 @@ export const TARGETS = {
         drv.close();
         sim.cleanup();
       },
-      run: async (b, i) => {
-        const v = await submit(i === 1 ? F.dcapMsg(b, Buffer.alloc(0)) : b);
-        if (v.evm.ok !== v.c.ok) return `verdicts differ: contract ${v.evm.error ?? 'ok'}, C ${v.c.line ?? 'ok'}`;
-        return badOutcome(v.evm);
-      },
+      run: async (b, i) => bothSay(await submit(i === 1 ? F.dcapMsg(b, Buffer.alloc(0)) : b)),
     };
   },
 
@@ -266,11 +263,7 @@ export const TARGETS = {
     return {
       seeds,
       close: () => drv.close(),
-      run: async (b) => {
-        const v = await create(b);
-        if (v.evm.ok !== v.c.ok) return `verdicts differ: contract ${v.evm.error ?? 'ok'}, C ${v.c.line ?? 'ok'}`;
-        return badOutcome(v.evm);
-      },
+      run: async (b) => bothSay(await create(b)),
     };
   },
 
@@ -328,13 +321,12 @@ async function differentialRun(dir) {
       while (applied < i) {
         const v = await apply(applied, seeds[applied]);
         // (client/03's 007-009 are refused by both, as lcp-solidity's own run refuses them)
-        if (v.evm.ok !== v.c.ok) throw new Error(`fuzz setup: seed ${applied}: contract ${v.evm.error ?? 'ok'}, C ${v.c.line ?? 'ok'}`);
+        if (v.evm.ok !== v.c.ok) throw new Error(`fuzz setup: seed ${applied}: ${bothSay(v)}`);
         applied++;
       }
       const v = await apply(i, b);
-      if (v.evm.ok !== v.c.ok) return `verdicts differ: contract ${v.evm.error ?? 'ok'}, C ${v.c.line ?? 'ok'}`;
-      if (v.evm.ok) applied = -1; // a mutated message changed both states: start over before the next try
-      return badOutcome(v.evm);
+      if (v.evm.ok) applied = -1; // a mutated message may have changed both states: start over before the next try
+      return bothSay(v);
     },
   };
 }

@@ -74,10 +74,13 @@ export class Chain {
     return out;
   }
 
-  /** Executes a call without a transaction (no state change): {ok, ret, error, gas (execution only)}. */
-  async call(to, data) {
+  /** Executes a call without a transaction: {ok, ret, error, gas (execution only)}. From an account of its own
+   *  unless asSender (then from the sender, e.g. a client's IBC handler). A successful call's state changes stay:
+   *  callers that try state-changing functions wrap it in a state checkpoint. */
+  async call(to, data, { asSender = false } = {}) {
+    const caller = asSender ? this.from : CALLER;
     const r = await this.vm.evm.runCall({
-      to: new Address(hexToBytes(to)), caller: CALLER, origin: CALLER, data: hexToBytes(data), gasLimit: 16_000_000n, block: this.block(),
+      to: new Address(hexToBytes(to)), caller, origin: caller, data: hexToBytes(data), gasLimit: 16_000_000n, block: this.block(),
     });
     const ex = r.execResult;
     const ret = bytesToHex(ex.returnValue);

@@ -1,5 +1,5 @@
 // The contract fuzzer's targets (contracts/fuzz/targets.mjs) for a fixed number of tries from a fixed seed: the same
-// mutated inputs every run, each judged by the target's oracles (no Panic or unknown revert, nothing changed in
+// mutations every run (of the same inputs, but for dcap-diff's freshly made sim quote), each judged by the target's oracles (no Panic or unknown revert, nothing changed in
 // signed bytes accepted, calldata accepted only when it decodes to the same values, the same verdict as the C
 // client). Long runs with fresh seeds are `make contracts-fuzz`; this keeps the harness and the oracles working.
 import { test } from 'node:test';
